@@ -1,0 +1,7 @@
+//! # cc-cost
+//!
+//! Dollar and latency pricing of protocol traffic from dated price and RTT data.
+
+mod error;
+
+pub use error::CostError;

@@ -1,0 +1,3 @@
+//! # cc-report
+//!
+//! Renders the reference reports of cclab.

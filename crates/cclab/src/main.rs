@@ -1,0 +1,2 @@
+//! The `cclab` command-line tool.
+fn main() {}
