@@ -1,2 +1,86 @@
-//! Maintainer tasks.
-fn main() {}
+//! Maintainer tasks for the cclab workspace, run as `cargo xtask <task>`.
+//!
+//! - `cargo xtask reports` regenerates every reference report under `docs/reports/`
+//!   (and removes generated files that are no longer produced).
+//! - `cargo xtask reports --check` regenerates in memory and exits non-zero, naming each
+//!   stale, missing or orphaned file, when `docs/reports/` is out of date.
+//! - `cargo xtask ci` runs exactly what CI runs (`bash .ci/run`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  reports           regenerate docs/reports/ from the embedded defaults
+  reports --check   fail (naming each file) if docs/reports/ is stale
+  ci                run what CI runs (bash .ci/run)";
+
+fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+fn cargo() -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(workspace_root());
+    cmd
+}
+
+fn reports(check: bool) -> Result<()> {
+    let root = workspace_root();
+    let out = root.join("docs").join("reports");
+    let mut cmd = cargo();
+    cmd.args([
+        "run",
+        "--quiet",
+        "--package",
+        "cclab",
+        "--",
+        "report",
+        "--out",
+    ])
+    .arg(&out);
+    cmd.arg(if check { "--check" } else { "--prune" });
+    let status = cmd
+        .status()
+        .context("running `cargo run -p cclab -- report`")?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(3) if check => {
+            bail!("docs/reports is stale: run `cargo xtask reports` and commit the result")
+        }
+        _ => bail!("`cclab report` failed ({status})"),
+    }
+}
+
+fn ci() -> Result<()> {
+    let root = workspace_root();
+    let status = Command::new("bash")
+        .arg(root.join(".ci").join("run"))
+        .current_dir(&root)
+        .status()
+        .context("running `bash .ci/run`")?;
+    if !status.success() {
+        bail!("CI failed ({status})");
+    }
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["reports"] => reports(false),
+        ["reports", "--check"] => reports(true),
+        ["ci"] => ci(),
+        ["help" | "--help" | "-h"] | [] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown task `{}`\n\n{USAGE}", other.join(" ")),
+    }
+}

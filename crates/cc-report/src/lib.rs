@@ -1,3 +1,56 @@
 //! # cc-report
 //!
-//! Renders the reference reports of cclab.
+//! The reference reports of cclab, rendered from the three computing layers.
+//!
+//! `cc-report` is the only library crate that knows [`cc_theory`], [`cc_sim`] and
+//! [`cc_cost`] at once. It turns their results into a set of files — a Markdown
+//! index, one Markdown page per topic, and SVG figures where a plot says more than
+//! a table — and knows how to write that set to a directory or to check a
+//! directory against it (the staleness check behind `cargo xtask reports --check`).
+//!
+//! Every page is computed from embedded defaults: nothing has to be prepared on
+//! disk. Output is deterministic: the same [`ReportOptions`] give byte-identical
+//! files, whatever the number of rayon threads.
+//!
+//! ```
+//! use cc_report::{generate, ReportOptions};
+//!
+//! let files = generate(&ReportOptions::default())?;
+//! assert!(files.iter().any(|f| f.path == "index.md"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod error;
+mod files;
+mod markdown;
+mod pages;
+mod svg;
+
+pub use error::ReportError;
+pub use files::{Drift, DriftKind, ReportFile, check_dir, write_dir};
+pub use pages::{PageInfo, page_list};
+
+/// The seed every randomized report page uses unless told otherwise.
+pub const DEFAULT_SEED: u64 = 2026;
+
+/// What the report generator is asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// Seed of every randomized computation in the reports.
+    pub seed: u64,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        Self { seed: DEFAULT_SEED }
+    }
+}
+
+/// Computes every page of the reference report set and returns the files, index
+/// first, in a fixed order.
+///
+/// # Errors
+/// Returns the first [`ReportError`] a page raises while computing its figures.
+pub fn generate(options: &ReportOptions) -> Result<Vec<ReportFile>, ReportError> {
+    pages::generate_all(options)
+}

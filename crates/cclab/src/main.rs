@@ -1,2 +1,62 @@
-//! The `cclab` command-line tool.
-fn main() {}
+//! `cclab`: communication complexity you can use.
+//!
+//! The binary is deliberately thin: it parses arguments with clap, reads the files
+//! it is given, calls the library crates, prints human-readable text or stable JSON,
+//! and maps errors to exit codes:
+//!
+//! | exit | meaning |
+//! | ---: | --- |
+//! | 0 | success |
+//! | 1 | internal failure (I/O while writing output, a bug) |
+//! | 2 | bad input: usage, a file that cannot be read or parsed, a parameter out of range, a certificate that does not verify |
+//! | 3 | `report --check`: the report directory is stale |
+
+mod cmd;
+mod error;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
+
+/// Communication complexity you can use: exact lower bounds with certificates,
+/// protocol simulation, pricing, and reference reports.
+#[derive(Debug, Parser)]
+#[command(name = "cclab", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Exact, certified lower bounds and complexity measures of a communication matrix.
+    Bounds(cmd::bounds::BoundsArgs),
+    /// Check a student's certificate: protocol tree, cover, partition or fooling set.
+    Check(cmd::check::CheckArgs),
+    /// Simulate a dissemination or coordination protocol (Monte Carlo, seeded).
+    Sim(cmd::sim::SimArgs),
+    /// Price a coordination protocol's messages and waits in dollars and seconds.
+    Cost(cmd::cost::CostArgs),
+    /// Write (or check) the whole reference report set from embedded defaults.
+    Report(cmd::report::ReportArgs),
+}
+
+fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    match cli.command {
+        Command::Bounds(args) => cmd::bounds::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::Sim(args) => cmd::sim::run(args),
+        Command::Cost(args) => cmd::cost::run(args),
+        Command::Report(args) => cmd::report::run(args),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => e.report(),
+    }
+}

@@ -1,0 +1,73 @@
+//! The page registry: every topic page of the reference report set, in index order.
+
+use crate::markdown::{Table, page_header};
+use crate::{ReportError, ReportFile, ReportOptions};
+
+/// What a page computes into: its Markdown plus any figures or data files.
+pub(crate) struct Rendered {
+    /// The Markdown body (including the page header).
+    pub(crate) markdown: String,
+    /// Extra files (SVG figures, CSV data) with paths relative to the report directory.
+    pub(crate) extra: Vec<ReportFile>,
+}
+
+/// A topic page: its file name, title, one-line summary and renderer.
+struct Page {
+    slug: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    render: fn(&Page, &ReportOptions) -> Result<Rendered, ReportError>,
+}
+
+/// Public description of one page of the report set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageInfo {
+    /// File name of the page inside the report directory (e.g. `theory-bounds.md`).
+    pub file: String,
+    /// Page title.
+    pub title: &'static str,
+    /// One-line summary shown in the index.
+    pub summary: &'static str,
+}
+
+const PAGES: &[Page] = &[];
+
+/// The pages of the report set, in index order (the index itself not included).
+pub fn page_list() -> Vec<PageInfo> {
+    PAGES
+        .iter()
+        .map(|p| PageInfo {
+            file: format!("{}.md", p.slug),
+            title: p.title,
+            summary: p.summary,
+        })
+        .collect()
+}
+
+fn index(options: &ReportOptions) -> String {
+    let mut out = page_header("cclab reference reports", Some(options.seed));
+    out.push_str(
+        "These pages are computed by cclab from embedded defaults. Every figure names what was \
+         computed or simulated, with which parameters and seed; where a claim of the source texts \
+         and a computation differ, both are shown with a verdict.\n\n",
+    );
+    let mut t = Table::new(&["page", "what it shows"]);
+    for p in page_list() {
+        t.row([format!("[{}]({})", p.title, p.file), p.summary.to_string()]);
+    }
+    out.push_str(&t.render());
+    out
+}
+
+pub(crate) fn generate_all(options: &ReportOptions) -> Result<Vec<ReportFile>, ReportError> {
+    let mut files = vec![ReportFile::new("index.md", index(options))];
+    for page in PAGES {
+        let rendered = (page.render)(page, options)?;
+        files.push(ReportFile::new(
+            format!("{}.md", page.slug),
+            rendered.markdown,
+        ));
+        files.extend(rendered.extra);
+    }
+    Ok(files)
+}

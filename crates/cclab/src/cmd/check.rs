@@ -1,0 +1,21 @@
+//! `cclab check`.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::error::CliError;
+
+/// Arguments of `cclab check`.
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Everything after the subcommand (this layer is not available yet).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    rest: Vec<String>,
+}
+
+pub(crate) fn run(_args: CheckArgs) -> Result<ExitCode, CliError> {
+    Err(CliError::input(
+        "`cclab check` is not available yet in this build",
+    ))
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub(crate) mod bounds;
+pub(crate) mod check;
+pub(crate) mod cost;
+pub(crate) mod report;
+pub(crate) mod sim;

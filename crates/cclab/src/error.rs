@@ -1,0 +1,55 @@
+//! Errors of the CLI and their exit codes.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+/// A failure, classified by whose fault it is.
+#[derive(Debug)]
+pub(crate) enum CliError {
+    /// Bad input: exit code 2.
+    Input(anyhow::Error),
+    /// Internal failure: exit code 1.
+    Internal(anyhow::Error),
+}
+
+impl CliError {
+    /// A bad-input error with a message.
+    pub(crate) fn input(msg: impl std::fmt::Display) -> Self {
+        Self::Input(anyhow::anyhow!("{msg}"))
+    }
+
+    /// Prints `error: …` with the cause chain on stderr and returns the exit code.
+    pub(crate) fn report(self) -> ExitCode {
+        let (err, code) = match self {
+            Self::Input(e) => (e, 2),
+            Self::Internal(e) => (e, 1),
+        };
+        let mut msg = format!("error: {err}");
+        for cause in err.chain().skip(1) {
+            let _ = write!(msg, "\n  caused by: {cause}");
+        }
+        eprintln!("{msg}");
+        ExitCode::from(code)
+    }
+}
+
+/// Maps a library error (always caused by the user's input or parameters) to exit code 2.
+pub(crate) fn input<E: std::error::Error + Send + Sync + 'static>(e: E) -> CliError {
+    CliError::Input(anyhow::Error::new(e))
+}
+
+/// Reads a user-named file, as bad input (exit 2) when it cannot be read.
+pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        CliError::Input(
+            anyhow::Error::new(e).context(format!("cannot read {what} `{}`", path.display())),
+        )
+    })
+}
+
+/// Prints JSON (pretty, with a trailing newline) of a serializable value.
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+    let s = serde_json::to_string_pretty(value).map_err(|e| CliError::Internal(e.into()))?;
+    println!("{s}");
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! Architecture invariant: dependencies between workspace crates point down only.
+//!
+//! ```text
+//! cclab ──► cc-report ──► cc-sim ──► cc-theory
+//!   │           ├───────► cc-cost (──► cc-theory, optional)
+//!   └──► (the layers directly)
+//! ```
+//!
+//! The test reads `cargo metadata` and fails on any edge not in [`ALLOWED`], and on
+//! a library crate depending on clap, anyhow or (outside dev-dependencies) insta.
+//! `illegal_edge_fixture_is_caught` shows the check biting on a fixture in which
+//! cc-theory depends on cc-sim.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Workspace crate -> the workspace crates it may depend on (any dependency kind).
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("cc-theory", &[]),
+    ("cc-cost", &["cc-theory"]),
+    ("cc-sim", &["cc-theory"]),
+    ("cc-report", &["cc-theory", "cc-sim", "cc-cost"]),
+    ("cclab", &["cc-report", "cc-theory", "cc-sim", "cc-cost"]),
+    ("xtask", &[]),
+    (
+        "cclab-tests",
+        &["cc-report", "cc-theory", "cc-sim", "cc-cost", "cclab"],
+    ),
+];
+
+/// Library crates: never clap or anyhow; insta only as a dev-dependency.
+const LIBRARIES: &[&str] = &["cc-theory", "cc-sim", "cc-cost", "cc-report"];
+
+fn violations(metadata: &Value) -> Vec<String> {
+    let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
+    let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
+    let members: Vec<&str> = packages.iter().filter_map(|p| p["name"].as_str()).collect();
+    let mut out = Vec::new();
+    for p in &packages {
+        let name = p["name"].as_str().unwrap_or("?");
+        let Some(ok) = allowed.get(name) else {
+            out.push(format!(
+                "workspace crate `{name}` has no entry in the layering table"
+            ));
+            continue;
+        };
+        for d in p["dependencies"].as_array().into_iter().flatten() {
+            let dep = d["name"].as_str().unwrap_or("?");
+            let kind = d["kind"].as_str().unwrap_or("normal");
+            if members.contains(&dep) && !ok.contains(&dep) {
+                out.push(format!("illegal edge {name} -> {dep} ({kind} dependency)"));
+            }
+            if LIBRARIES.contains(&name) {
+                let banned = matches!(dep, "clap" | "anyhow") || (dep == "insta" && kind != "dev");
+                if banned {
+                    out.push(format!(
+                        "library crate {name} must not depend on {dep} ({kind} dependency)"
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn workspace_dependencies_point_down_only() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(cclab_tests::workspace_root())
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: Value =
+        serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
+    let names: Vec<&str> = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    for expected in [
+        "cc-theory",
+        "cc-sim",
+        "cc-cost",
+        "cc-report",
+        "cclab",
+        "xtask",
+        "cclab-tests",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "workspace member {expected} missing: {names:?}"
+        );
+    }
+    let v = violations(&metadata);
+    assert!(v.is_empty(), "layering violations:\n  {}", v.join("\n  "));
+}
+
+#[test]
+fn illegal_edge_fixture_is_caught() {
+    let fixture = serde_json::json!({
+        "packages": [
+            {"name": "cc-theory", "dependencies": [{"name": "cc-sim", "kind": null}]},
+            {"name": "cc-sim", "dependencies": [{"name": "cc-theory", "kind": null}]},
+            {"name": "cc-cost", "dependencies": [{"name": "anyhow", "kind": null}, {"name": "insta", "kind": "dev"}]},
+            {"name": "cc-report", "dependencies": [{"name": "insta", "kind": null}]}
+        ]
+    });
+    let v = violations(&fixture);
+    assert_eq!(
+        v,
+        vec![
+            "illegal edge cc-theory -> cc-sim (normal dependency)".to_string(),
+            "library crate cc-cost must not depend on anyhow (normal dependency)".to_string(),
+            "library crate cc-report must not depend on insta (normal dependency)".to_string(),
+        ]
+    );
+}

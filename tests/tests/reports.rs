@@ -1,0 +1,109 @@
+//! The committed reference reports under `docs/reports/` are exactly what the
+//! generator produces (rust-analyzer's `ensure_file_contents` habit), and the
+//! report set is deterministic.
+
+use cc_report::{DriftKind, ReportOptions};
+
+#[test]
+fn committed_reports_are_fresh() {
+    let files = cc_report::generate(&ReportOptions::default()).expect("reports generate");
+    let dir = cclab_tests::workspace_root().join("docs").join("reports");
+    let drift = cc_report::check_dir(&dir, &files).expect("docs/reports can be read");
+    if !drift.is_empty() {
+        let list: Vec<String> = drift.iter().map(|d| format!("docs/reports/{d}")).collect();
+        panic!(
+            "\n{}\n\nThe reference reports are out of date: run `cargo xtask reports` and commit the result.\n",
+            list.join("\n")
+        );
+    }
+}
+
+#[test]
+fn index_links_every_page_and_pages_are_not_empty() {
+    let files = cc_report::generate(&ReportOptions::default()).expect("reports generate");
+    let index = &files
+        .iter()
+        .find(|f| f.path == "index.md")
+        .expect("index.md generated")
+        .contents;
+    for page in cc_report::page_list() {
+        assert!(
+            index.contains(&format!("]({})", page.file)),
+            "index does not link {}",
+            page.file
+        );
+        let f = files
+            .iter()
+            .find(|f| f.path == page.file)
+            .expect("page generated");
+        assert!(
+            f.contents.lines().count() > 10,
+            "{} is suspiciously short",
+            page.file
+        );
+    }
+}
+
+#[test]
+fn hand_edit_is_reported_as_stale_with_the_fix() {
+    let files = cc_report::generate(&ReportOptions::default()).expect("reports generate");
+    let dir = std::env::temp_dir().join(format!("cclab-stale-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    cc_report::write_dir(&dir, &files, true).expect("write");
+    std::fs::write(dir.join("index.md"), "edited by hand\n").expect("edit");
+    let out = cclab_tests::cclab(&[
+        "report",
+        "--check",
+        "--out",
+        dir.to_str().expect("utf-8 temp dir"),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = cclab_tests::stderr(&out);
+    assert!(err.contains("index.md is stale"), "{err}");
+    assert!(
+        err.contains("run `cargo xtask reports` and commit the result"),
+        "{err}"
+    );
+    let drift = cc_report::check_dir(&dir, &files).expect("check");
+    assert_eq!(drift.len(), 1);
+    assert_eq!(drift[0].kind, DriftKind::Stale);
+    cc_report::write_dir(&dir, &files, true).expect("regenerate");
+    assert!(
+        cc_report::check_dir(&dir, &files)
+            .expect("check")
+            .is_empty()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn report_bytes_do_not_depend_on_thread_count() {
+    let base = std::env::temp_dir().join(format!("cclab-threads-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let dir = base.join(threads);
+        let out = cclab_tests::cclab_env(
+            &["report", "--out", dir.to_str().expect("utf-8 temp dir")],
+            &[("RAYON_NUM_THREADS", threads)],
+        );
+        assert!(out.status.success(), "{}", cclab_tests::stderr(&out));
+        outputs.push(dir);
+    }
+    let files = cc_report::generate(&ReportOptions::default()).expect("reports generate");
+    for f in &files {
+        let a = std::fs::read(outputs[0].join(&f.path)).expect("1-thread file");
+        let b = std::fs::read(outputs[1].join(&f.path)).expect("2-thread file");
+        assert!(
+            a == b,
+            "{} differs between RAYON_NUM_THREADS=1 and 2",
+            f.path
+        );
+        assert!(
+            a == f.contents.as_bytes(),
+            "{} differs between the CLI and the library",
+            f.path
+        );
+    }
+    let _ = std::fs::remove_dir_all(&base);
+}
