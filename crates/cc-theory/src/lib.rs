@@ -1,10 +1,16 @@
 //! # cc-theory
 //!
 //! Exact, certified lower bounds for small communication matrices.
-//!
-//! This crate is the bottom layer of cclab: it has no dependency on any other
-//! workspace crate and performs no I/O.
 
 mod error;
+pub mod expr;
+pub mod gf2;
+pub mod matrix;
+pub mod named;
+pub mod parse;
+pub mod rank;
 
-pub use error::TheoryError;
+pub use error::{Result, TheoryError};
+pub use expr::matrix_from_expr;
+pub use matrix::{BitMatrix, CommMatrix};
+pub use named::{NamedFunction, named_matrix};
