@@ -1,0 +1,549 @@
+//! Discrete-event mode: a binary heap of events keyed by integer
+//! nanoseconds, ties broken by insertion sequence number.
+//!
+//! A protocol implements [`Protocol`]: it reacts to message deliveries,
+//! timers, crashes and recoveries of individual nodes and acts through the
+//! [`Sim`] handle (send, set a timer, record a delivery). The engine applies
+//! the [`NetworkModel`](crate::net::NetworkModel): loss, duplication,
+//! latency + jitter + serialisation delay, partitions (checked at send and
+//! at delivery) and crash/recovery schedules (crash and recovery events are
+//! queued first, so at equal times they precede deliveries; a crash
+//! cancels the node's pending timers). Nothing is ever delivered to a node
+//! that is down or across an open partition.
+//!
+//! Determinism: one [`ChaCha8Rng`] per run, events ordered by
+//! `(time, sequence)`; every processed event is folded into the trace hash.
+
+use crate::SimError;
+use crate::metrics::{Recorder, RunMetrics, TimeUnit};
+use crate::net::{CrashIndex, LatencyDist, NetworkModel, NodeId, PartitionIndex, Time};
+use crate::rng::{ChaCha8Rng, chance, unit};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+
+/// What happens at an event.
+#[derive(Debug, Clone)]
+enum Ev<M> {
+    Msg {
+        from: NodeId,
+        to: NodeId,
+        kind: u8,
+        msg: M,
+    },
+    Timer {
+        node: NodeId,
+        epoch: u32,
+        id: u64,
+    },
+    Crash(NodeId),
+    Recover(NodeId),
+}
+
+#[derive(Debug)]
+struct Entry<M> {
+    time: Time,
+    seq: u64,
+    ev: Ev<M>,
+}
+
+impl<M> PartialEq for Entry<M> {
+    fn eq(&self, o: &Self) -> bool {
+        self.time == o.time && self.seq == o.seq
+    }
+}
+impl<M> Eq for Entry<M> {}
+impl<M> PartialOrd for Entry<M> {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl<M> Ord for Entry<M> {
+    #[inline]
+    fn cmp(&self, o: &Self) -> Ordering {
+        // Reversed: BinaryHeap is a max-heap, we pop the earliest.
+        (o.time, o.seq).cmp(&(self.time, self.seq))
+    }
+}
+
+/// One delivered message, recorded when [`EventConfig::log_deliveries`] is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// Delivery time.
+    pub time: Time,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Message kind index.
+    pub kind: u8,
+}
+
+/// A protocol running on the event engine.
+pub trait Protocol {
+    /// Message type.
+    type Msg: Clone;
+    /// Names of the message kinds; `kind` arguments index this table.
+    fn kinds(&self) -> &'static [&'static str];
+    /// Bit mask of the kinds that carry the payload (bit `i` = kind `i`).
+    fn payload_kinds(&self) -> u64;
+    /// Called once at time 0.
+    fn start(&mut self, sim: &mut Sim<Self::Msg>);
+    /// A message `msg` of `kind` from `from` arrives at live node `to`.
+    fn on_message(
+        &mut self,
+        sim: &mut Sim<Self::Msg>,
+        to: NodeId,
+        from: NodeId,
+        kind: u8,
+        msg: Self::Msg,
+    );
+    /// Timer `id` of live node `node` fires.
+    fn on_timer(&mut self, _sim: &mut Sim<Self::Msg>, _node: NodeId, _id: u64) {}
+    /// `node` crashed (its pending timers are cancelled).
+    fn on_crash(&mut self, _sim: &mut Sim<Self::Msg>, _node: NodeId) {}
+    /// `node` recovered.
+    fn on_recover(&mut self, _sim: &mut Sim<Self::Msg>, _node: NodeId) {}
+    /// Protocol-specific measurements added to [`RunMetrics::extra`].
+    fn extra(&self, _sim: &Sim<Self::Msg>) -> BTreeMap<String, f64> {
+        BTreeMap::new()
+    }
+}
+
+/// Limits and options of an event run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventConfig {
+    /// Abort with [`SimError::Budget`] after this many events.
+    pub max_events: u64,
+    /// Stop (normally) at the first event later than this time.
+    pub max_time: Time,
+    /// Count messages per sending node.
+    pub track_per_node: bool,
+    /// Origin of the payload (excluded from delivery-time statistics).
+    pub origin: Option<NodeId>,
+    /// Keep a log of all deliveries (for tests and audits).
+    pub log_deliveries: bool,
+}
+
+impl Default for EventConfig {
+    fn default() -> Self {
+        EventConfig {
+            max_events: 500_000_000,
+            max_time: Time::MAX,
+            track_per_node: true,
+            origin: Some(0),
+            log_deliveries: false,
+        }
+    }
+}
+
+/// The engine state a protocol acts through.
+#[derive(Debug)]
+pub struct Sim<M> {
+    n: usize,
+    now: Time,
+    seq: u64,
+    heap: BinaryHeap<Entry<M>>,
+    latency: LatencyDist,
+    jitter_ns: Time,
+    loss: f64,
+    duplication: f64,
+    bandwidth_bps: Option<u64>,
+    parts: PartitionIndex,
+    down: Vec<bool>,
+    epoch: Vec<u32>,
+    rng: ChaCha8Rng,
+    rec: Recorder,
+    hops: Vec<u32>,
+    log: Option<Vec<Delivery>>,
+    stopped: bool,
+}
+
+impl<M: Clone> Sim<M> {
+    /// Number of nodes.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Current simulated time (ns).
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// The run's random stream.
+    pub fn rng(&mut self) -> &mut ChaCha8Rng {
+        &mut self.rng
+    }
+
+    /// Whether `v` is up now.
+    pub fn is_up(&self, v: NodeId) -> bool {
+        !self.down[v as usize]
+    }
+
+    /// Stop the run after the current event.
+    pub fn stop(&mut self) {
+        self.stopped = true;
+    }
+
+    #[inline]
+    fn push(&mut self, time: Time, ev: Ev<M>) {
+        self.seq += 1;
+        self.heap.push(Entry {
+            time,
+            seq: self.seq,
+            ev,
+        });
+    }
+
+    #[inline]
+    fn delay(&mut self, from: NodeId, to: NodeId, bytes: u32) -> Time {
+        let mut d = self.latency.sample(from, to, &mut self.rng);
+        if self.jitter_ns > 0 {
+            d += (unit(&mut self.rng) * (self.jitter_ns as f64 + 1.0)) as Time;
+        }
+        if let Some(bw) = self.bandwidth_bps {
+            d += (u128::from(bytes) * 8 * 1_000_000_000 / u128::from(bw)) as Time;
+        }
+        d
+    }
+
+    /// Send `msg` of `kind` (`bytes` long) from `from` to `to` through the network model.
+    /// Does nothing if `from` is down.
+    #[inline]
+    pub fn send(&mut self, from: NodeId, to: NodeId, kind: u8, bytes: u32, msg: M) {
+        if self.down[from as usize] {
+            return;
+        }
+        self.rec.sent(from, kind, bytes);
+        if self.loss > 0.0 && chance(&mut self.rng, self.loss) {
+            self.rec.lost += 1;
+            return;
+        }
+        if !self.parts.is_empty() && self.parts.separated(from, to, self.now) {
+            self.rec.dropped_partition += 1;
+            return;
+        }
+        if self.duplication > 0.0 && chance(&mut self.rng, self.duplication) {
+            let d = self.delay(from, to, bytes);
+            let t = self.now.saturating_add(d);
+            self.push(
+                t,
+                Ev::Msg {
+                    from,
+                    to,
+                    kind,
+                    msg: msg.clone(),
+                },
+            );
+        }
+        let d = self.delay(from, to, bytes);
+        let t = self.now.saturating_add(d);
+        self.push(
+            t,
+            Ev::Msg {
+                from,
+                to,
+                kind,
+                msg,
+            },
+        );
+    }
+
+    /// Fire timer `id` at `node` after `delay` ns (cancelled if the node crashes first).
+    pub fn set_timer(&mut self, node: NodeId, delay: Time, id: u64) {
+        let epoch = self.epoch[node as usize];
+        let t = self.now.saturating_add(delay);
+        self.push(t, Ev::Timer { node, epoch, id });
+    }
+
+    /// Record that `node` received the payload now, after `hops` hops; returns
+    /// `true` on the first delivery.
+    pub fn mark_delivered(&mut self, node: NodeId, hops: u32) -> bool {
+        let first = self.rec.deliver(node, self.now);
+        if first {
+            self.hops[node as usize] = hops;
+        }
+        first
+    }
+
+    /// Whether `node` has received the payload.
+    pub fn delivered(&self, node: NodeId) -> bool {
+        self.rec.delivered_at[node as usize] != Time::MAX
+    }
+
+    /// Hop count of each node's first payload reception (`u32::MAX` = none).
+    pub fn hops(&self) -> &[u32] {
+        &self.hops
+    }
+
+    /// Messages sent so far.
+    pub fn messages_so_far(&self) -> u64 {
+        self.rec.msgs.iter().sum()
+    }
+
+    /// Messages of `kind` sent so far.
+    pub fn kind_count(&self, kind: u8) -> u64 {
+        self.rec.msgs[kind as usize]
+    }
+}
+
+/// Run `proto` on `n` nodes over `net` until the queue empties, the
+/// protocol stops, or `cfg.max_time` passes.
+///
+/// Returns the metrics and, if requested, the delivery log.
+pub fn run_events<P: Protocol>(
+    proto: &mut P,
+    n: usize,
+    net: &NetworkModel,
+    cfg: &EventConfig,
+    rng: ChaCha8Rng,
+) -> Result<(RunMetrics, Vec<Delivery>), SimError> {
+    if n < 2 {
+        return Err(SimError::param("nodes", format!("must be >= 2, got {n}")));
+    }
+    if n > (u32::MAX / 2) as usize {
+        return Err(SimError::param(
+            "nodes",
+            format!("must be <= {}, got {n}", u32::MAX / 2),
+        ));
+    }
+    net.validate(n)?;
+    let mut sim: Sim<P::Msg> = Sim {
+        n,
+        now: 0,
+        seq: 0,
+        heap: BinaryHeap::with_capacity(1024),
+        latency: net.latency.clone(),
+        jitter_ns: net.jitter_ns,
+        loss: net.loss,
+        duplication: net.duplication,
+        bandwidth_bps: net.bandwidth_bps,
+        parts: PartitionIndex::new(&net.partitions, n),
+        down: vec![false; n],
+        epoch: vec![0; n],
+        rng,
+        rec: Recorder::new(n, proto.kinds(), proto.payload_kinds(), cfg.track_per_node),
+        hops: vec![u32::MAX; n],
+        log: cfg.log_deliveries.then(Vec::new),
+        stopped: false,
+    };
+    // Fault schedule first: lowest sequence numbers, so at equal times
+    // crashes/recoveries precede deliveries.
+    let mut sched: Vec<(Time, bool, NodeId)> = Vec::new();
+    for c in &net.crashes {
+        sched.push((c.at, true, c.node));
+        if let Some(r) = c.recover_at {
+            sched.push((r, false, c.node));
+        }
+    }
+    sched.sort_unstable();
+    for (t, crash, v) in sched {
+        if t == 0 && crash {
+            sim.down[v as usize] = true;
+            continue;
+        }
+        sim.push(t, if crash { Ev::Crash(v) } else { Ev::Recover(v) });
+    }
+    proto.start(&mut sim);
+    while let Some(Entry { time, seq: _, ev }) = sim.heap.pop() {
+        if time > cfg.max_time {
+            break;
+        }
+        sim.now = time;
+        sim.rec.events += 1;
+        if sim.rec.events > cfg.max_events {
+            return Err(SimError::Budget {
+                limit: cfg.max_events,
+                unit: "events",
+            });
+        }
+        match ev {
+            Ev::Msg {
+                from,
+                to,
+                kind,
+                msg,
+            } => {
+                sim.rec.hash.add(time);
+                sim.rec
+                    .hash
+                    .add(u64::from(from) << 40 | u64::from(to) << 8 | u64::from(kind));
+                if sim.down[to as usize] {
+                    sim.rec.dropped_crashed += 1;
+                    continue;
+                }
+                if !sim.parts.is_empty() && sim.parts.separated(from, to, time) {
+                    sim.rec.dropped_partition += 1;
+                    continue;
+                }
+                if let Some(log) = sim.log.as_mut() {
+                    log.push(Delivery {
+                        time,
+                        from,
+                        to,
+                        kind,
+                    });
+                }
+                proto.on_message(&mut sim, to, from, kind, msg);
+            }
+            Ev::Timer { node, epoch, id } => {
+                if sim.down[node as usize] || epoch != sim.epoch[node as usize] {
+                    continue;
+                }
+                sim.rec.hash.add(time ^ 0x7431);
+                sim.rec.hash.add(u64::from(node) << 32 | (id & 0xffff_ffff));
+                proto.on_timer(&mut sim, node, id);
+            }
+            Ev::Crash(v) => {
+                sim.rec.hash.add(time ^ 0xc4a5);
+                sim.rec.hash.add(u64::from(v));
+                if !sim.down[v as usize] {
+                    sim.down[v as usize] = true;
+                    sim.epoch[v as usize] += 1;
+                    proto.on_crash(&mut sim, v);
+                }
+            }
+            Ev::Recover(v) => {
+                sim.rec.hash.add(time ^ 0x4ec0);
+                sim.rec.hash.add(u64::from(v));
+                if sim.down[v as usize] {
+                    sim.down[v as usize] = false;
+                    proto.on_recover(&mut sim, v);
+                }
+            }
+        }
+        if sim.stopped {
+            break;
+        }
+    }
+    let extra = proto.extra(&sim);
+    let crashes = CrashIndex::new(&net.crashes, n);
+    let up_at_end: Vec<bool> = (0..n as NodeId).map(|v| !crashes.down_forever(v)).collect();
+    let log = sim.log.take().unwrap_or_default();
+    let end = sim.now;
+    let m = sim
+        .rec
+        .finish(TimeUnit::Nanos, 0, end, up_at_end, cfg.origin, extra);
+    Ok((m, log))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{Crash, MS};
+    use crate::rng::trial_rng;
+
+    /// Ping-pong between pairs, with a periodic timer: exercises every event type.
+    struct PingPong {
+        rounds: u32,
+        received: Vec<u32>,
+    }
+
+    impl Protocol for PingPong {
+        type Msg = u32;
+        fn kinds(&self) -> &'static [&'static str] {
+            &["ping"]
+        }
+        fn payload_kinds(&self) -> u64 {
+            1
+        }
+        fn start(&mut self, sim: &mut Sim<u32>) {
+            for v in 0..sim.n() as NodeId {
+                sim.set_timer(v, MS, 0);
+            }
+        }
+        fn on_message(&mut self, sim: &mut Sim<u32>, to: NodeId, from: NodeId, _k: u8, x: u32) {
+            self.received[to as usize] += 1;
+            sim.mark_delivered(to, x);
+            if x < self.rounds {
+                sim.send(to, from, 0, 100, x + 1);
+            }
+        }
+        fn on_timer(&mut self, sim: &mut Sim<u32>, node: NodeId, _id: u64) {
+            let peer = (node + 1) % sim.n() as NodeId;
+            sim.send(node, peer, 0, 100, 0);
+        }
+    }
+
+    fn run(seed: u64, net: &NetworkModel) -> RunMetrics {
+        let mut p = PingPong {
+            rounds: 10,
+            received: vec![0; 8],
+        };
+        run_events(&mut p, 8, net, &EventConfig::default(), trial_rng(seed, 0))
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn deterministic_trace_hash() {
+        let net = NetworkModel {
+            latency: LatencyDist::Exponential { mean_ns: 1e6 },
+            loss: 0.1,
+            duplication: 0.1,
+            jitter_ns: 1000,
+            ..NetworkModel::default()
+        };
+        let a = run(42, &net);
+        let b = run(42, &net);
+        assert_eq!(a.trace_hash, b.trace_hash);
+        assert_eq!(a, b);
+        let c = run(43, &net);
+        assert_ne!(a.trace_hash, c.trace_hash);
+    }
+
+    #[test]
+    fn messages_counted_and_time_advances() {
+        let m = run(1, &NetworkModel::default());
+        // 8 timers start 8 chains of 11 messages each (x = 0..=10).
+        assert_eq!(m.messages, 88);
+        assert_eq!(m.end_time, MS + 11 * 10 * MS);
+    }
+
+    #[test]
+    fn crash_cancels_timers_and_drops_messages() {
+        let net = NetworkModel {
+            crashes: vec![Crash {
+                node: 3,
+                at: 0,
+                recover_at: None,
+            }],
+            ..NetworkModel::default()
+        };
+        let m = run(1, &net);
+        // node 3 never starts a chain; chain from 2 to 3 dies at the first message.
+        assert_eq!(m.delivered_at[3], Time::MAX);
+        assert_eq!(m.dropped_crashed, 1);
+        assert_eq!(m.messages, 6 * 11 + 1);
+    }
+
+    #[test]
+    fn budget_is_an_error() {
+        let mut p = PingPong {
+            rounds: 1000,
+            received: vec![0; 8],
+        };
+        let cfg = EventConfig {
+            max_events: 50,
+            ..EventConfig::default()
+        };
+        let e = run_events(&mut p, 8, &NetworkModel::default(), &cfg, trial_rng(0, 0)).unwrap_err();
+        assert_eq!(
+            e,
+            SimError::Budget {
+                limit: 50,
+                unit: "events"
+            }
+        );
+    }
+
+    #[test]
+    fn bandwidth_adds_serialisation_delay() {
+        let net = NetworkModel {
+            latency: LatencyDist::Constant { ns: 0 },
+            bandwidth_bps: Some(800_000), // 100 bytes = 1 ms
+            ..NetworkModel::default()
+        };
+        let m = run(1, &net);
+        assert_eq!(m.end_time, MS + 11 * MS);
+    }
+}

@@ -1,0 +1,333 @@
+//! Heartbeat health checking with aggregation.
+//!
+//! * **Full mesh**: every `period` each node sends a heartbeat to every other
+//!   node — `n(n−1)` messages per period. Node `v` suspects `u` when it has
+//!   not heard from `u` for `timeout_periods · period`; a crash is *detected*
+//!   when every live node suspects it.
+//! * **Hierarchical**: nodes form groups of `group` consecutive ids; the first
+//!   id of a group is its leader and node 0 (leader of group 0) is the root.
+//!   Members heartbeat their leader every period; every leader sends the root
+//!   one aggregate per period listing its suspected members —
+//!   `(n − G) + (G − 1) = n − 1` messages per period for `G` groups. A member
+//!   crash is detected when the root receives an aggregate naming it; a leader
+//!   crash when the root's own timeout for that leader's aggregates expires.
+//!   When the root detects a leader crash it sends `ADOPT` to that group's
+//!   members, which from then on heartbeat the root directly (the root
+//!   starts their timeout at the adoption instant), so crashed members of a
+//!   crashed leader are still detected.
+//!
+//! Detection latency is measured from the crash instant. False suspicions
+//! (a live node suspected, e.g. through loss) are counted.
+
+use crate::des::{Protocol, Sim};
+use crate::net::{NodeId, Time};
+use std::collections::BTreeMap;
+
+/// Health-checking topology.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthMode {
+    /// All-to-all heartbeats.
+    FullMesh,
+    /// Groups with leaders reporting to a root.
+    Hierarchical {
+        /// Group size (`>= 2`).
+        group: u32,
+    },
+}
+
+const HB: u8 = 0;
+const AGG: u8 = 1;
+const ADOPT: u8 = 2;
+
+/// Health-checking protocol state.
+#[derive(Debug, Clone)]
+pub struct HealthCheck {
+    mode: HealthMode,
+    n: usize,
+    /// Heartbeat period.
+    pub period: Time,
+    /// Periods of silence before suspicion.
+    pub timeout_periods: u32,
+    /// Number of periods to run.
+    pub periods: u32,
+    crash_time: BTreeMap<NodeId, Time>,
+    // FullMesh: last_heard[v*n+u]; Hierarchical: leader's view of members and
+    // the root's view of leaders (indexed by node).
+    last_heard: Vec<Time>,
+    suspected: Vec<bool>,
+    suspect_count: Vec<u32>,
+    detected_at: BTreeMap<NodeId, Time>,
+    false_suspicions: u64,
+    parent: Vec<NodeId>,
+    adopted: Vec<NodeId>,
+    root_view: Vec<Time>,
+}
+
+impl HealthCheck {
+    /// `periods` periods of health checking on `n` nodes; `crashes` lists the
+    /// nodes that will crash and when (used only to score detection).
+    pub fn new(
+        mode: HealthMode,
+        n: usize,
+        period: Time,
+        periods: u32,
+        crashes: &[(NodeId, Time)],
+    ) -> Self {
+        let cells = match mode {
+            HealthMode::FullMesh => n * n,
+            HealthMode::Hierarchical { .. } => n,
+        };
+        HealthCheck {
+            mode,
+            n,
+            period,
+            timeout_periods: 3,
+            periods,
+            crash_time: crashes.iter().copied().collect(),
+            last_heard: vec![0; cells],
+            suspected: vec![false; cells],
+            suspect_count: vec![0; n],
+            detected_at: BTreeMap::new(),
+            false_suspicions: 0,
+            parent: match mode {
+                HealthMode::FullMesh => Vec::new(),
+                HealthMode::Hierarchical { group } => {
+                    (0..n as NodeId).map(|v| v - v % group).collect()
+                }
+            },
+            adopted: Vec::new(),
+            root_view: vec![0; n],
+        }
+    }
+
+    fn leader_of(&self, v: NodeId, group: u32) -> NodeId {
+        v - v % group
+    }
+
+    fn suspect(&mut self, sim: &Sim<()>, cell: usize, target: NodeId, full_mesh_live: usize) {
+        if self.suspected[cell] {
+            return;
+        }
+        self.suspected[cell] = true;
+        match self.crash_time.get(&target) {
+            Some(&t) if sim.now() >= t => {
+                self.suspect_count[target as usize] += 1;
+                let needed = if matches!(self.mode, HealthMode::FullMesh) {
+                    full_mesh_live
+                } else {
+                    1
+                };
+                if self.suspect_count[target as usize] as usize >= needed {
+                    self.detected_at.entry(target).or_insert(sim.now() - t);
+                }
+            }
+            _ => self.false_suspicions += 1,
+        }
+    }
+
+    /// Detection latency (ns) per crashed node that was detected.
+    pub fn detections(&self) -> &BTreeMap<NodeId, Time> {
+        &self.detected_at
+    }
+}
+
+impl Protocol for HealthCheck {
+    type Msg = ();
+    fn kinds(&self) -> &'static [&'static str] {
+        &["heartbeat", "aggregate", "adopt"]
+    }
+    fn payload_kinds(&self) -> u64 {
+        0b11
+    }
+    fn start(&mut self, sim: &mut Sim<()>) {
+        for v in 0..self.n as NodeId {
+            sim.set_timer(v, self.period, 1);
+        }
+    }
+    fn on_message(&mut self, sim: &mut Sim<()>, to: NodeId, from: NodeId, kind: u8, _m: ()) {
+        let now = sim.now();
+        match (self.mode, kind) {
+            (HealthMode::FullMesh, _) => {
+                let cell = to as usize * self.n + from as usize;
+                self.last_heard[cell] = now;
+            }
+            (HealthMode::Hierarchical { .. }, HB) => {
+                if to == 0 {
+                    self.root_view[from as usize] = now;
+                }
+                self.last_heard[from as usize] = now;
+            }
+            (HealthMode::Hierarchical { .. }, ADOPT) => self.parent[to as usize] = from,
+            (HealthMode::Hierarchical { group }, _) => {
+                // Aggregate from leader `from` at the root: it carries the
+                // leader's current suspicions (read from its state).
+                self.last_heard[from as usize] = now;
+                let members = from + 1..(from + group).min(self.n as NodeId);
+                for m in members {
+                    if self.suspected[m as usize] {
+                        let root_cell = m as usize; // leader-level suspicion is reported
+                        self.report_at_root(sim, root_cell, m);
+                    }
+                }
+            }
+        }
+    }
+    fn on_timer(&mut self, sim: &mut Sim<()>, v: NodeId, _id: u64) {
+        let now = sim.now();
+        let deadline = u64::from(self.timeout_periods) * self.period;
+        match self.mode {
+            HealthMode::FullMesh => {
+                for u in 0..self.n as NodeId {
+                    if u != v {
+                        sim.send(v, u, HB, 16, ());
+                    }
+                }
+                let live = (0..self.n as NodeId).filter(|&x| sim.is_up(x)).count();
+                for u in 0..self.n as NodeId {
+                    let cell = v as usize * self.n + u as usize;
+                    if u != v && now.saturating_sub(self.last_heard[cell]) > deadline {
+                        // every live node other than the target must suspect it
+                        let needed = live - usize::from(sim.is_up(u));
+                        self.suspect(sim, cell, u, needed);
+                    }
+                }
+            }
+            HealthMode::Hierarchical { group } => {
+                let leader = self.leader_of(v, group);
+                if leader != v {
+                    sim.send(v, self.parent[v as usize], HB, 16, ());
+                } else {
+                    let end = (v + group).min(self.n as NodeId);
+                    for m in v + 1..end {
+                        if now.saturating_sub(self.last_heard[m as usize]) > deadline {
+                            // leader-local suspicion, reported in the aggregate
+                            self.suspected[m as usize] = true;
+                        }
+                    }
+                    if v != 0 {
+                        let bytes = 16 + 4 * (end - v);
+                        sim.send(v, 0, AGG, bytes, ());
+                    } else {
+                        // The root is leader of group 0 and reads its own suspicions,
+                        // and checks the other leaders' aggregates.
+                        for m in 1..end {
+                            if self.suspected[m as usize] {
+                                self.report_at_root(sim, m as usize, m);
+                            }
+                        }
+                        let mut l = group;
+                        while (l as usize) < self.n {
+                            if now.saturating_sub(self.last_heard[l as usize]) > deadline
+                                && !self.suspected[l as usize]
+                            {
+                                self.suspected[l as usize] = true;
+                                self.report_at_root(sim, l as usize, l);
+                                // adopt the orphaned group
+                                for m in l + 1..(l + group).min(self.n as NodeId) {
+                                    sim.send(0, m, ADOPT, 16, ());
+                                    self.root_view[m as usize] = now;
+                                    self.adopted.push(m);
+                                }
+                            }
+                            l += group;
+                        }
+                        for i in 0..self.adopted.len() {
+                            let m = self.adopted[i];
+                            if now.saturating_sub(self.root_view[m as usize]) > deadline {
+                                self.report_at_root(sim, m as usize, m);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if now < u64::from(self.periods) * self.period {
+            sim.set_timer(v, self.period, 1);
+        }
+    }
+    fn extra(&self, _sim: &Sim<()>) -> BTreeMap<String, f64> {
+        let crashed = self.crash_time.len() as f64;
+        let det: Vec<f64> = self.detected_at.values().map(|&t| t as f64).collect();
+        let mean = if det.is_empty() {
+            f64::NAN
+        } else {
+            det.iter().sum::<f64>() / det.len() as f64
+        };
+        let max = det.iter().copied().fold(f64::NAN, f64::max);
+        BTreeMap::from([
+            ("crashed".into(), crashed),
+            ("detected".into(), det.len() as f64),
+            ("detect_mean_ns".into(), mean),
+            ("detect_max_ns".into(), max),
+            ("false_suspicions".into(), self.false_suspicions as f64),
+        ])
+    }
+}
+
+impl HealthCheck {
+    fn report_at_root(&mut self, sim: &Sim<()>, _cell: usize, target: NodeId) {
+        if let Some(&t) = self.crash_time.get(&target)
+            && sim.now() >= t
+        {
+            self.detected_at.entry(target).or_insert(sim.now() - t);
+        } else if !self.detected_at.contains_key(&target) {
+            // a live node reported as failed: count once per report
+            self.false_suspicions += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::des::{EventConfig, run_events};
+    use crate::net::{Crash, MS, NetworkModel};
+    use crate::rng::trial_rng;
+
+    fn run(mode: HealthMode, n: usize) -> (crate::metrics::RunMetrics, HealthCheck) {
+        let crash_at = 250 * MS;
+        let crashes = vec![(5, crash_at), (13, crash_at)];
+        let net = NetworkModel {
+            crashes: crashes
+                .iter()
+                .map(|&(node, at)| Crash {
+                    node,
+                    at,
+                    recover_at: None,
+                })
+                .collect(),
+            ..NetworkModel::default()
+        };
+        let mut p = HealthCheck::new(mode, n, 100 * MS, 12, &crashes);
+        let cfg = EventConfig {
+            origin: None,
+            ..EventConfig::default()
+        };
+        let (m, _) = run_events(&mut p, n, &net, &cfg, trial_rng(1, 0)).unwrap();
+        (m, p)
+    }
+
+    #[test]
+    fn full_mesh_detects_and_counts() {
+        let (m, p) = run(HealthMode::FullMesh, 20);
+        assert_eq!(p.detections().len(), 2);
+        assert_eq!(m.extra["false_suspicions"], 0.0);
+        // timeout 3 periods: detection within (3, 5] periods of the crash
+        for &d in p.detections().values() {
+            assert!(d > 300 * MS && d <= 500 * MS, "{d}");
+        }
+        // 20·19 per period for live senders: periods 1,2 all 20 nodes, later 18.
+        let expected = 2 * 20 * 19 + 10 * 18 * 19;
+        assert_eq!(m.messages, expected as u64);
+    }
+
+    #[test]
+    fn hierarchical_detects_with_n_minus_1_messages_per_period() {
+        let (m, p) = run(HealthMode::Hierarchical { group: 4 }, 20);
+        assert_eq!(p.detections().len(), 2);
+        assert_eq!(m.extra["false_suspicions"], 0.0);
+        // 19 messages per period before the crash (2 periods)
+        assert!(m.messages <= 19 * 13);
+        assert!(m.messages >= 17 * 11);
+    }
+}

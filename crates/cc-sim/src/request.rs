@@ -1,0 +1,886 @@
+//! The library entry point behind `cclab sim <protocol> …`.
+//!
+//! [`SimRequest`] mirrors the command line; [`run`] validates it, runs the
+//! Monte Carlo trials and returns a [`SimSummary`] (`Serialize` for
+//! `--json`, `Display` for the table).
+//!
+//! | protocol | engine | what one trial does |
+//! |---|---|---|
+//! | `push`, `pull`, `push-pull` | round | random phone call spreading of one rumor until everyone live knows it |
+//! | `rumor` | round | Demers rumor mongering (`options`: `feedback`/`blind`, `counter`/`coin`, `push`/`pull`; `k`) until no site is infective |
+//! | `anti-entropy` | round | digest exchange with a random partner each cycle (`options`: `push`/`pull`/`push-pull`) |
+//! | `flood` | event | flooding over `overlay` (default `regular:6`) |
+//! | `tree` | event | `fanout`-ary tree broadcast (default 2) |
+//! | `plumtree`, `eager-push` | event | `broadcasts` broadcasts (default 10) over `overlay` (default `hyparview:5`); crash applied after the first |
+//! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
+//!
+//! `crash` is the fraction of nodes (never the origin/root) that crash-stop;
+//! in round mode and for `flood`/`tree` they are down from the start.
+//!
+//! Times: rounds for round-mode protocols, milliseconds for event-mode ones
+//! (`time_unit`). For `health-check`, `t_ave`/`t_last` are the mean/max
+//! detection latency of the crashed nodes and `delivery_ratio` is the fraction
+//! of crashed nodes detected.
+
+use crate::SimError;
+use crate::des::{EventConfig, run_events};
+use crate::error::check_prob;
+use crate::metrics::RunMetrics;
+use crate::montecarlo::{Progress, run_trials};
+use crate::net::{LatencyDist, MS, NetworkModel, NodeId};
+use crate::protocols::flood::{Flood, TreeBroadcast};
+use crate::protocols::health::{HealthCheck, HealthMode};
+use crate::protocols::plumtree::Plumtree;
+use crate::rng::ChaCha8Rng;
+use crate::round::{AeMode, RoundConfig, RoundProtocol, RumorConfig, Spread, run_rounds};
+use crate::stats::{Fraction, Stat, fmt_num};
+use crate::topology::Topology;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Protocol names accepted by [`run`].
+pub const PROTOCOLS: &[&str] = &[
+    "push",
+    "pull",
+    "push-pull",
+    "flood",
+    "tree",
+    "plumtree",
+    "eager-push",
+    "rumor",
+    "anti-entropy",
+    "health-check",
+];
+
+/// Largest accepted `trials`.
+pub const MAX_TRIALS: u32 = 1_000_000;
+/// Largest accepted `nodes` for round-mode protocols.
+pub const MAX_ROUND_NODES: usize = 100_000_000;
+/// Largest accepted `nodes` for event-mode dissemination protocols.
+pub const MAX_EVENT_NODES: usize = 2_000_000;
+/// Largest accepted `nodes` for full-mesh health checking (n² messages per period).
+pub const MAX_FULL_MESH_NODES: usize = 2_000;
+
+/// A simulation request, mirroring
+/// `cclab sim <protocol> --nodes N [--trials T] [--seed S] [--fanout F] [--k K] [--loss P] [--crash FRACTION] [--overlay …] [--json]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimRequest {
+    /// One of [`PROTOCOLS`].
+    pub protocol: String,
+    /// Number of nodes (`>= 2`).
+    pub nodes: usize,
+    /// Monte Carlo trials (`1..=1_000_000`).
+    pub trials: u32,
+    /// Scenario seed.
+    pub seed: u64,
+    /// Calls per round (gossip), tree arity (`tree`), group size (`health-check`); `1..=n-1`.
+    pub fanout: Option<usize>,
+    /// Rumor-mongering parameter `k` (`1..=255`, default 1).
+    pub k: Option<u32>,
+    /// Message loss probability in `[0, 1]`.
+    pub loss: f64,
+    /// Fraction of nodes that crash, in `[0, 1]`.
+    pub crash: f64,
+    /// Overlay for `flood`, `plumtree`, `eager-push` (see [`Topology::parse`]).
+    pub overlay: Option<String>,
+    /// Protocol options, e.g. `["blind", "coin"]` for `rumor`.
+    pub options: Vec<String>,
+    /// Latency spelling for event mode (see [`LatencyDist::parse`]); default `const:10`.
+    pub latency: Option<String>,
+    /// Message duplication probability in `[0, 1]` (event mode).
+    pub duplication: f64,
+    /// Broadcasts per trial for `plumtree` / `eager-push` (`2..=1000`, default 10).
+    pub broadcasts: Option<u32>,
+}
+
+impl Default for SimRequest {
+    fn default() -> Self {
+        SimRequest {
+            protocol: "push".into(),
+            nodes: 1000,
+            trials: 20,
+            seed: 1,
+            fanout: None,
+            k: None,
+            loss: 0.0,
+            crash: 0.0,
+            overlay: None,
+            options: Vec::new(),
+            latency: None,
+            duplication: 0.0,
+            broadcasts: None,
+        }
+    }
+}
+
+/// Result of [`run`]: every metric summarised over the trials.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimSummary {
+    /// Protocol name.
+    pub protocol: String,
+    /// Number of nodes.
+    pub nodes: usize,
+    /// Trials run.
+    pub trials: u32,
+    /// Scenario seed.
+    pub seed: u64,
+    /// All effective parameters (after defaults), as text.
+    pub parameters: BTreeMap<String, String>,
+    /// `rounds` or `ms`: unit of `rounds`, `t_last`, `t_ave`.
+    pub time_unit: &'static str,
+    /// Rounds to termination (round mode only).
+    pub rounds: Option<Stat>,
+    /// Messages per trial (all kinds).
+    pub messages: Stat,
+    /// Messages per node per trial.
+    pub messages_per_node: Stat,
+    /// Payload messages per trial.
+    pub payload_messages: Stat,
+    /// Fraction of live nodes never informed.
+    pub residue: Stat,
+    /// Delivery time of the last informed node.
+    pub t_last: Option<Stat>,
+    /// Mean delivery time (origin excluded).
+    pub t_ave: Option<Stat>,
+    /// Fraction of live nodes informed.
+    pub delivery_ratio: Stat,
+    /// Delivered / live nodes pooled over all trials, with a Wilson interval.
+    pub delivery_pooled: Fraction,
+    /// Bytes per trial.
+    pub bytes: Stat,
+    /// Protocol-specific measurements (e.g. `rmr`, `last_delivery_hop`).
+    pub extra: BTreeMap<String, Stat>,
+    /// Hash of all per-trial trace hashes, in trial order.
+    pub trace_hash: String,
+}
+
+struct Trial {
+    rounds: Option<f64>,
+    messages: f64,
+    payload: f64,
+    bytes: f64,
+    ratio: f64,
+    delivered: u64,
+    eligible: u64,
+    t_ave: Option<f64>,
+    t_last: Option<f64>,
+    hash: u64,
+    extra: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone)]
+enum Plan {
+    Round(RoundProtocol, u32),
+    Flood(Topology),
+    Tree(u32),
+    Plumtree {
+        eager: bool,
+        overlay: Topology,
+        broadcasts: u32,
+    },
+    Health(HealthMode),
+}
+
+fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
+    let mut out = Vec::new();
+    for o in &req.options {
+        for part in o.split([',', ' ']).filter(|p| !p.is_empty()) {
+            if !allowed.contains(&part) {
+                return Err(SimError::param(
+                    "options",
+                    format!(
+                        "`{part}` is not an option of `{}`; valid: {}",
+                        req.protocol,
+                        if allowed.is_empty() {
+                            "none".to_string()
+                        } else {
+                            allowed.join(", ")
+                        }
+                    ),
+                ));
+            }
+            out.push(part.to_string());
+        }
+    }
+    Ok(out)
+}
+
+fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> {
+    let n = req.nodes;
+    if !PROTOCOLS.contains(&req.protocol.as_str()) {
+        return Err(SimError::UnknownProtocol {
+            given: req.protocol.clone(),
+            valid: PROTOCOLS.join(", "),
+        });
+    }
+    if n < 2 {
+        return Err(SimError::param("nodes", format!("must be >= 2, got {n}")));
+    }
+    if req.trials == 0 || req.trials > MAX_TRIALS {
+        return Err(SimError::param(
+            "trials",
+            format!("must be in 1..={MAX_TRIALS}, got {}", req.trials),
+        ));
+    }
+    check_prob("loss", req.loss)?;
+    check_prob("crash", req.crash)?;
+    check_prob("duplication", req.duplication)?;
+    if let Some(f) = req.fanout
+        && (f == 0 || f >= n)
+    {
+        return Err(SimError::param(
+            "fanout",
+            format!("must be in 1..={} (n - 1), got {f}", n - 1),
+        ));
+    }
+    if let Some(k) = req.k
+        && (k == 0 || k > 255)
+    {
+        return Err(SimError::param("k", format!("must be in 1..=255, got {k}")));
+    }
+    let mut params = BTreeMap::new();
+    params.insert("loss".to_string(), req.loss.to_string());
+    params.insert("crash".to_string(), req.crash.to_string());
+    let is_round = matches!(
+        req.protocol.as_str(),
+        "push" | "pull" | "push-pull" | "rumor" | "anti-entropy"
+    );
+    if is_round {
+        if n > MAX_ROUND_NODES {
+            return Err(SimError::param(
+                "nodes",
+                format!("must be <= {MAX_ROUND_NODES} in round mode, got {n}"),
+            ));
+        }
+        if let Some(o) = &req.overlay
+            && o != "complete"
+        {
+            return Err(SimError::param(
+                "overlay",
+                format!(
+                    "`{}` runs on the complete graph (random phone call); valid: complete, got `{o}`",
+                    req.protocol
+                ),
+            ));
+        }
+        if req.latency.is_some() || req.duplication > 0.0 {
+            return Err(SimError::param(
+                "latency",
+                format!(
+                    "`{}` runs in round mode; latency and duplication do not apply",
+                    req.protocol
+                ),
+            ));
+        }
+    } else if n > MAX_EVENT_NODES {
+        return Err(SimError::param(
+            "nodes",
+            format!("must be <= {MAX_EVENT_NODES} in event mode, got {n}"),
+        ));
+    }
+    let fanout = req.fanout.unwrap_or(1) as u32;
+    let p = match req.protocol.as_str() {
+        "push" | "pull" | "push-pull" => {
+            parse_options(req, &[])?;
+            params.insert("fanout".into(), fanout.to_string());
+            let s = match req.protocol.as_str() {
+                "push" => Spread::Push,
+                "pull" => Spread::Pull,
+                _ => Spread::PushPull,
+            };
+            Plan::Round(RoundProtocol::Gossip(s), fanout)
+        }
+        "rumor" => {
+            let opts = parse_options(
+                req,
+                &["feedback", "blind", "counter", "coin", "push", "pull"],
+            )?;
+            let has = |o: &str| opts.iter().any(|x| x == o);
+            for (a, b) in [("feedback", "blind"), ("counter", "coin"), ("push", "pull")] {
+                if has(a) && has(b) {
+                    return Err(SimError::param(
+                        "options",
+                        format!("choose one of `{a}` and `{b}`"),
+                    ));
+                }
+            }
+            if req.fanout.is_some_and(|f| f != 1) {
+                return Err(SimError::param(
+                    "fanout",
+                    "rumor mongering calls one partner per cycle; valid: 1",
+                ));
+            }
+            let rc = RumorConfig {
+                feedback: !has("blind"),
+                counter: !has("coin"),
+                pull: has("pull"),
+                k: req.k.unwrap_or(1),
+            };
+            params.insert(
+                "options".into(),
+                format!(
+                    "{},{},{}",
+                    if rc.feedback { "feedback" } else { "blind" },
+                    if rc.counter { "counter" } else { "coin" },
+                    if rc.pull { "pull" } else { "push" }
+                ),
+            );
+            params.insert("k".into(), rc.k.to_string());
+            Plan::Round(RoundProtocol::Rumor(rc), 1)
+        }
+        "anti-entropy" => {
+            let opts = parse_options(req, &["push", "pull", "push-pull"])?;
+            let mode = match opts.last().map(String::as_str) {
+                Some("push") => AeMode::Push,
+                Some("pull") => AeMode::Pull,
+                _ => AeMode::PushPull,
+            };
+            if req.fanout.is_some_and(|f| f != 1) {
+                return Err(SimError::param(
+                    "fanout",
+                    "anti-entropy exchanges with one partner per cycle; valid: 1",
+                ));
+            }
+            params.insert("options".into(), format!("{mode:?}").to_lowercase());
+            Plan::Round(RoundProtocol::AntiEntropy(mode), 1)
+        }
+        "flood" => {
+            parse_options(req, &[])?;
+            let o = req.overlay.clone().unwrap_or_else(|| "regular:6".into());
+            params.insert("overlay".into(), o.clone());
+            Plan::Flood(Topology::parse(&o)?)
+        }
+        "tree" => {
+            parse_options(req, &[])?;
+            let k = req.fanout.unwrap_or(2) as u32;
+            params.insert("fanout".into(), k.to_string());
+            Plan::Tree(k)
+        }
+        "plumtree" | "eager-push" => {
+            parse_options(req, &[])?;
+            let o = req.overlay.clone().unwrap_or_else(|| "hyparview:5".into());
+            let b = req.broadcasts.unwrap_or(10);
+            if !(2..=1000).contains(&b) {
+                return Err(SimError::param(
+                    "broadcasts",
+                    format!("must be in 2..=1000, got {b}"),
+                ));
+            }
+            params.insert("overlay".into(), o.clone());
+            params.insert("broadcasts".into(), b.to_string());
+            Plan::Plumtree {
+                eager: req.protocol == "eager-push",
+                overlay: Topology::parse(&o)?,
+                broadcasts: b,
+            }
+        }
+        _ => {
+            // health-check
+            let opts = parse_options(req, &["hierarchical", "full-mesh"])?;
+            let mode = if opts.iter().any(|o| o == "full-mesh") {
+                if n > MAX_FULL_MESH_NODES {
+                    return Err(SimError::param(
+                        "nodes",
+                        format!(
+                            "full-mesh health checking sends n(n-1) messages per period; valid: 2..={MAX_FULL_MESH_NODES}, got {n}"
+                        ),
+                    ));
+                }
+                params.insert("options".into(), "full-mesh".into());
+                HealthMode::FullMesh
+            } else {
+                let g = req
+                    .fanout
+                    .unwrap_or_else(|| (n as f64).sqrt().ceil() as usize)
+                    .max(2);
+                params.insert("options".into(), "hierarchical".into());
+                params.insert("fanout".into(), g.to_string());
+                HealthMode::Hierarchical { group: g as u32 }
+            };
+            Plan::Health(mode)
+        }
+    };
+    if !is_round {
+        let lat = req.latency.clone().unwrap_or_else(|| "const:10".into());
+        LatencyDist::parse(&lat)?;
+        params.insert("latency".into(), lat);
+        params.insert("duplication".into(), req.duplication.to_string());
+    }
+    Ok((p, params))
+}
+
+fn latency_hint(d: &LatencyDist) -> u64 {
+    let mut r = crate::rng::trial_rng(0, u64::MAX);
+    let s: u64 = (0..64).map(|i| d.sample(i, i + 1, &mut r) / 64).sum();
+    s.max(MS / 10)
+}
+
+fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial, SimError> {
+    let n = req.nodes;
+    let mut net = NetworkModel {
+        loss: req.loss,
+        duplication: req.duplication,
+        ..NetworkModel::default()
+    };
+    if let Some(l) = &req.latency {
+        net.latency = LatencyDist::parse(l)?;
+    }
+    let ms = |t: f64| t / MS as f64;
+    let trial_from = |m: RunMetrics, round: bool| -> Trial {
+        let (delivered, eligible) = m.delivered_counts();
+        let dt = m.delivery_times();
+        let conv = |x: f64| if round { x } else { ms(x) };
+        Trial {
+            rounds: round.then_some(f64::from(m.rounds)),
+            messages: m.messages as f64,
+            payload: m.payload_messages as f64,
+            bytes: m.bytes as f64,
+            ratio: m.delivery_ratio(),
+            delivered,
+            eligible,
+            t_ave: dt.map(|d| conv(d.mean)),
+            t_last: dt.map(|d| conv(d.max)),
+            hash: m.trace_hash,
+            extra: m.extra,
+        }
+    };
+    match plan {
+        Plan::Round(p, fanout) => {
+            let mut cfg = RoundConfig::new(n);
+            cfg.fanout = *fanout;
+            net.crash_fraction(n, req.crash, 0, cfg.origin, &mut rng)?;
+            let m = run_rounds(&cfg, p, &net, &mut rng)?;
+            Ok(trial_from(m, true))
+        }
+        Plan::Flood(t) => {
+            let g = t.build(n, &mut rng)?;
+            net.crash_fraction(n, req.crash, 0, 0, &mut rng)?;
+            let mut p = Flood::new(&g, 0, 1024);
+            let (m, _) = run_events(&mut p, n, &net, &EventConfig::default(), rng)?;
+            Ok(trial_from(m, false))
+        }
+        Plan::Tree(k) => {
+            net.crash_fraction(n, req.crash, 0, 0, &mut rng)?;
+            let mut p = TreeBroadcast::new(*k, 1024);
+            let (m, _) = run_events(&mut p, n, &net, &EventConfig::default(), rng)?;
+            Ok(trial_from(m, false))
+        }
+        Plan::Plumtree {
+            eager,
+            overlay,
+            broadcasts,
+        } => {
+            let g = overlay.build(n, &mut rng)?;
+            let hint = latency_hint(&net.latency);
+            let interval = 1000 * MS + 100 * hint;
+            let crashed = net.crash_fraction(n, req.crash, interval + interval / 2, 0, &mut rng)?;
+            let mut is_crashed = vec![false; n];
+            for &c in &crashed {
+                is_crashed[c as usize] = true;
+            }
+            let live: Vec<NodeId> = (0..n as NodeId)
+                .filter(|&v| !is_crashed[v as usize])
+                .collect();
+            let sources: Vec<NodeId> = (0..*broadcasts)
+                .map(|_| live[crate::rng::below(&mut rng, live.len() as u32) as usize])
+                .collect();
+            let mut p = Plumtree::new(&g, *eager, *broadcasts, interval, sources, hint);
+            let cfg = EventConfig {
+                origin: None,
+                ..EventConfig::default()
+            };
+            let (m, _) = run_events(&mut p, n, &net, &cfg, rng)?;
+            let mut t = trial_from(m, false);
+            // Delivery statistics refer to the last broadcast; its time origin is its start.
+            let start = f64::from(*broadcasts - 1) * interval as f64;
+            t.t_ave = t.t_ave.map(|x| x - ms(start));
+            t.t_last = t.extra.get("last_delivery_ns").map(|&x| ms(x));
+            Ok(t)
+        }
+        Plan::Health(mode) => {
+            let period = 100 * MS;
+            let crash_at = 5 * period / 2;
+            let crashed = net.crash_fraction(n, req.crash, crash_at, 0, &mut rng)?;
+            let list: Vec<(NodeId, u64)> = crashed.iter().map(|&c| (c, crash_at)).collect();
+            let mut p = HealthCheck::new(*mode, n, period, 20, &list);
+            let cfg = EventConfig {
+                origin: None,
+                ..EventConfig::default()
+            };
+            let (m, _) = run_events(&mut p, n, &net, &cfg, rng)?;
+            let det = p.detections();
+            let vals: Vec<f64> = det.values().map(|&t| ms(t as f64)).collect();
+            let mut t = trial_from(m, false);
+            t.delivered = det.len() as u64;
+            t.eligible = crashed.len() as u64;
+            t.ratio = if crashed.is_empty() {
+                1.0
+            } else {
+                det.len() as f64 / crashed.len() as f64
+            };
+            t.t_ave = (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64);
+            t.t_last = vals.iter().copied().reduce(f64::max);
+            t.extra
+                .insert("messages_per_period".into(), t.messages / 20.0);
+            Ok(t)
+        }
+    }
+}
+
+fn stat(xs: impl Iterator<Item = f64>) -> Stat {
+    let v: Vec<f64> = xs.collect();
+    Stat::of(&v).unwrap_or(Stat {
+        mean: f64::NAN,
+        ci95: None,
+        median: f64::NAN,
+        min: f64::NAN,
+        max: f64::NAN,
+        count: 0,
+    })
+}
+
+fn opt_stat(xs: impl Iterator<Item = Option<f64>>) -> Option<Stat> {
+    let v: Vec<f64> = xs.flatten().collect();
+    Stat::of(&v)
+}
+
+/// Validate `req`, run its trials (in parallel, deterministic) and summarise.
+///
+/// ```
+/// use cc_sim::{SimRequest, run};
+/// let req = SimRequest { protocol: "push-pull".into(), nodes: 10_000, trials: 8, ..SimRequest::default() };
+/// let s = run(&req, &|_, _| {})?;
+/// assert_eq!(s.delivery_ratio.mean, 1.0);
+/// println!("{s}");
+/// let json = serde_json::to_value(&s)?;
+/// assert!(json["rounds"]["ci95"].is_array());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimError> {
+    let (plan, parameters) = plan(req)?;
+    let trials = run_trials(req.seed, req.trials, progress, |_, rng| {
+        one_trial(req, &plan, rng)
+    })?;
+    let n = req.nodes as f64;
+    let mut hash = crate::metrics::TraceHash::default();
+    for t in &trials {
+        hash.add(t.hash);
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for t in &trials {
+        for k in t.extra.keys() {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    let extra = keys
+        .into_iter()
+        .filter_map(|k| {
+            let v: Vec<f64> = trials
+                .iter()
+                .filter_map(|t| t.extra.get(&k).copied())
+                .filter(|x| !x.is_nan())
+                .collect();
+            Stat::of(&v).map(|s| (k, s))
+        })
+        .collect();
+    let round = matches!(plan, Plan::Round(..));
+    Ok(SimSummary {
+        protocol: req.protocol.clone(),
+        nodes: req.nodes,
+        trials: req.trials,
+        seed: req.seed,
+        parameters,
+        time_unit: if round { "rounds" } else { "ms" },
+        rounds: opt_stat(trials.iter().map(|t| t.rounds)),
+        messages: stat(trials.iter().map(|t| t.messages)),
+        messages_per_node: stat(trials.iter().map(|t| t.messages / n)),
+        payload_messages: stat(trials.iter().map(|t| t.payload)),
+        residue: stat(trials.iter().map(|t| 1.0 - t.ratio)),
+        t_last: opt_stat(trials.iter().map(|t| t.t_last)),
+        t_ave: opt_stat(trials.iter().map(|t| t.t_ave)),
+        delivery_ratio: stat(trials.iter().map(|t| t.ratio)),
+        delivery_pooled: Fraction::new(
+            trials.iter().map(|t| t.delivered).sum(),
+            trials.iter().map(|t| t.eligible).sum(),
+        ),
+        bytes: stat(trials.iter().map(|t| t.bytes)),
+        extra,
+        trace_hash: format!("{:016x}", hash.value()),
+    })
+}
+
+impl fmt::Display for SimSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "cclab sim {} — {} nodes, {} trials, seed {}",
+            self.protocol, self.nodes, self.trials, self.seed
+        )?;
+        let params: Vec<String> = self
+            .parameters
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        writeln!(f, "parameters: {}", params.join(" "))?;
+        writeln!(
+            f,
+            "{:<22} {:>12} {:>27} {:>12} {:>12} {:>12}",
+            "metric", "mean", "95% CI", "median", "min", "max"
+        )?;
+        let row = |f: &mut fmt::Formatter<'_>, name: &str, s: &Stat| -> fmt::Result {
+            let ci = s.ci95.map_or("—".to_string(), |[a, b]| {
+                format!("[{}, {}]", fmt_num(a), fmt_num(b))
+            });
+            writeln!(
+                f,
+                "{:<22} {:>12} {:>27} {:>12} {:>12} {:>12}",
+                name,
+                fmt_num(s.mean),
+                ci,
+                fmt_num(s.median),
+                fmt_num(s.min),
+                fmt_num(s.max)
+            )
+        };
+        if let Some(r) = &self.rounds {
+            row(f, "rounds", r)?;
+        }
+        row(f, "messages", &self.messages)?;
+        row(f, "messages_per_node", &self.messages_per_node)?;
+        row(f, "payload_messages", &self.payload_messages)?;
+        row(f, "bytes", &self.bytes)?;
+        if let Some(t) = &self.t_ave {
+            row(f, &format!("t_ave ({})", self.time_unit), t)?;
+        }
+        if let Some(t) = &self.t_last {
+            row(f, &format!("t_last ({})", self.time_unit), t)?;
+        }
+        row(f, "delivery_ratio", &self.delivery_ratio)?;
+        row(f, "residue", &self.residue)?;
+        for (k, s) in &self.extra {
+            row(f, k, s)?;
+        }
+        let p = &self.delivery_pooled;
+        writeln!(
+            f,
+            "pooled delivery {}/{} = {} (Wilson 95% [{}, {}]); trace {}",
+            p.successes,
+            p.total,
+            fmt_num(p.value),
+            fmt_num(p.wilson95[0]),
+            fmt_num(p.wilson95[1]),
+            self.trace_hash
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(p: &str) -> SimRequest {
+        SimRequest {
+            protocol: p.into(),
+            nodes: 300,
+            trials: 4,
+            ..SimRequest::default()
+        }
+    }
+
+    #[test]
+    fn every_protocol_runs_and_delivers_without_faults() {
+        for &p in PROTOCOLS {
+            let s = run(&req(p), &|_, _| {}).unwrap();
+            assert_eq!(s.trials, 4);
+            if p != "rumor" {
+                assert_eq!(s.delivery_ratio.min, 1.0, "{p}");
+            }
+            assert!(s.messages.mean > 0.0, "{p}");
+            let text = s.to_string();
+            assert!(
+                text.contains("seed 1") && text.contains("4 trials"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_shape() {
+        let s = run(&req("push"), &|_, _| {}).unwrap();
+        let j = serde_json::to_value(&s).unwrap();
+        for k in [
+            "protocol",
+            "nodes",
+            "trials",
+            "seed",
+            "rounds",
+            "messages",
+            "messages_per_node",
+            "residue",
+            "t_last",
+            "t_ave",
+            "delivery_ratio",
+            "bytes",
+        ] {
+            assert!(j.get(k).is_some(), "missing {k}");
+        }
+        for k in ["mean", "ci95", "median", "min", "max"] {
+            assert!(j["messages"].get(k).is_some(), "missing messages.{k}");
+        }
+    }
+
+    #[test]
+    fn same_seed_same_summary_any_threads() {
+        let r = SimRequest {
+            protocol: "plumtree".into(),
+            nodes: 200,
+            trials: 6,
+            crash: 0.2,
+            ..SimRequest::default()
+        };
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| run(&r, &|_, _| {}).unwrap());
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap()
+            .install(|| run(&r, &|_, _| {}).unwrap());
+        assert_eq!(one, two);
+        let other = run(
+            &SimRequest {
+                seed: 2,
+                ..r.clone()
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_ne!(one.trace_hash, other.trace_hash);
+    }
+
+    #[test]
+    fn invalid_requests_name_the_parameter() {
+        let cases: Vec<(SimRequest, &str)> = vec![
+            (
+                SimRequest {
+                    nodes: 1,
+                    ..req("push")
+                },
+                "nodes",
+            ),
+            (
+                SimRequest {
+                    loss: 1.5,
+                    ..req("push")
+                },
+                "loss",
+            ),
+            (
+                SimRequest {
+                    crash: -0.1,
+                    ..req("flood")
+                },
+                "crash",
+            ),
+            (
+                SimRequest {
+                    fanout: Some(300),
+                    ..req("push")
+                },
+                "fanout",
+            ),
+            (
+                SimRequest {
+                    trials: 0,
+                    ..req("push")
+                },
+                "trials",
+            ),
+            (
+                SimRequest {
+                    k: Some(0),
+                    ..req("rumor")
+                },
+                "k",
+            ),
+            (
+                SimRequest {
+                    overlay: Some("torus".into()),
+                    ..req("flood")
+                },
+                "overlay",
+            ),
+            (
+                SimRequest {
+                    overlay: Some("ring".into()),
+                    ..req("push")
+                },
+                "overlay",
+            ),
+            (
+                SimRequest {
+                    options: vec!["sideways".into()],
+                    ..req("rumor")
+                },
+                "options",
+            ),
+            (
+                SimRequest {
+                    options: vec!["blind,feedback".into()],
+                    ..req("rumor")
+                },
+                "options",
+            ),
+            (
+                SimRequest {
+                    latency: Some("gamma:1".into()),
+                    ..req("flood")
+                },
+                "latency",
+            ),
+            (
+                SimRequest {
+                    nodes: 5000,
+                    options: vec!["full-mesh".into()],
+                    ..req("health-check")
+                },
+                "nodes",
+            ),
+        ];
+        for (r, name) in cases {
+            let e = run(&r, &|_, _| {}).unwrap_err().to_string();
+            assert!(e.contains(&format!("`{name}`")), "{name}: {e}");
+        }
+        let e = run(&req("carrier-pigeon"), &|_, _| {})
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("carrier-pigeon") && e.contains("push-pull"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn health_check_detects_crashes() {
+        for opt in ["hierarchical", "full-mesh"] {
+            let r = SimRequest {
+                crash: 0.1,
+                options: vec![opt.into()],
+                nodes: 100,
+                ..req("health-check")
+            };
+            let s = run(&r, &|_, _| {}).unwrap();
+            assert_eq!(s.delivery_ratio.min, 1.0, "{opt}");
+            // one timeout (3 periods) + reporting; orphans of a crashed leader need a second timeout
+            let bound = if opt == "full-mesh" { 600.0 } else { 1000.0 };
+            let tl = s.t_last.as_ref().unwrap().max;
+            assert!(tl <= bound, "{opt}: {tl}");
+            assert_eq!(s.extra["false_suspicions"].max, 0.0, "{opt}");
+        }
+    }
+}

@@ -1,0 +1,817 @@
+//! Synchronous round mode: random-phone-call gossip at millions of nodes.
+//!
+//! In round `r = 1, 2, …` every live node acts once (or `fanout` times)
+//! based on the state at the *start* of the round; nodes informed during
+//! round `r` act from round `r + 1` on. State lives in flat arrays (one
+//! `u16` "informed in round" per node plus an index list); there is no
+//! event heap. The network model of [`crate::net`] applies per message:
+//! loss, crashes and partitions evaluated at time `r · round_ns`.
+//!
+//! Protocols (the paper conventions are in each variant's docs):
+//!
+//! * [`Spread::Push`]: each informed node pushes the rumor to `fanout`
+//!   uniformly random other nodes. Frieze–Grimmett / Pittel:
+//!   `log₂ n + ln n + O(1)` rounds.
+//! * [`Spread::Pull`]: each *uninformed* node sends a pull request to a
+//!   random node; an informed callee replies with the rumor. Every payload
+//!   transmission (reply) informs a distinct node, so with no loss there are
+//!   exactly `n − 1` payload transmissions.
+//! * [`Spread::PushPull`]: every node calls a random node; informed callers
+//!   push, uninformed callers pull. Karp et al. 2000: `log₃ n + O(log log n)` rounds.
+//! * [`RumorConfig`]: Demers et al. 1987 rumor mongering (feedback/blind,
+//!   counter/coin, push/pull, parameter `k`) — runs until no site is infective.
+//! * [`AeMode`]: anti-entropy, every node exchanges digests with a random partner
+//!   each cycle and missing updates are sent.
+
+use crate::SimError;
+use crate::metrics::{Recorder, RunMetrics, TimeUnit};
+use crate::net::{CrashIndex, NetworkModel, NodeId, PartitionIndex, Time};
+use crate::rng::{ChaCha8Rng, below, chance, other};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Random-phone-call spreading mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Spread {
+    /// Informed nodes push.
+    Push,
+    /// Uninformed nodes pull.
+    Pull,
+    /// Informed callers push, uninformed callers pull.
+    PushPull,
+}
+
+/// Demers et al. 1987 rumor-mongering variant.
+///
+/// A site is *susceptible* (does not know the update), *infective* (knows and
+/// spreads it) or *removed* (knows, stopped spreading). Loss of interest:
+///
+/// * feedback + counter: after `k` contacts that found the partner already
+///   knowing (Demers Table 1 / Table 3);
+/// * feedback + coin: after each such contact with probability `1/k`;
+/// * blind + counter: after `k` contacts regardless of the partner;
+/// * blind + coin: after each contact with probability `1/k` (Table 2).
+///
+/// Push: each infective calls a random site and sends the update. Pull: every
+/// site calls a random site each cycle; an infective callee sends the update;
+/// an infective's counter/coin step is applied once per cycle in which at least
+/// one of its sends was unnecessary (feedback) or at least one send happened (blind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RumorConfig {
+    /// Feedback (`true`) or blind (`false`).
+    pub feedback: bool,
+    /// Counter (`true`) or coin (`false`).
+    pub counter: bool,
+    /// Pull (`true`) or push (`false`).
+    pub pull: bool,
+    /// Parameter `k >= 1`.
+    pub k: u32,
+}
+
+/// Anti-entropy exchange direction (Demers et al. 1987).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AeMode {
+    /// Caller sends what the callee lacks.
+    Push,
+    /// Callee sends what the caller lacks.
+    Pull,
+    /// Both.
+    PushPull,
+}
+
+/// A round-mode protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RoundProtocol {
+    /// Random phone call spreading, never stops on its own.
+    Gossip(Spread),
+    /// Demers rumor mongering.
+    Rumor(RumorConfig),
+    /// Anti-entropy.
+    AntiEntropy(AeMode),
+}
+
+/// Round-mode run configuration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoundConfig {
+    /// Number of nodes (`>= 2`).
+    pub n: usize,
+    /// Calls per node per round (`1..n`).
+    pub fanout: u32,
+    /// Origin of the rumor.
+    pub origin: NodeId,
+    /// Round budget (`1..=65000`); the run stops there with partial delivery.
+    pub max_rounds: u32,
+    /// Payload message size in bytes.
+    pub payload_bytes: u32,
+    /// Control message (request/digest) size in bytes.
+    pub control_bytes: u32,
+    /// Count messages per sending node.
+    pub track_per_node: bool,
+}
+
+impl RoundConfig {
+    /// Defaults for `n` nodes: fanout 1, origin 0, budget `20⌈log₂ n⌉ + 200`,
+    /// 1 KiB payload, 32-byte control messages, per-node tracking on.
+    pub fn new(n: usize) -> RoundConfig {
+        let lg = (n.max(2) as f64).log2().ceil() as u32;
+        RoundConfig {
+            n,
+            fanout: 1,
+            origin: 0,
+            max_rounds: (20 * lg + 200).min(65_000),
+            payload_bytes: 1024,
+            control_bytes: 32,
+            track_per_node: true,
+        }
+    }
+}
+
+/// Message kinds of round mode.
+pub const ROUND_KINDS: &[&str] = &["push", "pull-req", "pull-reply", "digest", "update"];
+const PUSH: u8 = 0;
+const PULL_REQ: u8 = 1;
+const PULL_REPLY: u8 = 2;
+const DIGEST: u8 = 3;
+const UPDATE: u8 = 4;
+const PAYLOAD_MASK: u64 = (1 << PUSH) | (1 << PULL_REPLY) | (1 << UPDATE);
+const NONE: u16 = u16::MAX;
+
+/// Network view used inside one round.
+struct RoundNet<'a> {
+    loss: f64,
+    faults: bool,
+    crashes: CrashIndex,
+    parts: PartitionIndex,
+    net: &'a NetworkModel,
+}
+
+enum Fate {
+    Ok,
+    Lost,
+    Down,
+    Cut,
+}
+
+impl RoundNet<'_> {
+    #[inline]
+    fn fate(&self, a: NodeId, b: NodeId, t: Time, rng: &mut ChaCha8Rng) -> Fate {
+        if self.loss > 0.0 && chance(rng, self.loss) {
+            return Fate::Lost;
+        }
+        if self.faults {
+            if self.crashes.down(b, t) {
+                return Fate::Down;
+            }
+            if !self.parts.is_empty() && self.parts.separated(a, b, t) {
+                return Fate::Cut;
+            }
+        }
+        Fate::Ok
+    }
+    #[inline]
+    fn up(&self, v: NodeId, t: Time) -> bool {
+        !self.faults || !self.crashes.down(v, t)
+    }
+}
+
+/// Send one message through the round network; true if delivered.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+fn send(
+    rec: &mut Recorder,
+    rn: &RoundNet<'_>,
+    a: NodeId,
+    b: NodeId,
+    kind: u8,
+    bytes: u32,
+    t: Time,
+    rng: &mut ChaCha8Rng,
+) -> bool {
+    rec.sent(a, kind, bytes);
+    match rn.fate(a, b, t, rng) {
+        Fate::Ok => true,
+        Fate::Lost => {
+            rec.lost += 1;
+            false
+        }
+        Fate::Down => {
+            rec.dropped_crashed += 1;
+            false
+        }
+        Fate::Cut => {
+            rec.dropped_partition += 1;
+            false
+        }
+    }
+}
+
+fn validate(cfg: &RoundConfig, net: &NetworkModel, proto: &RoundProtocol) -> Result<(), SimError> {
+    if cfg.n < 2 {
+        return Err(SimError::param(
+            "nodes",
+            format!("must be >= 2, got {}", cfg.n),
+        ));
+    }
+    if cfg.n > (u32::MAX / 2) as usize {
+        return Err(SimError::param(
+            "nodes",
+            format!("must be <= {}, got {}", u32::MAX / 2, cfg.n),
+        ));
+    }
+    if cfg.fanout == 0 || cfg.fanout as usize >= cfg.n {
+        return Err(SimError::param(
+            "fanout",
+            format!("must be in 1..={} (n - 1), got {}", cfg.n - 1, cfg.fanout),
+        ));
+    }
+    if cfg.origin as usize >= cfg.n {
+        return Err(SimError::param(
+            "origin",
+            format!("must be < n = {}", cfg.n),
+        ));
+    }
+    if cfg.max_rounds == 0 || cfg.max_rounds > 65_000 {
+        return Err(SimError::param(
+            "max_rounds",
+            format!("must be in 1..=65000, got {}", cfg.max_rounds),
+        ));
+    }
+    if let RoundProtocol::Rumor(rc) = proto
+        && (rc.k == 0 || rc.k > 255)
+    {
+        return Err(SimError::param(
+            "k",
+            format!("must be in 1..=255, got {}", rc.k),
+        ));
+    }
+    net.validate(cfg.n)
+}
+
+/// Run one round-mode simulation.
+///
+/// ```
+/// use cc_sim::round::{run_rounds, RoundConfig, RoundProtocol, Spread};
+/// use cc_sim::net::NetworkModel;
+/// let mut rng = cc_sim::rng::trial_rng(1, 0);
+/// let m = run_rounds(&RoundConfig::new(1000), &RoundProtocol::Gossip(Spread::Pull),
+///                    &NetworkModel::default(), &mut rng)?;
+/// assert_eq!(m.payload_messages, 999); // pull: exactly n - 1 transmissions
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn run_rounds(
+    cfg: &RoundConfig,
+    proto: &RoundProtocol,
+    net: &NetworkModel,
+    rng: &mut ChaCha8Rng,
+) -> Result<RunMetrics, SimError> {
+    validate(cfg, net, proto)?;
+    let n = cfg.n;
+    let rn = RoundNet {
+        loss: net.loss,
+        faults: !net.crashes.is_empty() || !net.partitions.is_empty(),
+        crashes: CrashIndex::new(&net.crashes, n),
+        parts: PartitionIndex::new(&net.partitions, n),
+        net,
+    };
+    let mut rec = Recorder::new(n, ROUND_KINDS, PAYLOAD_MASK, cfg.track_per_node);
+    let mut st = State::new(cfg, &rn);
+    let mut extra = BTreeMap::new();
+    let rounds = match *proto {
+        RoundProtocol::Gossip(Spread::Push) => push(cfg, &rn, &mut st, &mut rec, rng),
+        RoundProtocol::Gossip(Spread::Pull) => pull(cfg, &rn, &mut st, &mut rec, rng),
+        RoundProtocol::Gossip(Spread::PushPull) => push_pull(cfg, &rn, &mut st, &mut rec, rng),
+        RoundProtocol::Rumor(rc) => {
+            let r = rumor(cfg, rc, &rn, &mut st, &mut rec, rng);
+            extra.insert("k".into(), f64::from(rc.k));
+            r
+        }
+        RoundProtocol::AntiEntropy(mode) => anti_entropy(cfg, mode, &rn, &mut st, &mut rec, rng),
+    };
+    for (v, &r) in st.round.iter().enumerate() {
+        if r != NONE {
+            rec.delivered_at[v] = Time::from(r);
+        }
+    }
+    let end_t = Time::from(rounds) * rn.net.round_ns;
+    let up_at_end: Vec<bool> = (0..n as NodeId)
+        .map(|v| !rn.crashes.down(v, end_t))
+        .collect();
+    Ok(rec.finish(
+        TimeUnit::Rounds,
+        rounds,
+        Time::from(rounds),
+        up_at_end,
+        Some(cfg.origin),
+        extra,
+    ))
+}
+
+struct State {
+    /// Round in which each node was informed (`NONE` = never).
+    round: Vec<u16>,
+    /// Informed nodes in order of infection.
+    list: Vec<u32>,
+    /// Informed nodes that are not crash-stopped.
+    informed_eligible: usize,
+    /// Nodes that are not crash-stopped.
+    eligible: usize,
+    forever_down: Vec<bool>,
+}
+
+impl State {
+    fn new(cfg: &RoundConfig, rn: &RoundNet<'_>) -> State {
+        let mut round = vec![NONE; cfg.n];
+        round[cfg.origin as usize] = 0;
+        let forever_down: Vec<bool> = if rn.faults {
+            (0..cfg.n as NodeId)
+                .map(|v| rn.crashes.down_forever(v))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let eligible = cfg.n - forever_down.iter().filter(|&&d| d).count();
+        let origin_eligible = forever_down.get(cfg.origin as usize).is_none_or(|d| !d);
+        State {
+            round,
+            list: vec![cfg.origin],
+            informed_eligible: usize::from(origin_eligible),
+            eligible,
+            forever_down,
+        }
+    }
+
+    #[inline]
+    fn inform(&mut self, v: NodeId, r: u32, rec: &mut Recorder) -> bool {
+        let slot = &mut self.round[v as usize];
+        if *slot != NONE {
+            return false;
+        }
+        *slot = r as u16;
+        self.list.push(v);
+        if self.forever_down.get(v as usize).is_none_or(|d| !d) {
+            self.informed_eligible += 1;
+        }
+        rec.hash.add(u64::from(r) << 32 | u64::from(v));
+        true
+    }
+
+    #[inline]
+    fn knew_before(&self, v: NodeId, r: u32) -> bool {
+        (self.round[v as usize] as u32) < r
+    }
+
+    fn done(&self) -> bool {
+        self.informed_eligible >= self.eligible
+    }
+}
+
+fn push(
+    cfg: &RoundConfig,
+    rn: &RoundNet<'_>,
+    st: &mut State,
+    rec: &mut Recorder,
+    rng: &mut ChaCha8Rng,
+) -> u32 {
+    let n = cfg.n as u32;
+    let mut r = 0;
+    while !st.done() && r < cfg.max_rounds {
+        r += 1;
+        let t = Time::from(r) * rn.net.round_ns;
+        let active = st.list.len();
+        rec.events += active as u64;
+        for i in 0..active {
+            let v = st.list[i];
+            if !rn.up(v, t) {
+                continue;
+            }
+            for _ in 0..cfg.fanout {
+                let u = other(rng, n, v);
+                if send(rec, rn, v, u, PUSH, cfg.payload_bytes, t, rng) {
+                    st.inform(u, r, rec);
+                }
+            }
+        }
+    }
+    r
+}
+
+fn pull(
+    cfg: &RoundConfig,
+    rn: &RoundNet<'_>,
+    st: &mut State,
+    rec: &mut Recorder,
+    rng: &mut ChaCha8Rng,
+) -> u32 {
+    let n = cfg.n as u32;
+    let mut waiting: Vec<u32> = (0..n).filter(|&v| v != cfg.origin).collect();
+    let mut r = 0;
+    while !st.done() && r < cfg.max_rounds {
+        r += 1;
+        let t = Time::from(r) * rn.net.round_ns;
+        rec.events += waiting.len() as u64;
+        let mut keep = 0;
+        for i in 0..waiting.len() {
+            let v = waiting[i];
+            let mut got = false;
+            if rn.up(v, t) {
+                for _ in 0..cfg.fanout {
+                    let u = other(rng, n, v);
+                    if send(rec, rn, v, u, PULL_REQ, cfg.control_bytes, t, rng)
+                        && st.knew_before(u, r)
+                        && send(rec, rn, u, v, PULL_REPLY, cfg.payload_bytes, t, rng)
+                    {
+                        st.inform(v, r, rec);
+                        got = true;
+                        break;
+                    }
+                }
+            }
+            if !got {
+                waiting[keep] = v;
+                keep += 1;
+            }
+        }
+        waiting.truncate(keep);
+    }
+    r
+}
+
+fn push_pull(
+    cfg: &RoundConfig,
+    rn: &RoundNet<'_>,
+    st: &mut State,
+    rec: &mut Recorder,
+    rng: &mut ChaCha8Rng,
+) -> u32 {
+    let n = cfg.n as u32;
+    let mut r = 0;
+    while !st.done() && r < cfg.max_rounds {
+        r += 1;
+        let t = Time::from(r) * rn.net.round_ns;
+        rec.events += u64::from(n);
+        for v in 0..n {
+            if !rn.up(v, t) {
+                continue;
+            }
+            for _ in 0..cfg.fanout {
+                let u = other(rng, n, v);
+                if st.knew_before(v, r) {
+                    if send(rec, rn, v, u, PUSH, cfg.payload_bytes, t, rng) {
+                        st.inform(u, r, rec);
+                    }
+                } else if send(rec, rn, v, u, PULL_REQ, cfg.control_bytes, t, rng)
+                    && st.knew_before(u, r)
+                    && send(rec, rn, u, v, PULL_REPLY, cfg.payload_bytes, t, rng)
+                {
+                    st.inform(v, r, rec);
+                }
+            }
+        }
+    }
+    r
+}
+
+fn rumor(
+    cfg: &RoundConfig,
+    rc: RumorConfig,
+    rn: &RoundNet<'_>,
+    st: &mut State,
+    rec: &mut Recorder,
+    rng: &mut ChaCha8Rng,
+) -> u32 {
+    let n = cfg.n as u32;
+    // 0 = not infective (susceptible or removed; see st.round), 1 = infective.
+    let mut infective = vec![false; cfg.n];
+    let mut counter = vec![0u8; cfg.n];
+    infective[cfg.origin as usize] = true;
+    let mut hot: Vec<u32> = vec![cfg.origin];
+    let k = rc.k;
+    let inv_k = 1.0 / f64::from(k);
+    // Apply one loss-of-interest step to v; true if v stays infective.
+    let step = |v: usize, counter: &mut [u8], rng: &mut ChaCha8Rng| -> bool {
+        if rc.counter {
+            counter[v] += 1;
+            u32::from(counter[v]) < k
+        } else {
+            !chance(rng, inv_k)
+        }
+    };
+    let mut r = 0;
+    if !rc.pull {
+        while !hot.is_empty() && r < cfg.max_rounds {
+            r += 1;
+            let t = Time::from(r) * rn.net.round_ns;
+            let active = hot.len();
+            rec.events += active as u64;
+            let mut keep = 0;
+            let mut fresh = Vec::new();
+            for i in 0..active {
+                let v = hot[i];
+                let mut stays = true;
+                if rn.up(v, t) {
+                    let u = other(rng, n, v);
+                    let delivered = send(rec, rn, v, u, PUSH, cfg.payload_bytes, t, rng);
+                    let newly = delivered && st.inform(u, r, rec);
+                    if newly {
+                        infective[u as usize] = true;
+                        fresh.push(u);
+                    }
+                    let unnecessary = delivered && !newly;
+                    if !rc.feedback || unnecessary {
+                        stays = step(v as usize, &mut counter, rng);
+                    }
+                }
+                if stays {
+                    hot[keep] = v;
+                    keep += 1;
+                } else {
+                    infective[v as usize] = false;
+                }
+            }
+            hot.truncate(keep);
+            hot.extend_from_slice(&fresh);
+        }
+    } else {
+        let mut touched = vec![0u8; cfg.n]; // bit0: sent this cycle, bit1: unnecessary send
+        while !hot.is_empty() && r < cfg.max_rounds {
+            r += 1;
+            let t = Time::from(r) * rn.net.round_ns;
+            rec.events += u64::from(n);
+            for v in 0..n {
+                if !rn.up(v, t) {
+                    continue;
+                }
+                let u = other(rng, n, v);
+                if !send(rec, rn, v, u, PULL_REQ, cfg.control_bytes, t, rng) {
+                    continue;
+                }
+                // The callee answers only if it was infective at the start of the cycle.
+                if !(infective[u as usize] && st.knew_before(u, r)) {
+                    continue;
+                }
+                let delivered = send(rec, rn, u, v, PULL_REPLY, cfg.payload_bytes, t, rng);
+                touched[u as usize] |= 1;
+                if delivered {
+                    if st.inform(v, r, rec) {
+                        infective[v as usize] = true;
+                        hot.push(v);
+                    } else {
+                        touched[u as usize] |= 2;
+                    }
+                }
+            }
+            let mut keep = 0;
+            for i in 0..hot.len() {
+                let v = hot[i];
+                let mark = touched[v as usize];
+                touched[v as usize] = 0;
+                let trigger = if rc.feedback {
+                    mark & 2 != 0
+                } else {
+                    mark & 1 != 0
+                };
+                let stays = !trigger || step(v as usize, &mut counter, rng);
+                if stays {
+                    hot[keep] = v;
+                    keep += 1;
+                } else {
+                    infective[v as usize] = false;
+                }
+            }
+            hot.truncate(keep);
+        }
+    }
+    r
+}
+
+fn anti_entropy(
+    cfg: &RoundConfig,
+    mode: AeMode,
+    rn: &RoundNet<'_>,
+    st: &mut State,
+    rec: &mut Recorder,
+    rng: &mut ChaCha8Rng,
+) -> u32 {
+    let n = cfg.n as u32;
+    let mut r = 0;
+    while !st.done() && r < cfg.max_rounds {
+        r += 1;
+        let t = Time::from(r) * rn.net.round_ns;
+        rec.events += u64::from(n);
+        for v in 0..n {
+            if !rn.up(v, t) {
+                continue;
+            }
+            let u = below(rng, n - 1);
+            let u = if u >= v { u + 1 } else { u };
+            // Digest exchange: v -> u, then u -> v.
+            if !send(rec, rn, v, u, DIGEST, cfg.control_bytes, t, rng) {
+                continue;
+            }
+            let v_has = st.knew_before(v, r);
+            let u_has = st.knew_before(u, r);
+            if !send(rec, rn, u, v, DIGEST, cfg.control_bytes, t, rng) {
+                continue;
+            }
+            if u_has && !v_has && mode != AeMode::Push {
+                if send(rec, rn, u, v, UPDATE, cfg.payload_bytes, t, rng) {
+                    st.inform(v, r, rec);
+                }
+            } else if v_has
+                && !u_has
+                && mode != AeMode::Pull
+                && send(rec, rn, v, u, UPDATE, cfg.payload_bytes, t, rng)
+            {
+                st.inform(u, r, rec);
+            }
+        }
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{Crash, Partition};
+    use crate::rng::trial_rng;
+
+    fn run(n: usize, p: RoundProtocol, net: &NetworkModel, seed: u64) -> RunMetrics {
+        run_rounds(&RoundConfig::new(n), &p, net, &mut trial_rng(seed, 0)).unwrap()
+    }
+
+    #[test]
+    fn pull_exactly_n_minus_1_payloads() {
+        for seed in 0..5 {
+            let m = run(
+                500,
+                RoundProtocol::Gossip(Spread::Pull),
+                &NetworkModel::default(),
+                seed,
+            );
+            assert_eq!(m.payload_messages, 499);
+            assert_eq!(m.delivery_ratio(), 1.0);
+        }
+    }
+
+    #[test]
+    fn all_spreads_deliver_everything() {
+        for p in [Spread::Push, Spread::Pull, Spread::PushPull] {
+            let m = run(2000, RoundProtocol::Gossip(p), &NetworkModel::default(), 3);
+            assert_eq!(m.delivery_ratio(), 1.0, "{p:?}");
+            assert!(m.rounds < 60);
+        }
+        for mode in [AeMode::Push, AeMode::Pull, AeMode::PushPull] {
+            let m = run(
+                2000,
+                RoundProtocol::AntiEntropy(mode),
+                &NetworkModel::default(),
+                3,
+            );
+            assert_eq!(m.delivery_ratio(), 1.0, "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn push_counts_one_message_per_informed_node_round() {
+        let cfg = RoundConfig::new(300);
+        let m = run_rounds(
+            &cfg,
+            &RoundProtocol::Gossip(Spread::Push),
+            &NetworkModel::default(),
+            &mut trial_rng(5, 0),
+        )
+        .unwrap();
+        // messages = sum over rounds of nodes informed before that round.
+        let mut expected = 0u64;
+        for r in 1..=m.rounds {
+            expected += m
+                .delivered_at
+                .iter()
+                .filter(|&&t| t < Time::from(r))
+                .count() as u64;
+        }
+        assert_eq!(m.messages, expected);
+        assert_eq!(
+            m.sent_per_node.iter().map(|&x| u64::from(x)).sum::<u64>(),
+            m.messages
+        );
+    }
+
+    #[test]
+    fn crashed_nodes_never_informed_and_run_ends() {
+        let mut net = NetworkModel::default();
+        let mut rng = trial_rng(1, 1);
+        let crashed = net.crash_fraction(1000, 0.2, 0, 0, &mut rng).unwrap();
+        assert_eq!(crashed.len(), 199);
+        for p in [Spread::Push, Spread::Pull, Spread::PushPull] {
+            let m = run(1000, RoundProtocol::Gossip(p), &net, 2);
+            for &c in &crashed {
+                assert_eq!(m.delivered_at[c as usize], Time::MAX);
+            }
+            assert_eq!(m.delivery_ratio(), 1.0);
+            assert!(m.rounds < 100);
+        }
+    }
+
+    #[test]
+    fn partition_blocks_until_heal() {
+        let net = NetworkModel {
+            partitions: vec![Partition {
+                start: 0,
+                end: 10 * 100 * crate::net::MS,
+                side: (0..50).collect(),
+            }],
+            ..NetworkModel::default()
+        };
+        let m = run(100, RoundProtocol::Gossip(Spread::PushPull), &net, 4);
+        for v in 50..100 {
+            assert!(
+                m.delivered_at[v] >= 10,
+                "node {v} informed during partition"
+            );
+        }
+        assert_eq!(m.delivery_ratio(), 1.0);
+        assert!(m.dropped_partition > 0);
+    }
+
+    #[test]
+    fn crash_recover_node_gets_informed_after_recovery() {
+        let net = NetworkModel {
+            crashes: vec![Crash {
+                node: 7,
+                at: 0,
+                recover_at: Some(30 * 100 * crate::net::MS),
+            }],
+            ..NetworkModel::default()
+        };
+        let m = run(64, RoundProtocol::AntiEntropy(AeMode::PushPull), &net, 9);
+        assert!(m.delivered_at[7] >= 30);
+    }
+
+    #[test]
+    fn rumor_terminates_and_respects_k() {
+        for feedback in [true, false] {
+            for counter in [true, false] {
+                for pull in [true, false] {
+                    let rc = RumorConfig {
+                        feedback,
+                        counter,
+                        pull,
+                        k: 3,
+                    };
+                    let m = run(1000, RoundProtocol::Rumor(rc), &NetworkModel::default(), 11);
+                    assert!(m.rounds < 200, "{rc:?}");
+                    assert!(m.residue() < 0.5, "{rc:?} residue {}", m.residue());
+                    if counter && !pull {
+                        // each infective sends at most k unnecessary pushes (feedback) or k pushes (blind)
+                        if !feedback {
+                            assert!(m.sent_per_node.iter().all(|&c| c <= 3));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_parameters_are_named() {
+        let mut cfg = RoundConfig::new(10);
+        cfg.fanout = 10;
+        let e = run_rounds(
+            &cfg,
+            &RoundProtocol::Gossip(Spread::Push),
+            &NetworkModel::default(),
+            &mut trial_rng(0, 0),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("fanout"), "{e}");
+        let e = run_rounds(
+            &RoundConfig::new(1),
+            &RoundProtocol::Gossip(Spread::Push),
+            &NetworkModel::default(),
+            &mut trial_rng(0, 0),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("nodes"), "{e}");
+    }
+
+    #[test]
+    fn loss_one_informs_nobody() {
+        let net = NetworkModel {
+            loss: 1.0,
+            ..NetworkModel::default()
+        };
+        let mut cfg = RoundConfig::new(50);
+        cfg.max_rounds = 20;
+        let m = run_rounds(
+            &cfg,
+            &RoundProtocol::Gossip(Spread::Push),
+            &net,
+            &mut trial_rng(0, 0),
+        )
+        .unwrap();
+        assert_eq!(m.rounds, 20);
+        assert!((m.delivery_ratio() - 1.0 / 50.0).abs() < 1e-12);
+        assert_eq!(m.lost, 20);
+    }
+}
