@@ -67,7 +67,9 @@ pub enum TheoryError {
         message: String,
     },
     /// An operation that needs a Boolean (0/1) matrix got a larger alphabet.
-    #[error("{operation} needs a Boolean (0/1) matrix, but the matrix has values up to {max_value}")]
+    #[error(
+        "{operation} needs a Boolean (0/1) matrix, but the matrix has values up to {max_value}"
+    )]
     NotBoolean {
         /// The operation that was asked for.
         operation: String,

@@ -70,12 +70,16 @@ fn pos_err(src: &str, offset: usize, message: impl Into<String>) -> TheoryError 
     let before = &src[..offset.min(src.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
-    TheoryError::Parse { line, column, message: message.into() }
+    TheoryError::Parse {
+        line,
+        column,
+        message: message.into(),
+    }
 }
 
 const SYMS: [&str; 27] = [
-    "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "&", "|", "^", "~", "!", "<", ">", "+", "-", "*", "/", "%",
-    "(", ")", "?", ":", ",", "=", ";",
+    "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "&", "|", "^", "~", "!", "<", ">", "+", "-",
+    "*", "/", "%", "(", ")", "?", ":", ",", "=", ";",
 ];
 
 fn lex(src: &str) -> Result<Vec<(usize, Tok)>> {
@@ -101,7 +105,8 @@ fn lex(src: &str) -> Result<Vec<(usize, Tok)>> {
             } else {
                 text.parse::<i64>()
             };
-            let v = parsed.map_err(|_| pos_err(src, start, format!("`{text}` is not a valid integer")))?;
+            let v = parsed
+                .map_err(|_| pos_err(src, start, format!("`{text}` is not a valid integer")))?;
             out.push((start, Tok::Num(v)));
             continue;
         }
@@ -120,7 +125,11 @@ fn lex(src: &str) -> Result<Vec<(usize, Tok)>> {
                 i += s.len();
             }
             Some(s) => {
-                return Err(pos_err(src, i, format!("unexpected `{s}` (use `==` to compare)")));
+                return Err(pos_err(
+                    src,
+                    i,
+                    format!("unexpected `{s}` (use `==` to compare)"),
+                ));
             }
             None => {
                 let ch = rest.chars().next().unwrap_or(' ');
@@ -180,10 +189,12 @@ impl Parser<'_> {
         }
     }
     fn eat(&mut self, sym: &str) -> bool {
-        if self.peek() == Some(&Tok::Sym(match SYMS.iter().find(|s| **s == sym) {
-            Some(s) => s,
-            None => return false,
-        })) {
+        if self.peek()
+            == Some(&Tok::Sym(match SYMS.iter().find(|s| **s == sym) {
+                Some(s) => s,
+                None => return false,
+            }))
+        {
             self.pos += 1;
             true
         } else {
@@ -198,7 +209,10 @@ impl Parser<'_> {
         if self.eat("?") {
             let a = self.expr(depth + 1)?;
             if !self.eat(":") {
-                return Err(self.err(format!("expected `:` of the conditional, found {}", self.found())));
+                return Err(self.err(format!(
+                    "expected `:` of the conditional, found {}",
+                    self.found()
+                )));
             }
             let b = self.expr(depth + 1)?;
             return Ok(Node::Cond(Box::new(cond), Box::new(a), Box::new(b)));
@@ -207,8 +221,7 @@ impl Parser<'_> {
     }
     fn binary(&mut self, min_prec: u8, depth: usize) -> Result<Node> {
         let mut lhs = self.unary(depth)?;
-        loop {
-            let Some(Tok::Sym(s)) = self.peek() else { break };
+        while let Some(Tok::Sym(s)) = self.peek() {
             let Some((op, prec)) = binop(s) else { break };
             if prec < min_prec {
                 break;
@@ -251,7 +264,10 @@ impl Parser<'_> {
                     "n" => Ok(Node::N),
                     "popcount" => {
                         if !self.eat("(") {
-                            return Err(self.err(format!("expected `(` after popcount, found {}", self.found())));
+                            return Err(self.err(format!(
+                                "expected `(` after popcount, found {}",
+                                self.found()
+                            )));
                         }
                         let e = self.expr(depth + 1)?;
                         if !self.eat(")") {
@@ -274,7 +290,10 @@ impl Parser<'_> {
                 }
                 Ok(e)
             }
-            _ => Err(self.err(format!("expected a number, x, y, n, popcount(...) or `(`, found {}", self.found()))),
+            _ => Err(self.err(format!(
+                "expected a number, x, y, n, popcount(...) or `(`, found {}",
+                self.found()
+            ))),
         }
     }
 }
@@ -294,21 +313,36 @@ impl Expr {
     /// Parses an expression; errors name the line and column.
     pub fn parse(source: &str) -> Result<Expr> {
         let toks = lex(source)?;
-        let mut p = Parser { src: source, toks, pos: 0 };
+        let mut p = Parser {
+            src: source,
+            toks,
+            pos: 0,
+        };
         if p.toks.is_empty() {
             return Err(pos_err(source, 0, "empty expression"));
         }
         let root = p.expr(0)?;
         if p.pos < p.toks.len() {
-            return Err(p.err(format!("unexpected {} after a complete expression", p.found())));
+            return Err(p.err(format!(
+                "unexpected {} after a complete expression",
+                p.found()
+            )));
         }
-        Ok(Expr { root, source: source.to_string() })
+        Ok(Expr {
+            root,
+            source: source.to_string(),
+        })
     }
 
     /// Evaluates at `(x, y)` with bit width `n`.
     pub fn eval(&self, x: u64, y: u64, n: u32) -> Result<i64> {
         let mask = if n >= 63 { i64::MAX } else { (1i64 << n) - 1 };
-        let env = Env { x: x as i64, y: y as i64, n: i64::from(n), mask };
+        let env = Env {
+            x: x as i64,
+            y: y as i64,
+            n: i64::from(n),
+            mask,
+        };
         self.eval_node(&self.root, &env)
     }
 
@@ -329,9 +363,10 @@ impl Expr {
             Node::N => env.n,
             Node::Not(e) => i64::from(self.eval_node(e, env)? == 0),
             Node::BitNot(e) => !self.eval_node(e, env)? & env.mask,
-            Node::Neg(at, e) => {
-                self.eval_node(e, env)?.checked_neg().ok_or_else(|| self.fail(*at, env, "overflow in negation"))?
-            }
+            Node::Neg(at, e) => self
+                .eval_node(e, env)?
+                .checked_neg()
+                .ok_or_else(|| self.fail(*at, env, "overflow in negation"))?,
             Node::Popcount(at, e) => {
                 let v = self.eval_node(e, env)?;
                 if v < 0 {
@@ -349,7 +384,9 @@ impl Expr {
             Node::Bin(Op::And, _, a, b) => {
                 i64::from(self.eval_node(a, env)? != 0 && self.eval_node(b, env)? != 0)
             }
-            Node::Bin(Op::Or, _, a, b) => i64::from(self.eval_node(a, env)? != 0 || self.eval_node(b, env)? != 0),
+            Node::Bin(Op::Or, _, a, b) => {
+                i64::from(self.eval_node(a, env)? != 0 || self.eval_node(b, env)? != 0)
+            }
             Node::Bin(op, at, a, b) => {
                 let a = self.eval_node(a, env)?;
                 let b = self.eval_node(b, env)?;
@@ -366,7 +403,11 @@ impl Expr {
                     Op::Ge => i64::from(a >= b),
                     Op::Shl | Op::Shr => {
                         if !(0..64).contains(&b) {
-                            return Err(self.fail(*at, env, &format!("shift amount {b} is not in 0..64")));
+                            return Err(self.fail(
+                                *at,
+                                env,
+                                &format!("shift amount {b} is not in 0..64"),
+                            ));
                         }
                         if *op == Op::Shl {
                             let r = a.checked_shl(b as u32).ok_or_else(overflow)?;
@@ -483,9 +524,29 @@ mod tests {
     #[test]
     fn errors_have_positions() {
         let err = Expr::parse("x +* y").unwrap_err();
-        assert!(matches!(err, TheoryError::Parse { line: 1, column: 4, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                TheoryError::Parse {
+                    line: 1,
+                    column: 4,
+                    ..
+                }
+            ),
+            "{err}"
+        );
         let err = Expr::parse("popcount(x").unwrap_err();
-        assert!(matches!(err, TheoryError::Parse { line: 1, column: 11, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                TheoryError::Parse {
+                    line: 1,
+                    column: 11,
+                    ..
+                }
+            ),
+            "{err}"
+        );
         let err = Expr::parse("x = y").unwrap_err();
         assert!(matches!(err, TheoryError::Parse { column: 3, .. }), "{err}");
         let err = Expr::parse("foo(x)").unwrap_err();
@@ -495,12 +556,29 @@ mod tests {
         let err = matrix_from_expr("x / y", 2).unwrap_err();
         assert_eq!(
             err,
-            TheoryError::Evaluation { position: 3, x: 0, y: 0, message: "division by zero".into() }
+            TheoryError::Evaluation {
+                position: 3,
+                x: 0,
+                y: 0,
+                message: "division by zero".into()
+            }
         );
-        assert!(matches!(matrix_from_expr("x - y", 2), Err(TheoryError::Evaluation { .. })));
-        assert!(matches!(matrix_from_expr("x << 64", 2), Err(TheoryError::Evaluation { .. })));
-        assert!(matches!(matrix_from_expr("x", 13), Err(TheoryError::InvalidParameter { .. })));
-        assert!(matches!(Expr::parse("x @ y"), Err(TheoryError::Parse { column: 3, .. })));
+        assert!(matches!(
+            matrix_from_expr("x - y", 2),
+            Err(TheoryError::Evaluation { .. })
+        ));
+        assert!(matches!(
+            matrix_from_expr("x << 64", 2),
+            Err(TheoryError::Evaluation { .. })
+        ));
+        assert!(matches!(
+            matrix_from_expr("x", 13),
+            Err(TheoryError::InvalidParameter { .. })
+        ));
+        assert!(matches!(
+            Expr::parse("x @ y"),
+            Err(TheoryError::Parse { column: 3, .. })
+        ));
     }
 
     #[test]

@@ -139,7 +139,11 @@ pub fn rank_gf2(m: &BitMatrix) -> Gf2Rank {
         r += p;
         c += kk;
     }
-    Gf2Rank { rank: r, pivot_rows: perm[..r].to_vec(), pivot_cols }
+    Gf2Rank {
+        rank: r,
+        pivot_rows: perm[..r].to_vec(),
+        pivot_cols,
+    }
 }
 
 /// Plain (textbook) Gaussian elimination over GF(2); used by checkers and
@@ -153,7 +157,9 @@ pub fn rank_gf2_plain(m: &BitMatrix) -> usize {
         if r == n {
             break;
         }
-        let Some(i) = (r..n).find(|&i| (a[i * w + c / 64] >> (c % 64)) & 1 == 1) else { continue };
+        let Some(i) = (r..n).find(|&i| (a[i * w + c / 64] >> (c % 64)) & 1 == 1) else {
+            continue;
+        };
         swap_rows(&mut a, w, i, r);
         for k in r + 1..n {
             if (a[k * w + c / 64] >> (c % 64)) & 1 == 1 {
@@ -189,7 +195,9 @@ mod tests {
     use super::*;
 
     fn lcg(seed: &mut u64) -> u64 {
-        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         *seed >> 33
     }
 
@@ -204,7 +212,8 @@ mod tests {
             // make some rows dependent
             if trial % 2 == 0 && n > 3 {
                 for i in (2..n).step_by(3) {
-                    let (r0, r1): (Vec<u64>, Vec<u64>) = (b.row(i - 2).to_vec(), b.row(i - 1).to_vec());
+                    let (r0, r1): (Vec<u64>, Vec<u64>) =
+                        (b.row(i - 2).to_vec(), b.row(i - 1).to_vec());
                     for (k, x) in b.row_mut(i).iter_mut().enumerate() {
                         *x = r0[k] ^ r1[k];
                     }
@@ -212,7 +221,9 @@ mod tests {
             }
             let res = rank_gf2(&b);
             assert_eq!(res.rank, rank_gf2_plain(&b), "trial {trial} {n}x{m}");
-            let sub = BitMatrix::from_fn(res.rank, res.rank, |i, j| b.get(res.pivot_rows[i], res.pivot_cols[j]));
+            let sub = BitMatrix::from_fn(res.rank, res.rank, |i, j| {
+                b.get(res.pivot_rows[i], res.pivot_cols[j])
+            });
             assert_eq!(rank_gf2_plain(&sub), res.rank);
             if m <= 64 {
                 let masks: Vec<u64> = (0..n).map(|i| b.row(i)[0]).collect();

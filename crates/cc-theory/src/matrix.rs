@@ -45,7 +45,12 @@ impl BitMatrix {
     /// An all-zero `rows x cols` matrix.
     pub fn zeros(rows: usize, cols: usize) -> Self {
         let words_per_row = cols.div_ceil(64).max(1);
-        BitMatrix { rows, cols, words_per_row, data: vec![0; rows * words_per_row] }
+        BitMatrix {
+            rows,
+            cols,
+            words_per_row,
+            data: vec![0; rows * words_per_row],
+        }
     }
 
     /// Builds a matrix from a predicate on `(row, col)`.
@@ -250,7 +255,11 @@ impl CommMatrix {
     ///
     /// Errors: [`TheoryError::EmptyMatrix`] for zero rows or columns,
     /// [`TheoryError::TooLarge`] beyond [`MAX_SIDE`] / [`MAX_CELLS`].
-    pub fn from_fn(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> u8) -> Result<Self> {
+    pub fn from_fn(
+        rows: usize,
+        cols: usize,
+        mut f: impl FnMut(usize, usize) -> u8,
+    ) -> Result<Self> {
         check_size(rows, cols)?;
         let mut planes: Vec<BitMatrix> = Vec::new();
         let mut max_value = 0u8;
@@ -275,11 +284,20 @@ impl CommMatrix {
         if planes.is_empty() {
             planes.push(BitMatrix::zeros(rows, cols));
         }
-        Ok(CommMatrix { rows, cols, planes, max_value })
+        Ok(CommMatrix {
+            rows,
+            cols,
+            planes,
+            max_value,
+        })
     }
 
     /// Builds a Boolean matrix from a predicate.
-    pub fn from_bool_fn(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> bool) -> Result<Self> {
+    pub fn from_bool_fn(
+        rows: usize,
+        cols: usize,
+        mut f: impl FnMut(usize, usize) -> bool,
+    ) -> Result<Self> {
         Self::from_fn(rows, cols, |i, j| u8::from(f(i, j)))
     }
 
@@ -301,7 +319,12 @@ impl CommMatrix {
     pub fn from_bits(bits: BitMatrix) -> Result<Self> {
         check_size(bits.rows(), bits.cols())?;
         let max_value = u8::from(bits.count_ones() > 0);
-        Ok(CommMatrix { rows: bits.rows(), cols: bits.cols(), planes: vec![bits], max_value })
+        Ok(CommMatrix {
+            rows: bits.rows(),
+            cols: bits.cols(),
+            planes: vec![bits],
+            max_value,
+        })
     }
 
     /// Number of rows (Alice's inputs).
@@ -426,11 +449,21 @@ impl CommMatrix {
                 return Err(self.oob("column index", 0, c));
             }
         }
-        Ok(RectView { matrix: self, rows: rows.to_vec(), cols: cols.to_vec() })
+        Ok(RectView {
+            matrix: self,
+            rows: rows.to_vec(),
+            cols: cols.to_vec(),
+        })
     }
 
     pub(crate) fn oob(&self, what: &str, row: usize, col: usize) -> TheoryError {
-        TheoryError::OutOfBounds { what: what.into(), row, col, rows: self.rows, cols: self.cols }
+        TheoryError::OutOfBounds {
+            what: what.into(),
+            row,
+            col,
+            rows: self.rows,
+            cols: self.cols,
+        }
     }
 
     /// Key of row `i` across all planes (used for duplicate detection).
@@ -475,20 +508,41 @@ impl CommMatrix {
         let planes = self
             .planes
             .iter()
-            .map(|p| BitMatrix::from_fn(row_rep.len(), col_rep.len(), |i, j| p.get(row_rep[i], col_rep[j])))
+            .map(|p| {
+                BitMatrix::from_fn(row_rep.len(), col_rep.len(), |i, j| {
+                    p.get(row_rep[i], col_rep[j])
+                })
+            })
             .collect();
-        let matrix = CommMatrix { rows: row_rep.len(), cols: col_rep.len(), planes, max_value: self.max_value };
-        Reduced { matrix, row_representative: row_rep, col_representative: col_rep, row_class, col_class }
+        let matrix = CommMatrix {
+            rows: row_rep.len(),
+            cols: col_rep.len(),
+            planes,
+            max_value: self.max_value,
+        };
+        Reduced {
+            matrix,
+            row_representative: row_rep,
+            col_representative: col_rep,
+            row_class,
+            col_class,
+        }
     }
 
     /// Rows as vectors of values (for small matrices and printing).
     pub fn to_rows(&self) -> Vec<Vec<u8>> {
-        (0..self.rows).map(|i| (0..self.cols).map(|j| self.get(i, j)).collect()).collect()
+        (0..self.rows)
+            .map(|i| (0..self.cols).map(|j| self.get(i, j)).collect())
+            .collect()
     }
 
     /// Serializable summary.
     pub fn summary(&self) -> MatrixSummary {
-        MatrixSummary { rows: self.rows, cols: self.cols, max_value: self.max_value }
+        MatrixSummary {
+            rows: self.rows,
+            cols: self.cols,
+            max_value: self.max_value,
+        }
     }
 }
 
@@ -532,7 +586,10 @@ mod tests {
         assert_eq!(m.values(), vec![0, 1, 2, 5]);
         let ind = m.indicator(5);
         assert!(ind.get(0, 2) && ind.get(1, 0) && !ind.get(0, 1));
-        assert!(matches!(m.complement(), Err(TheoryError::NotBoolean { .. })));
+        assert!(matches!(
+            m.complement(),
+            Err(TheoryError::NotBoolean { .. })
+        ));
         assert_eq!(m.to_string(), "025\n510\n");
     }
 
@@ -550,8 +607,14 @@ mod tests {
     #[test]
     fn empty_and_too_large() {
         assert_eq!(CommMatrix::from_rows(&[]), Err(TheoryError::EmptyMatrix));
-        assert!(matches!(CommMatrix::from_fn(MAX_SIDE + 1, 1, |_, _| 0), Err(TheoryError::TooLarge { .. })));
-        assert!(matches!(CommMatrix::from_rows(&[vec![1, 0], vec![1]]), Err(TheoryError::Parse { line: 2, .. })));
+        assert!(matches!(
+            CommMatrix::from_fn(MAX_SIDE + 1, 1, |_, _| 0),
+            Err(TheoryError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            CommMatrix::from_rows(&[vec![1, 0], vec![1]]),
+            Err(TheoryError::Parse { line: 2, .. })
+        ));
     }
 
     #[test]
@@ -560,7 +623,10 @@ mod tests {
         let v = m.view(&[0, 1], &[1, 2]).unwrap();
         assert_eq!(v.monochromatic_value(), Some(1));
         assert_eq!(m.view(&[0, 1], &[0]).unwrap().monochromatic_value(), None);
-        assert!(matches!(m.view(&[2], &[0]), Err(TheoryError::OutOfBounds { .. })));
+        assert!(matches!(
+            m.view(&[2], &[0]),
+            Err(TheoryError::OutOfBounds { .. })
+        ));
         assert_eq!(v.to_matrix().unwrap().rows(), 2);
     }
 

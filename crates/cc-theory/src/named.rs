@@ -76,12 +76,32 @@ pub const NAMED_FUNCTIONS: [(NamedFunction, &str, &str); 13] = [
     (NamedFunction::Lt, "lt", "less than [x < y]"),
     (NamedFunction::Disj, "disj", "disjointness [x & y == 0]"),
     (NamedFunction::Int, "int", "intersection [x & y != 0]"),
-    (NamedFunction::Ip, "ip", "inner product popcount(x & y) mod 2"),
-    (NamedFunction::Maj, "maj", "majority of the 2n bits (tie -> 0)"),
+    (
+        NamedFunction::Ip,
+        "ip",
+        "inner product popcount(x & y) mod 2",
+    ),
+    (
+        NamedFunction::Maj,
+        "maj",
+        "majority of the 2n bits (tie -> 0)",
+    ),
     (NamedFunction::HamEq, "hameq", "equal Hamming weight"),
-    (NamedFunction::HamDist, "hamdist", "Hamming distance <= t (parameter t)"),
-    (NamedFunction::Index, "index", "INDEX: Alice 2^k bits, Bob an index in 0..2^k (bits = k)"),
-    (NamedFunction::KushilevitzAnd, "kushilevitz-and", "Kushilevitz's hemi-icosahedron function of x & y (bits = 6)"),
+    (
+        NamedFunction::HamDist,
+        "hamdist",
+        "Hamming distance <= t (parameter t)",
+    ),
+    (
+        NamedFunction::Index,
+        "index",
+        "INDEX: Alice 2^k bits, Bob an index in 0..2^k (bits = k)",
+    ),
+    (
+        NamedFunction::KushilevitzAnd,
+        "kushilevitz-and",
+        "Kushilevitz's hemi-icosahedron function of x & y (bits = 6)",
+    ),
 ];
 
 /// The lookup names, for a CLI's help text.
@@ -92,12 +112,18 @@ pub fn function_names() -> Vec<&'static str> {
 impl NamedFunction {
     /// The lowercase lookup name.
     pub fn name(self) -> &'static str {
-        NAMED_FUNCTIONS.iter().find(|(f, _, _)| *f == self).map_or("?", |(_, n, _)| n)
+        NAMED_FUNCTIONS
+            .iter()
+            .find(|(f, _, _)| *f == self)
+            .map_or("?", |(_, n, _)| n)
     }
 
     /// One-line description.
     pub fn description(self) -> &'static str {
-        NAMED_FUNCTIONS.iter().find(|(f, _, _)| *f == self).map_or("?", |(_, _, d)| d)
+        NAMED_FUNCTIONS
+            .iter()
+            .find(|(f, _, _)| *f == self)
+            .map_or("?", |(_, _, d)| d)
     }
 
     /// True if the function takes the threshold parameter `t`.
@@ -121,7 +147,10 @@ impl NamedFunction {
                 },
             });
         }
-        let bad_bits = |msg: &str| TheoryError::InvalidParameter { parameter: "bits".into(), message: msg.into() };
+        let bad_bits = |msg: &str| TheoryError::InvalidParameter {
+            parameter: "bits".into(),
+            message: msg.into(),
+        };
         match self {
             NamedFunction::Index => {
                 if !(1..=4).contains(&bits) {
@@ -170,7 +199,10 @@ impl NamedFunction {
 pub fn kushilevitz(z: u32) -> u8 {
     let z = z & 63;
     let w = z.count_ones() as i64;
-    let faces = HEMI_ICOSAHEDRON.iter().filter(|f| f.iter().all(|&v| (z >> v) & 1 == 1)).count() as i64;
+    let faces = HEMI_ICOSAHEDRON
+        .iter()
+        .filter(|f| f.iter().all(|&v| (z >> v) & 1 == 1))
+        .count() as i64;
     let v = w - w * (w - 1) / 2 + faces;
     u8::from(v == 1)
 }
@@ -190,7 +222,10 @@ impl FromStr for NamedFunction {
             .iter()
             .find(|(_, n, _)| *n == lower)
             .map(|(f, _, _)| *f)
-            .ok_or_else(|| TheoryError::UnknownFunction { name: s.to_string(), valid: function_names().join(", ") })
+            .ok_or_else(|| TheoryError::UnknownFunction {
+                name: s.to_string(),
+                valid: function_names().join(", "),
+            })
     }
 }
 
@@ -240,14 +275,20 @@ mod tests {
         // every pair of vertices lies in exactly two faces
         for a in 0..6u32 {
             for b in (a + 1)..6 {
-                let c = HEMI_ICOSAHEDRON.iter().filter(|f| f.contains(&a) && f.contains(&b)).count();
+                let c = HEMI_ICOSAHEDRON
+                    .iter()
+                    .filter(|f| f.contains(&a) && f.contains(&b))
+                    .count();
                 assert_eq!(c, 2);
             }
         }
         // the polynomial is 0/1-valued on all inputs (checked without the final [v == 1])
         for z in 0..64u32 {
             let w = z.count_ones() as i64;
-            let faces = HEMI_ICOSAHEDRON.iter().filter(|f| f.iter().all(|&v| (z >> v) & 1 == 1)).count() as i64;
+            let faces = HEMI_ICOSAHEDRON
+                .iter()
+                .filter(|f| f.iter().all(|&v| (z >> v) & 1 == 1))
+                .count() as i64;
             let v = w - w * (w - 1) / 2 + faces;
             assert!(v == 0 || v == 1, "z = {z:06b} gives {v}");
             let expected = matches!(w, 1 | 2 | 6) || (w == 3 && faces == 1);

@@ -26,7 +26,11 @@ pub enum MatrixFormat {
 }
 
 fn perr(line: usize, column: usize, message: impl Into<String>) -> TheoryError {
-    TheoryError::Parse { line, column, message: message.into() }
+    TheoryError::Parse {
+        line,
+        column,
+        message: message.into(),
+    }
 }
 
 /// Detects the format: JSON if the first non-blank, non-comment character is
@@ -108,12 +112,18 @@ pub fn parse_text(input: &str) -> Result<CommMatrix> {
                     return Err(perr(
                         li + 1,
                         ci + 1,
-                        format!("unexpected character {ch:?}: entries are single digits 0-9 (use CSV or JSON for larger values)"),
+                        format!(
+                            "unexpected character {ch:?}: entries are single digits 0-9 (use CSV or JSON for larger values)"
+                        ),
                     ));
                 }
             }
             if row.len() > MAX_SIDE {
-                return Err(perr(li + 1, ci + 1, format!("row longer than {MAX_SIDE} entries")));
+                return Err(perr(
+                    li + 1,
+                    ci + 1,
+                    format!("row longer than {MAX_SIDE} entries"),
+                ));
             }
         }
         if !row.is_empty() {
@@ -148,12 +158,20 @@ pub fn parse_csv(input: &str) -> Result<CommMatrix> {
             match tok.parse::<u8>() {
                 Ok(v) => row.push(v),
                 Err(_) => {
-                    return Err(perr(li + 1, column, format!("`{tok}` is not an integer in 0..=255")));
+                    return Err(perr(
+                        li + 1,
+                        column,
+                        format!("`{tok}` is not an integer in 0..=255"),
+                    ));
                 }
             }
             col += field.chars().count() + 1;
             if row.len() > MAX_SIDE {
-                return Err(perr(li + 1, column, format!("row longer than {MAX_SIDE} entries")));
+                return Err(perr(
+                    li + 1,
+                    column,
+                    format!("row longer than {MAX_SIDE} entries"),
+                ));
             }
         }
         rows.push((li + 1, row));
@@ -163,6 +181,9 @@ pub fn parse_csv(input: &str) -> Result<CommMatrix> {
     }
     finish(rows, last)
 }
+
+/// An inner array with the (line, column) where it starts.
+type Positioned = ((usize, usize), Vec<u64>);
 
 /// A tiny JSON reader for arrays of arrays of non-negative integers.
 struct JsonReader<'a> {
@@ -175,7 +196,13 @@ struct JsonReader<'a> {
 
 impl<'a> JsonReader<'a> {
     fn new(src: &'a str) -> Self {
-        JsonReader { chars: src.chars().collect(), pos: 0, line: 1, col: 1, _src: src }
+        JsonReader {
+            chars: src.chars().collect(),
+            pos: 0,
+            line: 1,
+            col: 1,
+            _src: src,
+        }
     }
     fn err(&self, msg: impl Into<String>) -> TheoryError {
         perr(self.line, self.col, msg)
@@ -209,7 +236,8 @@ impl<'a> JsonReader<'a> {
         }
     }
     fn describe(&self) -> String {
-        self.peek().map_or_else(|| "end of input".to_string(), |c| format!("{c:?}"))
+        self.peek()
+            .map_or_else(|| "end of input".to_string(), |c| format!("{c:?}"))
     }
     fn number(&mut self, max: u64) -> Result<u64> {
         self.ws();
@@ -217,12 +245,17 @@ impl<'a> JsonReader<'a> {
         let mut v: u64 = 0;
         let mut any = false;
         while let Some(c) = self.peek().filter(char::is_ascii_digit) {
-            v = v.saturating_mul(10).saturating_add(u64::from(c as u8 - b'0'));
+            v = v
+                .saturating_mul(10)
+                .saturating_add(u64::from(c as u8 - b'0'));
             any = true;
             self.bump();
         }
         if !any {
-            return Err(self.err(format!("expected a non-negative integer, found {}", self.describe())));
+            return Err(self.err(format!(
+                "expected a non-negative integer, found {}",
+                self.describe()
+            )));
         }
         if v > max {
             return Err(perr(line, col, format!("{v} is out of range 0..={max}")));
@@ -230,7 +263,7 @@ impl<'a> JsonReader<'a> {
         Ok(v)
     }
     /// Parses `[[n, ...], ...]`, returning each inner array with its start position.
-    fn array_of_arrays(&mut self, max: u64) -> Result<Vec<((usize, usize), Vec<u64>)>> {
+    fn array_of_arrays(&mut self, max: u64) -> Result<Vec<Positioned>> {
         self.expect('[', "`[` (a JSON array of arrays)")?;
         let mut out = Vec::new();
         self.ws();
@@ -258,7 +291,12 @@ impl<'a> JsonReader<'a> {
                                 self.bump();
                                 break;
                             }
-                            _ => return Err(self.err(format!("expected `,` or `]`, found {}", self.describe()))),
+                            _ => {
+                                return Err(self.err(format!(
+                                    "expected `,` or `]`, found {}",
+                                    self.describe()
+                                )));
+                            }
                         }
                     }
                 }
@@ -273,13 +311,20 @@ impl<'a> JsonReader<'a> {
                         self.bump();
                         break;
                     }
-                    _ => return Err(self.err(format!("expected `,` or `]`, found {}", self.describe()))),
+                    _ => {
+                        return Err(
+                            self.err(format!("expected `,` or `]`, found {}", self.describe()))
+                        );
+                    }
                 }
             }
         }
         self.ws();
         if self.peek().is_some() {
-            return Err(self.err(format!("unexpected {} after the end of the array", self.describe())));
+            return Err(self.err(format!(
+                "unexpected {} after the end of the array",
+                self.describe()
+            )));
         }
         Ok(out)
     }
@@ -300,14 +345,22 @@ pub fn parse_json(input: &str) -> Result<CommMatrix> {
             return Err(perr(
                 *l,
                 *c,
-                format!("ragged rows: this row has {} entries but the first row has {}", row.len(), first.len()),
+                format!(
+                    "ragged rows: this row has {} entries but the first row has {}",
+                    row.len(),
+                    first.len()
+                ),
             ));
         }
     }
     let nrows = rows.len();
     let ncols = first.len();
     if nrows.saturating_mul(ncols) > MAX_CELLS {
-        return Err(perr(*l0, *c0, format!("matrix of {nrows} x {ncols} exceeds {MAX_CELLS} cells")));
+        return Err(perr(
+            *l0,
+            *c0,
+            format!("matrix of {nrows} x {ncols} exceeds {MAX_CELLS} cells"),
+        ));
     }
     CommMatrix::from_fn(nrows, ncols, |i, j| rows[i].1[j] as u8)
 }
@@ -324,7 +377,11 @@ pub fn parse_cells(input: &str) -> Result<Vec<(usize, usize)>> {
                 if p.len() == 2 {
                     Ok((p[0] as usize, p[1] as usize))
                 } else {
-                    Err(perr(l, c, format!("a cell is a pair [row, col], found {} numbers", p.len())))
+                    Err(perr(
+                        l,
+                        c,
+                        format!("a cell is a pair [row, col], found {} numbers", p.len()),
+                    ))
                 }
             })
             .collect();
@@ -341,14 +398,18 @@ pub fn parse_cells(input: &str) -> Result<Vec<(usize, usize)>> {
             } else {
                 if let Some(s) = start.take() {
                     let tok: String = chars[s..ci].iter().collect();
-                    let v = tok.parse::<usize>().map_err(|_| perr(li + 1, s + 1, format!("`{tok}` is too large")))?;
+                    let v = tok
+                        .parse::<usize>()
+                        .map_err(|_| perr(li + 1, s + 1, format!("`{tok}` is too large")))?;
                     nums.push((s, v));
                 }
                 if !(ch == ' ' || ch == '\t' || ch == ',' || ch == '\r') {
                     return Err(perr(
                         li + 1,
                         ci + 1,
-                        format!("unexpected character {ch:?}: expected `row col` (0-based integers)"),
+                        format!(
+                            "unexpected character {ch:?}: expected `row col` (0-based integers)"
+                        ),
                     ));
                 }
             }
@@ -357,7 +418,11 @@ pub fn parse_cells(input: &str) -> Result<Vec<(usize, usize)>> {
             0 => {}
             2 => out.push((nums[0].1, nums[1].1)),
             k => {
-                return Err(perr(li + 1, nums[0].0 + 1, format!("expected two numbers `row col`, found {k}")));
+                return Err(perr(
+                    li + 1,
+                    nums[0].0 + 1,
+                    format!("expected two numbers `row col`, found {k}"),
+                ));
             }
         }
     }
@@ -387,8 +452,18 @@ mod tests {
                     .into()
             })
         );
-        assert!(matches!(parse_text("10\n1\n"), Err(TheoryError::Parse { line: 2, column: 1, .. })));
-        assert!(matches!(parse_text("# nothing\n\n"), Err(TheoryError::Parse { .. })));
+        assert!(matches!(
+            parse_text("10\n1\n"),
+            Err(TheoryError::Parse {
+                line: 2,
+                column: 1,
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse_text("# nothing\n\n"),
+            Err(TheoryError::Parse { .. })
+        ));
         let err = parse_text("10\n1\n").unwrap_err().to_string();
         assert!(err.contains("ragged"), "{err}");
     }
@@ -397,27 +472,74 @@ mod tests {
     fn csv_and_json() {
         let m = parse_matrix("0, 1, 2\n3,4,5\n").unwrap();
         assert_eq!(m.get(1, 2), 5);
-        assert!(matches!(parse_csv("0,1\n0,x\n"), Err(TheoryError::Parse { line: 2, column: 3, .. })));
-        assert!(matches!(parse_csv("0,1\n0,256\n"), Err(TheoryError::Parse { line: 2, .. })));
+        assert!(matches!(
+            parse_csv("0,1\n0,x\n"),
+            Err(TheoryError::Parse {
+                line: 2,
+                column: 3,
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse_csv("0,1\n0,256\n"),
+            Err(TheoryError::Parse { line: 2, .. })
+        ));
         let m = parse_matrix("[[0, 1],\n [1, 0]]").unwrap();
         assert_eq!(m.to_rows(), vec![vec![0, 1], vec![1, 0]]);
-        assert!(matches!(parse_json("[[0,1],\n [1]]"), Err(TheoryError::Parse { line: 2, column: 2, .. })));
-        assert!(matches!(parse_json("[[0,1],\n [1, a]]"), Err(TheoryError::Parse { line: 2, column: 6, .. })));
+        assert!(matches!(
+            parse_json("[[0,1],\n [1]]"),
+            Err(TheoryError::Parse {
+                line: 2,
+                column: 2,
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse_json("[[0,1],\n [1, a]]"),
+            Err(TheoryError::Parse {
+                line: 2,
+                column: 6,
+                ..
+            })
+        ));
         assert!(matches!(parse_json("[]"), Err(TheoryError::Parse { .. })));
-        assert!(matches!(parse_json("[[0]] x"), Err(TheoryError::Parse { line: 1, column: 7, .. })));
+        assert!(matches!(
+            parse_json("[[0]] x"),
+            Err(TheoryError::Parse {
+                line: 1,
+                column: 7,
+                ..
+            })
+        ));
     }
 
     #[test]
     fn over_size_limit_is_an_error() {
         let line = "0".repeat(MAX_SIDE + 1);
-        assert!(matches!(parse_text(&line), Err(TheoryError::Parse { line: 1, .. })));
+        assert!(matches!(
+            parse_text(&line),
+            Err(TheoryError::Parse { line: 1, .. })
+        ));
     }
 
     #[test]
     fn cells() {
-        assert_eq!(parse_cells("# set\n0 1\n2,3\n\n").unwrap(), vec![(0, 1), (2, 3)]);
+        assert_eq!(
+            parse_cells("# set\n0 1\n2,3\n\n").unwrap(),
+            vec![(0, 1), (2, 3)]
+        );
         assert_eq!(parse_cells("[[0,1],[2,3]]").unwrap(), vec![(0, 1), (2, 3)]);
-        assert!(matches!(parse_cells("0 1 2\n"), Err(TheoryError::Parse { line: 1, .. })));
-        assert!(matches!(parse_cells("0 a\n"), Err(TheoryError::Parse { line: 1, column: 3, .. })));
+        assert!(matches!(
+            parse_cells("0 1 2\n"),
+            Err(TheoryError::Parse { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_cells("0 a\n"),
+            Err(TheoryError::Parse {
+                line: 1,
+                column: 3,
+                ..
+            })
+        ));
     }
 }

@@ -36,12 +36,12 @@ pub fn is_prime(n: u64) -> bool {
     if n < 2 {
         return false;
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         return n == 2;
     }
     let mut d = 3u64;
     while d.saturating_mul(d) <= n {
-        if n % d == 0 {
+        if n.is_multiple_of(d) {
             return false;
         }
         d += 2;
@@ -107,7 +107,11 @@ pub struct ModRank {
 
 /// Rank of a row-major `n x m` matrix of values modulo the prime `p < 2^32`.
 pub fn rank_mod_p(vals: &[u32], n: usize, m: usize, p: u64) -> ModRank {
-    if p < (1 << 21) { rank_mod_small_p(vals, n, m, p) } else { rank_mod_p_simple(vals, n, m, p) }
+    if p < (1 << 21) {
+        rank_mod_small_p(vals, n, m, p)
+    } else {
+        rank_mod_p_simple(vals, n, m, p)
+    }
 }
 
 fn swap_rows<T>(a: &mut [T], w: usize, i: usize, j: usize) {
@@ -128,7 +132,9 @@ fn rank_mod_p_simple(vals: &[u32], n: usize, m: usize, p: u64) -> ModRank {
         if r == n {
             break;
         }
-        let Some(i) = (r..n).find(|&i| a[i * m + c] != 0) else { continue };
+        let Some(i) = (r..n).find(|&i| a[i * m + c] != 0) else {
+            continue;
+        };
         swap_rows(&mut a, m, i, r);
         perm.swap(i, r);
         let inv = modinv(a[r * m + c], p);
@@ -147,7 +153,11 @@ fn rank_mod_p_simple(vals: &[u32], n: usize, m: usize, p: u64) -> ModRank {
         pivot_cols.push(c);
         r += 1;
     }
-    ModRank { rank: r, pivot_rows: perm[..r].to_vec(), pivot_cols }
+    ModRank {
+        rank: r,
+        pivot_rows: perm[..r].to_vec(),
+        pivot_cols,
+    }
 }
 
 /// Blocked elimination with delayed reduction, `p < 2^21`, `min(n, m) <= 2^16`.
@@ -174,7 +184,9 @@ fn rank_mod_small_p(vals: &[u32], n: usize, m: usize, p: u64) -> ModRank {
             if start >= n {
                 break;
             }
-            let Some(i) = (start..n).find(|&i| a[i * m + j] != 0) else { continue };
+            let Some(i) = (start..n).find(|&i| a[i * m + j] != 0) else {
+                continue;
+            };
             swap_rows(&mut a, m, i, start);
             swap_rows(&mut mult, B, i, start);
             perm.swap(i, start);
@@ -232,13 +244,21 @@ fn rank_mod_small_p(vals: &[u32], n: usize, m: usize, p: u64) -> ModRank {
         r += np;
         c = ce;
     }
-    ModRank { rank: r, pivot_rows: perm[..r].to_vec(), pivot_cols }
+    ModRank {
+        rank: r,
+        pivot_rows: perm[..r].to_vec(),
+        pivot_cols,
+    }
 }
 
 /// Fraction-free Bareiss elimination in `i128` with checked arithmetic.
 /// Returns `None` on overflow. On success: rank, pivot rows, pivot columns
 /// and the absolute value of the pivot minor `det M[pivot_rows][pivot_cols]`.
-pub fn bareiss_rank(vals: &[i64], n: usize, m: usize) -> Option<(usize, Vec<usize>, Vec<usize>, i128)> {
+pub fn bareiss_rank(
+    vals: &[i64],
+    n: usize,
+    m: usize,
+) -> Option<(usize, Vec<usize>, Vec<usize>, i128)> {
     let mut a: Vec<i128> = vals.iter().map(|&v| i128::from(v)).collect();
     let mut perm: Vec<usize> = (0..n).collect();
     let mut prev: i128 = 1;
@@ -248,14 +268,18 @@ pub fn bareiss_rank(vals: &[i64], n: usize, m: usize) -> Option<(usize, Vec<usiz
         if r == n {
             break;
         }
-        let Some(i) = (r..n).find(|&i| a[i * m + c] != 0) else { continue };
+        let Some(i) = (r..n).find(|&i| a[i * m + c] != 0) else {
+            continue;
+        };
         swap_rows(&mut a, m, i, r);
         perm.swap(i, r);
         let pv = a[r * m + c];
         for i in r + 1..n {
             let f = a[i * m + c];
             for j in c + 1..m {
-                let num = pv.checked_mul(a[i * m + j])?.checked_sub(f.checked_mul(a[r * m + j])?)?;
+                let num = pv
+                    .checked_mul(a[i * m + j])?
+                    .checked_sub(f.checked_mul(a[r * m + j])?)?;
                 a[i * m + j] = num / prev;
             }
             a[i * m + c] = 0;
@@ -361,7 +385,9 @@ pub struct RankOptions {
 
 impl Default for RankOptions {
     fn default() -> Self {
-        RankOptions { max_work: 2_000_000_000 }
+        RankOptions {
+            max_work: 2_000_000_000,
+        }
     }
 }
 
@@ -394,7 +420,11 @@ pub fn rank_gf2_of(m: &CommMatrix) -> RankResult {
             pivot_cols: res.pivot_cols,
             witness_modulus: 2,
             minor_abs: None,
-            upper: if full { UpperCertificate::FullRank } else { UpperCertificate::ExactElimination },
+            upper: if full {
+                UpperCertificate::FullRank
+            } else {
+                UpperCertificate::ExactElimination
+            },
         },
     }
 }
@@ -420,14 +450,30 @@ pub fn rank_gfp(m: &CommMatrix, p: u64) -> Result<RankResult> {
         lower: res.rank,
         upper: res.rank,
         upper_certified: true,
-        method: if p < 1 << 21 { "blocked-mod-p".into() } else { "gauss-mod-p".into() },
+        method: if p < 1 << 21 {
+            "blocked-mod-p".into()
+        } else {
+            "gauss-mod-p".into()
+        },
         certificate: RankCertificate {
             field: format!("GF({p})"),
-            pivot_rows: res.pivot_rows.iter().map(|&i| red.row_representative[i]).collect(),
-            pivot_cols: res.pivot_cols.iter().map(|&j| red.col_representative[j]).collect(),
+            pivot_rows: res
+                .pivot_rows
+                .iter()
+                .map(|&i| red.row_representative[i])
+                .collect(),
+            pivot_cols: res
+                .pivot_cols
+                .iter()
+                .map(|&j| red.col_representative[j])
+                .collect(),
             witness_modulus: p,
             minor_abs: None,
-            upper: if full { UpperCertificate::FullRank } else { UpperCertificate::ExactElimination },
+            upper: if full {
+                UpperCertificate::FullRank
+            } else {
+                UpperCertificate::ExactElimination
+            },
         },
     })
 }
@@ -448,10 +494,19 @@ fn isqrt_ceil(v: u64) -> u64 {
 /// bitlen(ceil(sqrt(||row||^2)))` (Hadamard's inequality).
 pub fn hadamard_bits(vals: &[u32], n: usize, m: usize, k: usize) -> u64 {
     let mut norms: Vec<u64> = (0..n)
-        .map(|i| vals[i * m..(i + 1) * m].iter().map(|&v| u64::from(v) * u64::from(v)).sum())
+        .map(|i| {
+            vals[i * m..(i + 1) * m]
+                .iter()
+                .map(|&v| u64::from(v) * u64::from(v))
+                .sum()
+        })
         .collect();
     norms.sort_unstable_by(|a, b| b.cmp(a));
-    norms.iter().take(k).map(|&q| u64::from(64 - isqrt_ceil(q).leading_zeros())).sum()
+    norms
+        .iter()
+        .take(k)
+        .map(|&q| u64::from(64 - isqrt_ceil(q).leading_zeros()))
+        .sum()
 }
 
 /// Exact rank over Q with certificate (see the module docs for the method).
@@ -460,8 +515,16 @@ pub fn rank_q(m: &CommMatrix, opts: &RankOptions) -> RankResult {
     let rm = &red.matrix;
     let (n, cols) = (rm.rows(), rm.cols());
     let vals = values_u32(rm);
-    let map_rows = |v: &[usize]| v.iter().map(|&i| red.row_representative[i]).collect::<Vec<_>>();
-    let map_cols = |v: &[usize]| v.iter().map(|&j| red.col_representative[j]).collect::<Vec<_>>();
+    let map_rows = |v: &[usize]| {
+        v.iter()
+            .map(|&i| red.row_representative[i])
+            .collect::<Vec<_>>()
+    };
+    let map_cols = |v: &[usize]| {
+        v.iter()
+            .map(|&j| red.col_representative[j])
+            .collect::<Vec<_>>()
+    };
     let full_dim = n.min(cols);
     if full_dim <= 64 {
         let iv: Vec<i64> = vals.iter().map(|&v| i64::from(v)).collect();
@@ -469,7 +532,10 @@ pub fn rank_q(m: &CommMatrix, opts: &RankOptions) -> RankResult {
             let witness = if r == 0 {
                 2
             } else {
-                (0..).map(modulus).find(|&p| minor % i128::from(p) != 0).unwrap_or(2)
+                (0..)
+                    .map(modulus)
+                    .find(|&p| minor % i128::from(p) != 0)
+                    .unwrap_or(2)
             };
             return RankResult {
                 field: Field::Q,
@@ -483,7 +549,11 @@ pub fn rank_q(m: &CommMatrix, opts: &RankOptions) -> RankResult {
                     pivot_cols: map_cols(&pc),
                     witness_modulus: witness,
                     minor_abs: Some(minor.to_string()),
-                    upper: if r == full_dim { UpperCertificate::FullRank } else { UpperCertificate::ExactElimination },
+                    upper: if r == full_dim {
+                        UpperCertificate::FullRank
+                    } else {
+                        UpperCertificate::ExactElimination
+                    },
                 },
             };
         }
@@ -523,7 +593,10 @@ pub fn rank_q(m: &CommMatrix, opts: &RankOptions) -> RankResult {
             };
         }
         if used.len() >= need {
-            break UpperCertificate::PrimeProduct { primes: used.clone(), hadamard_bits: hb };
+            break UpperCertificate::PrimeProduct {
+                primes: used.clone(),
+                hadamard_bits: hb,
+            };
         }
         let p = modulus(used.len());
         used.push(p);
@@ -559,7 +632,9 @@ pub enum RankViolation {
     #[error("bad witness index: {0}")]
     BadIndex(String),
     /// The witness minor is singular modulo the witness prime.
-    #[error("the {size} x {size} witness minor is singular modulo {modulus} (its rank there is {rank})")]
+    #[error(
+        "the {size} x {size} witness minor is singular modulo {modulus} (its rank there is {rank})"
+    )]
     SingularMinor {
         /// Size of the minor.
         size: usize,
@@ -614,7 +689,11 @@ pub fn verify_rank(m: &CommMatrix, res: &RankResult) -> std::result::Result<(), 
             rank_mod_p_simple(&sub, k, k, p).rank
         };
         if rk != k {
-            return Err(RankViolation::SingularMinor { size: k, modulus: p, rank: rk });
+            return Err(RankViolation::SingularMinor {
+                size: k,
+                modulus: p,
+                rank: rk,
+            });
         }
     }
     match (&res.field, &c.upper) {
@@ -628,14 +707,18 @@ pub fn verify_rank(m: &CommMatrix, res: &RankResult) -> std::result::Result<(), 
             let bits = m.planes()[0].clone();
             let rk = rank_gf2_plain(&bits);
             if rk > res.upper {
-                return Err(RankViolation::Upper(format!("plain elimination gives {rk}")));
+                return Err(RankViolation::Upper(format!(
+                    "plain elimination gives {rk}"
+                )));
             }
         }
         (Field::Gfp(q), _) => {
             let vals = values_u32(m);
             let rk = rank_mod_p_simple(&vals, m.rows(), m.cols(), *q).rank;
             if rk > res.upper {
-                return Err(RankViolation::Upper(format!("plain elimination gives {rk}")));
+                return Err(RankViolation::Upper(format!(
+                    "plain elimination gives {rk}"
+                )));
             }
         }
         (Field::Q, UpperCertificate::ExactElimination) => {
@@ -643,7 +726,11 @@ pub fn verify_rank(m: &CommMatrix, res: &RankResult) -> std::result::Result<(), 
             match bareiss_rank(&iv, m.rows(), m.cols()) {
                 Some((rk, ..)) if rk <= res.upper => {}
                 Some((rk, ..)) => return Err(RankViolation::Upper(format!("Bareiss gives {rk}"))),
-                None => return Err(RankViolation::Upper("Bareiss overflow while re-checking".into())),
+                None => {
+                    return Err(RankViolation::Upper(
+                        "Bareiss overflow while re-checking".into(),
+                    ));
+                }
             }
         }
         (Field::Q, UpperCertificate::PrimeProduct { primes, .. }) => {
@@ -654,8 +741,11 @@ pub fn verify_rank(m: &CommMatrix, res: &RankResult) -> std::result::Result<(), 
             let mut distinct = primes.clone();
             distinct.sort_unstable();
             distinct.dedup();
-            if distinct.len() != primes.len() || primes.iter().any(|&q| !is_prime(q) || q < 1 << 20) {
-                return Err(RankViolation::Upper("primes must be distinct primes >= 2^20".into()));
+            if distinct.len() != primes.len() || primes.iter().any(|&q| !is_prime(q) || q < 1 << 20)
+            {
+                return Err(RankViolation::Upper(
+                    "primes must be distinct primes >= 2^20".into(),
+                ));
             }
             if (primes.len() as u64) * u64::from(PRIME_BITS) <= hb {
                 return Err(RankViolation::Upper(format!(
@@ -673,7 +763,9 @@ pub fn verify_rank(m: &CommMatrix, res: &RankResult) -> std::result::Result<(), 
         }
         (Field::Q, UpperCertificate::NotCertified { .. }) => {
             if res.upper_certified {
-                return Err(RankViolation::Upper("claimed certified without a certificate".into()));
+                return Err(RankViolation::Upper(
+                    "claimed certified without a certificate".into(),
+                ));
             }
         }
     }
@@ -709,7 +801,11 @@ pub fn numerical_rank(m: &CommMatrix) -> Result<NumericalRank> {
     let smax = sv.first().copied().unwrap_or(0.0);
     let tol = (m.rows().max(m.cols()) as f64) * smax * f64::EPSILON;
     let rank = sv.iter().filter(|&&s| s > tol).count();
-    Ok(NumericalRank { rank, singular_values: sv, tolerance: tol })
+    Ok(NumericalRank {
+        rank,
+        singular_values: sv,
+        tolerance: tol,
+    })
 }
 
 #[cfg(test)]
@@ -718,7 +814,9 @@ mod tests {
     use crate::named::named_matrix;
 
     fn lcg(seed: &mut u64) -> u64 {
-        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         *seed >> 33
     }
 
@@ -813,13 +911,19 @@ mod tests {
         let ip = named_matrix("ip", 3, None).unwrap();
         let mut rq = rank_q(&ip, &RankOptions::default());
         rq.certificate.pivot_rows[0] = rq.certificate.pivot_rows[1];
-        assert!(matches!(verify_rank(&ip, &rq), Err(RankViolation::BadIndex(_))));
+        assert!(matches!(
+            verify_rank(&ip, &rq),
+            Err(RankViolation::BadIndex(_))
+        ));
         let mut rq = rank_q(&ip, &RankOptions::default());
         rq.lower = 6;
         rq.upper = 6;
         rq.certificate.pivot_rows.pop();
         rq.certificate.pivot_cols.pop();
-        assert!(matches!(verify_rank(&ip, &rq), Err(RankViolation::Upper(_))));
+        assert!(matches!(
+            verify_rank(&ip, &rq),
+            Err(RankViolation::Upper(_))
+        ));
         let mut r2 = rank_gf2_of(&ip);
         r2.certificate.pivot_rows[0] = 0; // the zero row
         assert!(verify_rank(&ip, &r2).is_err());

@@ -1,0 +1,627 @@
+//! One call that computes the selected measures with certificates and the
+//! lower bounds on `D(f)` they imply: [`analyze`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, TheoryError};
+use crate::fooling::{FoolingResult, max_fooling_set, verify_fooling_set};
+use crate::matrix::CommMatrix;
+use crate::rank::{
+    RankCertificate, RankOptions, RankResult, UpperCertificate, rank_gf2_of, rank_q, verify_rank,
+};
+
+/// A measure that [`analyze`] can compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Measure {
+    /// `rk_Q(M)`.
+    RankQ,
+    /// `rk_Q(J - M)` (Boolean matrices only).
+    RankQComplement,
+    /// `rk_GF(2)(M)` (entries mod 2).
+    RankGf2,
+    /// `rk_GF(2)(J - M)` (Boolean matrices only).
+    RankGf2Complement,
+    /// Largest 1-fooling set.
+    Fooling1,
+    /// Largest 0-fooling set.
+    Fooling0,
+}
+
+/// All measures with their names, in report order.
+pub const MEASURES: [(Measure, &str); 6] = [
+    (Measure::RankQ, "rank_q"),
+    (Measure::RankQComplement, "rank_q_complement"),
+    (Measure::RankGf2, "rank_gf2"),
+    (Measure::RankGf2Complement, "rank_gf2_complement"),
+    (Measure::Fooling1, "fooling_1"),
+    (Measure::Fooling0, "fooling_0"),
+];
+
+impl Measure {
+    /// The measure's name (its key in [`BoundsReport::measures`]).
+    pub fn name(self) -> &'static str {
+        MEASURES
+            .iter()
+            .find(|(m, _)| *m == self)
+            .map_or("?", |(_, n)| n)
+    }
+
+    /// Measures this one needs (computed automatically).
+    pub fn dependencies(self) -> &'static [Measure] {
+        match self {
+            Measure::Fooling1 => &[Measure::RankQ, Measure::RankGf2],
+            Measure::Fooling0 => &[Measure::RankQComplement, Measure::RankGf2Complement],
+            _ => &[],
+        }
+    }
+}
+
+/// Names of all measures, for help texts.
+pub fn measure_names() -> Vec<&'static str> {
+    MEASURES.iter().map(|(_, n)| *n).collect()
+}
+
+impl fmt::Display for Measure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Measure {
+    type Err = TheoryError;
+    fn from_str(s: &str) -> Result<Self> {
+        let t = s.trim().to_ascii_lowercase();
+        MEASURES
+            .iter()
+            .find(|(_, n)| *n == t)
+            .map(|(m, _)| *m)
+            .ok_or_else(|| TheoryError::UnknownMeasure {
+                name: s.trim().to_string(),
+                valid: measure_names().join(", "),
+            })
+    }
+}
+
+/// Parses a comma-separated list such as `rank_gf2,rank_q,fooling_1`.
+pub fn parse_measures(list: &str) -> Result<Vec<Measure>> {
+    list.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(str::parse)
+        .collect()
+}
+
+/// Search budgets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Budget {
+    /// Branch-and-bound nodes per exponential search (fooling sets, protocol trees).
+    pub nodes: u64,
+    /// Multiply-adds allowed for certifying a deficient rank over Q.
+    pub rank_work: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            nodes: 10_000_000,
+            rank_work: RankOptions::default().max_work,
+        }
+    }
+}
+
+/// Options of [`analyze`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AnalysisOptions {
+    /// Measures to compute (`None` = all); dependencies are added.
+    pub measures: Option<Vec<Measure>>,
+    /// Budgets.
+    pub budget: Budget,
+}
+
+/// A certificate attached to a measure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Certificate {
+    /// A rank certificate (nonsingular minor + upper-bound justification).
+    Rank(RankCertificate),
+    /// A fooling set: `cells` are `(row, col)`, 0-based.
+    FoolingSet {
+        /// The colour.
+        colour: u8,
+        /// The cells.
+        cells: Vec<(usize, usize)>,
+    },
+}
+
+/// One computed measure: the proven interval `lower <= value <= upper`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureResult {
+    /// Proven lower bound.
+    pub lower: u64,
+    /// Upper bound (proven unless `upper_certified` is false).
+    pub upper: u64,
+    /// `lower == upper` and the upper bound is certified.
+    pub exact: bool,
+    /// Whether the upper bound is certified.
+    pub upper_certified: bool,
+    /// Algorithm used.
+    pub method: String,
+    /// The certificate.
+    pub certificate: Certificate,
+    /// Why a search stopped / how the upper bound is justified.
+    pub reason: String,
+}
+
+/// A lower bound on `D(f)` derived from the measures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DerivedBound {
+    /// Short name, e.g. `log_rank_q`.
+    pub name: String,
+    /// The bound: `D(f) >= value` (answer bit counted).
+    pub value: u64,
+    /// Theorem used, with citation.
+    pub theorem: String,
+    /// The inequality with the numbers filled in.
+    pub statement: String,
+}
+
+/// The result of [`analyze`]: serializes to
+/// `{"rows", "cols", "distinct_rows", "distinct_cols", "measures": {name: MeasureResult}, "bounds": [DerivedBound]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoundsReport {
+    /// Rows of the matrix.
+    pub rows: usize,
+    /// Columns of the matrix.
+    pub cols: usize,
+    /// Distinct rows.
+    pub distinct_rows: usize,
+    /// Distinct columns.
+    pub distinct_cols: usize,
+    /// Computed measures by name (skipped measures are absent).
+    pub measures: BTreeMap<String, MeasureResult>,
+    /// Lower bounds on `D(f)`.
+    pub bounds: Vec<DerivedBound>,
+}
+
+/// `ceil(log2(x))` for `x >= 1` (0 for `x <= 1`).
+pub fn ceil_log2(x: u64) -> u64 {
+    if x <= 1 {
+        0
+    } else {
+        u64::from(64 - (x - 1).leading_zeros())
+    }
+}
+
+fn rank_measure(r: RankResult) -> MeasureResult {
+    let reason = match &r.certificate.upper {
+        UpperCertificate::FullRank => "full rank".to_string(),
+        UpperCertificate::ExactElimination => "exact elimination".to_string(),
+        UpperCertificate::PrimeProduct {
+            primes,
+            hadamard_bits,
+        } => format!(
+            "ranks modulo {} primes >= 2^20 agree and their product exceeds the Hadamard bound 2^{hadamard_bits}",
+            primes.len()
+        ),
+        UpperCertificate::NotCertified { error_bound, .. } => {
+            format!("upper bound NOT certified: {error_bound}")
+        }
+    };
+    MeasureResult {
+        lower: r.lower as u64,
+        upper: r.upper as u64,
+        exact: r.lower == r.upper && r.upper_certified,
+        upper_certified: r.upper_certified,
+        method: r.method,
+        certificate: Certificate::Rank(r.certificate),
+        reason,
+    }
+}
+
+fn fooling_measure(f: FoolingResult) -> MeasureResult {
+    MeasureResult {
+        lower: f.lower as u64,
+        upper: f.upper as u64,
+        exact: f.lower == f.upper,
+        upper_certified: true,
+        method: format!("max-clique branch and bound ({} nodes)", f.nodes),
+        certificate: Certificate::FoolingSet {
+            colour: f.colour,
+            cells: f.set,
+        },
+        reason: format!("{}; upper bound: {}", f.reason, f.upper_reason),
+    }
+}
+
+/// Computes the selected measures of `m` with certificates, and the lower
+/// bounds on `D(f)` (Kushilevitz–Nisan convention: the answer bit is counted,
+/// so `D(EQ_n) = n + 1`).
+///
+/// Non-Boolean matrices: `rank_q` is the rank over Q of the integer matrix,
+/// `rank_gf2` the rank of the entries mod 2, complement ranks are skipped
+/// (absent), and fooling sets are computed per colour (`fooling_0`,
+/// `fooling_1`, and `fooling_<c>` for every other colour present).
+///
+/// Bounds derived (each only when its inputs were computed):
+/// * `log_rank_q`, `log_rank_gf2`: `D >= ceil(log2 rk_F(M))` (Mehlhorn–Schmidt 1982);
+/// * `rank_sum_q`, `rank_sum_gf2`: `D >= ceil(log2(rk_F(M) + rk_F(J - M)))`
+///   (Kushilevitz–Nisan 1997, Lemma 1.28: a protocol tree has at least
+///   `rk_F(M)` 1-leaves and `rk_F(J - M)` 0-leaves);
+/// * `fooling_set`: `D >= ceil(log2(|S_1| + |S_0|))` (Yao 1979; KN §1.3):
+///   fooling cells of either colour lie in distinct leaves. When only one
+///   colour was computed, the other colour contributes one leaf if it occurs.
+pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
+    let mut wanted: Vec<Measure> = opts
+        .measures
+        .clone()
+        .unwrap_or_else(|| MEASURES.iter().map(|(x, _)| *x).collect());
+    let mut k = 0;
+    while k < wanted.len() {
+        for d in wanted[k].dependencies() {
+            if !wanted.contains(d) {
+                wanted.push(*d);
+            }
+        }
+        k += 1;
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let has = |x: Measure| wanted.contains(&x);
+    let red = m.reduce();
+    let boolean = m.is_boolean();
+    let complement = if boolean { Some(m.complement()?) } else { None };
+    let ropts = RankOptions {
+        max_work: opts.budget.rank_work,
+    };
+    let mut measures = BTreeMap::new();
+    let mut rq = None;
+    let mut rqc = None;
+    let mut r2 = None;
+    let mut r2c = None;
+    if has(Measure::RankQ) {
+        rq = Some(rank_q(m, &ropts));
+    }
+    if has(Measure::RankGf2) {
+        r2 = Some(rank_gf2_of(m));
+    }
+    if let Some(c) = &complement {
+        if has(Measure::RankQComplement) {
+            rqc = Some(rank_q(c, &ropts));
+        }
+        if has(Measure::RankGf2Complement) {
+            r2c = Some(rank_gf2_of(c));
+        }
+    }
+    let sq = |r: &Option<RankResult>, what: &str| -> Vec<(usize, String)> {
+        r.iter()
+            .filter(|r| r.upper_certified)
+            .map(|r| {
+                (
+                    r.upper * r.upper,
+                    format!(
+                        "{what}^2 = {}^2 (Dietzfelbinger-Hromkovic-Schnitger 1996)",
+                        r.upper
+                    ),
+                )
+            })
+            .collect()
+    };
+    let mut fool: BTreeMap<u8, FoolingResult> = BTreeMap::new();
+    let colours: Vec<u8> = if boolean { vec![0, 1] } else { m.values() };
+    for c in colours {
+        let selected = match c {
+            0 => has(Measure::Fooling0),
+            1 => has(Measure::Fooling1),
+            _ => has(Measure::Fooling0) || has(Measure::Fooling1),
+        };
+        if !selected {
+            continue;
+        }
+        let mut ext = Vec::new();
+        if boolean && c == 1 {
+            ext.extend(sq(&rq, "rk_Q(M)"));
+            ext.extend(sq(&r2, "rk_GF(2)(M)"));
+        }
+        if boolean && c == 0 {
+            ext.extend(sq(&rqc, "rk_Q(J-M)"));
+            ext.extend(sq(&r2c, "rk_GF(2)(J-M)"));
+        }
+        fool.insert(c, max_fooling_set(m, c, opts.budget.nodes, &ext));
+    }
+    let mut bounds = Vec::new();
+    let mut push = |name: &str, value: u64, theorem: &str, statement: String| {
+        bounds.push(DerivedBound {
+            name: name.into(),
+            value,
+            theorem: theorem.into(),
+            statement,
+        });
+    };
+    const LOG_RANK: &str = "log-rank bound D(f) >= log2 rk_F(M) (Mehlhorn-Schmidt 1982; Kushilevitz-Nisan 1997, Lemma 1.28)";
+    const RANK_SUM: &str = "D(f) >= log2(rk_F(M) + rk_F(J-M)): a protocol tree has >= rk_F(M) 1-leaves and >= rk_F(J-M) 0-leaves (Kushilevitz-Nisan 1997, Lemma 1.28)";
+    const FOOL: &str = "fooling-set bound D(f) >= log2(|S_1| + |S_0|): fooling cells lie in distinct monochromatic leaves (Yao 1979; Kushilevitz-Nisan 1997, Sec. 1.3)";
+    for (name, r, field) in [("log_rank_q", &rq, "Q"), ("log_rank_gf2", &r2, "GF(2)")] {
+        if let Some(r) = r {
+            let v = ceil_log2(r.lower as u64);
+            push(
+                name,
+                v,
+                LOG_RANK,
+                format!(
+                    "D(f) >= ceil(log2 rk_{field}(M)) = ceil(log2 {}) = {v}",
+                    r.lower
+                ),
+            );
+        }
+    }
+    for (name, a, b, field) in [
+        ("rank_sum_q", &rq, &rqc, "Q"),
+        ("rank_sum_gf2", &r2, &r2c, "GF(2)"),
+    ] {
+        if let (Some(a), Some(b)) = (a, b) {
+            let s = (a.lower + b.lower) as u64;
+            let v = ceil_log2(s);
+            push(
+                name,
+                v,
+                RANK_SUM,
+                format!(
+                    "D(f) >= ceil(log2(rk_{field}(M) + rk_{field}(J-M))) = ceil(log2({} + {})) = {v}",
+                    a.lower, b.lower
+                ),
+            );
+        }
+    }
+    if !fool.is_empty() {
+        let present = m.values();
+        let mut total = 0u64;
+        let mut parts = Vec::new();
+        for &c in &present {
+            match fool.get(&c) {
+                Some(f) => {
+                    total += f.lower as u64;
+                    parts.push(format!("|S_{c}| = {}", f.lower));
+                }
+                None => {
+                    total += 1;
+                    parts.push(format!("colour {c} occurs: 1 leaf"));
+                }
+            }
+        }
+        let v = ceil_log2(total);
+        push(
+            "fooling_set",
+            v,
+            FOOL,
+            format!(
+                "D(f) >= ceil(log2({})) = ceil(log2 {total}) = {v}",
+                parts.join(" + ")
+            ),
+        );
+    }
+    for (key, r) in [
+        ("rank_q", rq),
+        ("rank_q_complement", rqc),
+        ("rank_gf2", r2),
+        ("rank_gf2_complement", r2c),
+    ] {
+        if let Some(r) = r {
+            measures.insert(key.to_string(), rank_measure(r));
+        }
+    }
+    for (c, f) in fool {
+        measures.insert(format!("fooling_{c}"), fooling_measure(f));
+    }
+    Ok(BoundsReport {
+        rows: m.rows(),
+        cols: m.cols(),
+        distinct_rows: red.matrix.rows(),
+        distinct_cols: red.matrix.cols(),
+        measures,
+        bounds,
+    })
+}
+
+/// Re-verifies every certificate of a report against the matrix with the
+/// public checkers; returns the first failure as text.
+pub fn verify_report(m: &CommMatrix, report: &BoundsReport) -> std::result::Result<(), String> {
+    for (name, r) in &report.measures {
+        match &r.certificate {
+            Certificate::Rank(c) => {
+                let target = if name.contains("complement") {
+                    m.complement().map_err(|e| format!("{name}: {e}"))?
+                } else {
+                    m.clone()
+                };
+                let field = if c.field == "Q" {
+                    crate::rank::Field::Q
+                } else if c.field == "GF(2)" {
+                    crate::rank::Field::Gf2
+                } else {
+                    return Err(format!("{name}: unknown field {}", c.field));
+                };
+                let rr = RankResult {
+                    field,
+                    lower: r.lower as usize,
+                    upper: r.upper as usize,
+                    upper_certified: r.upper_certified,
+                    method: r.method.clone(),
+                    certificate: c.clone(),
+                };
+                verify_rank(&target, &rr).map_err(|e| format!("{name}: {e}"))?;
+            }
+            Certificate::FoolingSet { colour, cells } => {
+                if cells.len() as u64 != r.lower {
+                    return Err(format!(
+                        "{name}: {} cells for a lower bound of {}",
+                        cells.len(),
+                        r.lower
+                    ));
+                }
+                verify_fooling_set(m, cells, *colour).map_err(|e| format!("{name}: {e}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn certificate_summary(c: &Certificate) -> String {
+    match c {
+        Certificate::Rank(r) => {
+            let n = r.pivot_rows.len();
+            let minor = r
+                .minor_abs
+                .as_ref()
+                .map(|d| format!(", |det| = {d}"))
+                .unwrap_or_default();
+            let up = match &r.upper {
+                UpperCertificate::FullRank => "full rank".to_string(),
+                UpperCertificate::ExactElimination => "exact elimination".to_string(),
+                UpperCertificate::PrimeProduct { primes, .. } => format!("{} primes", primes.len()),
+                UpperCertificate::NotCertified { primes, .. } => {
+                    format!("{} prime(s), upper NOT certified", primes.len())
+                }
+            };
+            format!(
+                "{n}x{n} minor nonzero mod {}{minor}; {up}",
+                r.witness_modulus
+            )
+        }
+        Certificate::FoolingSet { colour, cells } => {
+            format!("{}-fooling set of {} cells", colour, cells.len())
+        }
+    }
+}
+
+impl fmt::Display for BoundsReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "matrix {} x {} ({} distinct rows, {} distinct columns)",
+            self.rows, self.cols, self.distinct_rows, self.distinct_cols
+        )?;
+        writeln!(f)?;
+        writeln!(
+            f,
+            "{:<22} {:>10}  {:<28} certificate",
+            "measure", "value", "method"
+        )?;
+        for (name, r) in &self.measures {
+            let value = if r.exact {
+                r.lower.to_string()
+            } else if r.upper_certified {
+                format!("[{}, {}]", r.lower, r.upper)
+            } else {
+                format!("{} (upper?)", r.lower)
+            };
+            let method: String = r.method.chars().take(28).collect();
+            writeln!(
+                f,
+                "{name:<22} {value:>10}  {method:<28} {}",
+                certificate_summary(&r.certificate)
+            )?;
+            if !r.exact {
+                writeln!(f, "{:<22} {:>10}  note: {}", "", "", r.reason)?;
+            }
+        }
+        if !self.bounds.is_empty() {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "lower bounds on D(f) (answer bit counted, Kushilevitz-Nisan convention):"
+            )?;
+            for b in &self.bounds {
+                writeln!(f, "  D(f) >= {:<3} {}", b.value, b.statement)?;
+                writeln!(f, "             by {}", b.theorem)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::named::named_matrix;
+
+    #[test]
+    fn measures_parse_and_dependencies() {
+        assert_eq!(
+            parse_measures("rank_gf2, rank_q").unwrap(),
+            vec![Measure::RankGf2, Measure::RankQ]
+        );
+        let err = parse_measures("rank_gf2,foo").unwrap_err();
+        assert!(err.to_string().contains("fooling_1"), "{err}");
+        let m = named_matrix("eq", 2, None).unwrap();
+        let rep = analyze(
+            &m,
+            &AnalysisOptions {
+                measures: Some(vec![Measure::Fooling1]),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(rep.measures.contains_key("rank_q") && rep.measures.contains_key("rank_gf2"));
+        assert!(!rep.measures.contains_key("fooling_0"));
+        let fb = rep.bounds.iter().find(|b| b.name == "fooling_set").unwrap();
+        assert_eq!(fb.value, 3, "4 one-cells + one 0-leaf = 5 leaves");
+    }
+
+    #[test]
+    fn eq_report_and_json_shape() {
+        let m = named_matrix("eq", 3, None).unwrap();
+        let rep = analyze(&m, &AnalysisOptions::default()).unwrap();
+        verify_report(&m, &rep).unwrap();
+        let v = serde_json::to_value(&rep).unwrap();
+        for key in [
+            "rows",
+            "cols",
+            "distinct_rows",
+            "distinct_cols",
+            "measures",
+            "bounds",
+        ] {
+            assert!(v.get(key).is_some(), "{key}");
+        }
+        let rq = &v["measures"]["rank_q"];
+        for key in ["lower", "upper", "certificate", "method"] {
+            assert!(rq.get(key).is_some(), "{key}");
+        }
+        assert_eq!(rq["lower"], 8);
+        assert_eq!(v["measures"]["fooling_0"]["lower"], 3);
+        let best = rep.bounds.iter().map(|b| b.value).max().unwrap();
+        assert_eq!(best, 4, "D(EQ_3) = 4 is met by the fooling-set bound");
+        let text = rep.to_string();
+        assert!(
+            text.contains("rank_q") && text.contains("Mehlhorn"),
+            "{text}"
+        );
+        let back: BoundsReport = serde_json::from_value(v).unwrap();
+        assert_eq!(back, rep);
+    }
+
+    #[test]
+    fn non_boolean() {
+        let m = crate::expr::matrix_from_expr("(x + y) % 3", 2).unwrap();
+        let rep = analyze(&m, &AnalysisOptions::default()).unwrap();
+        assert!(!rep.measures.contains_key("rank_q_complement"));
+        assert!(rep.measures.contains_key("fooling_2"));
+        verify_report(&m, &rep).unwrap();
+    }
+
+    #[test]
+    fn ceil_log2_values() {
+        assert_eq!(ceil_log2(0), 0);
+        assert_eq!(ceil_log2(1), 0);
+        assert_eq!(ceil_log2(2), 1);
+        assert_eq!(ceil_log2(3), 2);
+        assert_eq!(ceil_log2(16), 4);
+        assert_eq!(ceil_log2(17), 5);
+    }
+}
