@@ -5,6 +5,7 @@
 pub mod catalog;
 mod error;
 pub mod money;
+pub mod protocols;
 mod table;
 
 pub use error::CostError;
