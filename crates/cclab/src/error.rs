@@ -47,9 +47,23 @@ pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<String, Cl
     })
 }
 
+/// Writes `text` to standard output. A closed pipe (`cclab … | head`) ends output quietly;
+/// any other write failure is internal.
+pub(crate) fn emit(text: &str) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::Internal(
+            anyhow::Error::new(e).context("writing to standard output"),
+        )),
+    }
+}
+
 /// Prints JSON (pretty, with a trailing newline) of a serializable value.
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
-    let s = serde_json::to_string_pretty(value).map_err(|e| CliError::Internal(e.into()))?;
-    println!("{s}");
-    Ok(())
+    let mut s = serde_json::to_string_pretty(value).map_err(|e| CliError::Internal(e.into()))?;
+    s.push('\n');
+    emit(&s)
 }

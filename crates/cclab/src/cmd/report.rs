@@ -7,7 +7,7 @@ use cc_report::{DriftKind, ReportOptions};
 use clap::Args;
 use serde::Serialize;
 
-use crate::error::{CliError, print_json};
+use crate::error::{CliError, emit, print_json};
 
 /// Arguments of `cclab report`.
 #[derive(Debug, Args)]
@@ -85,8 +85,8 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
             );
         }
     } else {
-        println!(
-            "wrote {} report files to {} ({} changed{}); open {}/index.md",
+        emit(&format!(
+            "wrote {} report files to {} ({} changed{}); open {}/index.md\n",
             files.len(),
             summary.out,
             summary.stale.len() + summary.missing.len(),
@@ -96,7 +96,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
                 String::new()
             },
             summary.out
-        );
+        ))?;
     }
     Ok(if args.check && !drift.is_empty() {
         ExitCode::from(3)

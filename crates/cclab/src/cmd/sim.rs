@@ -1,21 +1,133 @@
-//! `cclab sim`.
+//! `cclab sim`: Monte Carlo simulation of a protocol, seeded and reproducible.
 
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
+use cc_sim::SimRequest;
 use clap::Args;
 
-use crate::error::CliError;
+use crate::error::{CliError, emit, input, print_json};
 
 /// Arguments of `cclab sim`.
 #[derive(Debug, Args)]
 pub(crate) struct SimArgs {
-    /// Everything after the subcommand (this layer is not available yet).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    rest: Vec<String>,
+    /// Protocol: push, pull, push-pull, flood, tree, plumtree, eager-push, rumor, anti-entropy,
+    /// health-check (and the coordination protocols where this build has them).
+    protocol: String,
+    /// Number of nodes (at least 2).
+    #[arg(long, default_value_t = 1000)]
+    nodes: usize,
+    /// Monte Carlo trials.
+    #[arg(long, default_value_t = 20)]
+    trials: u32,
+    /// Scenario seed: trial i uses its own ChaCha stream derived from (seed, i).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Calls per round (gossip), tree arity (tree), group size (health-check).
+    #[arg(long)]
+    fanout: Option<usize>,
+    /// Rumor-mongering parameter k (counter limit, or 1/k stop probability with --coin).
+    #[arg(long)]
+    k: Option<u32>,
+    /// Message loss probability in [0, 1].
+    #[arg(long, default_value_t = 0.0)]
+    loss: f64,
+    /// Fraction of nodes that crash, in [0, 1].
+    #[arg(long, default_value_t = 0.0)]
+    crash: f64,
+    /// Message duplication probability in [0, 1] (event-driven protocols).
+    #[arg(long, default_value_t = 0.0)]
+    duplication: f64,
+    /// Overlay: complete, ring, grid, tree:K, regular:K, er:P, hyparview:K (flood, plumtree, eager-push).
+    #[arg(long)]
+    overlay: Option<String>,
+    /// Link latency, e.g. const:10, uniform:5:15, exp:10, lognormal:MU:SIGMA, pareto:XM:ALPHA (milliseconds).
+    #[arg(long)]
+    latency: Option<String>,
+    /// Broadcasts per trial (plumtree, eager-push).
+    #[arg(long)]
+    broadcasts: Option<u32>,
+    /// Rumor mongering: stop on feedback (a call to an already-informed site).
+    #[arg(long, conflicts_with = "blind")]
+    feedback: bool,
+    /// Rumor mongering: lose interest regardless of the partner's state.
+    #[arg(long)]
+    blind: bool,
+    /// Rumor mongering: lose interest after k unnecessary contacts.
+    #[arg(long, conflicts_with = "coin")]
+    counter: bool,
+    /// Rumor mongering: lose interest with probability 1/k per unnecessary contact.
+    #[arg(long)]
+    coin: bool,
+    /// Rumor mongering / anti-entropy: pull instead of push.
+    #[arg(long)]
+    pull: bool,
+    /// Extra protocol options, e.g. --option full-mesh for health-check (repeatable).
+    #[arg(long = "option", value_name = "OPTION")]
+    options: Vec<String>,
+    /// Print JSON with stable keys instead of the table (and no progress bar).
+    #[arg(long)]
+    json: bool,
 }
 
-pub(crate) fn run(_args: SimArgs) -> Result<ExitCode, CliError> {
-    Err(CliError::input(
-        "`cclab sim` is not available yet in this build",
-    ))
+impl SimArgs {
+    fn request(&self) -> SimRequest {
+        let mut options = self.options.clone();
+        for (flag, name) in [
+            (self.feedback, "feedback"),
+            (self.blind, "blind"),
+            (self.counter, "counter"),
+            (self.coin, "coin"),
+            (self.pull, "pull"),
+        ] {
+            if flag {
+                options.push(name.to_string());
+            }
+        }
+        SimRequest {
+            protocol: self.protocol.clone(),
+            nodes: self.nodes,
+            trials: self.trials,
+            seed: self.seed,
+            fanout: self.fanout,
+            k: self.k,
+            loss: self.loss,
+            crash: self.crash,
+            overlay: self.overlay.clone(),
+            options,
+            latency: self.latency.clone(),
+            duplication: self.duplication,
+            broadcasts: self.broadcasts,
+        }
+    }
+}
+
+pub(crate) fn run(args: SimArgs) -> Result<ExitCode, CliError> {
+    let req = args.request();
+    let show_bar = !args.json && std::io::stderr().is_terminal();
+    let bar = if show_bar {
+        indicatif::ProgressBar::new(u64::from(req.trials))
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {pos}/{len} trials ({eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!("{} n={}", req.protocol, req.nodes));
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let summary = cc_sim::run(&req, &progress).map_err(input);
+    bar.finish_and_clear();
+    let summary = summary?;
+    if args.json {
+        print_json(&summary)?;
+    } else {
+        emit(&summary.to_string())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
