@@ -1,5 +1,8 @@
-//! Discrete-event mode: a binary heap of events keyed by integer
-//! nanoseconds, ties broken by insertion sequence number.
+//! Discrete-event mode: a priority queue of events keyed by integer
+//! nanoseconds, ties broken by insertion sequence number (a monotone radix
+//! heap, [`crate::queue::RadixQueue`], which pops in exactly the order of a
+//! binary heap on `(time, sequence)` and stays cache-friendly with millions
+//! of pending events).
 //!
 //! A protocol implements [`Protocol`]: it reacts to message deliveries,
 //! timers, crashes and recoveries of individual nodes and acts through the
@@ -17,9 +20,9 @@
 use crate::SimError;
 use crate::metrics::{Recorder, RunMetrics, TimeUnit};
 use crate::net::{CrashIndex, LatencyDist, NetworkModel, NodeId, PartitionIndex, Time};
+use crate::queue::RadixQueue;
 use crate::rng::{ChaCha8Rng, chance, unit};
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 
 /// What happens at an event.
 #[derive(Debug, Clone)]
@@ -37,32 +40,6 @@ enum Ev<M> {
     },
     Crash(NodeId),
     Recover(NodeId),
-}
-
-#[derive(Debug)]
-struct Entry<M> {
-    time: Time,
-    seq: u64,
-    ev: Ev<M>,
-}
-
-impl<M> PartialEq for Entry<M> {
-    fn eq(&self, o: &Self) -> bool {
-        self.time == o.time && self.seq == o.seq
-    }
-}
-impl<M> Eq for Entry<M> {}
-impl<M> PartialOrd for Entry<M> {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl<M> Ord for Entry<M> {
-    #[inline]
-    fn cmp(&self, o: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap, we pop the earliest.
-        (o.time, o.seq).cmp(&(self.time, self.seq))
-    }
 }
 
 /// One delivered message, recorded when [`EventConfig::log_deliveries`] is set.
@@ -142,7 +119,7 @@ pub struct Sim<M> {
     n: usize,
     now: Time,
     seq: u64,
-    heap: BinaryHeap<Entry<M>>,
+    queue: RadixQueue<Ev<M>>,
     latency: LatencyDist,
     jitter_ns: Time,
     loss: f64,
@@ -187,11 +164,9 @@ impl<M: Clone> Sim<M> {
     #[inline]
     fn push(&mut self, time: Time, ev: Ev<M>) {
         self.seq += 1;
-        self.heap.push(Entry {
-            time,
-            seq: self.seq,
-            ev,
-        });
+        // Keys never go backwards: time >= now and the sequence grows.
+        self.queue
+            .push(u128::from(time) << 64 | u128::from(self.seq), ev);
     }
 
     #[inline]
@@ -311,7 +286,7 @@ pub fn run_events<P: Protocol>(
         n,
         now: 0,
         seq: 0,
-        heap: BinaryHeap::with_capacity(1024),
+        queue: RadixQueue::new(),
         latency: net.latency.clone(),
         jitter_ns: net.jitter_ns,
         loss: net.loss,
@@ -344,7 +319,8 @@ pub fn run_events<P: Protocol>(
         sim.push(t, if crash { Ev::Crash(v) } else { Ev::Recover(v) });
     }
     proto.start(&mut sim);
-    while let Some(Entry { time, seq: _, ev }) = sim.heap.pop() {
+    while let Some((key, ev)) = sim.queue.pop() {
+        let time = (key >> 64) as Time;
         if time > cfg.max_time {
             break;
         }
@@ -363,10 +339,10 @@ pub fn run_events<P: Protocol>(
                 kind,
                 msg,
             } => {
-                sim.rec.hash.add(time);
-                sim.rec
-                    .hash
-                    .add(u64::from(from) << 40 | u64::from(to) << 8 | u64::from(kind));
+                sim.rec.hash.add(
+                    time.rotate_left(29)
+                        ^ (u64::from(from) << 40 | u64::from(to) << 8 | u64::from(kind)),
+                );
                 if sim.down[to as usize] {
                     sim.rec.dropped_crashed += 1;
                     continue;

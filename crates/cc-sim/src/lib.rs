@@ -78,11 +78,16 @@ pub mod metrics;
 pub mod montecarlo;
 pub mod net;
 pub mod protocols;
+pub mod queue;
 pub mod request;
 pub mod rng;
 pub mod round;
 pub mod stats;
 pub mod topology;
+pub mod validation;
+
+#[cfg(test)]
+mod proptests;
 
 pub use error::SimError;
 pub use request::{PROTOCOLS, SimRequest, SimSummary, run};
