@@ -38,7 +38,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::CostError;
 use crate::money::Usd;
@@ -56,7 +56,7 @@ const RTT_AZURE_CSV: &str = include_str!("../data/rtt_azure.csv");
 const RTT_GCP_CSV: &str = include_str!("../data/rtt_gcp.csv");
 
 /// A cloud provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     /// Amazon Web Services.
@@ -318,7 +318,7 @@ impl fmt::Display for Placement {
 }
 
 /// Path class of a message between two placements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PathClass {
     /// Same zone.

@@ -9,6 +9,8 @@ pub mod money;
 pub mod orderstat;
 pub mod protocols;
 pub mod queueing;
+pub mod request;
 mod table;
+pub mod traffic;
 
 pub use error::CostError;

@@ -1,0 +1,1658 @@
+//! The `cclab cost` entry point: [`CostRequest`] → [`evaluate`] → [`CostReport`].
+//!
+//! ## Pricing rules
+//! * **Messages.** `price_per_1000_messages` prices every message flat (the source
+//!   text's form). Otherwise each directed message is priced by the catalog path of
+//!   its two nodes' placements (`regions`) times its bytes, plus the per-request fee
+//!   of a managed `bus` if one is named. Without either, every message is priced at
+//!   the catalog's generic AWS inter-region row ($0.02/GB) — stated in the
+//!   assumptions.
+//! * **Placement.** Node 0 is the coordinator/leader. Nodes that are not co-located
+//!   with another node take `regions[i mod len]` in order; co-located nodes (the
+//!   quorum coordinator, the PBFT client) share their host's zone.
+//! * **Latency.** `rtt_ms` gives every pair of distinct nodes that RTT; otherwise the
+//!   RTT matrix of the placements is used and waits are order statistics (e.g. the
+//!   ⌊N/2⌋-th fastest follower for Raft). With batching (b > 1) the average wait for
+//!   a batch to fill, (b − 1)/(2λ) with λ = tx_per_day/86 400 s, is added.
+//! * **Batching.** A batch of b transactions shares one protocol instance: messages
+//!   and per-request fees per transaction drop by b, but each message carries the b
+//!   payloads, so bytes (and per-GB charges) per transaction do not change.
+//! * **Totals.** per_tx = message cost + latency cost (exact); per_day = per_tx ×
+//!   tx_per_day and per_year = per_tx × tx_per_day × 365 (a 365-day year), each
+//!   rounded once to the cent (half away from zero).
+//!
+//! ## JSON
+//! [`CostReport`] serializes with the keys `model`, `formula`, `unit`, `nodes`,
+//! `messages_per_tx` (number), `messages_per_tx_exact` (string fraction),
+//! `rounds` (message delays), `latency_ms`, `batching_wait_ms`, `latency_statistic`,
+//! `message_cost_usd_per_tx`, `latency_cost_usd_per_tx`, `per_tx_usd`, `tx_per_day`,
+//! `per_day_usd`, `per_year_usd`, `days_per_year`, `paths`, `sensitivity`,
+//! `dominant_input` and `assumptions` (a list of `{name, value, source}`). Money
+//! values are **strings** holding exact decimals (see [`crate::money`]).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::CostError;
+use crate::catalog::{Catalog, PathClass, Placement, PriceKind, PriceRow};
+use crate::econ::{Beta, DEFAULT_BETA_PER_SECOND, LatencyValue, ms_to_ns};
+use crate::money::{Usd, usd_param};
+use crate::protocols::{Coordinator, HealthTopology, Protocol, TrafficModel};
+
+/// Days in the year used for annual totals.
+pub const DAYS_PER_YEAR: u64 = 365;
+/// Default transactions per day (the source text's scenario).
+pub const DEFAULT_TX_PER_DAY: u64 = 1_000_000;
+/// Default message size in bytes ("~1 KB" in the source text, taken as 1000 B).
+pub const DEFAULT_MESSAGE_BYTES: u64 = 1000;
+
+/// The models `evaluate` knows.
+pub const MODELS: [&str; 11] = [
+    "2pc",
+    "3pc",
+    "paxos",
+    "multi-paxos",
+    "raft",
+    "leader",
+    "quorum",
+    "gossip",
+    "pbft",
+    "health-check",
+    "transfer",
+];
+
+/// Which price/latency data to use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogSource {
+    /// The shipped data (also selected by the names `builtin` and `default`).
+    Builtin,
+    /// A user file (prices, regions or an RTT matrix) laid over the shipped data.
+    File {
+        /// File name or label, used in error messages.
+        name: String,
+        /// File contents.
+        text: String,
+    },
+}
+
+impl CatalogSource {
+    /// Resolves a catalog *name* given on the command line (`builtin`, `default`).
+    pub fn named(name: &str) -> Result<CatalogSource, CostError> {
+        match name {
+            "builtin" | "default" => Ok(CatalogSource::Builtin),
+            _ => Err(CostError::invalid(
+                "catalog",
+                format!(
+                    "unknown catalog name `{name}` (builtin); pass a file path to use your own data"
+                ),
+            )),
+        }
+    }
+
+    /// Loads the catalog.
+    pub fn load(&self) -> Result<Catalog, CostError> {
+        let base = Catalog::try_builtin()?;
+        match self {
+            CatalogSource::Builtin => Ok(base),
+            CatalogSource::File { name, text } => base.with_user_file(name, text),
+        }
+    }
+}
+
+/// Mirrors `cclab cost <model> [options]`. Every field but `model` is optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CostRequest {
+    /// One of [`MODELS`].
+    pub model: String,
+    /// N: participants / replicas / nodes.
+    pub participants: Option<u32>,
+    /// Uniform round-trip time between distinct nodes, ms.
+    pub rtt_ms: Option<f64>,
+    /// Placements (`region`, `provider:region` or `provider:region:zone`).
+    pub regions: Option<Vec<String>>,
+    /// Payload bytes per message (per transaction carried).
+    pub message_bytes: Option<u64>,
+    /// Flat price per 1000 messages, USD.
+    pub price_per_1000_messages: Option<f64>,
+    /// Catalog to use.
+    pub catalog: Option<CatalogSource>,
+    /// Flat latency value, USD per second.
+    pub latency_usd_per_s: Option<f64>,
+    /// Revenue per transaction, USD (with `beta`).
+    pub revenue_per_tx: Option<f64>,
+    /// Fractional revenue loss per second (default 0.1, Amazon).
+    pub beta: Option<f64>,
+    /// Transactions (units of work) per day.
+    pub tx_per_day: Option<u64>,
+    /// Batch size b.
+    pub batch: Option<u32>,
+    /// Quorum N (defaults to `participants`).
+    pub n: Option<u32>,
+    /// Quorum R.
+    pub r: Option<u32>,
+    /// Quorum W.
+    pub w: Option<u32>,
+    /// 2PC/3PC coordinator: `separate` (default) or `colocated`.
+    pub coordinator: Option<String>,
+    /// Leader model: wait for backups (default true).
+    pub synchronous: Option<bool>,
+    /// Gossip fan-out (default 1).
+    pub fanout: Option<u32>,
+    /// Health checks: group size for the hierarchical topology (full mesh if unset).
+    pub group_size: Option<u32>,
+    /// Managed bus whose per-request fee applies to every message (`sqs-standard`, …).
+    pub bus: Option<String>,
+    /// `transfer`: messages per day.
+    pub messages_per_day: Option<u64>,
+    /// `transfer`: price per decimal GB, USD.
+    pub price_per_gb: Option<f64>,
+    /// `transfer`: path `SRC:DST` (bare regions) or `p:SRC:p:DST`, also `SRC->DST`.
+    pub path: Option<String>,
+}
+
+/// A default or input used, with its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assumption {
+    /// Parameter.
+    pub name: String,
+    /// Value used.
+    pub value: String,
+    /// Where it comes from (user input, a default and its citation, a data row).
+    pub source: String,
+}
+
+/// Cost of one node-pair path per transaction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PathLine {
+    /// Source node (role and placement).
+    pub from: String,
+    /// Destination node.
+    pub to: String,
+    /// Path class.
+    pub class: String,
+    /// Messages per transaction on this path.
+    pub messages_per_tx: f64,
+    /// Dollars per transaction on this path.
+    pub usd_per_tx: Usd,
+    /// Price used.
+    pub price: String,
+}
+
+/// One bar of the ±10 % tornado.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SensitivityRow {
+    /// Input varied.
+    pub input: String,
+    /// Per-day total with the input at −10 %.
+    pub low_per_day_usd: Usd,
+    /// Per-day total with the input at +10 %.
+    pub high_per_day_usd: Usd,
+    /// |high − low|.
+    pub swing_usd: Usd,
+    /// Elasticity (ΔT/T)/(Δx/x) from the ±10 % central difference.
+    pub elasticity: f64,
+}
+
+/// The result of [`evaluate`]. `Display` renders a readable table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostReport {
+    /// Model name.
+    pub model: String,
+    /// Message-count formula and convention.
+    pub formula: String,
+    /// What one transaction is.
+    pub unit: String,
+    /// Nodes in the model.
+    pub nodes: usize,
+    /// Messages per transaction.
+    pub messages_per_tx: f64,
+    /// Messages per transaction as an exact fraction.
+    pub messages_per_tx_exact: String,
+    /// Message delays on the critical path.
+    pub rounds: u32,
+    /// User-visible latency per transaction, ms (including batching wait).
+    pub latency_ms: f64,
+    /// Part of `latency_ms` spent waiting for a batch to fill.
+    pub batching_wait_ms: f64,
+    /// Where the latency came from and its statistic.
+    pub latency_statistic: String,
+    /// Message (transfer + request) cost per transaction.
+    pub message_cost_usd_per_tx: Usd,
+    /// Latency cost per transaction.
+    pub latency_cost_usd_per_tx: Usd,
+    /// Total per transaction.
+    pub per_tx_usd: Usd,
+    /// Transactions per day.
+    pub tx_per_day: u64,
+    /// Per day, rounded to the cent.
+    pub per_day_usd: Usd,
+    /// Per year (365 days), rounded to the cent.
+    pub per_year_usd: Usd,
+    /// 365.
+    pub days_per_year: u64,
+    /// Per-path breakdown (catalog pricing only).
+    pub paths: Vec<PathLine>,
+    /// ±10 % tornado of the per-day total.
+    pub sensitivity: Vec<SensitivityRow>,
+    /// The cost driver with the largest swing (volume, which scales every term,
+    /// is not counted as a driver).
+    pub dominant_input: String,
+    /// Every default and input used, with its source.
+    pub assumptions: Vec<Assumption>,
+}
+
+#[derive(Debug, Clone)]
+enum MsgPricing {
+    Flat {
+        per_1000: Usd,
+    },
+    Paths {
+        edges: Vec<PricedEdge>,
+        bus: Option<Box<PriceRow>>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct PricedEdge {
+    from: String,
+    to: String,
+    class: PathClass,
+    count: u64,
+    row: PriceRow,
+}
+
+#[derive(Debug, Clone)]
+struct Scenario {
+    pricing: MsgPricing,
+    total_count: u64,
+    denominator: u64,
+    bytes: u64,
+    batch: u64,
+    latency_ms: f64,
+    tx_per_day: u64,
+    value: Option<LatencyValue>,
+}
+
+type KnobSetter = fn(&mut Knobs, f64);
+
+#[derive(Debug, Clone, Copy)]
+struct Knobs {
+    price: f64,
+    bytes: f64,
+    rtt: f64,
+    value: f64,
+    volume: f64,
+}
+
+const UNIT: Knobs = Knobs {
+    price: 1.0,
+    bytes: 1.0,
+    rtt: 1.0,
+    value: 1.0,
+    volume: 1.0,
+};
+
+#[derive(Debug, Clone)]
+struct Computed {
+    msg: Usd,
+    lat: Usd,
+    latency_ms: f64,
+    wait_ms: f64,
+    tx_per_day: u64,
+    lines: Vec<PathLine>,
+}
+
+impl Computed {
+    fn per_tx(&self) -> Usd {
+        self.msg + self.lat
+    }
+    fn per_day_exact(&self) -> Usd {
+        self.per_tx().times(self.tx_per_day)
+    }
+}
+
+fn scale_u64(x: u64, f: f64) -> u64 {
+    (x as f64 * f).round() as u64
+}
+
+impl Scenario {
+    fn compute(&self, k: Knobs) -> Computed {
+        let den = i128::from(self.denominator) * i128::from(self.batch);
+        let bytes = scale_u64(self.bytes, k.bytes);
+        let mut lines = Vec::new();
+        let msg = match &self.pricing {
+            MsgPricing::Flat { per_1000 } => per_1000
+                .scale(k.price)
+                .mul_ratio(i128::from(self.total_count), 1000 * den),
+            MsgPricing::Paths { edges, bus } => {
+                let mut total = Usd::ZERO;
+                let bus_fee = bus.as_ref().map(|b| {
+                    b.cost_of_request(bytes.saturating_mul(self.batch))
+                        .scale(k.price)
+                });
+                for e in edges {
+                    // each message carries `batch` payloads; per transaction the bytes are
+                    // count × bytes × batch / (den × batch)
+                    let transfer = e
+                        .row
+                        .cost_of_bytes(bytes.saturating_mul(e.count))
+                        .scale(k.price)
+                        .mul_ratio(1, i128::from(self.denominator));
+                    let fees = bus_fee
+                        .map(|f| f.times(e.count).mul_ratio(1, den))
+                        .unwrap_or(Usd::ZERO);
+                    let usd = transfer + fees;
+                    total += usd;
+                    lines.push(PathLine {
+                        from: e.from.clone(),
+                        to: e.to.clone(),
+                        class: e.class.name().to_string(),
+                        messages_per_tx: e.count as f64 / den as f64,
+                        usd_per_tx: usd,
+                        price: format!(
+                            "{} {}/{} ({}){}",
+                            e.row.provider,
+                            e.row.effective_usd().exact_string(),
+                            e.row.unit.label(),
+                            e.row.kind.name(),
+                            bus.as_ref().map_or(String::new(), |b| format!(
+                                " + {} {}/1M requests",
+                                b.to,
+                                b.usd.exact_string()
+                            ))
+                        ),
+                    });
+                }
+                total
+            }
+        };
+        let tx_per_day = scale_u64(self.tx_per_day, k.volume);
+        let wait_ms = if self.batch > 1 && tx_per_day > 0 {
+            (self.batch - 1) as f64 / 2.0 / (tx_per_day as f64 / 86_400.0) * 1000.0
+        } else {
+            0.0
+        };
+        let latency_ms = self.latency_ms * k.rtt + wait_ms;
+        let lat = match self.value {
+            None => Usd::ZERO,
+            Some(v) => v.cost(ms_to_ns(latency_ms).unwrap_or(0)).scale(k.value),
+        };
+        Computed {
+            msg,
+            lat,
+            latency_ms,
+            wait_ms,
+            tx_per_day,
+            lines,
+        }
+    }
+
+    fn tornado(&self, has_paths_bytes: bool) -> Vec<SensitivityRow> {
+        let base = self.compute(UNIT).per_day_exact();
+        let mut inputs: Vec<(&str, KnobSetter)> = vec![
+            ("message price", |k, f| k.price = f),
+            ("round-trip time", |k, f| k.rtt = f),
+            ("latency value ($/s or beta x revenue)", |k, f| k.value = f),
+            ("transactions per day", |k, f| k.volume = f),
+        ];
+        if has_paths_bytes {
+            inputs.insert(1, ("message bytes", |k, f| k.bytes = f));
+        }
+        let mut rows: Vec<SensitivityRow> = inputs
+            .into_iter()
+            .map(|(name, set)| {
+                let mut lo = UNIT;
+                set(&mut lo, 0.9);
+                let mut hi = UNIT;
+                set(&mut hi, 1.1);
+                let l = self.compute(lo).per_day_exact();
+                let h = self.compute(hi).per_day_exact();
+                let swing = if h > l { h - l } else { l - h };
+                SensitivityRow {
+                    input: name.to_string(),
+                    low_per_day_usd: l.round_to_cents(),
+                    high_per_day_usd: h.round_to_cents(),
+                    swing_usd: swing.round_to_cents(),
+                    elasticity: if base == Usd::ZERO {
+                        0.0
+                    } else {
+                        (h - l).ratio(base) / 0.2
+                    },
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| b.swing_usd.cmp(&a.swing_usd).then(a.input.cmp(&b.input)));
+        rows
+    }
+}
+
+fn assumption(name: &str, value: impl Into<String>, source: impl Into<String>) -> Assumption {
+    Assumption {
+        name: name.to_string(),
+        value: value.into(),
+        source: source.into(),
+    }
+}
+
+fn positive_f64(name: &str, x: f64) -> Result<f64, CostError> {
+    if !(x.is_finite() && x >= 0.0) {
+        return Err(CostError::invalid(
+            name,
+            format!("must be a finite number ≥ 0, got {x}"),
+        ));
+    }
+    Ok(x)
+}
+
+fn protocol_for(req: &CostRequest, a: &mut Vec<Assumption>) -> Result<Protocol, CostError> {
+    let n = |default: u32, a: &mut Vec<Assumption>| -> u32 {
+        match req.participants {
+            Some(v) => v,
+            None => {
+                a.push(assumption("participants", default.to_string(), "default"));
+                default
+            }
+        }
+    };
+    let coordinator = match req.coordinator.as_deref() {
+        None | Some("separate") => Coordinator::Separate,
+        Some("colocated") | Some("co-located") => Coordinator::CoLocated,
+        Some(other) => {
+            return Err(CostError::invalid(
+                "coordinator",
+                format!("expected `separate` or `colocated`, got `{other}`"),
+            ));
+        }
+    };
+    Ok(match req.model.as_str() {
+        "2pc" => Protocol::TwoPc {
+            participants: n(5, a),
+            coordinator,
+        },
+        "3pc" => Protocol::ThreePc {
+            participants: n(5, a),
+            coordinator,
+        },
+        "paxos" => Protocol::Paxos { nodes: n(5, a) },
+        "multi-paxos" => Protocol::MultiPaxos {
+            nodes: n(5, a),
+            batch: 1,
+        },
+        "raft" => Protocol::Raft {
+            nodes: n(5, a),
+            batch: 1,
+        },
+        "leader" => Protocol::Leader {
+            nodes: n(5, a),
+            synchronous: req.synchronous.unwrap_or(true),
+        },
+        "quorum" => {
+            let nn = match (req.n, req.participants) {
+                (Some(x), Some(y)) if x != y => {
+                    return Err(CostError::invalid(
+                        "n",
+                        format!("N = {x} disagrees with participants = {y}"),
+                    ));
+                }
+                (Some(x), _) | (None, Some(x)) => x,
+                (None, None) => {
+                    return Err(CostError::missing(
+                        "n",
+                        "quorum needs N (or --participants)",
+                    ));
+                }
+            };
+            let r = req
+                .r
+                .ok_or_else(|| CostError::missing("r", "quorum needs R"))?;
+            let w = req
+                .w
+                .ok_or_else(|| CostError::missing("w", "quorum needs W"))?;
+            Protocol::Quorum { n: nn, r, w }
+        }
+        "gossip" => Protocol::Gossip {
+            nodes: n(100, a),
+            fanout: req.fanout.unwrap_or(1),
+        },
+        "pbft" => Protocol::Pbft { nodes: n(4, a) },
+        "health-check" => Protocol::HealthCheck {
+            nodes: n(100, a),
+            topology: match req.group_size {
+                None => HealthTopology::FullMesh,
+                Some(g) => HealthTopology::Hierarchical { group_size: g },
+            },
+        },
+        other => {
+            return Err(CostError::UnknownModel {
+                name: other.to_string(),
+                known: MODELS.join(", "),
+            });
+        }
+    })
+}
+
+fn latency_value(
+    req: &CostRequest,
+    a: &mut Vec<Assumption>,
+) -> Result<Option<LatencyValue>, CostError> {
+    match (req.latency_usd_per_s, req.revenue_per_tx) {
+        (Some(_), Some(_)) => Err(CostError::invalid(
+            "latency-usd-per-s",
+            "give either --latency-usd-per-s or --revenue-per-tx (with --beta), not both",
+        )),
+        (Some(l), None) => {
+            if req.beta.is_some() {
+                return Err(CostError::invalid(
+                    "beta",
+                    "--beta only applies with --revenue-per-tx",
+                ));
+            }
+            let v = usd_param("latency-usd-per-s", l)?;
+            a.push(assumption(
+                "latency value",
+                format!("${}/s flat", v.exact_string()),
+                "user input (the source text's form)",
+            ));
+            Ok(Some(LatencyValue::Flat { usd_per_second: v }))
+        }
+        (None, Some(r)) => {
+            let rev = usd_param("revenue-per-tx", r)?;
+            let (b, src) = match req.beta {
+                Some(b) => (b, "user input".to_string()),
+                None => (
+                    DEFAULT_BETA_PER_SECOND,
+                    "default: Amazon ~1% of sales per 100 ms (Linden 2006, second-hand)"
+                        .to_string(),
+                ),
+            };
+            let beta = Beta::new(b)?;
+            a.push(assumption(
+                "revenue per transaction",
+                format!("${}", rev.exact_string()),
+                "user input",
+            ));
+            a.push(assumption(
+                "beta (revenue loss per second)",
+                format!("{b}"),
+                src,
+            ));
+            Ok(Some(LatencyValue::Revenue {
+                revenue_per_tx: rev,
+                beta,
+            }))
+        }
+        (None, None) => {
+            if req.beta.is_some() {
+                return Err(CostError::invalid(
+                    "beta",
+                    "--beta only applies with --revenue-per-tx",
+                ));
+            }
+            a.push(assumption(
+                "latency value",
+                "not priced ($0)",
+                "no --latency-usd-per-s or --revenue-per-tx given",
+            ));
+            Ok(None)
+        }
+    }
+}
+
+fn node_label(model: &TrafficModel, i: usize, placements: Option<&[Placement]>) -> String {
+    let role = &model.nodes[i].role;
+    match placements {
+        Some(p) => format!("{role}#{i}@{}", p[i]),
+        None => format!("{role}#{i}"),
+    }
+}
+
+/// Evaluates a request.
+pub fn evaluate(req: &CostRequest) -> Result<CostReport, CostError> {
+    let catalog = req
+        .catalog
+        .clone()
+        .unwrap_or(CatalogSource::Builtin)
+        .load()?;
+    evaluate_with(req, &catalog)
+}
+
+/// Evaluates a request with an already loaded catalog (the `catalog` field is
+/// ignored).
+pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport, CostError> {
+    if req.model == "transfer" {
+        return evaluate_transfer(req, catalog);
+    }
+    for (name, set) in [
+        ("messages-per-day", req.messages_per_day.is_some()),
+        ("price-per-gb", req.price_per_gb.is_some()),
+        ("path", req.path.is_some()),
+    ] {
+        if set {
+            return Err(CostError::invalid(
+                name,
+                "only applies to the `transfer` model",
+            ));
+        }
+    }
+    let mut a = Vec::new();
+    let protocol = protocol_for(req, &mut a)?;
+    let model = protocol.model()?;
+    let batch = req.batch.unwrap_or(1);
+    if batch == 0 {
+        return Err(CostError::invalid("batch", "must be ≥ 1"));
+    }
+    let bytes = match req.message_bytes {
+        Some(b) => b,
+        None => {
+            a.push(assumption(
+                "message bytes",
+                DEFAULT_MESSAGE_BYTES.to_string(),
+                "default: the source text's ~1 KB, taken as 1000 bytes",
+            ));
+            DEFAULT_MESSAGE_BYTES
+        }
+    };
+    let tx_per_day = match req.tx_per_day {
+        Some(t) => t,
+        None => {
+            a.push(assumption(
+                "transactions per day",
+                DEFAULT_TX_PER_DAY.to_string(),
+                "default: the source text's 1M transactions/day scenario",
+            ));
+            DEFAULT_TX_PER_DAY
+        }
+    };
+    // placements
+    let placements: Option<Vec<Placement>> = match &req.regions {
+        None => None,
+        Some(list) => {
+            if list.is_empty() {
+                return Err(CostError::invalid("regions", "empty region list"));
+            }
+            let parsed: Vec<Placement> = list
+                .iter()
+                .map(|s| catalog.placement("regions", s))
+                .collect::<Result<_, _>>()?;
+            let mut out = Vec::with_capacity(model.nodes.len());
+            let mut next = 0usize;
+            for n in &model.nodes {
+                if n.colocated_with.is_none() {
+                    out.push(parsed[next % parsed.len()].clone());
+                    next += 1;
+                } else {
+                    out.push(Placement {
+                        provider: parsed[0].provider,
+                        region: String::new(),
+                        zone: None,
+                    });
+                }
+            }
+            for (i, n) in model.nodes.iter().enumerate() {
+                if let Some(h) = n.colocated_with {
+                    out[i] = out[h].clone();
+                }
+            }
+            a.push(assumption(
+                "placement",
+                (0..model.nodes.len())
+                    .map(|i| node_label(&model, i, Some(&out)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                "node i takes regions[i mod len]; co-located nodes share their host's zone",
+            ));
+            Some(out)
+        }
+    };
+    let host = |i: usize| model.nodes[i].colocated_with.unwrap_or(i);
+    // message pricing
+    let bus = match &req.bus {
+        None => None,
+        Some(b) => Some(
+            catalog
+                .request_price(b)
+                .ok_or_else(|| {
+                    CostError::invalid(
+                        "bus",
+                        format!(
+                            "unknown managed bus `{b}` (known: {})",
+                            catalog
+                                .prices
+                                .iter()
+                                .filter(|r| r.kind == PriceKind::Request)
+                                .map(|r| r.to.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                })?
+                .clone(),
+        ),
+    };
+    let pricing = if let Some(p) = req.price_per_1000_messages {
+        if bus.is_some() {
+            return Err(CostError::invalid(
+                "bus",
+                "not combinable with --price-per-1000-messages",
+            ));
+        }
+        let v = usd_param("price-per-1000-messages", p)?;
+        a.push(assumption(
+            "message price",
+            format!("${} per 1000 messages, flat", v.exact_string()),
+            "user input",
+        ));
+        MsgPricing::Flat { per_1000: v }
+    } else {
+        let mut edges = Vec::new();
+        for e in &model.edges {
+            let (class, row) = match &placements {
+                Some(p) => {
+                    if host(e.from) == host(e.to) {
+                        let row = catalog
+                            .prices
+                            .iter()
+                            .find(|r| {
+                                r.provider == p[e.from].provider && r.kind == PriceKind::SameZone
+                            })
+                            .ok_or_else(|| CostError::NoPrice {
+                                from: p[e.from].to_string(),
+                                to: p[e.to].to_string(),
+                                message: "no same_zone row".into(),
+                            })?;
+                        (PathClass::SameZone, row.clone())
+                    } else {
+                        let pp = catalog.path_price(&p[e.from], &p[e.to])?;
+                        (pp.class, pp.row)
+                    }
+                }
+                None => {
+                    let row = catalog
+                        .prices
+                        .iter()
+                        .find(|r| {
+                            r.provider == crate::catalog::Provider::Aws
+                                && r.kind == PriceKind::InterRegion
+                                && r.from == "*"
+                                && r.to == "*"
+                        })
+                        .ok_or_else(|| {
+                            CostError::missing(
+                                "regions",
+                                "no --regions and no generic AWS inter-region price in the catalog; \
+                                 pass --regions or --price-per-1000-messages",
+                            )
+                        })?;
+                    (PathClass::InterRegion, row.clone())
+                }
+            };
+            edges.push(PricedEdge {
+                from: node_label(&model, e.from, placements.as_deref()),
+                to: node_label(&model, e.to, placements.as_deref()),
+                class,
+                count: e.count,
+                row,
+            });
+        }
+        if placements.is_none() {
+            if let Some(e) = edges.first() {
+                a.push(assumption(
+                    "message price",
+                    format!(
+                        "every message at {} ${}/{} (inter-region)",
+                        e.row.provider,
+                        e.row.usd.exact_string(),
+                        e.row.unit.label()
+                    ),
+                    format!(
+                        "default (no --regions): {} as of {}",
+                        e.row.source, e.row.as_of
+                    ),
+                ));
+            }
+        } else {
+            let mut seen = std::collections::BTreeSet::new();
+            for e in &edges {
+                if seen.insert((e.row.file.clone(), e.row.line)) {
+                    a.push(assumption(
+                        &format!("price {} {}", e.row.provider, e.row.kind.name()),
+                        format!(
+                            "${}/{} {}{}",
+                            e.row.usd.exact_string(),
+                            e.row.unit.label(),
+                            if e.row.effective_usd() != e.row.usd {
+                                "each side"
+                            } else {
+                                ""
+                            },
+                            if e.row.from == "*" && e.row.to == "*" {
+                                String::new()
+                            } else {
+                                format!(" ({} -> {})", e.row.from, e.row.to)
+                            }
+                        ),
+                        format!(
+                            "{} as of {} ({}:{})",
+                            e.row.source, e.row.as_of, e.row.file, e.row.line
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(b) = &bus {
+            a.push(assumption(
+                "managed bus fee",
+                format!(
+                    "{} ${}/1M requests, {} B chunks",
+                    b.to,
+                    b.usd.exact_string(),
+                    b.chunk_bytes.unwrap_or(0)
+                ),
+                format!("{} as of {}", b.source, b.as_of),
+            ));
+        }
+        MsgPricing::Paths {
+            edges,
+            bus: bus.map(Box::new),
+        }
+    };
+    // latency
+    let (latency_ms, latency_statistic) = match (req.rtt_ms, &placements) {
+        (Some(r), _) => {
+            let r = positive_f64("rtt-ms", r)?;
+            a.push(assumption(
+                "RTT",
+                format!("{r} ms between distinct nodes"),
+                "user input",
+            ));
+            (
+                model.uniform_latency_ms(r),
+                format!("uniform RTT {r} ms (user input)"),
+            )
+        }
+        (None, Some(p)) => {
+            let n = model.nodes.len();
+            let mut m = vec![vec![0.0; n]; n];
+            let mut stat = String::new();
+            for i in 0..n {
+                for j in 0..n {
+                    if i == j || host(i) == host(j) {
+                        m[i][j] = catalog
+                            .matrix(p[i].provider)
+                            .map_or(0.0, |mx| mx.same_zone_rtt_ms);
+                        if i == j {
+                            m[i][j] = 0.0;
+                        }
+                    } else {
+                        let (v, s) = catalog.rtt_ms(&p[i], &p[j])?;
+                        m[i][j] = v;
+                        stat = s;
+                    }
+                }
+            }
+            if let Some(mx) = catalog.matrix(p[0].provider) {
+                a.push(assumption(
+                    "RTT matrix",
+                    format!("{} {} RTT", mx.provider, mx.statistic),
+                    format!("{} as of {} ({})", mx.source, mx.as_of, mx.file),
+                ));
+            }
+            (
+                model.latency_ms(&m),
+                format!(
+                    "{} RTTs from the catalog matrix; waits are order statistics",
+                    if stat.is_empty() {
+                        "same-zone".to_string()
+                    } else {
+                        stat
+                    }
+                ),
+            )
+        }
+        (None, None) => {
+            return Err(CostError::missing(
+                "rtt-ms",
+                "give --rtt-ms X or --regions a,b,c to know the latency",
+            ));
+        }
+    };
+    let value = latency_value(req, &mut a)?;
+    if batch > 1 {
+        a.push(assumption(
+            "batch",
+            batch.to_string(),
+            "user input; each message carries the batch's payloads, batch fill wait (b-1)/(2 lambda) added",
+        ));
+    }
+    a.push(assumption("year", "365 days", "convention"));
+    let (num, den) = model.messages_fraction();
+    let sc = Scenario {
+        pricing,
+        total_count: num,
+        denominator: den,
+        bytes,
+        batch: u64::from(batch),
+        latency_ms,
+        tx_per_day,
+        value,
+    };
+    let c = sc.compute(UNIT);
+    let has_bytes = matches!(sc.pricing, MsgPricing::Paths { .. });
+    let sensitivity = sc.tornado(has_bytes);
+    let total_den = den * u64::from(batch);
+    let g = gcd(num, total_den);
+    let mut formula = model.formula.clone();
+    if batch > 1 {
+        formula.push_str(&format!("; divided by the batch size b = {batch}"));
+    }
+    let per_tx = c.per_tx();
+    Ok(CostReport {
+        model: req.model.clone(),
+        formula,
+        unit: model.unit.clone(),
+        nodes: model.nodes.len(),
+        messages_per_tx: num as f64 / total_den as f64,
+        messages_per_tx_exact: if total_den / g == 1 {
+            (num / g).to_string()
+        } else {
+            format!("{}/{}", num / g, total_den / g)
+        },
+        rounds: model.message_delays(),
+        latency_ms: c.latency_ms,
+        batching_wait_ms: c.wait_ms,
+        latency_statistic,
+        message_cost_usd_per_tx: c.msg,
+        latency_cost_usd_per_tx: c.lat,
+        per_tx_usd: per_tx,
+        tx_per_day,
+        per_day_usd: per_tx.times(tx_per_day).round_to_cents(),
+        per_year_usd: per_tx
+            .times(tx_per_day)
+            .times(DAYS_PER_YEAR)
+            .round_to_cents(),
+        days_per_year: DAYS_PER_YEAR,
+        paths: c.lines,
+        dominant_input: dominant(&sensitivity),
+        sensitivity,
+        assumptions: a,
+    })
+}
+
+/// The cost driver with the largest swing; volume inputs (which scale every
+/// term alike, elasticity 1) are skipped.
+fn dominant(rows: &[SensitivityRow]) -> String {
+    rows.iter()
+        .find(|r| !r.input.ends_with("per day"))
+        .map(|r| r.input.clone())
+        .unwrap_or_default()
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a.max(1) } else { gcd(b, a % b) }
+}
+
+fn parse_path(catalog: &Catalog, spec: &str) -> Result<(Placement, Placement), CostError> {
+    let (a, b) = if let Some((a, b)) = spec.split_once("->") {
+        (a.trim().to_string(), b.trim().to_string())
+    } else {
+        let parts: Vec<&str> = spec.split(':').collect();
+        match parts.as_slice() {
+            [a, b] => (a.to_string(), b.to_string()),
+            [p, a, q, b] => (format!("{p}:{a}"), format!("{q}:{b}")),
+            _ => {
+                return Err(CostError::invalid(
+                    "path",
+                    format!(
+                        "expected SRC:DST (e.g. us-east-1:eu-west-1) or p:SRC:p:DST, got `{spec}`"
+                    ),
+                ));
+            }
+        }
+    };
+    Ok((
+        catalog.placement("path", &a)?,
+        catalog.placement("path", &b)?,
+    ))
+}
+
+fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport, CostError> {
+    let mut a = Vec::new();
+    let m = req.messages_per_day.ok_or_else(|| {
+        CostError::missing(
+            "messages-per-day",
+            "the transfer model needs --messages-per-day",
+        )
+    })?;
+    let b = req.message_bytes.ok_or_else(|| {
+        CostError::missing("message-bytes", "the transfer model needs --message-bytes")
+    })?;
+    for (name, set) in [
+        ("participants", req.participants.is_some()),
+        ("tx-per-day", req.tx_per_day.is_some()),
+        ("batch", req.batch.is_some()),
+        (
+            "price-per-1000-messages",
+            req.price_per_1000_messages.is_some(),
+        ),
+    ] {
+        if set {
+            return Err(CostError::invalid(
+                name,
+                "does not apply to the `transfer` model",
+            ));
+        }
+    }
+    let (row_price, unit_bytes, mult, label, latency_ms, lat_stat) =
+        match (req.price_per_gb, &req.path) {
+            (Some(_), Some(_)) => {
+                return Err(CostError::invalid(
+                    "price-per-gb",
+                    "give either --price-per-gb or --path, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(CostError::missing(
+                    "price-per-gb",
+                    "the transfer model needs --price-per-gb or --path",
+                ));
+            }
+            (Some(p), None) => {
+                let v = usd_param("price-per-gb", p)?;
+                a.push(assumption(
+                    "price",
+                    format!("${}/GB (GB = 10^9 bytes)", v.exact_string()),
+                    "user input",
+                ));
+                (
+                    v,
+                    1_000_000_000u64,
+                    1i128,
+                    "user price".to_string(),
+                    0.0,
+                    "no path given".to_string(),
+                )
+            }
+            (None, Some(spec)) => {
+                let (x, y) = parse_path(catalog, spec)?;
+                let pp = catalog.path_price(&x, &y)?;
+                let (rtt, stat) = if x.provider == y.provider {
+                    catalog.rtt_ms(&x, &y)?
+                } else {
+                    (0.0, "no cross-provider RTT".to_string())
+                };
+                a.push(assumption(
+                    "price",
+                    format!(
+                        "${}/{} {} ({})",
+                        pp.row.usd.exact_string(),
+                        pp.row.unit.label(),
+                        if pp.row.effective_usd() != pp.row.usd {
+                            "each side"
+                        } else {
+                            ""
+                        },
+                        pp.class.name()
+                    ),
+                    format!(
+                        "{} as of {} ({}:{})",
+                        pp.row.source, pp.row.as_of, pp.row.file, pp.row.line
+                    ),
+                ));
+                let mult = if pp.row.effective_usd() != pp.row.usd {
+                    2
+                } else {
+                    1
+                };
+                (
+                    pp.row.usd,
+                    pp.row.unit.size(),
+                    mult,
+                    format!("{x} -> {y}"),
+                    rtt / 2.0,
+                    format!("one-way = RTT/2, {stat} RTT from the catalog"),
+                )
+            }
+        };
+    let value = latency_value(req, &mut a)?;
+    a.push(assumption("year", "365 days", "convention"));
+    let compute = |price_f: f64, bytes_f: f64, vol_f: f64, value_f: f64| -> (Usd, Usd, Usd, u64) {
+        let bytes = scale_u64(b, bytes_f);
+        let msgs = scale_u64(m, vol_f);
+        let price = row_price.scale(price_f);
+        let per_day_transfer = price.mul_ratio(
+            i128::from(bytes) * i128::from(msgs) * mult,
+            i128::from(unit_bytes),
+        );
+        let per_msg = price.mul_ratio(i128::from(bytes) * mult, i128::from(unit_bytes));
+        let lat = value
+            .map(|v| v.cost(ms_to_ns(latency_ms).unwrap_or(0)).scale(value_f))
+            .unwrap_or(Usd::ZERO);
+        (per_day_transfer + lat.times(msgs), per_msg, lat, msgs)
+    };
+    let (per_day, per_msg, lat, _) = compute(1.0, 1.0, 1.0, 1.0);
+    let mut sens = Vec::new();
+    for (name, idx) in [
+        ("price per GB", 0),
+        ("message bytes", 1),
+        ("messages per day", 2),
+        ("latency value ($/s or beta x revenue)", 3),
+    ] {
+        let f = |x: f64| {
+            let mut k = [1.0; 4];
+            k[idx] = x;
+            compute(k[0], k[1], k[2], k[3]).0
+        };
+        let (l, h) = (f(0.9), f(1.1));
+        sens.push(SensitivityRow {
+            input: name.to_string(),
+            low_per_day_usd: l.round_to_cents(),
+            high_per_day_usd: h.round_to_cents(),
+            swing_usd: if h > l { h - l } else { l - h }.round_to_cents(),
+            elasticity: if per_day == Usd::ZERO {
+                0.0
+            } else {
+                (h - l).ratio(per_day) / 0.2
+            },
+        });
+    }
+    sens.sort_by(|x, y| y.swing_usd.cmp(&x.swing_usd).then(x.input.cmp(&y.input)));
+    Ok(CostReport {
+        model: "transfer".into(),
+        formula: "messages/day × bytes × price per unit (GB = 10^9 B, GiB = 2^30 B)".into(),
+        unit: "one message".into(),
+        nodes: 2,
+        messages_per_tx: 1.0,
+        messages_per_tx_exact: "1".into(),
+        rounds: 1,
+        latency_ms,
+        batching_wait_ms: 0.0,
+        latency_statistic: lat_stat,
+        message_cost_usd_per_tx: per_msg,
+        latency_cost_usd_per_tx: lat,
+        per_tx_usd: per_msg + lat,
+        tx_per_day: m,
+        per_day_usd: per_day.round_to_cents(),
+        per_year_usd: per_day.times(DAYS_PER_YEAR).round_to_cents(),
+        days_per_year: DAYS_PER_YEAR,
+        paths: vec![PathLine {
+            from: label.clone(),
+            to: String::new(),
+            class: "transfer".into(),
+            messages_per_tx: 1.0,
+            usd_per_tx: per_msg,
+            price: label,
+        }],
+        dominant_input: dominant(&sens),
+        sensitivity: sens,
+        assumptions: a,
+    })
+}
+
+impl fmt::Display for CostReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "cost model: {} — per {}", self.model, self.unit)?;
+        writeln!(f, "  formula: {}", self.formula)?;
+        let rows = [
+            (
+                "messages per tx",
+                format!(
+                    "{} ({})",
+                    self.messages_per_tx_exact,
+                    fmt_f(self.messages_per_tx)
+                ),
+            ),
+            ("message delays (rounds)", self.rounds.to_string()),
+            (
+                "latency",
+                format!("{} ms ({})", fmt_f(self.latency_ms), self.latency_statistic),
+            ),
+            (
+                "  of which batch fill wait",
+                format!("{} ms", fmt_f(self.batching_wait_ms)),
+            ),
+            (
+                "message cost per tx",
+                format!("${}", self.message_cost_usd_per_tx),
+            ),
+            (
+                "latency cost per tx",
+                format!("${}", self.latency_cost_usd_per_tx),
+            ),
+            ("total per tx", format!("${}", self.per_tx_usd)),
+            ("transactions per day", self.tx_per_day.to_string()),
+            ("per day", self.per_day_usd.pretty()),
+            (
+                &format!("per year ({} days)", self.days_per_year),
+                self.per_year_usd.pretty(),
+            ),
+        ];
+        for (k, v) in rows {
+            writeln!(f, "  {k:<26} {v}")?;
+        }
+        if !self.paths.is_empty() && self.model != "transfer" {
+            writeln!(f, "  paths (per tx):")?;
+            for p in self.paths.iter().take(20) {
+                writeln!(
+                    f,
+                    "    {} -> {} [{}] {} msgs, ${} at {}",
+                    p.from,
+                    p.to,
+                    p.class,
+                    fmt_f(p.messages_per_tx),
+                    p.usd_per_tx,
+                    p.price
+                )?;
+            }
+            if self.paths.len() > 20 {
+                writeln!(f, "    … {} more paths", self.paths.len() - 20)?;
+            }
+        }
+        writeln!(f, "  sensitivity of the per-day total (±10 % tornado):")?;
+        for s in &self.sensitivity {
+            writeln!(
+                f,
+                "    {:<40} {} .. {}  swing {}  elasticity {:.3}",
+                s.input,
+                s.low_per_day_usd.pretty(),
+                s.high_per_day_usd.pretty(),
+                s.swing_usd.pretty(),
+                s.elasticity
+            )?;
+        }
+        writeln!(f, "  dominant input: {}", self.dominant_input)?;
+        writeln!(f, "  assumptions:")?;
+        for a in &self.assumptions {
+            writeln!(f, "    - {}: {} [{}]", a.name, a.value, a.source)?;
+        }
+        Ok(())
+    }
+}
+
+fn fmt_f(x: f64) -> String {
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(model: &str) -> CostRequest {
+        CostRequest {
+            model: model.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn text_2pc_scenario_under_gray_lamport() {
+        let r = evaluate(&CostRequest {
+            participants: Some(5),
+            rtt_ms: Some(100.0),
+            price_per_1000_messages: Some(0.01),
+            latency_usd_per_s: Some(1.0),
+            tx_per_day: Some(1_000_000),
+            ..req("2pc")
+        })
+        .unwrap();
+        assert_eq!(r.messages_per_tx, 14.0);
+        assert_eq!(r.rounds, 4);
+        assert_eq!(r.latency_ms, 200.0);
+        assert_eq!(r.message_cost_usd_per_tx.exact_string(), "0.00014");
+        assert_eq!(r.latency_cost_usd_per_tx.exact_string(), "0.20");
+        assert_eq!(r.per_tx_usd.exact_string(), "0.20014");
+        assert_eq!(r.per_day_usd.exact_string(), "200140.00");
+        assert_eq!(r.per_year_usd.exact_string(), "73051100.00");
+        assert_eq!(r.dominant_input, "latency value ($/s or beta x revenue)");
+        let j = serde_json::to_value(&r).unwrap();
+        for k in [
+            "messages_per_tx",
+            "rounds",
+            "latency_ms",
+            "message_cost_usd_per_tx",
+            "latency_cost_usd_per_tx",
+            "per_tx_usd",
+            "per_day_usd",
+            "per_year_usd",
+            "assumptions",
+        ] {
+            assert!(j.get(k).is_some(), "{k}");
+        }
+        assert_eq!(j["per_tx_usd"], "0.20014");
+        let text = r.to_string();
+        assert!(text.contains("$200,140.00"));
+    }
+
+    #[test]
+    fn colocated_2pc() {
+        let r = evaluate(&CostRequest {
+            participants: Some(5),
+            rtt_ms: Some(100.0),
+            price_per_1000_messages: Some(0.01),
+            latency_usd_per_s: Some(1.0),
+            coordinator: Some("colocated".into()),
+            ..req("2pc")
+        })
+        .unwrap();
+        assert_eq!(r.messages_per_tx, 12.0);
+        assert_eq!(r.latency_ms, 150.0);
+        assert_eq!(r.per_tx_usd.exact_string(), "0.15012");
+    }
+
+    #[test]
+    fn exact_cents_no_float_noise() {
+        // 0.1 + 0.2 style: 3 messages at $0.1 per 1000 → 0.0003; latency 0 → exact
+        let r = evaluate(&CostRequest {
+            participants: Some(2),
+            rtt_ms: Some(0.0),
+            price_per_1000_messages: Some(0.1),
+            tx_per_day: Some(1000),
+            coordinator: Some("colocated".into()),
+            ..req("2pc")
+        })
+        .unwrap();
+        assert_eq!(r.message_cost_usd_per_tx.exact_string(), "0.0003");
+        assert_eq!(r.per_day_usd.exact_string(), "0.30");
+        let j = serde_json::to_string(&r).unwrap();
+        assert!(!j.contains("0000000000004"));
+    }
+
+    #[test]
+    fn placed_raft_from_us_east_1() {
+        let c = Catalog::builtin();
+        let r = evaluate(&CostRequest {
+            participants: Some(5),
+            regions: Some(vec![
+                "aws:us-east-1".into(),
+                "us-east-2".into(),
+                "us-west-2".into(),
+                "eu-west-1".into(),
+                "ap-northeast-1".into(),
+            ]),
+            message_bytes: Some(1000),
+            revenue_per_tx: Some(10.0),
+            tx_per_day: Some(1_000_000),
+            ..req("raft")
+        })
+        .unwrap();
+        // the 2nd fastest follower RTT from us-east-1
+        let p = |s: &str| c.placement("r", s).unwrap();
+        let mut v: Vec<f64> = ["us-east-2", "us-west-2", "eu-west-1", "ap-northeast-1"]
+            .iter()
+            .map(|x| c.rtt_ms(&p("us-east-1"), &p(x)).unwrap().0)
+            .collect();
+        v.sort_by(f64::total_cmp);
+        assert_eq!(r.latency_ms, v[1]);
+        // bytes: leader→4 followers and back, 1000 B each. Leader in us-east-1 pays
+        // 0.01 (to us-east-2) + 3 × 0.02; replies: us-east-2 0.01, us-west-2 0.02,
+        // eu-west-1 0.02, ap-northeast-1 0.09 → 0.07 + 0.14 = $0.21/GB·1000 B
+        assert_eq!(
+            r.message_cost_usd_per_tx,
+            Usd::parse_decimal("0.00000021").unwrap()
+        );
+        assert_eq!(r.messages_per_tx, 8.0);
+        assert!(
+            r.assumptions
+                .iter()
+                .any(|a| a.name == "beta (revenue loss per second)")
+        );
+    }
+
+    #[test]
+    fn batching_reduces_messages_not_bytes() {
+        let base = CostRequest {
+            participants: Some(5),
+            rtt_ms: Some(10.0),
+            regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]),
+            message_bytes: Some(1000),
+            tx_per_day: Some(86_400),
+            ..req("multi-paxos")
+        };
+        let r1 = evaluate(&base).unwrap();
+        let r100 = evaluate(&CostRequest {
+            batch: Some(100),
+            ..base
+        })
+        .unwrap();
+        assert_eq!(r1.messages_per_tx, 8.0);
+        assert_eq!(r100.messages_per_tx, 0.08);
+        assert_eq!(r100.messages_per_tx_exact, "2/25");
+        assert_eq!(r1.message_cost_usd_per_tx, r100.message_cost_usd_per_tx);
+        // 1 tx/s: mean fill wait (100 − 1)/2 s
+        assert_eq!(r100.batching_wait_ms, 49_500.0);
+    }
+
+    #[test]
+    fn transfer_calculator() {
+        let r = evaluate(&CostRequest {
+            messages_per_day: Some(100_000_000),
+            message_bytes: Some(1000),
+            price_per_gb: Some(0.02),
+            ..req("transfer")
+        })
+        .unwrap();
+        assert_eq!(r.per_day_usd.exact_string(), "2.00");
+        assert_eq!(r.per_year_usd.exact_string(), "730.00");
+        let r = evaluate(&CostRequest {
+            messages_per_day: Some(100_000_000),
+            message_bytes: Some(1000),
+            path: Some("us-east-1:us-east-2".into()),
+            ..req("transfer")
+        })
+        .unwrap();
+        assert_eq!(r.per_day_usd.exact_string(), "1.00");
+    }
+
+    #[test]
+    fn bus_fees() {
+        let r = evaluate(&CostRequest {
+            participants: Some(3),
+            regions: Some(vec!["aws:us-east-1:a".into()]),
+            rtt_ms: Some(1.0),
+            bus: Some("sqs-standard".into()),
+            message_bytes: Some(1000),
+            ..req("leader")
+        })
+        .unwrap();
+        // same placement entry with an explicit zone → same zone → transfer $0;
+        // 4 messages × $0.40/1M
+        assert_eq!(
+            r.message_cost_usd_per_tx,
+            Usd::parse_decimal("0.0000016").unwrap()
+        );
+    }
+
+    #[test]
+    fn invalid_inputs_name_the_parameter() {
+        let check = |r: CostRequest, name: &str| {
+            let e = evaluate(&r).unwrap_err();
+            let got = match &e {
+                CostError::InvalidParameter { name, .. }
+                | CostError::MissingParameter { name, .. }
+                | CostError::UnknownRegion { name, .. } => name.clone(),
+                CostError::UnknownModel { .. } => "model".into(),
+                other => format!("{other}"),
+            };
+            assert_eq!(got, name, "{e}");
+        };
+        check(req("4pc"), "model");
+        check(
+            CostRequest {
+                n: Some(3),
+                r: Some(1),
+                w: Some(4),
+                rtt_ms: Some(1.0),
+                ..req("quorum")
+            },
+            "w",
+        );
+        check(
+            CostRequest {
+                n: Some(3),
+                r: Some(5),
+                w: Some(2),
+                rtt_ms: Some(1.0),
+                ..req("quorum")
+            },
+            "r",
+        );
+        check(
+            CostRequest {
+                n: Some(3),
+                w: Some(2),
+                rtt_ms: Some(1.0),
+                ..req("quorum")
+            },
+            "r",
+        );
+        check(
+            CostRequest {
+                rtt_ms: Some(1.0),
+                price_per_1000_messages: Some(-0.01),
+                ..req("2pc")
+            },
+            "price-per-1000-messages",
+        );
+        check(
+            CostRequest {
+                regions: Some(vec!["mars-1".into()]),
+                ..req("raft")
+            },
+            "regions",
+        );
+        check(req("raft"), "rtt-ms");
+        check(
+            CostRequest {
+                rtt_ms: Some(-5.0),
+                ..req("raft")
+            },
+            "rtt-ms",
+        );
+        check(
+            CostRequest {
+                rtt_ms: Some(1.0),
+                batch: Some(0),
+                ..req("raft")
+            },
+            "batch",
+        );
+        check(
+            CostRequest {
+                rtt_ms: Some(1.0),
+                latency_usd_per_s: Some(1.0),
+                revenue_per_tx: Some(1.0),
+                ..req("raft")
+            },
+            "latency-usd-per-s",
+        );
+        check(
+            CostRequest {
+                rtt_ms: Some(1.0),
+                participants: Some(3),
+                ..req("pbft")
+            },
+            "participants",
+        );
+        check(
+            CostRequest {
+                messages_per_day: Some(1),
+                ..req("transfer")
+            },
+            "message-bytes",
+        );
+        check(
+            CostRequest {
+                messages_per_day: Some(1),
+                message_bytes: Some(1),
+                path: Some("a:b:c".into()),
+                ..req("transfer")
+            },
+            "path",
+        );
+        check(
+            CostRequest {
+                rtt_ms: Some(1.0),
+                bus: Some("kafka".into()),
+                ..req("raft")
+            },
+            "bus",
+        );
+        check(
+            CostRequest {
+                catalog: Some(CatalogSource::Builtin),
+                rtt_ms: Some(1.0),
+                coordinator: Some("x".into()),
+                ..req("2pc")
+            },
+            "coordinator",
+        );
+        assert!(CatalogSource::named("nope").is_err());
+    }
+
+    #[test]
+    fn user_catalog_errors_name_file() {
+        let e = evaluate(&CostRequest {
+            rtt_ms: Some(1.0),
+            catalog: Some(CatalogSource::File {
+                name: "prices-2025.csv".into(),
+                text: "provider,kind,from,to,usd,unit,billing,source,as_of\naws,inter_region,*,*,abc,GB,one_side,x,2025-01\n".into(),
+            }),
+            ..req("raft")
+        })
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("prices-2025.csv:2: field `usd`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn every_model_evaluates() {
+        for m in MODELS {
+            if m == "transfer" {
+                continue;
+            }
+            let r = evaluate(&CostRequest {
+                rtt_ms: Some(50.0),
+                n: Some(3),
+                r: Some(2),
+                w: Some(2),
+                latency_usd_per_s: Some(1.0),
+                ..req(m)
+            })
+            .unwrap();
+            assert!(r.messages_per_tx > 0.0, "{m}");
+            assert!(r.per_tx_usd > Usd::ZERO, "{m}");
+            assert!(!r.to_string().is_empty());
+        }
+    }
+
+    use proptest::prelude::*;
+    proptest! {
+        #[test]
+        fn cost_monotone_in_bytes(b in 0u64..100_000, extra in 1u64..10_000) {
+            let mk = |bytes| evaluate(&CostRequest {
+                participants: Some(3),
+                regions: Some(vec!["us-east-1".into(), "eu-west-1".into(), "ap-northeast-1".into()]),
+                message_bytes: Some(bytes),
+                ..req("raft")
+            }).unwrap().message_cost_usd_per_tx;
+            prop_assert!(mk(b + extra) >= mk(b));
+        }
+
+        #[test]
+        fn per_day_is_per_tx_times_volume(t in 0u64..10_000_000, p in 0u32..1000) {
+            let r = evaluate(&CostRequest {
+                participants: Some(4),
+                rtt_ms: Some(10.0),
+                price_per_1000_messages: Some(f64::from(p) / 100.0),
+                tx_per_day: Some(t),
+                ..req("paxos")
+            }).unwrap();
+            prop_assert_eq!(r.per_day_usd, r.per_tx_usd.times(t).round_to_cents());
+        }
+    }
+}
