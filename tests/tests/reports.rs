@@ -2,13 +2,21 @@
 //! generator produces (rust-analyzer's `ensure_file_contents` habit), and the
 //! report set is deterministic.
 
-use cc_report::{DriftKind, ReportOptions};
+use std::sync::OnceLock;
+
+use cc_report::{DriftKind, ReportFile, ReportOptions};
+
+/// The report set, generated once per test process.
+fn generated() -> &'static [ReportFile] {
+    static FILES: OnceLock<Vec<ReportFile>> = OnceLock::new();
+    FILES.get_or_init(|| cc_report::generate(&ReportOptions::default()).expect("reports generate"))
+}
 
 #[test]
 fn committed_reports_are_fresh() {
-    let files = cc_report::generate(&ReportOptions::default()).expect("reports generate");
+    let files = generated();
     let dir = cclab_tests::workspace_root().join("docs").join("reports");
-    let drift = cc_report::check_dir(&dir, &files).expect("docs/reports can be read");
+    let drift = cc_report::check_dir(&dir, files).expect("docs/reports can be read");
     if !drift.is_empty() {
         let list: Vec<String> = drift.iter().map(|d| format!("docs/reports/{d}")).collect();
         panic!(
@@ -20,7 +28,7 @@ fn committed_reports_are_fresh() {
 
 #[test]
 fn index_links_every_page_and_pages_are_not_empty() {
-    let files = cc_report::generate(&ReportOptions::default()).expect("reports generate");
+    let files = generated();
     let index = &files
         .iter()
         .find(|f| f.path == "index.md")
@@ -46,10 +54,10 @@ fn index_links_every_page_and_pages_are_not_empty() {
 
 #[test]
 fn hand_edit_is_reported_as_stale_with_the_fix() {
-    let files = cc_report::generate(&ReportOptions::default()).expect("reports generate");
+    let files = generated();
     let dir = std::env::temp_dir().join(format!("cclab-stale-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    cc_report::write_dir(&dir, &files, true).expect("write");
+    cc_report::write_dir(&dir, files, true).expect("write");
     std::fs::write(dir.join("index.md"), "edited by hand\n").expect("edit");
     let out = cclab_tests::cclab(&[
         "report",
@@ -64,15 +72,11 @@ fn hand_edit_is_reported_as_stale_with_the_fix() {
         err.contains("run `cargo xtask reports` and commit the result"),
         "{err}"
     );
-    let drift = cc_report::check_dir(&dir, &files).expect("check");
+    let drift = cc_report::check_dir(&dir, files).expect("check");
     assert_eq!(drift.len(), 1);
     assert_eq!(drift[0].kind, DriftKind::Stale);
-    cc_report::write_dir(&dir, &files, true).expect("regenerate");
-    assert!(
-        cc_report::check_dir(&dir, &files)
-            .expect("check")
-            .is_empty()
-    );
+    cc_report::write_dir(&dir, files, true).expect("regenerate");
+    assert!(cc_report::check_dir(&dir, files).expect("check").is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -90,8 +94,8 @@ fn report_bytes_do_not_depend_on_thread_count() {
         assert!(out.status.success(), "{}", cclab_tests::stderr(&out));
         outputs.push(dir);
     }
-    let files = cc_report::generate(&ReportOptions::default()).expect("reports generate");
-    for f in &files {
+    let files = generated();
+    for f in files {
         let a = std::fs::read(outputs[0].join(&f.path)).expect("1-thread file");
         let b = std::fs::read(outputs[1].join(&f.path)).expect("2-thread file");
         assert!(

@@ -33,6 +33,16 @@ pub enum ReportError {
         #[source]
         source: cc_cost::CostError,
     },
+    /// A computed certificate did not pass its checker (a bug in the computing layer).
+    #[error("report page `{page}`: certificate of {what} failed verification: {message}")]
+    Verification {
+        /// The page being computed.
+        page: &'static str,
+        /// What was being verified.
+        what: String,
+        /// What the checker said.
+        message: String,
+    },
     /// A figure could not be drawn.
     #[error("report page `{page}`: drawing figure `{figure}` failed: {message}")]
     Figure {

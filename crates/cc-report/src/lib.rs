@@ -22,6 +22,7 @@
 
 mod error;
 mod files;
+mod fmt;
 mod markdown;
 mod pages;
 mod svg;

@@ -87,16 +87,6 @@ pub(crate) fn page_header(title: &str, seed: Option<u64>) -> String {
     out
 }
 
-/// Formats a float with a fixed number of decimals, mapping -0 to 0.
-pub(crate) fn fixed(x: f64, decimals: usize) -> String {
-    let s = format!("{x:.decimals$}");
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,12 +100,5 @@ mod tests {
             t.render(),
             "| name | value |\n| --- | ---: |\n| a\\|b | 1 |\n| c |  |\n"
         );
-    }
-
-    #[test]
-    fn fixed_has_no_negative_zero() {
-        assert_eq!(fixed(-0.0001, 2), "0.00");
-        assert_eq!(fixed(1.005, 1), "1.0");
-        assert_eq!(fixed(-1.5, 1), "-1.5");
     }
 }

@@ -1,5 +1,8 @@
 //! The page registry: every topic page of the reference report set, in index order.
 
+mod sim_gossip;
+mod theory_bounds;
+
 use crate::markdown::{Table, page_header};
 use crate::{ReportError, ReportFile, ReportOptions};
 
@@ -12,9 +15,9 @@ pub(crate) struct Rendered {
 }
 
 /// A topic page: its file name, title, one-line summary and renderer.
-struct Page {
+pub(crate) struct Page {
     slug: &'static str,
-    title: &'static str,
+    pub(crate) title: &'static str,
     summary: &'static str,
     render: fn(&Page, &ReportOptions) -> Result<Rendered, ReportError>,
 }
@@ -30,7 +33,20 @@ pub struct PageInfo {
     pub summary: &'static str,
 }
 
-const PAGES: &[Page] = &[];
+const PAGES: &[Page] = &[
+    Page {
+        slug: "theory-bounds",
+        title: "Lower bounds of the standard functions",
+        summary: "exact ranks over Q and GF(2) and largest fooling sets of EQ, NEQ, GT, GE, DISJ, INT, IP, MAJ, HAMEQ for n = 1..4 and beyond, every certificate re-verified",
+        render: theory_bounds::render,
+    },
+    Page {
+        slug: "sim-gossip",
+        title: "Dissemination protocols against the literature",
+        summary: "push, pull and push-pull rounds vs Frieze–Grimmett/Pittel and Karp et al.; Demers et al. 1987 Tables 1–3; exact flooding counts; Plumtree vs eager push",
+        render: sim_gossip::render,
+    },
+];
 
 /// The pages of the report set, in index order (the index itself not included).
 pub fn page_list() -> Vec<PageInfo> {
