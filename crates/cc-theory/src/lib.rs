@@ -1,6 +1,71 @@
 //! # cc-theory
 //!
-//! Exact, certified lower bounds for small communication matrices.
+//! Exact, certified lower bounds and complexity measures of small
+//! communication matrices — the bottom layer of cclab. The crate is pure: no
+//! I/O, no dependency on other workspace crates; the CLI reads files and
+//! passes their text to the parsers here.
+//!
+//! ## Conventions
+//!
+//! * A function `f: X x Y -> Z` is a [`CommMatrix`] `M[x][y] = f(x, y)`:
+//!   **rows are Alice's `x`, columns Bob's `y`**; for `n`-bit inputs bit `i`
+//!   of `x` is `(x >> i) & 1`. Outputs are small integers (`0..=255`);
+//!   Boolean matrices are the first-class case.
+//! * `D(f)` counts every bit exchanged **including the bit announcing the
+//!   answer** (Kushilevitz–Nisan 1997, §1.1), so `D(EQ_n) = n + 1`. Equivalently,
+//!   a protocol tree of depth `d` has at most `2^d` monochromatic leaves.
+//! * Every value is a proven interval `lower <= value <= upper` with a
+//!   certificate, and every certificate kind has a public checker
+//!   ([`rank::verify_rank`], [`fooling::verify_fooling_set`],
+//!   [`analyze::verify_report`]). Arithmetic is exact (integers, finite
+//!   fields); floating point appears only in the labelled cross-check
+//!   [`rank::numerical_rank`].
+//! * Same input, same output bytes (ordered collections only).
+//!
+//! ## What is computed
+//!
+//! | measure | method | certificate |
+//! | --- | --- | --- |
+//! | `rank_gf2`, `rank_gf2_complement` | M4RI elimination ([`gf2`]) | nonsingular minor mod 2; exact elimination |
+//! | `rank_q`, `rank_q_complement` | Bareiss in `i128`, else multimodular mod primes `~2^21` ([`rank`]) | minor nonzero mod a prime; exact elimination or product of primes > Hadamard bound (or a stated error bound) |
+//! | `fooling_1`, `fooling_0` | maximum clique, bitset branch and bound ([`fooling`]) | the fooling set; upper bound `rk_F(M_b)^2` (DHS 1996), colouring or exhaustion |
+//!
+//! and the lower bounds on `D(f)` they imply (log-rank, rank sum
+//! `ceil(log2(rk_F(M) + rk_F(J-M)))`, fooling sets `ceil(log2(|S_1| + |S_0|))`),
+//! each with its theorem; see [`analyze::analyze`].
+//!
+//! ## Input formats
+//!
+//! * Named functions ([`named`]): `eq`, `neq`, `gt`, `ge`, `lt`, `disj`, `int`,
+//!   `ip`, `maj` (strict majority of the `2n` bits; a tie gives 0), `hameq`,
+//!   `hamdist` (distance `<= t`), `index`, `kushilevitz-and`.
+//! * Text, CSV and JSON matrices and cell lists ([`parse`]); errors name the
+//!   line and column.
+//! * Expressions in `x`, `y` over `n`-bit integers ([`expr`]), e.g.
+//!   `popcount(x & y) % 2`.
+//!
+//! ## Example
+//!
+//! ```
+//! use cc_theory::{AnalysisOptions, analyze, named_matrix, parse::parse_matrix, verify_report};
+//!
+//! // EQ on 3 bits: rank 8 over every field, largest 0-fooling set 3.
+//! let eq = named_matrix("eq", 3, None)?;
+//! let report = analyze(&eq, &AnalysisOptions::default())?;
+//! assert_eq!(report.measures["rank_q"].lower, 8);
+//! assert_eq!(report.measures["fooling_0"].upper, 3);
+//! verify_report(&eq, &report)?;
+//! // D(EQ_3) >= ceil(log2(8 + 3)) = 4 = n + 1.
+//! assert_eq!(report.bounds.iter().map(|b| b.value).max(), Some(4));
+//!
+//! // A matrix typed by a student, with a comment.
+//! let m = parse_matrix("# J - I\n011\n101\n110\n")?;
+//! let r = analyze(&m, &AnalysisOptions::default())?;
+//! assert_eq!(r.measures["rank_gf2"].lower, 2);
+//! assert_eq!(r.measures["fooling_1"].lower, 3); // the fooling set beats rank over GF(2)
+//! println!("{r}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod analyze;
 mod error;
@@ -11,6 +76,7 @@ pub mod matrix;
 pub mod named;
 pub mod parse;
 pub mod rank;
+pub mod reference;
 
 pub use analyze::{
     AnalysisOptions, BoundsReport, Budget, Measure, analyze, parse_measures, verify_report,

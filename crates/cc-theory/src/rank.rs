@@ -166,7 +166,7 @@ fn rank_mod_small_p(vals: &[u32], n: usize, m: usize, p: u64) -> ModRank {
     let mut a: Vec<u64> = vals.iter().map(|&v| u64::from(v) % p).collect();
     let mut perm: Vec<usize> = (0..n).collect();
     let mut pivot_cols = Vec::new();
-    let mut mult = vec![0u64; n * B];
+    let mut mult = vec![0u32; n * B];
     let mut pivbuf: Vec<u32> = vec![0; B * m];
     let mut r = 0;
     let mut c = 0;
@@ -184,12 +184,18 @@ fn rank_mod_small_p(vals: &[u32], n: usize, m: usize, p: u64) -> ModRank {
             if start >= n {
                 break;
             }
+            for i in start..n {
+                a[i * m + j] %= p;
+            }
             let Some(i) = (start..n).find(|&i| a[i * m + j] != 0) else {
                 continue;
             };
             swap_rows(&mut a, m, i, start);
             swap_rows(&mut mult, B, i, start);
             perm.swap(i, start);
+            for x in &mut a[start * m + j..start * m + ce] {
+                *x %= p;
+            }
             let inv = modinv(a[start * m + j], p);
             let t = piv.len();
             for i in start + 1..n {
@@ -198,11 +204,12 @@ fn rank_mod_small_p(vals: &[u32], n: usize, m: usize, p: u64) -> ModRank {
                     continue;
                 }
                 let l = (p - v * inv % p) % p;
-                mult[i * B + t] = l;
+                mult[i * B + t] = l as u32;
+                // delayed reduction: l, y < 2^21 and at most 2^16 additions per entry overall
                 let (top, bottom) = a.split_at_mut(i * m);
                 let prow = &top[start * m + j..start * m + ce];
                 for (x, &y) in bottom[j..ce].iter_mut().zip(prow) {
-                    *x = (*x + l * y) % p;
+                    *x += l * y;
                 }
             }
             piv.push(j);
@@ -213,7 +220,7 @@ fn rank_mod_small_p(vals: &[u32], n: usize, m: usize, p: u64) -> ModRank {
             for t in 0..np {
                 let row = r + t;
                 for s in 0..t {
-                    let l = mult[row * B + s];
+                    let l = u64::from(mult[row * B + s]);
                     if l != 0 {
                         let pr = &pivbuf[s * tw..(s + 1) * tw];
                         for (x, &y) in a[row * m + ce..(row + 1) * m].iter_mut().zip(pr) {
@@ -230,13 +237,33 @@ fn rank_mod_small_p(vals: &[u32], n: usize, m: usize, p: u64) -> ModRank {
             for i in r + np..n {
                 let row = &mut a[i * m + ce..(i + 1) * m];
                 let ms = &mult[i * B..i * B + np];
-                for (s, &l) in ms.iter().enumerate() {
+                let mut s = 0;
+                // four pivot rows per pass over the row (products fit: l, y < 2^21)
+                while s + 4 <= np {
+                    let (l0, l1, l2, l3) = (ms[s], ms[s + 1], ms[s + 2], ms[s + 3]);
+                    if (l0 | l1 | l2 | l3) != 0 {
+                        let p0 = &pivbuf[s * tw..(s + 1) * tw];
+                        let p1 = &pivbuf[(s + 1) * tw..(s + 2) * tw];
+                        let p2 = &pivbuf[(s + 2) * tw..(s + 3) * tw];
+                        let p3 = &pivbuf[(s + 3) * tw..(s + 4) * tw];
+                        for k in 0..tw {
+                            row[k] += u64::from(l0) * u64::from(p0[k])
+                                + u64::from(l1) * u64::from(p1[k])
+                                + u64::from(l2) * u64::from(p2[k])
+                                + u64::from(l3) * u64::from(p3[k]);
+                        }
+                    }
+                    s += 4;
+                }
+                while s < np {
+                    let l = ms[s];
                     if l != 0 {
                         let pr = &pivbuf[s * tw..(s + 1) * tw];
                         for (x, &y) in row.iter_mut().zip(pr) {
-                            *x += l * u64::from(y);
+                            *x += u64::from(l) * u64::from(y);
                         }
                     }
+                    s += 1;
                 }
             }
         }
