@@ -1,6 +1,7 @@
 //! Speed targets of cc-theory (see `benches/anchors/` for the reference
 //! programs they are compared with).
 
+#![allow(missing_docs)] // criterion_group! generates an undocumented pub fn
 use std::hint::black_box;
 
 use cc_theory::gf2::rank_gf2;
