@@ -1,21 +1,148 @@
-//! `cclab cost`.
+//! `cclab cost`: price a protocol's messages and waits in dollars and seconds.
 
+use std::path::Path;
 use std::process::ExitCode;
 
+use cc_cost::request::{CatalogSource, CostRequest};
 use clap::Args;
 
-use crate::error::CliError;
+use crate::error::{CliError, emit, input, print_json, read_file};
 
 /// Arguments of `cclab cost`.
 #[derive(Debug, Args)]
 pub(crate) struct CostArgs {
-    /// Everything after the subcommand (this layer is not available yet).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    rest: Vec<String>,
+    /// Model: 2pc, 3pc, paxos, multi-paxos, raft, leader, quorum, gossip, pbft, health-check,
+    /// transfer — or `catalog` to list the shipped price and latency data with sources and dates.
+    model: String,
+    /// N: participants, replicas or nodes.
+    #[arg(long)]
+    participants: Option<u32>,
+    /// Uniform round-trip time between distinct nodes, in milliseconds.
+    #[arg(long, conflicts_with = "regions")]
+    rtt_ms: Option<f64>,
+    /// Placements, comma-separated: region, provider:region or provider:region:zone (first = leader/coordinator).
+    #[arg(long, value_delimiter = ',')]
+    regions: Option<Vec<String>>,
+    /// Payload bytes per message.
+    #[arg(long)]
+    message_bytes: Option<u64>,
+    /// Flat price per 1000 messages, USD (instead of pricing bytes on their network path).
+    #[arg(long, conflicts_with = "catalog")]
+    price_per_1000_messages: Option<f64>,
+    /// Price and latency data: `builtin`, or a file of your own (prices, regions or an RTT matrix).
+    #[arg(long, value_name = "NAME|FILE")]
+    catalog: Option<String>,
+    /// Flat value of latency, USD per second of added user-visible wait.
+    #[arg(long, conflicts_with_all = ["revenue_per_tx", "beta"])]
+    latency_usd_per_s: Option<f64>,
+    /// Revenue per transaction, USD (latency cost = beta x revenue x seconds).
+    #[arg(long)]
+    revenue_per_tx: Option<f64>,
+    /// Fraction of revenue lost per second of latency (default from the published A/B studies).
+    #[arg(long)]
+    beta: Option<f64>,
+    /// Transactions per day.
+    #[arg(long)]
+    tx_per_day: Option<u64>,
+    /// Batch size b (commands per consensus instance).
+    #[arg(long)]
+    batch: Option<u32>,
+    /// Quorum: replicas N (defaults to --participants).
+    #[arg(long = "n")]
+    quorum_n: Option<u32>,
+    /// Quorum: read quorum R.
+    #[arg(long = "r")]
+    quorum_r: Option<u32>,
+    /// Quorum: write quorum W.
+    #[arg(long = "w")]
+    quorum_w: Option<u32>,
+    /// 2PC/3PC coordinator placement: separate (default) or colocated.
+    #[arg(long)]
+    coordinator: Option<String>,
+    /// Leader model: do not wait for the backups (asynchronous replication).
+    #[arg(long)]
+    asynchronous: bool,
+    /// Gossip fan-out.
+    #[arg(long)]
+    fanout: Option<u32>,
+    /// Health checks: group size of the hierarchical topology (full mesh when not given).
+    #[arg(long)]
+    group_size: Option<u32>,
+    /// Managed bus whose per-request fee applies to every message (e.g. sqs-standard).
+    #[arg(long)]
+    bus: Option<String>,
+    /// transfer: messages per day.
+    #[arg(long)]
+    messages_per_day: Option<u64>,
+    /// transfer: price per (decimal) GB, USD.
+    #[arg(long, conflicts_with = "path")]
+    price_per_gb: Option<f64>,
+    /// transfer: network path SRC:DST priced from the catalog.
+    #[arg(long)]
+    path: Option<String>,
+    /// Print JSON with stable keys instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
-pub(crate) fn run(_args: CostArgs) -> Result<ExitCode, CliError> {
-    Err(CliError::input(
-        "`cclab cost` is not available yet in this build",
-    ))
+fn catalog_source(spec: &str) -> Result<CatalogSource, CliError> {
+    let path = Path::new(spec);
+    if path.exists() {
+        let text = read_file(path, "catalog file")?;
+        Ok(CatalogSource::File {
+            name: spec.to_string(),
+            text,
+        })
+    } else {
+        CatalogSource::named(spec).map_err(input)
+    }
+}
+
+pub(crate) fn run(args: CostArgs) -> Result<ExitCode, CliError> {
+    let catalog = args.catalog.as_deref().map(catalog_source).transpose()?;
+    if args.model == "catalog" {
+        let catalog = catalog
+            .unwrap_or(CatalogSource::Builtin)
+            .load()
+            .map_err(input)?;
+        let listing = catalog.listing();
+        if args.json {
+            print_json(&listing)?;
+        } else {
+            emit(&listing.to_string())?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let req = CostRequest {
+        model: args.model,
+        participants: args.participants,
+        rtt_ms: args.rtt_ms,
+        regions: args.regions,
+        message_bytes: args.message_bytes,
+        price_per_1000_messages: args.price_per_1000_messages,
+        catalog,
+        latency_usd_per_s: args.latency_usd_per_s,
+        revenue_per_tx: args.revenue_per_tx,
+        beta: args.beta,
+        tx_per_day: args.tx_per_day,
+        batch: args.batch,
+        n: args.quorum_n,
+        r: args.quorum_r,
+        w: args.quorum_w,
+        coordinator: args.coordinator,
+        synchronous: args.asynchronous.then_some(false),
+        fanout: args.fanout,
+        group_size: args.group_size,
+        bus: args.bus,
+        messages_per_day: args.messages_per_day,
+        price_per_gb: args.price_per_gb,
+        path: args.path,
+    };
+    let report = cc_cost::request::evaluate(&req).map_err(input)?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        emit(&report.to_string())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
