@@ -32,3 +32,375 @@ fn report_json_summary_has_stable_keys() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn write_tmp(name: &str, contents: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cclab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write temp file");
+    path
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = cclab(args);
+    assert!(
+        out.status.success(),
+        "cclab {args:?} failed: {}",
+        stderr(&out)
+    );
+    serde_json::from_str(&stdout(&out)).expect("valid JSON")
+}
+
+fn assert_input_error(args: &[&str], needles: &[&str]) {
+    let out = cclab(args);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "cclab {args:?}: {}",
+        stderr(&out)
+    );
+    let err = stderr(&out);
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for n in needles {
+        assert!(
+            err.contains(n),
+            "cclab {args:?}: stderr lacks {n:?}:\n{err}"
+        );
+    }
+}
+
+// ---- bounds ----
+
+#[test]
+fn bounds_json_has_the_documented_keys_and_exact_values() {
+    let v = json(&["bounds", "eq", "--bits", "3", "--json"]);
+    for key in [
+        "rows",
+        "cols",
+        "distinct_rows",
+        "distinct_cols",
+        "measures",
+        "bounds",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let rank_q = &v["measures"]["rank_q"];
+    for key in ["lower", "upper", "certificate", "method"] {
+        assert!(rank_q.get(key).is_some(), "rank_q lacks {key}");
+    }
+    assert_eq!(rank_q["lower"], 8);
+    assert_eq!(rank_q["upper"], 8);
+    assert_eq!(v["measures"]["fooling_0"]["lower"], 3);
+    for b in v["bounds"].as_array().expect("bounds array") {
+        for key in ["name", "value", "theorem"] {
+            assert!(b.get(key).is_some(), "bound lacks {key}: {b}");
+        }
+    }
+}
+
+#[test]
+fn bounds_measures_flag_computes_only_what_is_asked() {
+    let v = json(&[
+        "bounds",
+        "ip",
+        "--bits",
+        "4",
+        "--measures",
+        "rank_gf2",
+        "--json",
+    ]);
+    let measures = v["measures"].as_object().expect("measures object");
+    assert!(measures.contains_key("rank_gf2"));
+    assert!(!measures.contains_key("fooling_0"), "{measures:?}");
+    assert_eq!(v["measures"]["rank_gf2"]["lower"], 4);
+}
+
+#[test]
+fn bounds_reads_text_csv_and_json_matrices_and_expressions() {
+    let text = write_tmp("m.txt", "# identity\n1 0 0\n0 1 0\n\n0 0 1\n");
+    let csv = write_tmp("m.csv", "1,0,0\n0,1,0\n0,0,1\n");
+    let js = write_tmp("m.json", "[[1,0,0],[0,1,0],[0,0,1]]");
+    for path in [&text, &csv, &js] {
+        let v = json(&[
+            "bounds",
+            "--matrix",
+            path.to_str().expect("utf-8"),
+            "--json",
+        ]);
+        assert_eq!(v["measures"]["rank_q"]["lower"], 3, "{}", path.display());
+    }
+    let v = json(&[
+        "bounds",
+        "--expr",
+        "popcount(x & y) % 2",
+        "--bits",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(v["measures"]["rank_gf2"]["lower"], 3);
+}
+
+#[test]
+fn bounds_parse_errors_name_line_and_column() {
+    let ragged = write_tmp("ragged.txt", "0 1\n1\n");
+    assert_input_error(
+        &["bounds", "--matrix", ragged.to_str().expect("utf-8")],
+        &["line 2"],
+    );
+    let bad = write_tmp("bad.txt", "0 1\n1 x\n");
+    assert_input_error(
+        &["bounds", "--matrix", bad.to_str().expect("utf-8")],
+        &["line 2, column 3"],
+    );
+    let empty = write_tmp("empty.txt", "# nothing\n\n");
+    assert_input_error(
+        &["bounds", "--matrix", empty.to_str().expect("utf-8")],
+        &["empty"],
+    );
+    assert_input_error(
+        &["bounds", "--expr", "x +* y", "--bits", "2"],
+        &["column 4"],
+    );
+    assert_input_error(
+        &["bounds", "--expr", "x / (y - y)", "--bits", "2"],
+        &["zero"],
+    );
+    assert_input_error(
+        &["bounds", "frob", "--bits", "2"],
+        &["unknown function", "eq"],
+    );
+    assert_input_error(
+        &["bounds", "--matrix", "/nonexistent/m.txt"],
+        &["cannot read matrix file"],
+    );
+    assert_input_error(
+        &["bounds", "eq", "--bits", "3", "--measures", "rank_x"],
+        &["rank_x"],
+    );
+}
+
+#[test]
+fn bounds_verifies_a_students_fooling_set() {
+    let good = write_tmp("good.txt", "0 0\n1 1\n2 2\n3 3\n");
+    let out = cclab(&[
+        "bounds",
+        "eq",
+        "--bits",
+        "2",
+        "--check-fooling",
+        good.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("valid"));
+    let bad = write_tmp("bad-fool.txt", "0 1\n1 0\n1 2\n2 1\n");
+    let out = cclab(&[
+        "bounds",
+        "eq",
+        "--bits",
+        "2",
+        "--check-fooling",
+        bad.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v["valid"], false);
+    assert!(
+        v["violation"]
+            .as_str()
+            .expect("violation text")
+            .contains("do not fool"),
+        "{v}"
+    );
+}
+
+// ---- sim ----
+
+#[test]
+fn sim_json_has_the_documented_keys() {
+    let v = json(&[
+        "sim", "push", "--nodes", "1000", "--trials", "8", "--seed", "3", "--json",
+    ]);
+    for key in [
+        "protocol",
+        "nodes",
+        "trials",
+        "seed",
+        "rounds",
+        "messages",
+        "messages_per_node",
+        "residue",
+        "t_last",
+        "t_ave",
+        "delivery_ratio",
+        "bytes",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    for key in ["mean", "ci95", "median", "min", "max"] {
+        assert!(v["rounds"].get(key).is_some(), "rounds lacks {key}");
+    }
+    assert_eq!(v["delivery_ratio"]["min"], 1.0);
+}
+
+#[test]
+fn sim_is_deterministic_across_runs_and_thread_counts() {
+    let args = [
+        "sim",
+        "push-pull",
+        "--nodes",
+        "5000",
+        "--trials",
+        "16",
+        "--seed",
+        "11",
+        "--json",
+    ];
+    let a = cclab_tests::cclab_env(&args, &[("RAYON_NUM_THREADS", "1")]);
+    let b = cclab_tests::cclab_env(&args, &[("RAYON_NUM_THREADS", "2")]);
+    assert!(a.status.success() && b.status.success());
+    assert_eq!(a.stdout, b.stdout, "JSON differs between 1 and 2 threads");
+    let c = cclab(&[
+        "sim",
+        "push-pull",
+        "--nodes",
+        "5000",
+        "--trials",
+        "16",
+        "--seed",
+        "12",
+        "--json",
+    ]);
+    assert_ne!(
+        a.stdout, c.stdout,
+        "a different seed should give a different run"
+    );
+}
+
+#[test]
+fn sim_refuses_bad_parameters_naming_them() {
+    assert_input_error(&["sim", "push", "--nodes", "1"], &["nodes"]);
+    assert_input_error(
+        &["sim", "push", "--nodes", "10", "--loss", "1.5"],
+        &["loss"],
+    );
+    assert_input_error(
+        &["sim", "push", "--nodes", "10", "--fanout", "10"],
+        &["fanout"],
+    );
+    assert_input_error(&["sim", "telepathy", "--nodes", "10"], &["telepathy"]);
+}
+
+// ---- cost ----
+
+#[test]
+fn cost_json_has_the_documented_keys() {
+    let v = json(&[
+        "cost",
+        "2pc",
+        "--participants",
+        "5",
+        "--rtt-ms",
+        "100",
+        "--price-per-1000-messages",
+        "0.01",
+        "--latency-usd-per-s",
+        "1",
+        "--tx-per-day",
+        "1000000",
+        "--json",
+    ]);
+    for key in [
+        "messages_per_tx",
+        "rounds",
+        "latency_ms",
+        "message_cost_usd_per_tx",
+        "latency_cost_usd_per_tx",
+        "per_tx_usd",
+        "per_day_usd",
+        "per_year_usd",
+        "assumptions",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}: {v}");
+    }
+}
+
+#[test]
+fn cost_refuses_impossible_configurations() {
+    assert_input_error(
+        &[
+            "cost",
+            "quorum",
+            "--participants",
+            "3",
+            "--r",
+            "4",
+            "--w",
+            "2",
+        ],
+        &["R"],
+    );
+    assert_input_error(&["cost", "consensus-magic"], &["consensus-magic"]);
+    assert_input_error(
+        &[
+            "cost",
+            "2pc",
+            "--participants",
+            "3",
+            "--regions",
+            "us-east-1,atlantis-1,eu-west-1",
+        ],
+        &["atlantis-1"],
+    );
+    let bad = write_tmp("prices.csv", "this is not a catalog\n");
+    assert_input_error(
+        &["cost", "catalog", "--catalog", bad.to_str().expect("utf-8")],
+        &["prices.csv"],
+    );
+}
+
+#[test]
+fn cost_catalog_lists_sources_and_dates() {
+    let out = cclab(&["cost", "catalog"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("as_of") || text.contains("as of"), "{text}");
+    assert!(
+        text.contains("aws") && text.contains("gcp") && text.contains("azure"),
+        "{text}"
+    );
+}
+
+// ---- snapshots of the stable JSON outputs ----
+
+#[test]
+fn snapshot_bounds_eq2_json() {
+    insta::assert_snapshot!(stdout(&cclab(&["bounds", "eq", "--bits", "2", "--json"])));
+}
+
+#[test]
+fn snapshot_cost_2pc_json() {
+    insta::assert_snapshot!(stdout(&cclab(&[
+        "cost",
+        "2pc",
+        "--participants",
+        "5",
+        "--rtt-ms",
+        "100",
+        "--price-per-1000-messages",
+        "0.01",
+        "--latency-usd-per-s",
+        "1",
+        "--tx-per-day",
+        "1000000",
+        "--json",
+    ])));
+}
+
+#[test]
+fn snapshot_sim_push_json() {
+    insta::assert_snapshot!(stdout(&cclab(&[
+        "sim", "push", "--nodes", "200", "--trials", "5", "--seed", "9", "--json"
+    ])));
+}
