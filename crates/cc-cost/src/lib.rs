@@ -2,6 +2,7 @@
 //!
 //! Dollar and latency pricing of protocol traffic from dated price and RTT data.
 
+pub mod audit;
 pub mod catalog;
 pub mod econ;
 mod error;
