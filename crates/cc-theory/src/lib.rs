@@ -75,6 +75,7 @@ pub mod gf2;
 pub mod matrix;
 pub mod named;
 pub mod parse;
+pub mod protocol;
 pub mod rank;
 pub mod reference;
 

@@ -79,7 +79,7 @@ fn primes_desc(k: usize) -> Vec<u64> {
     out
 }
 
-fn modinv(a: u64, p: u64) -> u64 {
+pub(crate) fn modinv(a: u64, p: u64) -> u64 {
     // Fermat: a^(p-2) mod p (p prime, p < 2^32).
     let mut base = a % p;
     let mut e = p - 2;

@@ -1,0 +1,1060 @@
+//! Exact deterministic communication complexity `D(f)` with an optimal
+//! protocol tree as certificate, and checking of protocol trees.
+//!
+//! ## Model and convention
+//!
+//! A protocol tree (Kushilevitz–Nisan Def. 1.1) has internal nodes owned by
+//! Alice or Bob; the owner's inputs in the node's rectangle are split into
+//! those that send bit 0 and those that send bit 1. Each leaf is labelled
+//! with an output. The tree is correct if every input `(x, y)` reaches a
+//! leaf labelled `f(x, y)`; then the inputs reaching a leaf form a
+//! monochromatic rectangle. `D(f)` is the least depth of a correct tree,
+//! counting the answer bit (KN convention: a depth-`d` tree has at most
+//! `2^d` leaves, `D(EQ_n) = n + 1`). [`AnswerBit::NotCounted`] reports one
+//! less for non-constant functions (the last speaker need not announce the
+//! answer).
+//!
+//! ## Algorithm
+//!
+//! Iterative deepening on "solvable in `b` bits" from the best cheap lower
+//! bound up to the one-way upper bound `min(ceil(log2 #rows), ceil(log2 #cols)) + 1`.
+//! `solvable(M, b)`: `M` monochromatic, or some split of the rows (or the
+//! columns) into two nonempty parts gives two sub-matrices solvable in
+//! `b - 1` bits. Sub-matrices are memoised on a normal form (duplicate rows
+//! and columns removed, rows and columns sorted as bit masks), the first row
+//! is fixed in the 0-part (the two parts are symmetric), and a
+//! sub-problem is cut when `ceil(log2(rk_F(M) + rk_F(J - M))) > b` for
+//! F = GF(2) or GF(2^31 - 1) (KN Lemma 1.28) or solved at once when its
+//! one-way bound is `<= b`. A node budget returns the proven interval.
+//!
+//! ## Text format of protocol trees
+//!
+//! One node per line; children are indented deeper than their parent, the
+//! 0-child first, then the 1-child. `#` starts a comment.
+//!
+//! ```text
+//! alice 0 2 5     # Alice speaks: her inputs 0, 2, 5 send 0, all others send 1
+//!   bob 1         # after bit 0, Bob speaks: his input 1 sends 0
+//!     leaf 1
+//!     leaf 0
+//!   leaf 0        # after bit 1
+//! ```
+//!
+//! `alice` / `bob` may be abbreviated `a` / `b`; an empty list means all
+//! inputs send 1. JSON uses the serde form of [`ProtocolTree`], e.g.
+//! `{"leaf": 1}` or `{"alice": {"zero": [0, 2], "on_zero": ..., "on_one": ...}}`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, TheoryError};
+use crate::gf2::rank_gf2_masks;
+use crate::matrix::CommMatrix;
+
+/// Largest number of distinct rows and of distinct columns for the exact search.
+pub const MAX_PROTOCOL_DIM: usize = 64;
+
+/// A protocol tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProtocolTree {
+    /// A leaf announcing `output`.
+    Leaf(u8),
+    /// Alice sends a bit.
+    Alice(Split),
+    /// Bob sends a bit.
+    Bob(Split),
+}
+
+/// An internal node: the speaker's inputs in `zero` send 0, all others send 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Split {
+    /// Inputs of the speaker (original indices) that send bit 0.
+    pub zero: Vec<usize>,
+    /// Subtree after bit 0.
+    pub on_zero: Box<ProtocolTree>,
+    /// Subtree after bit 1.
+    pub on_one: Box<ProtocolTree>,
+}
+
+impl ProtocolTree {
+    /// Depth (longest root-to-leaf path, in bits).
+    pub fn depth(&self) -> u32 {
+        match self {
+            ProtocolTree::Leaf(_) => 0,
+            ProtocolTree::Alice(s) | ProtocolTree::Bob(s) => {
+                1 + s.on_zero.depth().max(s.on_one.depth())
+            }
+        }
+    }
+
+    /// Number of leaves.
+    pub fn leaves(&self) -> usize {
+        match self {
+            ProtocolTree::Leaf(_) => 1,
+            ProtocolTree::Alice(s) | ProtocolTree::Bob(s) => s.on_zero.leaves() + s.on_one.leaves(),
+        }
+    }
+
+    /// Output of the protocol on `(x, y)` and the number of bits exchanged.
+    pub fn run(&self, x: usize, y: usize) -> (u8, u32) {
+        let mut node = self;
+        let mut bits = 0;
+        loop {
+            match node {
+                ProtocolTree::Leaf(v) => return (*v, bits),
+                ProtocolTree::Alice(s) => {
+                    bits += 1;
+                    node = if s.zero.contains(&x) {
+                        &s.on_zero
+                    } else {
+                        &s.on_one
+                    };
+                }
+                ProtocolTree::Bob(s) => {
+                    bits += 1;
+                    node = if s.zero.contains(&y) {
+                        &s.on_zero
+                    } else {
+                        &s.on_one
+                    };
+                }
+            }
+        }
+    }
+
+    /// Renders the tree in the text format (round-trips through [`parse_protocol_tree`]).
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write_text(&mut out, 0, None);
+        out
+    }
+
+    /// Renders the tree with a comment per node giving the rectangle reached
+    /// (rows x columns) — the `--explain` view.
+    pub fn explain(&self, m: &CommMatrix) -> String {
+        let mut out = String::new();
+        let rows: Vec<usize> = (0..m.rows()).collect();
+        let cols: Vec<usize> = (0..m.cols()).collect();
+        self.write_text(&mut out, 0, Some((m, rows, cols)));
+        out
+    }
+
+    fn write_text(
+        &self,
+        out: &mut String,
+        depth: usize,
+        rect: Option<(&CommMatrix, Vec<usize>, Vec<usize>)>,
+    ) {
+        let pad = "  ".repeat(depth);
+        let note = |rows: &[usize], cols: &[usize]| {
+            format!("  # rectangle {} x {}", rows.len(), cols.len())
+        };
+        match self {
+            ProtocolTree::Leaf(v) => {
+                let _ = write!(out, "{pad}leaf {v}");
+                if let Some((_, r, c)) = &rect {
+                    out.push_str(&note(r, c));
+                }
+                out.push('\n');
+            }
+            ProtocolTree::Alice(s) | ProtocolTree::Bob(s) => {
+                let alice = matches!(self, ProtocolTree::Alice(_));
+                let who = if alice { "alice" } else { "bob" };
+                let list: Vec<String> = s.zero.iter().map(ToString::to_string).collect();
+                let _ = write!(out, "{pad}{who}");
+                if !list.is_empty() {
+                    let _ = write!(out, " {}", list.join(" "));
+                }
+                let children = rect.map(|(m, r, c)| {
+                    out.push_str(&note(&r, &c));
+                    if alice {
+                        let (z, o): (Vec<usize>, Vec<usize>) =
+                            r.iter().partition(|x| s.zero.contains(x));
+                        ((m, z, c.clone()), (m, o, c))
+                    } else {
+                        let (z, o): (Vec<usize>, Vec<usize>) =
+                            c.iter().partition(|y| s.zero.contains(y));
+                        ((m, r.clone(), z), (m, r, o))
+                    }
+                });
+                out.push('\n');
+                match children {
+                    Some((a, b)) => {
+                        s.on_zero.write_text(out, depth + 1, Some(a));
+                        s.on_one.write_text(out, depth + 1, Some(b));
+                    }
+                    None => {
+                        s.on_zero.write_text(out, depth + 1, None);
+                        s.on_one.write_text(out, depth + 1, None);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Parses a protocol tree: JSON if the text starts with `{`, else the text format.
+pub fn parse_protocol_tree(input: &str) -> Result<ProtocolTree> {
+    let trimmed = input.trim_start();
+    if trimmed.starts_with('{') {
+        return serde_json::from_str(input).map_err(|e| TheoryError::Parse {
+            line: e.line(),
+            column: e.column(),
+            message: format!("invalid JSON protocol tree: {e}"),
+        });
+    }
+    let mut lines = Vec::new();
+    for (li, raw) in input.lines().enumerate() {
+        let data = raw.split('#').next().unwrap_or("");
+        if data.trim().is_empty() {
+            continue;
+        }
+        let indent = data.len() - data.trim_start().len();
+        lines.push((li + 1, indent, data.trim().to_string(), indent + 1));
+    }
+    if lines.is_empty() {
+        return Err(TheoryError::Parse {
+            line: 1,
+            column: 1,
+            message: "empty protocol tree".into(),
+        });
+    }
+    let mut pos = 0;
+    let tree = parse_node(&lines, &mut pos, None)?;
+    if let Some((line, _, _, col)) = lines.get(pos) {
+        return Err(TheoryError::Parse {
+            line: *line,
+            column: *col,
+            message: "extra node after a complete tree (check the indentation)".into(),
+        });
+    }
+    Ok(tree)
+}
+
+type Line = (usize, usize, String, usize);
+
+fn parse_node(
+    lines: &[Line],
+    pos: &mut usize,
+    parent_indent: Option<(usize, usize)>,
+) -> Result<ProtocolTree> {
+    let Some((line, indent, text, col)) = lines.get(*pos) else {
+        let (pl, _) = parent_indent.unwrap_or((1, 0));
+        return Err(TheoryError::Parse {
+            line: pl,
+            column: 1,
+            message: "this node needs two children (0-child, then 1-child), found fewer".into(),
+        });
+    };
+    if let Some((pl, pi)) = parent_indent
+        && *indent <= pi
+    {
+        return Err(TheoryError::Parse {
+            line: *line,
+            column: *col,
+            message: format!("expected a child of the node on line {pl} (indented deeper than it)"),
+        });
+    }
+    *pos += 1;
+    let mut words = text.split_whitespace();
+    let head = words.next().unwrap_or("").to_ascii_lowercase();
+    let perr = |m: String| TheoryError::Parse {
+        line: *line,
+        column: *col,
+        message: m,
+    };
+    match head.as_str() {
+        "leaf" | "l" => {
+            let v = words
+                .next()
+                .ok_or_else(|| perr("leaf needs an output value".into()))?;
+            let v = v
+                .parse::<u8>()
+                .map_err(|_| perr(format!("`{v}` is not an output value 0..=255")))?;
+            if let Some(extra) = words.next() {
+                return Err(perr(format!("unexpected `{extra}` after the leaf value")));
+            }
+            Ok(ProtocolTree::Leaf(v))
+        }
+        "alice" | "a" | "bob" | "b" => {
+            let mut zero = Vec::new();
+            for w in words {
+                for part in w.split(',').filter(|p| !p.is_empty()) {
+                    zero.push(
+                        part.parse::<usize>()
+                            .map_err(|_| perr(format!("`{part}` is not an input index")))?,
+                    );
+                }
+            }
+            zero.sort_unstable();
+            zero.dedup();
+            let on_zero = Box::new(parse_node(lines, pos, Some((*line, *indent)))?);
+            let on_one = Box::new(parse_node(lines, pos, Some((*line, *indent)))?);
+            let s = Split {
+                zero,
+                on_zero,
+                on_one,
+            };
+            Ok(if head.starts_with('a') {
+                ProtocolTree::Alice(s)
+            } else {
+                ProtocolTree::Bob(s)
+            })
+        }
+        other => Err(perr(format!(
+            "unknown node `{other}`: use `alice <inputs sending 0>`, `bob <inputs>` or `leaf <value>`"
+        ))),
+    }
+}
+
+/// Why a protocol tree is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ProtocolViolation {
+    /// An index in a split is not an input of that player.
+    #[error("a {player} node lists input {index}, but {player} has only {count} inputs")]
+    BadIndex {
+        /// `alice` or `bob`.
+        player: String,
+        /// The index.
+        index: usize,
+        /// Number of that player's inputs.
+        count: usize,
+    },
+    /// Some input reaches a leaf with the wrong output.
+    #[error(
+        "input (x = {x}, y = {y}) reaches a leaf announcing {announced}, but f(x, y) = {value}: that leaf's rectangle is not monochromatic"
+    )]
+    WrongLeaf {
+        /// Alice's input.
+        x: usize,
+        /// Bob's input.
+        y: usize,
+        /// Output of the leaf.
+        announced: u8,
+        /// True value.
+        value: u8,
+    },
+}
+
+/// Checks a protocol tree against `m`: every index is valid and every input
+/// `(x, y)` (row-major order) reaches a leaf announcing `f(x, y)`. Returns the
+/// depth (worst-case bits) on success. Every input reaches exactly one leaf
+/// by construction, so the leaf rectangles partition the matrix.
+pub fn verify_protocol_tree(
+    m: &CommMatrix,
+    tree: &ProtocolTree,
+) -> std::result::Result<u32, ProtocolViolation> {
+    fn indices(
+        t: &ProtocolTree,
+        rows: usize,
+        cols: usize,
+    ) -> std::result::Result<(), ProtocolViolation> {
+        match t {
+            ProtocolTree::Leaf(_) => Ok(()),
+            ProtocolTree::Alice(s) | ProtocolTree::Bob(s) => {
+                let (player, count) = if matches!(t, ProtocolTree::Alice(_)) {
+                    ("alice", rows)
+                } else {
+                    ("bob", cols)
+                };
+                if let Some(&index) = s.zero.iter().find(|&&i| i >= count) {
+                    return Err(ProtocolViolation::BadIndex {
+                        player: player.into(),
+                        index,
+                        count,
+                    });
+                }
+                indices(&s.on_zero, rows, cols)?;
+                indices(&s.on_one, rows, cols)
+            }
+        }
+    }
+    indices(tree, m.rows(), m.cols())?;
+    for x in 0..m.rows() {
+        for y in 0..m.cols() {
+            let (announced, _) = tree.run(x, y);
+            let value = m.get(x, y);
+            if announced != value {
+                return Err(ProtocolViolation::WrongLeaf {
+                    x,
+                    y,
+                    announced,
+                    value,
+                });
+            }
+        }
+    }
+    Ok(tree.depth())
+}
+
+/// Whether the final answer bit is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerBit {
+    /// Kushilevitz–Nisan: leaves announce the answer, `D(EQ_n) = n + 1` (default).
+    #[default]
+    Counted,
+    /// The answer need not be sent: one less for non-constant functions.
+    NotCounted,
+}
+
+/// Result of [`deterministic_complexity`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeterministicResult {
+    /// Proven lower bound on `D(f)` (answer bit counted).
+    pub lower: u32,
+    /// Upper bound: depth of `tree`.
+    pub upper: u32,
+    /// A correct protocol tree of depth `upper` (original indices).
+    pub tree: ProtocolTree,
+    /// Search nodes used.
+    pub nodes: u64,
+    /// Why the search stopped, and what proves the lower bound.
+    pub reason: String,
+}
+
+/// A sub-matrix in normal form: distinct sorted row masks over `cols` columns.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Key {
+    cols: u32,
+    rows: Vec<u64>,
+}
+
+fn transpose_masks(rows: &[u64], cols: usize) -> Vec<u64> {
+    (0..cols)
+        .map(|j| {
+            rows.iter()
+                .enumerate()
+                .fold(0u64, |acc, (i, &r)| acc | (((r >> j) & 1) << i))
+        })
+        .collect()
+}
+
+fn normal_form(rows: &[u64], cols: usize) -> Key {
+    let mut r: Vec<u64> = rows.to_vec();
+    r.sort_unstable();
+    r.dedup();
+    let mut c = transpose_masks(&r, cols);
+    c.sort_unstable();
+    c.dedup();
+    let mut r2 = transpose_masks(&c, r.len());
+    r2.sort_unstable();
+    Key {
+        cols: c.len() as u32,
+        rows: r2,
+    }
+}
+
+fn full_mask(cols: u32) -> u64 {
+    if cols >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << cols) - 1
+    }
+}
+
+const P31: u64 = (1 << 31) - 1;
+
+fn rank_mod_p_masks(rows: &[u64], cols: usize, complement: bool) -> usize {
+    let mask = full_mask(cols as u32);
+    let mut a: Vec<Vec<u64>> = rows
+        .iter()
+        .map(|&r| {
+            let r = if complement { !r & mask } else { r };
+            (0..cols).map(|j| (r >> j) & 1).collect()
+        })
+        .collect();
+    let n = a.len();
+    let mut rank = 0;
+    for c in 0..cols {
+        let Some(i) = (rank..n).find(|&i| a[i][c] != 0) else {
+            continue;
+        };
+        a.swap(i, rank);
+        let inv = crate::rank::modinv(a[rank][c], P31);
+        let (top, bottom) = a.split_at_mut(rank + 1);
+        let prow = &top[rank];
+        for row in bottom.iter_mut() {
+            let v = row[c];
+            if v != 0 {
+                let l = (P31 - v * inv % P31) % P31;
+                for (x, &y) in row[c..cols].iter_mut().zip(&prow[c..cols]) {
+                    *x = (*x + l * y) % P31;
+                }
+            }
+        }
+        rank += 1;
+        if rank == n {
+            break;
+        }
+    }
+    rank
+}
+
+fn ceil_log2(x: usize) -> u32 {
+    if x <= 1 {
+        0
+    } else {
+        usize::BITS - (x - 1).leading_zeros()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    /// Proven: not solvable with fewer than `lo` bits.
+    lo: u32,
+    /// Proven: solvable with `hi` bits.
+    hi: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Yes,
+    No,
+    Unknown,
+}
+
+struct Solver {
+    memo: BTreeMap<Key, Entry>,
+    nodes: u64,
+    budget: u64,
+}
+
+impl Solver {
+    fn bounds(key: &Key) -> Entry {
+        let mask = full_mask(key.cols);
+        let ones = key.rows.iter().any(|&r| r != 0);
+        let zeros = key.rows.iter().any(|&r| r != mask);
+        if !(ones && zeros) {
+            return Entry { lo: 0, hi: 0 };
+        }
+        let comp: Vec<u64> = key.rows.iter().map(|&r| !r & mask).collect();
+        let r2 = rank_gf2_masks(&key.rows) + rank_gf2_masks(&comp);
+        let rp = rank_mod_p_masks(&key.rows, key.cols as usize, false)
+            + rank_mod_p_masks(&key.rows, key.cols as usize, true);
+        let lo = ceil_log2(r2.max(rp)).max(1);
+        let hi = ceil_log2(key.rows.len().min(key.cols as usize)) + 1;
+        Entry { lo, hi }
+    }
+
+    fn entry(&mut self, key: &Key) -> Entry {
+        if let Some(e) = self.memo.get(key) {
+            return *e;
+        }
+        let e = Self::bounds(key);
+        self.memo.insert(key.clone(), e);
+        e
+    }
+
+    fn solve(&mut self, key: &Key, b: u32) -> Answer {
+        let e = self.entry(key);
+        if b >= e.hi {
+            return Answer::Yes;
+        }
+        if b < e.lo {
+            return Answer::No;
+        }
+        if self.nodes >= self.budget {
+            return Answer::Unknown;
+        }
+        self.nodes += 1;
+        let mut unknown = false;
+        for side in 0..2 {
+            let (rows, cols) = if side == 0 {
+                (key.rows.clone(), key.cols as usize)
+            } else {
+                (
+                    transpose_masks(&key.rows, key.cols as usize),
+                    key.rows.len(),
+                )
+            };
+            let r = rows.len();
+            // row 0 always in the 0-part; enumerate the others
+            for sub in 0..(1u64 << (r - 1)) - 1 {
+                if self.nodes >= self.budget {
+                    return Answer::Unknown;
+                }
+                self.nodes += 1;
+                let part = (sub << 1) | 1;
+                let (a, bpart): (Vec<u64>, Vec<u64>) = rows.iter().enumerate().fold(
+                    (Vec::new(), Vec::new()),
+                    |(mut a, mut bb), (i, &row)| {
+                        if (part >> i) & 1 == 1 {
+                            a.push(row);
+                        } else {
+                            bb.push(row);
+                        }
+                        (a, bb)
+                    },
+                );
+                let ka = normal_form(&a, cols);
+                let kb = normal_form(&bpart, cols);
+                let (ea, eb) = (self.entry(&ka), self.entry(&kb));
+                if ea.lo > b - 1 || eb.lo > b - 1 {
+                    continue;
+                }
+                let ra = self.solve(&ka, b - 1);
+                if ra == Answer::No {
+                    continue;
+                }
+                let rb = self.solve(&kb, b - 1);
+                match (ra, rb) {
+                    (Answer::Yes, Answer::Yes) => {
+                        let e = self.memo.entry(key.clone()).or_default();
+                        e.hi = e.hi.min(b);
+                        return Answer::Yes;
+                    }
+                    (_, Answer::No) => {}
+                    _ => unknown = true,
+                }
+            }
+        }
+        if unknown {
+            return Answer::Unknown;
+        }
+        let e = self.memo.entry(key.clone()).or_default();
+        e.lo = e.lo.max(b + 1);
+        Answer::No
+    }
+
+    /// Builds a tree of depth <= b for the rectangle `rows x cols` (original
+    /// indices), given that `solve` proved it solvable in `b` bits.
+    fn build(&mut self, m: &[u64], rows: &[usize], cols: &[usize], b: u32) -> ProtocolTree {
+        let sub: Vec<u64> = rows
+            .iter()
+            .map(|&i| {
+                cols.iter()
+                    .enumerate()
+                    .fold(0u64, |acc, (k, &j)| acc | (((m[i] >> j) & 1) << k))
+            })
+            .collect();
+        let mask = full_mask(cols.len() as u32);
+        if sub.iter().all(|&r| r == 0) {
+            return ProtocolTree::Leaf(0);
+        }
+        if sub.iter().all(|&r| r == mask) {
+            return ProtocolTree::Leaf(1);
+        }
+        // group rows/cols into distinct classes
+        let key = normal_form(&sub, cols.len());
+        let oneway = ceil_log2(key.rows.len().min(key.cols as usize)) + 1;
+        if b >= oneway {
+            return one_way_tree(m, rows, cols);
+        }
+        for side in 0..2 {
+            let (own, other) = if side == 0 {
+                (rows, cols)
+            } else {
+                (cols, rows)
+            };
+            // classes of the speaker's inputs by their row (or column) pattern
+            let pattern = |k: usize| -> u64 {
+                if side == 0 {
+                    sub[k]
+                } else {
+                    sub.iter()
+                        .enumerate()
+                        .fold(0u64, |acc, (i, &r)| acc | (((r >> k) & 1) << i))
+                }
+            };
+            let mut classes: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+            for (k, &orig) in own.iter().enumerate() {
+                classes.entry(pattern(k)).or_default().push(orig);
+            }
+            let cls: Vec<Vec<usize>> = classes.into_values().collect();
+            let r = cls.len();
+            if r < 2 {
+                continue;
+            }
+            for s in 0..(1u64 << (r - 1)) - 1 {
+                let part = (s << 1) | 1;
+                let mut z = Vec::new();
+                let mut o = Vec::new();
+                for (i, c) in cls.iter().enumerate() {
+                    if (part >> i) & 1 == 1 {
+                        z.extend_from_slice(c);
+                    } else {
+                        o.extend_from_slice(c);
+                    }
+                }
+                z.sort_unstable();
+                o.sort_unstable();
+                let (za, zb) = if side == 0 {
+                    (z.as_slice(), other)
+                } else {
+                    (other, z.as_slice())
+                };
+                let (oa, ob) = if side == 0 {
+                    (o.as_slice(), other)
+                } else {
+                    (other, o.as_slice())
+                };
+                let kz = key_of(m, za, zb);
+                let ko = key_of(m, oa, ob);
+                if self.solve(&kz, b - 1) == Answer::Yes && self.solve(&ko, b - 1) == Answer::Yes {
+                    let on_zero = Box::new(self.build(m, za, zb, b - 1));
+                    let on_one = Box::new(self.build(m, oa, ob, b - 1));
+                    let split = Split {
+                        zero: z,
+                        on_zero,
+                        on_one,
+                    };
+                    return if side == 0 {
+                        ProtocolTree::Alice(split)
+                    } else {
+                        ProtocolTree::Bob(split)
+                    };
+                }
+            }
+        }
+        one_way_tree(m, rows, cols)
+    }
+}
+
+fn key_of(m: &[u64], rows: &[usize], cols: &[usize]) -> Key {
+    let sub: Vec<u64> = rows
+        .iter()
+        .map(|&i| {
+            cols.iter()
+                .enumerate()
+                .fold(0u64, |acc, (k, &j)| acc | (((m[i] >> j) & 1) << k))
+        })
+        .collect();
+    normal_form(&sub, cols.len())
+}
+
+/// The one-way protocol on the rectangle: the player with fewer distinct
+/// inputs names their class by binary halving, then the other announces the answer.
+fn one_way_tree(m: &[u64], rows: &[usize], cols: &[usize]) -> ProtocolTree {
+    let row_pat = |i: usize| {
+        cols.iter()
+            .enumerate()
+            .fold(0u64, |acc, (k, &j)| acc | (((m[i] >> j) & 1) << k))
+    };
+    let col_pat = |j: usize| {
+        rows.iter()
+            .enumerate()
+            .fold(0u64, |acc, (k, &i)| acc | (((m[i] >> j) & 1) << k))
+    };
+    let mut rc: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+    for &i in rows {
+        rc.entry(row_pat(i)).or_default().push(i);
+    }
+    let mut cc: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+    for &j in cols {
+        cc.entry(col_pat(j)).or_default().push(j);
+    }
+    let alice_first = rc.len() <= cc.len();
+    let classes: Vec<Vec<usize>> = if alice_first {
+        rc.into_values().collect()
+    } else {
+        cc.into_values().collect()
+    };
+    fn halve(m: &[u64], classes: &[Vec<usize>], other: &[usize], alice: bool) -> ProtocolTree {
+        if classes.len() == 1 {
+            let own = &classes[0];
+            let x = own[0];
+            // the other player announces the value
+            let (zero, one): (Vec<usize>, Vec<usize>) = other.iter().partition(|&&o| {
+                let v = if alice {
+                    (m[x] >> o) & 1
+                } else {
+                    (m[o] >> x) & 1
+                };
+                v == 0
+            });
+            if one.is_empty() {
+                return ProtocolTree::Leaf(0);
+            }
+            if zero.is_empty() {
+                return ProtocolTree::Leaf(1);
+            }
+            let split = Split {
+                zero,
+                on_zero: Box::new(ProtocolTree::Leaf(0)),
+                on_one: Box::new(ProtocolTree::Leaf(1)),
+            };
+            return if alice {
+                ProtocolTree::Bob(split)
+            } else {
+                ProtocolTree::Alice(split)
+            };
+        }
+        let half = classes.len().div_ceil(2);
+        let mut zero: Vec<usize> = classes[..half].iter().flatten().copied().collect();
+        zero.sort_unstable();
+        let split = Split {
+            zero,
+            on_zero: Box::new(halve(m, &classes[..half], other, alice)),
+            on_one: Box::new(halve(m, &classes[half..], other, alice)),
+        };
+        if alice {
+            ProtocolTree::Alice(split)
+        } else {
+            ProtocolTree::Bob(split)
+        }
+    }
+    if alice_first {
+        halve(m, &classes, cols, true)
+    } else {
+        halve(m, &classes, rows, false)
+    }
+}
+
+/// Exact `D(f)` (answer bit counted) of a Boolean matrix with an optimal
+/// protocol tree; `budget` caps the search nodes (then the result is the
+/// proven interval `lower <= D <= upper` and `reason` says why it stopped).
+///
+/// Errors: [`TheoryError::NotBoolean`] for non-Boolean matrices,
+/// [`TheoryError::TooLarge`] beyond 64 distinct rows or columns.
+pub fn deterministic_complexity(m: &CommMatrix, budget: u64) -> Result<DeterministicResult> {
+    if !m.is_boolean() {
+        return Err(TheoryError::NotBoolean {
+            operation: "deterministic complexity".into(),
+            max_value: m.max_value(),
+        });
+    }
+    let red = m.reduce();
+    if red.matrix.rows() > MAX_PROTOCOL_DIM || red.matrix.cols() > MAX_PROTOCOL_DIM {
+        return Err(TheoryError::TooLarge {
+            rows: red.matrix.rows(),
+            cols: red.matrix.cols(),
+            limit: format!("exact D(f) needs at most {MAX_PROTOCOL_DIM} distinct rows and columns"),
+        });
+    }
+    let rm = &red.matrix;
+    let masks: Vec<u64> = (0..rm.rows())
+        .map(|i| (0..rm.cols()).fold(0u64, |acc, j| acc | (u64::from(rm.get(i, j)) << j)))
+        .collect();
+    let key = normal_form(&masks, rm.cols());
+    let mut solver = Solver {
+        memo: BTreeMap::new(),
+        nodes: 0,
+        budget,
+    };
+    let e = solver.entry(&key);
+    let mut lower = e.lo;
+    let mut upper = e.hi;
+    let mut stopped = false;
+    let mut b = lower;
+    while b < upper {
+        match solver.solve(&key, b) {
+            Answer::Yes => {
+                upper = b;
+                break;
+            }
+            Answer::No => {
+                lower = b + 1;
+                b += 1;
+            }
+            Answer::Unknown => {
+                stopped = true;
+                break;
+            }
+        }
+    }
+    let rows: Vec<usize> = (0..rm.rows()).collect();
+    let cols: Vec<usize> = (0..rm.cols()).collect();
+    let small_tree = solver.build(&masks, &rows, &cols, upper);
+    let tree = expand_tree(&small_tree, &red.row_class, &red.col_class);
+    let upper = tree.depth();
+    let reason = if stopped {
+        format!("budget of {budget} search nodes exhausted; proven {lower} <= D(f) <= {upper}")
+    } else if e.lo == upper {
+        "rank lower bound ceil(log2(rk(M) + rk(J-M))) meets the tree depth".to_string()
+    } else {
+        format!(
+            "exhaustive search: no protocol with {} bits ({} nodes)",
+            upper.saturating_sub(1),
+            solver.nodes
+        )
+    };
+    Ok(DeterministicResult {
+        lower: lower.min(upper),
+        upper,
+        tree,
+        nodes: solver.nodes,
+        reason,
+    })
+}
+
+/// Rewrites a tree on the reduced matrix into original indices.
+fn expand_tree(t: &ProtocolTree, row_class: &[usize], col_class: &[usize]) -> ProtocolTree {
+    match t {
+        ProtocolTree::Leaf(v) => ProtocolTree::Leaf(*v),
+        ProtocolTree::Alice(s) | ProtocolTree::Bob(s) => {
+            let alice = matches!(t, ProtocolTree::Alice(_));
+            let class = if alice { row_class } else { col_class };
+            let zero: Vec<usize> = (0..class.len())
+                .filter(|&i| s.zero.contains(&class[i]))
+                .collect();
+            let split = Split {
+                zero,
+                on_zero: Box::new(expand_tree(&s.on_zero, row_class, col_class)),
+                on_one: Box::new(expand_tree(&s.on_one, row_class, col_class)),
+            };
+            if alice {
+                ProtocolTree::Alice(split)
+            } else {
+                ProtocolTree::Bob(split)
+            }
+        }
+    }
+}
+
+/// One-way complexities `D^{A->B} = ceil(log2 #distinct rows) + 1` and
+/// `D^{B->A} = ceil(log2 #distinct columns) + 1` (answer bit counted; for a
+/// constant function both are 0). Kushilevitz–Nisan §4.2.
+pub fn one_way(m: &CommMatrix) -> (u32, u32) {
+    if m.values().len() <= 1 {
+        return (0, 0);
+    }
+    let red = m.reduce();
+    let ans = ceil_log2(m.values().len());
+    (
+        ceil_log2(red.matrix.rows()) + ans,
+        ceil_log2(red.matrix.cols()) + ans,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::named::named_matrix;
+
+    #[test]
+    fn named_functions_n_le_4() {
+        for (name, n, d) in [
+            ("eq", 2, 3),
+            ("eq", 4, 5),
+            ("gt", 3, 4),
+            ("ip", 3, 4),
+            ("disj", 3, 4),
+            ("maj", 3, 3),
+        ] {
+            let m = named_matrix(name, n, None).unwrap();
+            let r = deterministic_complexity(&m, u64::MAX).unwrap();
+            assert_eq!((r.lower, r.upper), (d, d), "{name}_{n}: {}", r.reason);
+            assert_eq!(verify_protocol_tree(&m, &r.tree), Ok(d));
+            let text = r.tree.to_text();
+            assert_eq!(parse_protocol_tree(&text).unwrap(), r.tree);
+            let json = serde_json::to_string(&r.tree).unwrap();
+            assert_eq!(parse_protocol_tree(&json).unwrap(), r.tree);
+        }
+    }
+
+    /// Brute-force D for tiny matrices: try every protocol tree recursively.
+    fn brute(m: &[u64], rows: &[usize], cols: &[usize], b: u32) -> bool {
+        let vals: Vec<u64> = rows
+            .iter()
+            .flat_map(|&i| cols.iter().map(move |&j| (m[i] >> j) & 1))
+            .collect();
+        if vals.iter().all(|&v| v == vals[0]) {
+            return true;
+        }
+        if b == 0 {
+            return false;
+        }
+        for (own, alice) in [(rows, true), (cols, false)] {
+            for s in 1..(1u64 << own.len()) - 1 {
+                let z: Vec<usize> = own
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| (s >> k) & 1 == 1)
+                    .map(|(_, &v)| v)
+                    .collect();
+                let o: Vec<usize> = own
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| (s >> k) & 1 == 0)
+                    .map(|(_, &v)| v)
+                    .collect();
+                let ok = if alice {
+                    brute(m, &z, cols, b - 1) && brute(m, &o, cols, b - 1)
+                } else {
+                    brute(m, rows, &z, b - 1) && brute(m, rows, &o, b - 1)
+                };
+                if ok {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn random_small_against_brute_force() {
+        let mut seed = 17u64;
+        for _ in 0..40 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let bits = seed >> 16;
+            let (r, c) = (4, 4);
+            let m = CommMatrix::from_bool_fn(r, c, |i, j| (bits >> (i * c + j)) & 1 == 1).unwrap();
+            let masks: Vec<u64> = (0..r)
+                .map(|i| (0..c).fold(0, |a, j| a | (u64::from(m.get(i, j)) << j)))
+                .collect();
+            let rows: Vec<usize> = (0..r).collect();
+            let cols: Vec<usize> = (0..c).collect();
+            let d = (0..).find(|&b| brute(&masks, &rows, &cols, b)).unwrap();
+            let res = deterministic_complexity(&m, u64::MAX).unwrap();
+            assert_eq!((res.lower, res.upper), (d, d));
+            assert_eq!(verify_protocol_tree(&m, &res.tree), Ok(d));
+        }
+    }
+
+    #[test]
+    fn checker_finds_wrong_leaf_and_bad_index() {
+        let m = named_matrix("eq", 1, None).unwrap();
+        let t = parse_protocol_tree("alice 0\n  bob 0\n    leaf 1\n    leaf 0\n  leaf 1 # wrong\n")
+            .unwrap();
+        assert_eq!(
+            verify_protocol_tree(&m, &t),
+            Err(ProtocolViolation::WrongLeaf {
+                x: 1,
+                y: 0,
+                announced: 1,
+                value: 0
+            })
+        );
+        let t = parse_protocol_tree("bob 7\n  leaf 1\n  leaf 0\n").unwrap();
+        assert!(matches!(
+            verify_protocol_tree(&m, &t),
+            Err(ProtocolViolation::BadIndex { index: 7, .. })
+        ));
+        assert!(matches!(
+            parse_protocol_tree("alice 0\n  leaf 1\n"),
+            Err(TheoryError::Parse { .. })
+        ));
+        assert!(matches!(
+            parse_protocol_tree("alice 0\nleaf 1\nleaf 0\n"),
+            Err(TheoryError::Parse { line: 2, .. })
+        ));
+        assert!(matches!(
+            parse_protocol_tree("carol\n"),
+            Err(TheoryError::Parse { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_protocol_tree("{\"leaf\": x}"),
+            Err(TheoryError::Parse { .. })
+        ));
+    }
+
+    #[test]
+    fn one_way_values_and_explain() {
+        let m = named_matrix("eq", 3, None).unwrap();
+        assert_eq!(one_way(&m), (4, 4));
+        let r = deterministic_complexity(&m, u64::MAX).unwrap();
+        let text = r.tree.explain(&m);
+        assert!(text.contains("rectangle 8 x 8"), "{text}");
+        assert!(
+            deterministic_complexity(&crate::expr::matrix_from_expr("x % 3", 2).unwrap(), 10)
+                .is_err()
+        );
+    }
+}
