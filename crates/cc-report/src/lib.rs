@@ -20,6 +20,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod bridge;
 mod error;
 mod files;
 mod fmt;
@@ -27,6 +28,7 @@ mod markdown;
 mod pages;
 mod svg;
 
+pub use bridge::traffic_from_sim;
 pub use error::ReportError;
 pub use files::{Drift, DriftKind, ReportFile, check_dir, write_dir};
 pub use pages::{PageInfo, page_list};

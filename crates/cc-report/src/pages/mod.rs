@@ -1,5 +1,6 @@
 //! The page registry: every topic page of the reference report set, in index order.
 
+mod cost_audit;
 mod sim_gossip;
 mod theory_bounds;
 
@@ -45,6 +46,12 @@ const PAGES: &[Page] = &[
         title: "Dissemination protocols against the literature",
         summary: "push, pull and push-pull rounds vs Frieze–Grimmett/Pittel and Karp et al.; Demers et al. 1987 Tables 1–3; exact flooding counts; Plumtree vs eager push",
         render: sim_gossip::render,
+    },
+    Page {
+        slug: "cost-audit",
+        title: "Coordination cost models, reproduced and audited",
+        summary: "every worked cost example of the source texts recomputed with a verdict; the same scenarios priced with real prices and RTTs; a simulated run priced",
+        render: cost_audit::render,
     },
 ];
 
