@@ -443,7 +443,11 @@ pub(crate) struct CrashIndex {
 
 impl CrashIndex {
     pub(crate) fn new(crashes: &[Crash], n: usize) -> Self {
-        let mut per_node = vec![Vec::new(); n];
+        let mut per_node = if crashes.is_empty() {
+            Vec::new()
+        } else {
+            vec![Vec::new(); n]
+        };
         for c in crashes {
             per_node[c.node as usize].push((c.at, c.recover_at.unwrap_or(Time::MAX)));
         }

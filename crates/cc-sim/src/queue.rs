@@ -3,20 +3,27 @@
 //! Keys are `u128 = time << 64 | sequence`, so the order is exactly
 //! "earliest time first, ties by insertion sequence". A discrete-event
 //! simulation only inserts keys ≥ the last popped key, which is what a radix
-//! heap needs: bucket `i ≥ 1` holds keys whose highest bit differing from
-//! the last popped key is bit `i − 1`; bucket 0 holds keys equal to it.
-//! Popping refills bucket 0 by redistributing the lowest non-empty bucket
-//! around its minimum. Each element moves to strictly lower buckets, so the
-//! amortised cost per operation is `O(log C)` with sequential memory access
-//! (`C` the key span), unlike a binary heap's cache misses on large queues.
+//! heap needs. Keys are bucketed by the highest *byte* in which they differ
+//! from the last popped key; popping redistributes the lowest non-empty
+//! bucket around its minimum, each element moving to a strictly lower level,
+//! so operations cost amortised `O(bytes of key spread)` with sequential
+//! memory access, unlike a binary heap's `O(log n)` cache misses.
 
-/// A radix heap over `u128` keys with values `T`.
+/// A radix heap over `u128` keys with values `T`, using byte digits:
+/// a key `k ≠ last` lives in bucket `(l, d)` where `l` is the highest byte in
+/// which `k` and the last popped key differ and `d` is `k`'s byte `l`. All keys
+/// in the lowest non-empty bucket are smaller than every other queued key;
+/// redistributing it around its minimum moves each of its keys to a strictly
+/// lower level, so a key moves at most 16 times (in practice 2–4 times:
+/// once per byte of spread in the event times).
 #[derive(Debug, Clone)]
 pub struct RadixQueue<T> {
     last: u128,
     len: usize,
-    nonempty: [u64; 3],
+    eq: Vec<(u128, T)>,
     buckets: Vec<Vec<(u128, T)>>,
+    digits: [[u64; 4]; 16],
+    levels: u32,
     spare: Vec<(u128, T)>,
 }
 
@@ -32,8 +39,10 @@ impl<T> RadixQueue<T> {
         RadixQueue {
             last: 0,
             len: 0,
-            nonempty: [0; 3],
-            buckets: (0..129).map(|_| Vec::new()).collect(),
+            eq: Vec::new(),
+            buckets: (0..16 * 256).map(|_| Vec::new()).collect(),
+            digits: [[0; 4]; 16],
+            levels: 0,
             spare: Vec::new(),
         }
     }
@@ -49,13 +58,17 @@ impl<T> RadixQueue<T> {
     }
 
     #[inline]
-    fn bucket(&self, key: u128) -> usize {
-        (128 - (key ^ self.last).leading_zeros()) as usize
-    }
-
-    #[inline]
-    fn mark(&mut self, b: usize) {
-        self.nonempty[b >> 6] |= 1 << (b & 63);
+    fn place(&mut self, key: u128, value: T) {
+        let x = key ^ self.last;
+        if x == 0 {
+            self.eq.push((key, value));
+            return;
+        }
+        let l = ((127 - x.leading_zeros()) / 8) as usize;
+        let d = (key >> (8 * l)) as u8 as usize;
+        self.buckets[l * 256 + d].push((key, value));
+        self.digits[l][d >> 6] |= 1 << (d & 63);
+        self.levels |= 1 << l;
     }
 
     /// Insert; `key` must not be smaller than the last popped key.
@@ -65,19 +78,9 @@ impl<T> RadixQueue<T> {
         if key < self.last {
             return false;
         }
-        let b = self.bucket(key);
-        self.buckets[b].push((key, value));
-        self.mark(b);
+        self.place(key, value);
         self.len += 1;
         true
-    }
-
-    fn lowest_nonempty(&self) -> Option<usize> {
-        self.nonempty
-            .iter()
-            .enumerate()
-            .find(|(_, w)| **w != 0)
-            .map(|(i, w)| i * 64 + w.trailing_zeros() as usize)
     }
 
     /// Remove and return the element with the smallest key.
@@ -86,24 +89,31 @@ impl<T> RadixQueue<T> {
         if self.len == 0 {
             return None;
         }
-        if self.buckets[0].is_empty() {
-            let b = self.lowest_nonempty()?;
-            let mut items =
-                std::mem::replace(&mut self.buckets[b], std::mem::take(&mut self.spare));
-            self.nonempty[b >> 6] &= !(1 << (b & 63));
+        if self.eq.is_empty() {
+            if self.levels == 0 {
+                return None;
+            }
+            let l = self.levels.trailing_zeros() as usize;
+            let w = self.digits[l].iter().position(|&w| w != 0)?;
+            let d = w * 64 + self.digits[l][w].trailing_zeros() as usize;
+            self.digits[l][w] &= !(1 << (d & 63));
+            if self.digits[l] == [0; 4] {
+                self.levels &= !(1 << l);
+            }
+            let mut items = std::mem::replace(
+                &mut self.buckets[l * 256 + d],
+                std::mem::take(&mut self.spare),
+            );
             self.last = items.iter().map(|e| e.0).min()?;
             for (k, v) in items.drain(..) {
-                let nb = self.bucket(k);
-                self.buckets[nb].push((k, v));
-                self.mark(nb);
+                self.place(k, v);
             }
             self.spare = items;
         }
-        let out = self.buckets[0].pop();
-        if self.buckets[0].is_empty() {
-            self.nonempty[0] &= !1;
+        let out = self.eq.pop();
+        if out.is_some() {
+            self.len -= 1;
         }
-        self.len -= 1;
         out
     }
 }

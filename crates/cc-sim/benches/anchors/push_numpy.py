@@ -30,16 +30,19 @@ def push(n, rng):
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 11
-    times, rounds = [], []
+    times, cpu, rounds = [], [], []
     for seed in range(reps):
         rng = np.random.default_rng(seed)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         r, _ = push(n, rng)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         rounds.append(r)
     times.sort()
-    print(f"numpy push n={n}: median {times[len(times) // 2] * 1e3:.1f} ms "
+    cpu.sort()
+    print(f"numpy push n={n}: median {times[len(times) // 2] * 1e3:.1f} ms wall "
           f"(min {times[0] * 1e3:.1f}, max {times[-1] * 1e3:.1f}), "
+          f"median {cpu[len(cpu) // 2] * 1e3:.1f} ms cpu, "
           f"mean rounds {sum(rounds) / len(rounds):.2f}, reps {reps}")
 
 
