@@ -812,13 +812,13 @@ pub fn priced_with_real_data() -> Result<Vec<PricedScenario>, CostError> {
     )?;
     push(
         "2pc-revenue",
-        "The same 2PC with latency valued at beta = 0.1/s (Amazon) on a $10 transaction",
+        "The same 2PC with latency valued at beta = 0.1/s (Amazon) on a $1 transaction",
         "as above",
         CostRequest {
             participants: Some(5),
             regions: Some(five.clone()),
             message_bytes: Some(1000),
-            revenue_per_tx: Some(10.0),
+            revenue_per_tx: Some(1.0),
             beta: Some(0.1),
             tx_per_day: Some(1_000_000),
             ..base("2pc")
