@@ -49,9 +49,9 @@
 //!   byte of its path [× 2 if billed on both sides] + per-request fee) ÷ batch size;
 //! * latency cost per transaction = β × R × Δt (or L × Δt with L in $/s);
 //! * per day = per transaction × transactions per day; per year = per day × 365;
-//! * waiting for k of n replies: P(T₍ₖ₎ ≤ t) = P(Σᵢ 1[Xᵢ ≤ t] ≥ k); for i.i.d.
-//!   exponentials E[T₍ₖ₎] = Σ_{i<k} 1/((n − i)λ);
-//! * Erlang C: C(c, a) = c·B(c, a) / (c − a(1 − B(c, a))), E[W_q] = C/(cμ − λ).
+//! * waiting for k of n replies: P(T₍ₖ₎ ≤ t) = P(Σᵢ 1(Xᵢ ≤ t) ≥ k); for i.i.d.
+//!   exponentials E(T₍ₖ₎) = Σ_{i<k} 1/((n − i)λ);
+//! * Erlang C: C(c, a) = c·B(c, a) / (c − a(1 − B(c, a))), E(W_q) = C/(cμ − λ).
 //!
 //! ## Example
 //!

@@ -6,17 +6,17 @@
 //!
 //! P(T₍ₖ₎ ≤ t) = P(at least k of the n are ≤ t) = Σ_{j ≥ k} P(N(t) = j),
 //!
-//! where N(t) = Σᵢ 1[Xᵢ ≤ t] is Poisson-binomial with success probabilities
+//! where N(t) = Σᵢ 1(Xᵢ ≤ t) is Poisson-binomial with success probabilities
 //! pᵢ = Fᵢ(t); its distribution is computed exactly by the O(n²) recursion
 //! P_m(j) = P_{m−1}(j)(1 − p_m) + P_{m−1}(j − 1) p_m. The mean follows from
-//! E[T₍ₖ₎] = ∫₀^∞ (1 − P(T₍ₖ₎ ≤ t)) dt (latencies are non-negative): exactly as a
+//! E(T₍ₖ₎) = ∫₀^∞ (1 − P(T₍ₖ₎ ≤ t)) dt (latencies are non-negative): exactly as a
 //! finite sum when all distributions are empirical or deterministic (the survival
 //! function is then a step function), otherwise by composite Simpson integration
 //! between the distributions' breakpoints and up to 60 mean lifetimes of the slowest
 //! exponential tail.
 //!
 //! Closed form for i.i.d. exponentials with rate λ (Rényi's representation):
-//! E[T₍ₖ₎] = Σ_{i=0}^{k−1} 1 / ((n − i) λ); in particular the minimum of n has mean
+//! E(T₍ₖ₎) = Σ_{i=0}^{k−1} 1 / ((n − i) λ); in particular the minimum of n has mean
 //! 1/(nλ) and the majority (k = ⌊n/2⌋ + 1) grows like ln 2/λ.
 //!
 //! [`placed_kth_rtt`] gives the deterministic counterpart from an RTT matrix, e.g.
@@ -200,7 +200,7 @@ fn simpson<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64, intervals: usize) -> f64 {
     s * h / 3.0
 }
 
-/// E[T₍ₖ₎], the mean latency until `k` of the independent replies have arrived, ms.
+/// E(T₍ₖ₎), the mean latency until `k` of the independent replies have arrived, ms.
 pub fn kth_mean(dists: &[LatencyDist], k: usize) -> Result<f64, CostError> {
     check_k(dists.len(), k)?;
     for d in dists {
@@ -270,7 +270,7 @@ pub fn kth_quantile(dists: &[LatencyDist], k: usize, q: f64) -> Result<f64, Cost
     Ok(hi)
 }
 
-/// Closed form E[T₍ₖ₎] for n i.i.d. exponentials with mean `mean_ms`:
+/// Closed form E(T₍ₖ₎) for n i.i.d. exponentials with mean `mean_ms`:
 /// Σ_{i=0}^{k−1} mean / (n − i).
 pub fn exp_iid_kth_mean(n: usize, k: usize, mean_ms: f64) -> Result<f64, CostError> {
     check_k(n, k)?;

@@ -8,7 +8,7 @@
 //! * Erlang B by the stable recursion B(0) = 1, B(j) = a B(j−1) / (j + a B(j−1));
 //!   Erlang C, the probability an arrival must wait:
 //!   C(c, a) = c B(c) / (c − a (1 − B(c))).
-//! * Waiting time W_q: P(W_q > t) = C e^{−θt} with θ = cμ − λ; E[W_q] = C/θ.
+//! * Waiting time W_q: P(W_q > t) = C e^{−θt} with θ = cμ − λ; E(W_q) = C/θ.
 //! * Response time T = W_q + S with S ~ Exp(μ) independent:
 //!   P(T > t) = (1 − C) e^{−μt} + C (θ e^{−μt} − μ e^{−θt}) / (θ − μ) (θ ≠ μ), and
 //!   (1 − C) e^{−μt} + C (1 + μt) e^{−μt} when θ = μ. Percentiles by bisection.
@@ -92,17 +92,17 @@ impl MMc {
         f64::from(self.servers) * self.mu - self.lambda
     }
 
-    /// Mean queueing wait E[W_q], seconds.
+    /// Mean queueing wait E(W_q), seconds.
     pub fn mean_wait(&self) -> f64 {
         self.erlang_c() / self.theta()
     }
 
-    /// Mean response time E[T] = E[W_q] + 1/μ, seconds.
+    /// Mean response time E(T) = E(W_q) + 1/μ, seconds.
     pub fn mean_response(&self) -> f64 {
         self.mean_wait() + 1.0 / self.mu
     }
 
-    /// Mean number in system by Little's law, L = λ E[T].
+    /// Mean number in system by Little's law, L = λ E(T).
     pub fn mean_in_system(&self) -> f64 {
         self.lambda * self.mean_response()
     }
