@@ -411,14 +411,7 @@ const CONTINENTS: [&str; 6] = [
 ];
 
 impl Catalog {
-    /// The shipped data set.
-    pub fn builtin() -> Catalog {
-        // The embedded files are validated by the unit tests; a failure here is a
-        // build defect, reported through `expect` only for embedded data.
-        Catalog::try_builtin().expect("embedded cc-cost data files are valid")
-    }
-
-    /// The shipped data set, returning the validation error instead of panicking.
+    /// The shipped data set (validated on load like any user file).
     pub fn try_builtin() -> Result<Catalog, CostError> {
         let (regions, regions_source, regions_as_of) =
             parse_regions("builtin:regions.csv", REGIONS_CSV)?;

@@ -110,4 +110,6 @@ pub mod traffic;
 pub use catalog::{Catalog, CatalogListing};
 pub use error::CostError;
 pub use money::Usd;
-pub use request::{CatalogSource, CostReport, CostRequest, evaluate, evaluate_with};
+pub use request::{
+    CatalogSource, CostReport, CostRequest, catalog_listing, evaluate, evaluate_with,
+};

@@ -458,7 +458,7 @@ mod tests {
 
     #[test]
     fn placed_majority_from_us_east_1() {
-        let c = Catalog::builtin();
+        let c = Catalog::try_builtin().unwrap();
         let p = |s: &str| c.placement("regions", s).unwrap();
         let leader = p("us-east-1");
         let followers = [

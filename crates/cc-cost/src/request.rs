@@ -608,6 +608,14 @@ fn node_label(model: &TrafficModel, i: usize, placements: Option<&[Placement]>) 
     }
 }
 
+/// The catalog listing for `cclab cost catalog` (shipped data, or with a user file
+/// laid over it).
+pub fn catalog_listing(
+    source: Option<&CatalogSource>,
+) -> Result<crate::catalog::CatalogListing, CostError> {
+    Ok(source.unwrap_or(&CatalogSource::Builtin).load()?.listing())
+}
+
 /// Evaluates a request.
 pub fn evaluate(req: &CostRequest) -> Result<CostReport, CostError> {
     let catalog = req
@@ -1362,7 +1370,7 @@ mod tests {
 
     #[test]
     fn placed_raft_from_us_east_1() {
-        let c = Catalog::builtin();
+        let c = Catalog::try_builtin().unwrap();
         let r = evaluate(&CostRequest {
             participants: Some(5),
             regions: Some(vec![

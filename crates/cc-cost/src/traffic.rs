@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::CostError;
 use crate::catalog::{Catalog, PathClass, PriceKind, Provider};
+use crate::econ::{LatencyValue, ms_to_ns};
 use crate::money::Usd;
 
 /// Where a flow of messages travels.
@@ -105,6 +106,11 @@ pub struct TrafficCost {
     pub latency_p50_ms: Option<f64>,
     /// 99th percentile (nearest-rank), ms.
     pub latency_p99_ms: Option<f64>,
+    /// Mean latency cost per transaction (mean over the samples of the value of
+    /// each sample's latency); zero without samples or without a latency value.
+    pub latency_cost_per_tx_usd: Usd,
+    /// Transfer + request cost + latency cost per transaction.
+    pub total_per_tx_usd: Usd,
 }
 
 /// Nearest-rank percentile of sorted samples.
@@ -117,7 +123,14 @@ pub fn nearest_rank(sorted: &[f64], q: f64) -> Option<f64> {
 }
 
 /// Prices a traffic summary with a catalog.
-pub fn price_traffic(catalog: &Catalog, t: &TrafficSummary) -> Result<TrafficCost, CostError> {
+///
+/// `value` (optional) turns each latency sample into dollars; the mean over the
+/// samples is the latency cost per transaction.
+pub fn price_traffic(
+    catalog: &Catalog,
+    t: &TrafficSummary,
+    value: Option<&LatencyValue>,
+) -> Result<TrafficCost, CostError> {
     if t.transactions == 0 {
         return Err(CostError::invalid("transactions", "must be > 0"));
     }
@@ -195,11 +208,24 @@ pub fn price_traffic(catalog: &Catalog, t: &TrafficSummary) -> Result<TrafficCos
     }
     let mut s = t.latency_samples_ms.clone();
     s.sort_by(f64::total_cmp);
+    let latency_cost = match (value, s.is_empty()) {
+        (Some(v), false) => {
+            let mut sum = Usd::ZERO;
+            for x in &s {
+                sum += v.cost(ms_to_ns(*x)?);
+            }
+            sum.mul_ratio(1, s.len() as i128)
+        }
+        _ => Usd::ZERO,
+    };
+    let per_tx = total.mul_ratio(1, i128::from(t.transactions));
     Ok(TrafficCost {
         label: t.label.clone(),
         flows,
         total_usd: total,
-        per_tx_usd: total.mul_ratio(1, i128::from(t.transactions)),
+        per_tx_usd: per_tx,
+        latency_cost_per_tx_usd: latency_cost,
+        total_per_tx_usd: per_tx + latency_cost,
         messages_per_tx: msgs as f64 / t.transactions as f64,
         rounds: t.rounds,
         latency_mean_ms: (!s.is_empty()).then(|| s.iter().sum::<f64>() / s.len() as f64),
@@ -214,7 +240,7 @@ mod tests {
 
     #[test]
     fn prices_a_run() {
-        let c = Catalog::builtin();
+        let c = Catalog::try_builtin().unwrap();
         let t = TrafficSummary {
             label: "sim".into(),
             transactions: 1000,
@@ -241,7 +267,19 @@ mod tests {
             rounds: Some(4),
             latency_samples_ms: vec![10.0, 20.0, 30.0, 40.0],
         };
-        let r = price_traffic(&c, &t).unwrap();
+        let v = LatencyValue::Flat {
+            usd_per_second: Usd::from_dollars(1),
+        };
+        let r = price_traffic(&c, &t, Some(&v)).unwrap();
+        // mean latency 25 ms at $1/s
+        assert_eq!(
+            r.latency_cost_per_tx_usd,
+            Usd::parse_decimal("0.025").unwrap()
+        );
+        assert_eq!(
+            r.total_per_tx_usd,
+            Usd::parse_decimal("0.02508084").unwrap()
+        );
         // 4 GB × $0.02 + 2 MB × $0.02 (both sides) + 2000 × $0.40/1M (1 KB < 64 KB chunk)
         assert_eq!(r.flows[0].transfer_usd, Usd::from_cents(8));
         assert_eq!(
@@ -261,13 +299,13 @@ mod tests {
 
     #[test]
     fn bad_inputs() {
-        let c = Catalog::builtin();
+        let c = Catalog::try_builtin().unwrap();
         let mut t = TrafficSummary {
             label: "x".into(),
             transactions: 0,
             ..Default::default()
         };
-        assert!(price_traffic(&c, &t).is_err());
+        assert!(price_traffic(&c, &t, None).is_err());
         t.transactions = 1;
         t.flows.push(Flow {
             path: FlowPath::Pair {
@@ -278,7 +316,7 @@ mod tests {
             bytes: 1,
             bus: None,
         });
-        let e = price_traffic(&c, &t).unwrap_err();
+        let e = price_traffic(&c, &t, None).unwrap_err();
         assert!(matches!(&e, CostError::UnknownRegion { name, .. } if name == "flows[0].from"));
     }
 }
