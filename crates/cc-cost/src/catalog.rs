@@ -708,6 +708,19 @@ impl Catalog {
             });
         }
         rows.sort_by_key(|r| r.tier_start_gb.unwrap_or(0));
+        if let Some(last) = rows.last()
+            && let Some(end) = last.tier_end_gb
+            && gb > end
+        {
+            return Err(CostError::NoPrice {
+                from: format!("{provider}:{region}"),
+                to: "internet".into(),
+                message: format!(
+                    "{gb} per month is beyond the last priced tier ({end}); see {}:{}",
+                    last.file, last.line
+                ),
+            });
+        }
         let mut total = Usd::ZERO;
         for r in rows {
             let lo = r.tier_start_gb.unwrap_or(0);
@@ -1122,6 +1135,20 @@ impl fmt::Display for CatalogListing {
                 p.as_of
             )?;
         }
+        writeln!(f, "\nNotes:")?;
+        for p in self.prices.iter().filter(|p| !p.note.is_empty()) {
+            writeln!(
+                f,
+                "  {}:{} {} {} {} -> {}: {}",
+                p.file,
+                p.line,
+                p.provider.name(),
+                p.kind.name(),
+                p.from,
+                p.to,
+                p.note
+            )?;
+        }
         writeln!(f, "\nSources:")?;
         let mut seen = BTreeSet::new();
         for p in &self.prices {
@@ -1179,6 +1206,7 @@ mod tests {
         let listing = c.listing().to_string();
         assert!(listing.contains("cloudping"));
         assert!(listing.contains("GiB"));
+        assert!(listing.contains("recalled; verify"));
     }
 
     #[test]

@@ -418,7 +418,7 @@ impl Scenario {
                     elasticity: if base == Usd::ZERO {
                         0.0
                     } else {
-                        (h - l).ratio(base) / 0.2
+                        round6((h - l).ratio(base) / 0.2)
                     },
                 }
             })
@@ -827,7 +827,7 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                     a.push(assumption(
                         &format!("price {} {}", e.row.provider, e.row.kind.name()),
                         format!(
-                            "${}/{} {}{}",
+                            "${}/{}{}{}",
                             e.row.usd.exact_string(),
                             e.row.unit.label(),
                             if e.row.effective_usd() != e.row.usd {
@@ -997,6 +997,10 @@ fn dominant(rows: &[SensitivityRow]) -> String {
         .unwrap_or_default()
 }
 
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
 fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a.max(1) } else { gcd(b, a % b) }
 }
@@ -1093,11 +1097,11 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                 a.push(assumption(
                     "price",
                     format!(
-                        "${}/{} {} ({})",
+                        "${}/{}{} ({})",
                         pp.row.usd.exact_string(),
                         pp.row.unit.label(),
                         if pp.row.effective_usd() != pp.row.usd {
-                            "each side"
+                            " each side"
                         } else {
                             ""
                         },
@@ -1161,7 +1165,7 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
             elasticity: if per_day == Usd::ZERO {
                 0.0
             } else {
-                (h - l).ratio(per_day) / 0.2
+                round6((h - l).ratio(per_day) / 0.2)
             },
         });
     }
