@@ -73,6 +73,7 @@
 
 mod error;
 
+pub mod coord;
 pub mod des;
 pub mod metrics;
 pub mod montecarlo;

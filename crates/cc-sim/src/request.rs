@@ -23,6 +23,7 @@
 //! of crashed nodes detected.
 
 use crate::SimError;
+use crate::coord::twopc::{TwoPcConfig, fault_schedule, run_2pc};
 use crate::des::{EventConfig, run_events};
 use crate::error::check_prob;
 use crate::metrics::RunMetrics;
@@ -51,6 +52,7 @@ pub const PROTOCOLS: &[&str] = &[
     "rumor",
     "anti-entropy",
     "health-check",
+    "2pc",
 ];
 
 /// Largest accepted `trials`.
@@ -92,6 +94,9 @@ pub struct SimRequest {
     pub duplication: f64,
     /// Broadcasts per trial for `plumtree` / `eager-push` (`2..=1000`, default 10).
     pub broadcasts: Option<u32>,
+    /// Fault mix for coordination protocols: `none` (default) or `default`
+    /// (the seeded schedule of [`crate::coord::twopc::fault_schedule`]).
+    pub faults: Option<String>,
 }
 
 impl Default for SimRequest {
@@ -110,6 +115,7 @@ impl Default for SimRequest {
             latency: None,
             duplication: 0.0,
             broadcasts: None,
+            faults: None,
         }
     }
 }
@@ -153,6 +159,35 @@ pub struct SimSummary {
     pub extra: BTreeMap<String, Stat>,
     /// Hash of all per-trial trace hashes, in trial order.
     pub trace_hash: String,
+    /// Coordination protocols: messages per decision.
+    pub messages_per_decision: Option<Stat>,
+    /// Coordination protocols: decision latency in units of the mean one-way
+    /// latency (equals the message-delay count with constant latency).
+    pub message_delays: Option<Stat>,
+    /// Coordination protocols: decision latency percentiles over trials (ms).
+    pub latency_ms: Option<Percentiles>,
+    /// Coordination protocols: safety-checker results.
+    pub violations: Option<Violations>,
+}
+
+/// Nearest-rank percentiles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: f64,
+    /// 99th percentile.
+    pub p99: f64,
+}
+
+/// Safety-checker summary over the trials.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violations {
+    /// Trials with at least one violation.
+    pub count: u64,
+    /// First violating trial index (reproduce with `trial_rng(seed, index)`).
+    pub first_seed: Option<u64>,
+    /// The first violation's description.
+    pub first: Option<String>,
 }
 
 struct Trial {
@@ -167,6 +202,8 @@ struct Trial {
     t_last: Option<f64>,
     hash: u64,
     extra: BTreeMap<String, f64>,
+    decision_latency_ns: Option<f64>,
+    violations: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -180,6 +217,7 @@ enum Plan {
         broadcasts: u32,
     },
     Health(HealthMode),
+    TwoPc(TwoPcConfig, bool),
 }
 
 fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
@@ -375,6 +413,42 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 broadcasts: b,
             }
         }
+        "2pc" => {
+            let opts = parse_options(req, &["colocated", "separate"])?;
+            let colocated = opts.iter().any(|o| o == "colocated");
+            let participants = if colocated { n } else { n - 1 };
+            if participants > 10_000 {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("2pc supports 2..=10001 nodes, got {n}"),
+                ));
+            }
+            let faults = match req.faults.as_deref() {
+                None | Some("none") => false,
+                Some("default") => true,
+                Some(f) => {
+                    return Err(SimError::param(
+                        "faults",
+                        format!("`{f}` not understood; valid: none, default"),
+                    ));
+                }
+            };
+            params.insert(
+                "options".into(),
+                if colocated { "colocated" } else { "separate" }.into(),
+            );
+            params.insert(
+                "faults".into(),
+                if faults { "default" } else { "none" }.into(),
+            );
+            Plan::TwoPc(
+                TwoPcConfig {
+                    colocated,
+                    ..TwoPcConfig::new(participants as u32)
+                },
+                faults,
+            )
+        }
         _ => {
             // health-check
             let opts = parse_options(req, &["hierarchical", "full-mesh"])?;
@@ -443,6 +517,8 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
             t_last: dt.map(|d| conv(d.max)),
             hash: m.trace_hash,
             extra: m.extra,
+            decision_latency_ns: None,
+            violations: Vec::new(),
         }
     };
     match plan {
@@ -497,6 +573,42 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
             t.t_ave = t.t_ave.map(|x| x - ms(start));
             t.t_last = t.extra.get("last_delivery_ns").map(|&x| ms(x));
             Ok(t)
+        }
+        Plan::TwoPc(cfg, default_faults) => {
+            let (net, votes) = if *default_faults {
+                fault_schedule(cfg, &mut rng)
+            } else {
+                // RM 1 (the initiator) never crashes here; crashes happen mid-protocol at 15 ms.
+                let rm1 = u32::from(!cfg.colocated);
+                net.crash_fraction(cfg.nodes(), req.crash, 15 * MS, rm1, &mut rng)?;
+                (net, vec![true; cfg.participants as usize])
+            };
+            let fault_free =
+                !*default_faults && req.loss == 0.0 && req.crash == 0.0 && req.duplication == 0.0;
+            let mean_latency = latency_hint(&net.latency) as f64;
+            let r = run_2pc(cfg, votes, &net, fault_free, rng)?;
+            let mut extra = BTreeMap::new();
+            extra.insert("blocked".to_string(), r.blocked as f64);
+            extra.insert(
+                "committed".to_string(),
+                f64::from(u8::from(r.committed == Some(true))),
+            );
+            extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            Ok(Trial {
+                rounds: None,
+                messages: r.messages as f64,
+                payload: 0.0,
+                bytes: r.messages as f64 * 64.0,
+                ratio: if r.latency_ns.is_some() { 1.0 } else { 0.0 },
+                delivered: u64::from(r.latency_ns.is_some()),
+                eligible: 1,
+                t_ave: r.latency_ns.map(|t| ms(t as f64)),
+                t_last: r.latency_ns.map(|t| ms(t as f64)),
+                hash: r.trace.len() as u64 ^ r.events.rotate_left(20),
+                extra,
+                decision_latency_ns: r.latency_ns.map(|t| t as f64),
+                violations: r.violations,
+            })
         }
         Plan::Health(mode) => {
             let period = 100 * MS;
@@ -587,6 +699,18 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
         })
         .collect();
     let round = matches!(plan, Plan::Round(..));
+    let coord = matches!(plan, Plan::TwoPc(..));
+    let link_ms: f64 = trials
+        .iter()
+        .filter_map(|t| t.extra.get("mean_link_latency_ms"))
+        .sum::<f64>()
+        / trials.len() as f64;
+    let mut lat: Vec<f64> = trials
+        .iter()
+        .filter_map(|t| t.decision_latency_ns.map(|x| x / MS as f64))
+        .collect();
+    lat.sort_by(f64::total_cmp);
+    let first_bad = trials.iter().position(|t| !t.violations.is_empty());
     Ok(SimSummary {
         protocol: req.protocol.clone(),
         nodes: req.nodes,
@@ -609,6 +733,25 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
         bytes: stat(trials.iter().map(|t| t.bytes)),
         extra,
         trace_hash: format!("{:016x}", hash.value()),
+        messages_per_decision: coord.then(|| stat(trials.iter().map(|t| t.messages))),
+        message_delays: if coord {
+            opt_stat(
+                trials
+                    .iter()
+                    .map(|t| t.decision_latency_ns.map(|x| x / MS as f64 / link_ms)),
+            )
+        } else {
+            None
+        },
+        latency_ms: (coord && !lat.is_empty()).then(|| Percentiles {
+            p50: crate::stats::percentile_sorted(&lat, 0.5).unwrap_or(f64::NAN),
+            p99: crate::stats::percentile_sorted(&lat, 0.99).unwrap_or(f64::NAN),
+        }),
+        violations: coord.then(|| Violations {
+            count: trials.iter().filter(|t| !t.violations.is_empty()).count() as u64,
+            first_seed: first_bad.map(|i| i as u64),
+            first: first_bad.map(|i| trials[i].violations[0].clone()),
+        }),
     })
 }
 
@@ -662,6 +805,28 @@ impl fmt::Display for SimSummary {
         row(f, "residue", &self.residue)?;
         for (k, s) in &self.extra {
             row(f, k, s)?;
+        }
+        if let Some(m) = &self.messages_per_decision {
+            row(f, "messages_per_decision", m)?;
+        }
+        if let Some(d) = &self.message_delays {
+            row(f, "message_delays", d)?;
+        }
+        if let Some(l) = &self.latency_ms {
+            writeln!(
+                f,
+                "decision latency: p50 {} ms, p99 {} ms",
+                fmt_num(l.p50),
+                fmt_num(l.p99)
+            )?;
+        }
+        if let Some(v) = &self.violations {
+            match (&v.first_seed, &v.first) {
+                (Some(s), Some(what)) => {
+                    writeln!(f, "violations: {} (first at trial {s}: {what})", v.count)?
+                }
+                _ => writeln!(f, "violations: 0")?,
+            }
         }
         let p = &self.delivery_pooled;
         writeln!(
@@ -863,6 +1028,49 @@ mod tests {
             e.contains("carrier-pigeon") && e.contains("push-pull"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn two_phase_commit_request() {
+        for (opt, n, want) in [("separate", 6usize, 14.0), ("colocated", 5, 12.0)] {
+            let r = SimRequest {
+                nodes: n,
+                options: vec![opt.into()],
+                ..req("2pc")
+            };
+            let s = run(&r, &|_, _| {}).unwrap();
+            // 5 participants: 3N-1 = 14 separate, 3N-3 = 12 co-located
+            assert_eq!(
+                s.messages_per_decision.as_ref().unwrap().mean,
+                want,
+                "{opt}"
+            );
+            let delays = s.message_delays.as_ref().unwrap().mean;
+            assert!(
+                (delays - if opt == "separate" { 4.0 } else { 3.0 }).abs() < 1e-9,
+                "{delays}"
+            );
+            assert_eq!(s.violations.as_ref().unwrap().count, 0);
+            let j = serde_json::to_value(&s).unwrap();
+            assert!(j["latency_ms"]["p99"].is_number() && j["violations"]["count"] == 0);
+        }
+        let r = SimRequest {
+            nodes: 4,
+            trials: 200,
+            faults: Some("default".into()),
+            ..req("2pc")
+        };
+        let s = run(&r, &|_, _| {}).unwrap();
+        assert_eq!(s.violations.unwrap().count, 0);
+        let e = run(
+            &SimRequest {
+                faults: Some("chaos".into()),
+                ..req("2pc")
+            },
+            &|_, _| {},
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("`faults`"));
     }
 
     #[test]
