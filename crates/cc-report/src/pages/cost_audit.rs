@@ -170,7 +170,7 @@ fn simulated_runs_priced(seed: u64) -> Result<String, ReportError> {
             class: PathClass::CrossZone,
         };
         let traffic = traffic_from_sim(&run, path, 10);
-        let priced = cc_cost::traffic::price_traffic(&catalog, &traffic).map_err(cost)?;
+        let priced = cc_cost::traffic::price_traffic(&catalog, &traffic, None).map_err(cost)?;
         let million = priced.per_tx_usd.times(1_000_000);
         t.row([
             protocol.to_string(),
