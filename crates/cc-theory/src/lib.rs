@@ -68,6 +68,7 @@
 //! ```
 
 pub mod analyze;
+pub mod cover;
 mod error;
 pub mod expr;
 pub mod fooling;

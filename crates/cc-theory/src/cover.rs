@@ -1,0 +1,568 @@
+//! Cover numbers `C^b` and partition numbers `chi_b`, exact by SAT, and
+//! checking of covers and partitions.
+//!
+//! * `C^b(f)`: fewest `b`-monochromatic rectangles whose union is the set of
+//!   `b`-cells (for `b = 1` the Boolean rank of `M`); `N^b(f) = ceil(log2 C^b(f))`
+//!   is the nondeterministic complexity (Kushilevitz–Nisan §2.1).
+//! * `chi_b(f)`: fewest pairwise disjoint such rectangles; `chi = chi_0 + chi_1`
+//!   and `D(f) >= ceil(log2 chi(f))` (KN §1.2, §2.2).
+//!
+//! For `k = lower, lower + 1, ...` the question "is there a cover
+//! (partition) with `k` rectangles?" is encoded in CNF and given to the
+//! `batsat` SAT solver (a MiniSat descendant in pure Rust): variables
+//! `r[t][i]`, `c[t][j]` put row `i` / column `j` in rectangle `t`; for every
+//! cell of the other colour, `!r[t][i] | !c[t][j]` (monochromatic); every
+//! `b`-cell is in some rectangle (auxiliary `y[t][i][j] <-> r[t][i] & c[t][j]`),
+//! and for partitions in at most one. A largest fooling set found first is
+//! pinned, cell `t` into rectangle `t` (its cells lie in distinct rectangles),
+//! which breaks the symmetry between rectangles; the lower bound starts at
+//! its size (and at `rk_Q(M_b)` and `rk_GF(2)(M_b)` for partitions). The first
+//! satisfiable `k` gives the certificate; "unsatisfiable" for `k - 1` is the
+//! solver's proof. A conflict budget per call returns the proven interval.
+
+use batsat::{Callbacks, Lit, Solver, SolverInterface, SolverOpts, Var, lbool};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, TheoryError};
+use crate::fooling::max_fooling_set;
+use crate::matrix::CommMatrix;
+use crate::rank::{RankOptions, rank_gf2_of, rank_q};
+
+/// A rectangle `rows x cols` (original indices, ascending).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Rectangle {
+    /// Rows.
+    pub rows: Vec<usize>,
+    /// Columns.
+    pub cols: Vec<usize>,
+}
+
+/// Cover or partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverKind {
+    /// Rectangles may overlap.
+    Cover,
+    /// Rectangles are pairwise disjoint.
+    Partition,
+}
+
+/// Result of [`cover_number`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverResult {
+    /// The colour `b`.
+    pub colour: u8,
+    /// Cover or partition.
+    pub kind: CoverKind,
+    /// Proven lower bound.
+    pub lower: usize,
+    /// Upper bound: the number of rectangles in `rectangles`.
+    pub upper: usize,
+    /// A cover / partition with `upper` rectangles.
+    pub rectangles: Vec<Rectangle>,
+    /// What proves `lower` and why the search stopped.
+    pub reason: String,
+}
+
+/// Why a cover or partition is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum CoverViolation {
+    /// An index is outside the matrix.
+    #[error("rectangle #{rectangle} uses {what} {index}, outside the matrix")]
+    OutOfRange {
+        /// Rectangle index.
+        rectangle: usize,
+        /// `row` or `column`.
+        what: String,
+        /// The index.
+        index: usize,
+    },
+    /// A rectangle contains a cell of another colour.
+    #[error(
+        "rectangle #{rectangle} is not {colour}-monochromatic: cell ({row}, {col}) has value {value}"
+    )]
+    NotMonochromatic {
+        /// Rectangle index.
+        rectangle: usize,
+        /// Row.
+        row: usize,
+        /// Column.
+        col: usize,
+        /// Its value.
+        value: u8,
+        /// Required colour.
+        colour: u8,
+    },
+    /// A cell of the colour is not covered.
+    #[error("cell ({row}, {col}) has value {colour} but no rectangle covers it")]
+    Uncovered {
+        /// Row.
+        row: usize,
+        /// Column.
+        col: usize,
+        /// Colour.
+        colour: u8,
+    },
+    /// Two rectangles of a partition overlap.
+    #[error(
+        "rectangles #{first} and #{second} both contain cell ({row}, {col}); a partition needs disjoint rectangles"
+    )]
+    Overlap {
+        /// First rectangle.
+        first: usize,
+        /// Second rectangle.
+        second: usize,
+        /// Row.
+        row: usize,
+        /// Column.
+        col: usize,
+    },
+}
+
+/// Checks that `rects` is a `colour`-monochromatic cover (or partition) of
+/// the `colour`-cells of `m`; returns the first counterexample.
+pub fn verify_cover(
+    m: &CommMatrix,
+    rects: &[Rectangle],
+    colour: u8,
+    kind: CoverKind,
+) -> std::result::Result<(), CoverViolation> {
+    let mut owner: Vec<Option<usize>> = vec![None; m.rows() * m.cols()];
+    for (t, r) in rects.iter().enumerate() {
+        if let Some(&i) = r.rows.iter().find(|&&i| i >= m.rows()) {
+            return Err(CoverViolation::OutOfRange {
+                rectangle: t,
+                what: "row".into(),
+                index: i,
+            });
+        }
+        if let Some(&j) = r.cols.iter().find(|&&j| j >= m.cols()) {
+            return Err(CoverViolation::OutOfRange {
+                rectangle: t,
+                what: "column".into(),
+                index: j,
+            });
+        }
+        for &i in &r.rows {
+            for &j in &r.cols {
+                let value = m.get(i, j);
+                if value != colour {
+                    return Err(CoverViolation::NotMonochromatic {
+                        rectangle: t,
+                        row: i,
+                        col: j,
+                        value,
+                        colour,
+                    });
+                }
+                let slot = &mut owner[i * m.cols() + j];
+                if let Some(first) = *slot {
+                    if kind == CoverKind::Partition && first != t {
+                        return Err(CoverViolation::Overlap {
+                            first,
+                            second: t,
+                            row: i,
+                            col: j,
+                        });
+                    }
+                } else {
+                    *slot = Some(t);
+                }
+            }
+        }
+    }
+    for i in 0..m.rows() {
+        for j in 0..m.cols() {
+            if m.get(i, j) == colour && owner[i * m.cols() + j].is_none() {
+                return Err(CoverViolation::Uncovered {
+                    row: i,
+                    col: j,
+                    colour,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Callbacks that stop the solver after a number of learnt clauses (conflicts).
+struct Budgeted {
+    learnt: u64,
+    limit: u64,
+}
+
+impl Callbacks for Budgeted {
+    fn on_new_clause(&mut self, _c: &[Lit], src: batsat::ClauseKind) {
+        if matches!(src, batsat::ClauseKind::Learnt) {
+            self.learnt += 1;
+        }
+    }
+    fn stop(&self) -> bool {
+        self.learnt >= self.limit
+    }
+}
+
+enum Sat {
+    Yes(Vec<Rectangle>),
+    No,
+    Unknown,
+}
+
+/// Largest number of distinct rows and columns handled by the SAT encoding.
+pub const MAX_COVER_DIM: usize = 256;
+
+#[allow(clippy::needless_range_loop)] // r[t][i], c[t][j] read best as indices
+fn try_k(
+    rm: &CommMatrix,
+    colour: u8,
+    kind: CoverKind,
+    k: usize,
+    pins: &[(usize, usize)],
+    conflicts: u64,
+) -> Sat {
+    let (n, m) = (rm.rows(), rm.cols());
+    let mut s: Solver<Budgeted> = Solver::new(
+        SolverOpts::default(),
+        Budgeted {
+            learnt: 0,
+            limit: conflicts,
+        },
+    );
+    let r: Vec<Vec<Var>> = (0..k)
+        .map(|_| (0..n).map(|_| s.new_var_default()).collect())
+        .collect();
+    let c: Vec<Vec<Var>> = (0..k)
+        .map(|_| (0..m).map(|_| s.new_var_default()).collect())
+        .collect();
+    let pos = |v: Var| Lit::new(v, true);
+    let neg = |v: Var| Lit::new(v, false);
+    for i in 0..n {
+        for j in 0..m {
+            if rm.get(i, j) != colour {
+                for t in 0..k {
+                    s.add_clause_reuse(&mut vec![neg(r[t][i]), neg(c[t][j])]);
+                }
+            } else {
+                let ys: Vec<Var> = (0..k).map(|_| s.new_var_default()).collect();
+                for t in 0..k {
+                    s.add_clause_reuse(&mut vec![neg(ys[t]), pos(r[t][i])]);
+                    s.add_clause_reuse(&mut vec![neg(ys[t]), pos(c[t][j])]);
+                    if kind == CoverKind::Partition {
+                        s.add_clause_reuse(&mut vec![pos(ys[t]), neg(r[t][i]), neg(c[t][j])]);
+                    }
+                }
+                let mut any: Vec<Lit> = ys.iter().map(|&y| pos(y)).collect();
+                s.add_clause_reuse(&mut any);
+                if kind == CoverKind::Partition {
+                    for a in 0..k {
+                        for b in (a + 1)..k {
+                            s.add_clause_reuse(&mut vec![neg(ys[a]), neg(ys[b])]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if kind == CoverKind::Cover {
+        // WLOG every rectangle of a cover is maximal: a row (column) outside
+        // rectangle t has a cell of another colour in t's columns (rows).
+        for t in 0..k {
+            for i in 0..n {
+                let mut cl: Vec<Lit> = vec![pos(r[t][i])];
+                cl.extend(
+                    (0..m)
+                        .filter(|&j| rm.get(i, j) != colour)
+                        .map(|j| pos(c[t][j])),
+                );
+                s.add_clause_reuse(&mut cl);
+            }
+            for j in 0..m {
+                let mut cl: Vec<Lit> = vec![pos(c[t][j])];
+                cl.extend(
+                    (0..n)
+                        .filter(|&i| rm.get(i, j) != colour)
+                        .map(|i| pos(r[t][i])),
+                );
+                s.add_clause_reuse(&mut cl);
+            }
+        }
+    }
+    // Symmetry breaking. If the matrix has automorphisms swapping rows i, j
+    // together with columns i, j, use lex-leader constraints (Crawford et al.
+    // 1996) for those transpositions and for swapping consecutive rectangles,
+    // all with respect to the variable order r[0][..], c[0][..], r[1][..], ...
+    // (sound together); otherwise pin the fooling set (not combined with
+    // lex-leader, which would be unsound).
+    let autos: Vec<(usize, usize)> = if n == m {
+        (0..n)
+            .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
+            .filter(|&(i, j)| {
+                let sw = |x: usize| {
+                    if x == i {
+                        j
+                    } else if x == j {
+                        i
+                    } else {
+                        x
+                    }
+                };
+                (0..n).all(|a| (0..m).all(|b| rm.get(a, b) == rm.get(sw(a), sw(b))))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if autos.is_empty() {
+        for (t, &(i, j)) in pins.iter().enumerate().take(k) {
+            s.add_clause_reuse(&mut vec![pos(r[t][i])]);
+            s.add_clause_reuse(&mut vec![pos(c[t][j])]);
+        }
+    } else {
+        let lex = |s: &mut Solver<Budgeted>, pairs: &[(Var, Var)]| {
+            let mut prev: Option<Var> = None;
+            for &(a, b) in pairs {
+                let pre: Vec<Lit> = prev.map(|e| vec![neg(e)]).unwrap_or_default();
+                let mut cl = pre.clone();
+                cl.extend([neg(a), pos(b)]);
+                s.add_clause_reuse(&mut cl);
+                let e = s.new_var_default();
+                let mut c1 = pre.clone();
+                c1.extend([neg(a), neg(b), pos(e)]);
+                s.add_clause_reuse(&mut c1);
+                let mut c2 = pre;
+                c2.extend([pos(a), pos(b), pos(e)]);
+                s.add_clause_reuse(&mut c2);
+                prev = Some(e);
+            }
+        };
+        for &(i, j) in &autos {
+            let pairs: Vec<(Var, Var)> = (0..k)
+                .flat_map(|t| [(r[t][i], r[t][j]), (c[t][i], c[t][j])])
+                .collect();
+            lex(&mut s, &pairs);
+        }
+        for t in 0..k.saturating_sub(1) {
+            let pairs: Vec<(Var, Var)> = (0..n)
+                .map(|i| (r[t][i], r[t + 1][i]))
+                .chain((0..m).map(|j| (c[t][j], c[t + 1][j])))
+                .collect();
+            lex(&mut s, &pairs);
+        }
+    }
+    let res = s.solve_limited(&[]);
+    if res == lbool::TRUE {
+        let mut rects = Vec::new();
+        for t in 0..k {
+            let rows: Vec<usize> = (0..n)
+                .filter(|&i| s.value_var(r[t][i]) == lbool::TRUE)
+                .collect();
+            let cols: Vec<usize> = (0..m)
+                .filter(|&j| s.value_var(c[t][j]) == lbool::TRUE)
+                .collect();
+            if !rows.is_empty() && !cols.is_empty() {
+                rects.push(Rectangle { rows, cols });
+            }
+        }
+        Sat::Yes(rects)
+    } else if res == lbool::FALSE {
+        Sat::No
+    } else {
+        Sat::Unknown
+    }
+}
+
+/// Trivial cover/partition: one rectangle per distinct row with a `b`-cell.
+fn row_partition(rm: &CommMatrix, colour: u8) -> Vec<Rectangle> {
+    (0..rm.rows())
+        .filter_map(|i| {
+            let cols: Vec<usize> = (0..rm.cols()).filter(|&j| rm.get(i, j) == colour).collect();
+            (!cols.is_empty()).then(|| Rectangle {
+                rows: vec![i],
+                cols,
+            })
+        })
+        .collect()
+}
+
+/// Exact cover number `C^b` or partition number `chi_b` of a Boolean matrix
+/// (see the module docs); `conflicts` is the SAT conflict budget per call.
+///
+/// Errors: [`TheoryError::NotBoolean`]; [`TheoryError::TooLarge`] beyond
+/// [`MAX_COVER_DIM`] distinct rows or columns.
+pub fn cover_number(
+    m: &CommMatrix,
+    colour: u8,
+    kind: CoverKind,
+    conflicts: u64,
+) -> Result<CoverResult> {
+    if !m.is_boolean() {
+        return Err(TheoryError::NotBoolean {
+            operation: "covers and partitions".into(),
+            max_value: m.max_value(),
+        });
+    }
+    let red = m.reduce();
+    let rm = &red.matrix;
+    if rm.rows() > MAX_COVER_DIM || rm.cols() > MAX_COVER_DIM {
+        return Err(TheoryError::TooLarge {
+            rows: rm.rows(),
+            cols: rm.cols(),
+            limit: format!("covers need at most {MAX_COVER_DIM} distinct rows and columns"),
+        });
+    }
+    let expand = |rects: Vec<Rectangle>| -> Vec<Rectangle> {
+        let mut out: Vec<Rectangle> = rects
+            .into_iter()
+            .map(|r| {
+                let rows: Vec<usize> = (0..red.row_class.len())
+                    .filter(|&i| r.rows.contains(&red.row_class[i]))
+                    .collect();
+                let cols: Vec<usize> = (0..red.col_class.len())
+                    .filter(|&j| r.cols.contains(&red.col_class[j]))
+                    .collect();
+                Rectangle { rows, cols }
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let fool = max_fooling_set(rm, colour, 1_000_000, &[]);
+    let mut lower = fool.lower;
+    let mut why = format!("largest {colour}-fooling set has {} cells", fool.lower);
+    if kind == CoverKind::Partition {
+        let target = if colour == 1 {
+            rm.clone()
+        } else {
+            rm.complement()?
+        };
+        let rq = rank_q(&target, &RankOptions::default()).lower;
+        let r2 = rank_gf2_of(&target).lower;
+        let name = if colour == 1 { "M" } else { "J-M" };
+        if rq.max(r2) > lower {
+            lower = rq.max(r2);
+            why = format!("rank of {name}: rk_Q = {rq}, rk_GF(2) = {r2}");
+        }
+    }
+    let mut best = row_partition(rm, colour);
+    let cols_part: Vec<Rectangle> = row_partition(&rm.transpose(), colour)
+        .into_iter()
+        .map(|r| Rectangle {
+            rows: r.cols,
+            cols: r.rows,
+        })
+        .collect();
+    if cols_part.len() < best.len() {
+        best = cols_part;
+    }
+    // pin the fooling set cells (reduced indices) into distinct rectangles
+    let pos_of = |orig: (usize, usize)| (red.row_class[orig.0], red.col_class[orig.1]);
+    let pins: Vec<(usize, usize)> = fool.set.iter().map(|&c| pos_of(c)).collect();
+    let mut k = lower;
+    let mut reason = String::new();
+    while k < best.len() {
+        match try_k(rm, colour, kind, k, &pins, conflicts) {
+            Sat::Yes(rects) => {
+                best = rects;
+                break;
+            }
+            Sat::No => {
+                lower = k + 1;
+                why = format!(
+                    "SAT solver: no {} with {k} rectangles",
+                    if kind == CoverKind::Cover {
+                        "cover"
+                    } else {
+                        "partition"
+                    }
+                );
+                k += 1;
+            }
+            Sat::Unknown => {
+                reason = format!("conflict budget of {conflicts} exhausted at k = {k}; ");
+                break;
+            }
+        }
+    }
+    let upper = best.len();
+    let lower = lower.min(upper);
+    let reason = format!(
+        "{reason}lower bound: {why}; upper bound: explicit {} rectangles",
+        upper
+    );
+    Ok(CoverResult {
+        colour,
+        kind,
+        lower,
+        upper,
+        rectangles: expand(best),
+        reason,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::named::named_matrix;
+
+    #[test]
+    fn eq4_zero_cover_is_six() {
+        let eq = named_matrix("eq", 4, None).unwrap();
+        let r = cover_number(&eq, 0, CoverKind::Cover, 1_000_000).unwrap();
+        assert_eq!((r.lower, r.upper), (6, 6), "{}", r.reason);
+        verify_cover(&eq, &r.rectangles, 0, CoverKind::Cover).unwrap();
+        let one = cover_number(&eq, 1, CoverKind::Partition, 1_000_000).unwrap();
+        assert_eq!((one.lower, one.upper), (16, 16));
+        verify_cover(&eq, &one.rectangles, 1, CoverKind::Partition).unwrap();
+    }
+
+    #[test]
+    fn small_values() {
+        // EQ_2: C^0 = 4 (n + ... ) cover of the off-diagonal by 4 rectangles (bit i differs)
+        let eq = named_matrix("eq", 2, None).unwrap();
+        let c0 = cover_number(&eq, 0, CoverKind::Cover, 100_000).unwrap();
+        assert_eq!(c0.upper, c0.lower);
+        verify_cover(&eq, &c0.rectangles, 0, CoverKind::Cover).unwrap();
+        let p0 = cover_number(&eq, 0, CoverKind::Partition, 100_000).unwrap();
+        assert!(p0.lower >= c0.lower);
+        verify_cover(&eq, &p0.rectangles, 0, CoverKind::Partition).unwrap();
+    }
+
+    #[test]
+    fn violations() {
+        let eq = named_matrix("eq", 1, None).unwrap();
+        let full = Rectangle {
+            rows: vec![0, 1],
+            cols: vec![0, 1],
+        };
+        assert!(matches!(
+            verify_cover(&eq, &[full], 1, CoverKind::Cover),
+            Err(CoverViolation::NotMonochromatic { row: 0, col: 1, .. })
+        ));
+        let a = Rectangle {
+            rows: vec![0],
+            cols: vec![0],
+        };
+        assert_eq!(
+            verify_cover(&eq, std::slice::from_ref(&a), 1, CoverKind::Cover),
+            Err(CoverViolation::Uncovered {
+                row: 1,
+                col: 1,
+                colour: 1
+            })
+        );
+        let b = Rectangle {
+            rows: vec![1],
+            cols: vec![1],
+        };
+        assert!(verify_cover(&eq, &[a.clone(), b.clone(), a.clone()], 1, CoverKind::Cover).is_ok());
+        assert!(matches!(
+            verify_cover(&eq, &[a.clone(), b, a], 1, CoverKind::Partition),
+            Err(CoverViolation::Overlap {
+                first: 0,
+                second: 2,
+                ..
+            })
+        ));
+    }
+}
