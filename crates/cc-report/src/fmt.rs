@@ -8,6 +8,9 @@ pub(crate) fn num(x: f64) -> String {
     if !x.is_finite() {
         return x.to_string();
     }
+    if x == 0.0 {
+        return "0".into(); // also -0.0
+    }
     if x == x.trunc() && x.abs() < 1e15 {
         return group(format!("{x:.0}"));
     }

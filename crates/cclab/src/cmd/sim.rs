@@ -62,6 +62,10 @@ pub(crate) struct SimArgs {
     /// Rumor mongering / anti-entropy: pull instead of push.
     #[arg(long)]
     pull: bool,
+    /// Fault mix of the coordination protocols: `none` (default), `default` (the documented mix),
+    /// or an explicit spec.
+    #[arg(long)]
+    faults: Option<String>,
     /// Extra protocol options, e.g. --option full-mesh for health-check (repeatable).
     #[arg(long = "option", value_name = "OPTION")]
     options: Vec<String>,
@@ -98,6 +102,7 @@ impl SimArgs {
             latency: self.latency.clone(),
             duplication: self.duplication,
             broadcasts: self.broadcasts,
+            faults: self.faults.clone(),
         }
     }
 }
