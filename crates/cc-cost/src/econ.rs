@@ -32,10 +32,10 @@ pub struct Beta {
 impl Beta {
     /// From an `f64` fraction per second (e.g. `0.1` for 1 % per 100 ms).
     pub fn new(per_second: f64) -> Result<Beta, CostError> {
-        if !(per_second.is_finite() && per_second >= 0.0) {
+        if !(per_second.is_finite() && (0.0..=1000.0).contains(&per_second)) {
             return Err(CostError::invalid(
                 "beta",
-                format!("must be a finite fraction per second ≥ 0, got {per_second}"),
+                format!("must be a fraction per second in [0, 1000], got {per_second}"),
             ));
         }
         Ok(Beta {

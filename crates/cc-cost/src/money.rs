@@ -145,12 +145,20 @@ impl Usd {
     /// `self × num / den`, rounded half to even at one atto-dollar. `den` must be > 0.
     pub fn mul_ratio(self, num: i128, den: i128) -> Usd {
         debug_assert!(den > 0);
-        // Split to avoid overflow: self = q*den + r.
-        let q = self.0.div_euclid(den);
-        let r = self.0.rem_euclid(den);
+        // self = q·den + r and num = nq·den + nr, so
+        // self·num/den = q·nq·den + q·nr + r·nq + r·nr/den, with r·nr < den².
+        let (q, r) = (self.0.div_euclid(den), self.0.rem_euclid(den));
+        let (nq, nr) = (num.div_euclid(den), num.rem_euclid(den));
+        let tail = match r.checked_mul(nr) {
+            Some(x) => div_round_half_even(x, den),
+            None => (r as f64 * nr as f64 / den as f64).round() as i128,
+        };
         Usd(q
-            .saturating_mul(num)
-            .saturating_add(div_round_half_even(r * num, den)))
+            .saturating_mul(nq)
+            .saturating_mul(den)
+            .saturating_add(q.saturating_mul(nr))
+            .saturating_add(r.saturating_mul(nq))
+            .saturating_add(tail))
     }
 
     /// Multiplies by an `f64` factor, rounding to the nearest atto-dollar
@@ -176,7 +184,7 @@ impl Usd {
         } else {
             q
         };
-        Usd(q * cent)
+        Usd(q.saturating_mul(cent))
     }
 
     /// Whether the amount is below zero.
@@ -373,6 +381,11 @@ mod tests {
         fn decimal_roundtrip(cents in -10_000_000_000i64..10_000_000_000i64, extra in 0u32..1_000_000) {
             let u = Usd::from_cents(cents) + Usd::from_atto(i128::from(extra));
             prop_assert_eq!(Usd::parse_decimal(&u.exact_string()).unwrap(), u);
+        }
+
+        #[test]
+        fn mul_ratio_matches_direct_rounding(a in -1_000_000_000_000i128..1_000_000_000_000, num in 0i128..10_000_000, den in 1i128..1_000_000_000) {
+            prop_assert_eq!(Usd::from_atto(a).mul_ratio(num, den).atto(), div_round_half_even(a * num, den));
         }
 
         #[test]

@@ -275,8 +275,8 @@ impl TrafficModel {
     /// Latency in ms when every pair of distinct nodes has round-trip time
     /// `rtt_ms` and co-located nodes have 0.
     pub fn uniform_latency_ms(&self, rtt_ms: f64) -> f64 {
-        let m = self.uniform_matrix(rtt_ms);
-        self.latency_ms(&m)
+        let host = |i: usize| self.nodes[i].colocated_with.unwrap_or(i);
+        self.latency_ms_with(&|i, j| if host(i) == host(j) { 0.0 } else { rtt_ms })
     }
 
     /// The node RTT matrix for a uniform RTT (co-located pairs get 0).
@@ -294,6 +294,11 @@ impl TrafficModel {
 
     /// Critical-path latency in ms given a node-to-node RTT matrix (ms).
     pub fn latency_ms(&self, rtt: &[Vec<f64>]) -> f64 {
+        self.latency_ms_with(&|i, j| rtt[i][j])
+    }
+
+    /// Critical-path latency in ms given the RTT (ms) between nodes `i` and `j`.
+    pub fn latency_ms_with(&self, rtt: &dyn Fn(usize, usize) -> f64) -> f64 {
         fn kth(mut v: Vec<f64>, k: usize) -> f64 {
             v.sort_by(f64::total_cmp);
             if v.is_empty() || k == 0 {
@@ -305,12 +310,12 @@ impl TrafficModel {
         let mut total = 0.0;
         for ph in &self.phases {
             total += match ph {
-                Phase::Single { from, to } => rtt[*from][*to] / 2.0,
+                Phase::Single { from, to } => rtt(*from, *to) / 2.0,
                 Phase::RoundTrip { from, to, wait_for } => {
-                    kth(to.iter().map(|&t| rtt[*from][t]).collect(), *wait_for)
+                    kth(to.iter().map(|&t| rtt(*from, t)).collect(), *wait_for)
                 }
                 Phase::OneWay { from, to, wait_for } => {
-                    kth(to.iter().map(|&t| rtt[*from][t] / 2.0).collect(), *wait_for)
+                    kth(to.iter().map(|&t| rtt(*from, t) / 2.0).collect(), *wait_for)
                 }
                 Phase::AllToAll {
                     senders,
@@ -323,7 +328,7 @@ impl TrafficModel {
                             senders
                                 .iter()
                                 .filter(|&&s| s != r)
-                                .map(|&s| rtt[s][r] / 2.0)
+                                .map(|&s| rtt(s, r) / 2.0)
                                 .collect(),
                             *wait_for,
                         )
@@ -334,7 +339,7 @@ impl TrafficModel {
                     to,
                     wait_for,
                 } => kth(
-                    senders.iter().map(|&s| rtt[s][*to] / 2.0).collect(),
+                    senders.iter().map(|&s| rtt(s, *to) / 2.0).collect(),
                     *wait_for,
                 ),
                 Phase::Rounds { among, count } => {
@@ -343,7 +348,7 @@ impl TrafficModel {
                     for &a in among {
                         for &b in among {
                             if a != b {
-                                sum += rtt[a][b] / 2.0;
+                                sum += rtt(a, b) / 2.0;
                                 pairs += 1;
                             }
                         }
@@ -360,7 +365,23 @@ impl TrafficModel {
     }
 }
 
+/// Largest node count for models whose traffic is linear in N.
+pub const MAX_NODES_LINEAR: u32 = 100_000;
+/// Largest node count for models with Θ(N²) messages (PBFT, full-mesh health
+/// checks, gossip's all-pairs spread).
+pub const MAX_NODES_QUADRATIC: u32 = 1_000;
+
 fn need(name: &str, v: u32, min: u32) -> Result<(), CostError> {
+    need_max(name, v, min, MAX_NODES_LINEAR)
+}
+
+fn need_max(name: &str, v: u32, min: u32, max: u32) -> Result<(), CostError> {
+    if v > max {
+        return Err(CostError::invalid(
+            name,
+            format!("must be ≤ {max} for this model, got {v}"),
+        ));
+    }
     if v < min {
         return Err(CostError::invalid(
             name,
@@ -670,8 +691,8 @@ impl Protocol {
                 )
             }
             Protocol::Gossip { nodes: n, fanout } => {
-                need("participants", n, 2)?;
-                need("fanout", fanout, 1)?;
+                need_max("participants", n, 2, MAX_NODES_QUADRATIC)?;
+                need_max("fanout", fanout, 1, 1000)?;
                 let nn = n as usize;
                 let rounds = gossip_rounds(n, fanout);
                 for i in 0..nn {
@@ -696,7 +717,7 @@ impl Protocol {
                 )
             }
             Protocol::Pbft { nodes: n } => {
-                need("participants", n, 4)?;
+                need_max("participants", n, 4, MAX_NODES_QUADRATIC)?;
                 let nn = n as usize;
                 let f = (nn - 1) / 3;
                 let client = nn; // node n, co-located with the primary
@@ -759,6 +780,7 @@ impl Protocol {
                 let nn = n as usize;
                 match topology {
                     HealthTopology::FullMesh => {
+                        need_max("participants", n, 2, MAX_NODES_QUADRATIC)?;
                         for i in 0..nn {
                             for j in 0..nn {
                                 if i != j {
@@ -780,6 +802,16 @@ impl Protocol {
                     }
                     HealthTopology::Hierarchical { group_size } => {
                         need("group_size", group_size, 1)?;
+                        need_max("group_size", n.div_ceil(group_size), 1, MAX_NODES_QUADRATIC)
+                            .map_err(|_| {
+                                CostError::invalid(
+                                    "group_size",
+                                    format!(
+                                        "⌈N/g⌉ = {} aggregators exceed {MAX_NODES_QUADRATIC}; use larger groups",
+                                        n.div_ceil(group_size)
+                                    ),
+                                )
+                            })?;
                         let g = group_size as usize;
                         let aggs: Vec<usize> = (0..nn).step_by(g).collect();
                         for &a in &aggs {
@@ -1003,14 +1035,23 @@ mod tests {
     #[test]
     fn gossip_counts() {
         assert_eq!(gossip_rounds(1024, 1), 17); // log2 1024 + ln 1024 = 10 + 6.93
+        assert_eq!(gossip_rounds(512, 1), 16); // 9 + 6.24
+        assert!(
+            Protocol::Gossip {
+                nodes: 1024,
+                fanout: 1
+            }
+            .model()
+            .is_err()
+        ); // Θ(N²) edges: capped
         let m = Protocol::Gossip {
-            nodes: 1024,
+            nodes: 512,
             fanout: 1,
         }
         .model()
         .unwrap();
-        assert_eq!(m.messages_per_unit(), 1024.0 * 17.0);
-        assert_eq!(m.uniform_latency_ms(2.0), 17.0);
+        assert_eq!(m.messages_per_unit(), 512.0 * 16.0);
+        assert_eq!(m.uniform_latency_ms(2.0), 16.0);
     }
 
     #[test]

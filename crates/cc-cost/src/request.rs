@@ -30,6 +30,7 @@
 //! `dominant_input` and `assumptions` (a list of `{name, value, source}`). Money
 //! values are **strings** holding exact decimals (see [`crate::money`]).
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -38,7 +39,7 @@ use crate::CostError;
 use crate::catalog::{Catalog, PathClass, Placement, PriceKind, PriceRow};
 use crate::econ::{Beta, DEFAULT_BETA_PER_SECOND, LatencyValue, ms_to_ns};
 use crate::money::{Usd, usd_param};
-use crate::protocols::{Coordinator, HealthTopology, Protocol, TrafficModel};
+use crate::protocols::{Coordinator, HealthTopology, Protocol};
 
 /// Days in the year used for annual totals.
 pub const DAYS_PER_YEAR: u64 = 365;
@@ -46,6 +47,8 @@ pub const DAYS_PER_YEAR: u64 = 365;
 pub const DEFAULT_TX_PER_DAY: u64 = 1_000_000;
 /// Default message size in bytes ("~1 KB" in the source text, taken as 1000 B).
 pub const DEFAULT_MESSAGE_BYTES: u64 = 1000;
+/// Largest accepted `regions` list.
+pub const MAX_REGION_ENTRIES: usize = 2000;
 
 /// The models `evaluate` knows.
 pub const MODELS: [&str; 11] = [
@@ -600,14 +603,6 @@ fn latency_value(
     }
 }
 
-fn node_label(model: &TrafficModel, i: usize, placements: Option<&[Placement]>) -> String {
-    let role = &model.nodes[i].role;
-    match placements {
-        Some(p) => format!("{role}#{i}@{}", p[i]),
-        None => format!("{role}#{i}"),
-    }
-}
-
 /// The catalog listing for `cclab cost catalog` (shipped data, or with a user file
 /// laid over it).
 pub fn catalog_listing(
@@ -673,48 +668,51 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
             DEFAULT_TX_PER_DAY
         }
     };
-    // placements
-    let placements: Option<Vec<Placement>> = match &req.regions {
+    // placements: node i -> index into the parsed region list
+    let host = |i: usize| model.nodes[i].colocated_with.unwrap_or(i);
+    let placed: Option<(Vec<Placement>, Vec<usize>)> = match &req.regions {
         None => None,
         Some(list) => {
             if list.is_empty() {
                 return Err(CostError::invalid("regions", "empty region list"));
             }
+            if list.len() > MAX_REGION_ENTRIES {
+                return Err(CostError::invalid(
+                    "regions",
+                    format!("at most {MAX_REGION_ENTRIES} entries, got {}", list.len()),
+                ));
+            }
             let parsed: Vec<Placement> = list
                 .iter()
                 .map(|s| catalog.placement("regions", s))
                 .collect::<Result<_, _>>()?;
-            let mut out = Vec::with_capacity(model.nodes.len());
+            let mut idx = vec![0usize; model.nodes.len()];
             let mut next = 0usize;
-            for n in &model.nodes {
+            for (i, n) in model.nodes.iter().enumerate() {
                 if n.colocated_with.is_none() {
-                    out.push(parsed[next % parsed.len()].clone());
+                    idx[i] = next % parsed.len();
                     next += 1;
-                } else {
-                    out.push(Placement {
-                        provider: parsed[0].provider,
-                        region: String::new(),
-                        zone: None,
-                    });
                 }
             }
-            for (i, n) in model.nodes.iter().enumerate() {
-                if let Some(h) = n.colocated_with {
-                    out[i] = out[h].clone();
-                }
+            for i in 0..model.nodes.len() {
+                idx[i] = idx[host(i)];
+            }
+            let shown = model.nodes.len().min(12);
+            let mut desc: Vec<String> = (0..shown)
+                .map(|i| format!("{}#{i}@{}", model.nodes[i].role, parsed[idx[i]]))
+                .collect();
+            if model.nodes.len() > shown {
+                desc.push(format!("… {} nodes in all", model.nodes.len()));
             }
             a.push(assumption(
                 "placement",
-                (0..model.nodes.len())
-                    .map(|i| node_label(&model, i, Some(&out)))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                "node i takes regions[i mod len]; co-located nodes share their host's zone",
+                desc.join(", "),
+                "node i takes regions[i mod len] (co-located nodes share their host's zone); \
+                 nodes sharing an entry without a zone are in different zones",
             ));
-            Some(out)
+            Some((parsed, idx))
         }
     };
-    let host = |i: usize| model.nodes[i].colocated_with.unwrap_or(i);
     // message pricing
     let bus = match &req.bus {
         None => None,
@@ -754,27 +752,36 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
         ));
         MsgPricing::Flat { per_1000: v }
     } else {
-        let mut edges = Vec::new();
+        // aggregate edges by (from placement, to placement, same host)
+        let mut agg: BTreeMap<(usize, usize, bool), u64> = BTreeMap::new();
         for e in &model.edges {
-            let (class, row) = match &placements {
-                Some(p) => {
-                    if host(e.from) == host(e.to) {
+            let key = match &placed {
+                Some((_, idx)) => (idx[e.from], idx[e.to], host(e.from) == host(e.to)),
+                None => (0, 0, false),
+            };
+            *agg.entry(key).or_insert(0) += e.count;
+        }
+        let mut edges = Vec::new();
+        for ((fi, ti, same_host), count) in agg {
+            let (class, row, from, to) = match &placed {
+                Some((parsed, _)) => {
+                    let (pa, pb) = (&parsed[fi], &parsed[ti]);
+                    let (class, row) = if same_host {
                         let row = catalog
                             .prices
                             .iter()
-                            .find(|r| {
-                                r.provider == p[e.from].provider && r.kind == PriceKind::SameZone
-                            })
+                            .find(|r| r.provider == pa.provider && r.kind == PriceKind::SameZone)
                             .ok_or_else(|| CostError::NoPrice {
-                                from: p[e.from].to_string(),
-                                to: p[e.to].to_string(),
+                                from: pa.to_string(),
+                                to: pb.to_string(),
                                 message: "no same_zone row".into(),
                             })?;
                         (PathClass::SameZone, row.clone())
                     } else {
-                        let pp = catalog.path_price(&p[e.from], &p[e.to])?;
+                        let pp = catalog.path_price(pa, pb)?;
                         (pp.class, pp.row)
-                    }
+                    };
+                    (class, row, pa.to_string(), pb.to_string())
                 }
                 None => {
                     let row = catalog
@@ -793,18 +800,23 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                                  pass --regions or --price-per-1000-messages",
                             )
                         })?;
-                    (PathClass::InterRegion, row.clone())
+                    (
+                        PathClass::InterRegion,
+                        row.clone(),
+                        "any node".to_string(),
+                        "any other node".to_string(),
+                    )
                 }
             };
             edges.push(PricedEdge {
-                from: node_label(&model, e.from, placements.as_deref()),
-                to: node_label(&model, e.to, placements.as_deref()),
+                from,
+                to,
                 class,
-                count: e.count,
+                count,
                 row,
             });
         }
-        if placements.is_none() {
+        if placed.is_none() {
             if let Some(e) = edges.first() {
                 a.push(assumption(
                     "message price",
@@ -831,7 +843,7 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                             e.row.usd.exact_string(),
                             e.row.unit.label(),
                             if e.row.effective_usd() != e.row.usd {
-                                "each side"
+                                " each side"
                             } else {
                                 ""
                             },
@@ -867,7 +879,7 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
         }
     };
     // latency
-    let (latency_ms, latency_statistic) = match (req.rtt_ms, &placements) {
+    let (latency_ms, latency_statistic) = match (req.rtt_ms, &placed) {
         (Some(r), _) => {
             let r = positive_f64("rtt-ms", r)?;
             a.push(assumption(
@@ -880,27 +892,30 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                 format!("uniform RTT {r} ms (user input)"),
             )
         }
-        (None, Some(p)) => {
-            let n = model.nodes.len();
-            let mut m = vec![vec![0.0; n]; n];
+        (None, Some((parsed, idx))) => {
+            let k = parsed.len();
+            let mut pm = vec![vec![0.0; k]; k];
             let mut stat = String::new();
-            for i in 0..n {
-                for j in 0..n {
-                    if i == j || host(i) == host(j) {
-                        m[i][j] = catalog
-                            .matrix(p[i].provider)
-                            .map_or(0.0, |mx| mx.same_zone_rtt_ms);
-                        if i == j {
-                            m[i][j] = 0.0;
-                        }
-                    } else {
-                        let (v, s) = catalog.rtt_ms(&p[i], &p[j])?;
-                        m[i][j] = v;
-                        stat = s;
-                    }
+            for x in 0..k {
+                for y in 0..k {
+                    let (v, st) = catalog.rtt_ms(&parsed[x], &parsed[y])?;
+                    pm[x][y] = v;
+                    stat = st;
                 }
             }
-            if let Some(mx) = catalog.matrix(p[0].provider) {
+            let same_zone = catalog
+                .matrix(parsed[0].provider)
+                .map_or(0.0, |mx| mx.same_zone_rtt_ms);
+            let rtt = |i: usize, j: usize| {
+                if i == j {
+                    0.0
+                } else if host(i) == host(j) {
+                    same_zone
+                } else {
+                    pm[idx[i]][idx[j]]
+                }
+            };
+            if let Some(mx) = catalog.matrix(parsed[0].provider) {
                 a.push(assumption(
                     "RTT matrix",
                     format!("{} {} RTT", mx.provider, mx.statistic),
@@ -908,15 +923,8 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                 ));
             }
             (
-                model.latency_ms(&m),
-                format!(
-                    "{} RTTs from the catalog matrix; waits are order statistics",
-                    if stat.is_empty() {
-                        "same-zone".to_string()
-                    } else {
-                        stat
-                    }
-                ),
+                model.latency_ms_with(&rtt),
+                format!("{stat} RTTs from the catalog matrix; waits are order statistics"),
             )
         }
         (None, None) => {
@@ -1127,6 +1135,12 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                 )
             }
         };
+    if u128::from(b) * u128::from(m) > 10u128.pow(30) {
+        return Err(CostError::invalid(
+            "messages-per-day",
+            "messages per day × message bytes exceeds 10^30 bytes",
+        ));
+    }
     let value = latency_value(req, &mut a)?;
     a.push(assumption("year", "365 days", "convention"));
     let compute = |price_f: f64, bytes_f: f64, vol_f: f64, value_f: f64| -> (Usd, Usd, Usd, u64) {
@@ -1644,6 +1658,44 @@ mod tests {
 
     use proptest::prelude::*;
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics(
+            model in 0usize..MODELS.len(),
+            participants in proptest::option::of(0u32..300),
+            rtt in proptest::option::of(-1.0f64..1e6),
+            bytes in proptest::option::of(any::<u64>()),
+            tx in proptest::option::of(any::<u64>()),
+            batch in proptest::option::of(0u32..1_000_000),
+            price in proptest::option::of(-1.0f64..1e6),
+            lat in proptest::option::of(-1.0f64..1e6),
+            nrw in (0u32..8, 0u32..8, 0u32..8),
+            use_regions in any::<bool>(),
+            mpd in proptest::option::of(any::<u64>()),
+        ) {
+            let r = CostRequest {
+                model: MODELS[model].to_string(),
+                participants,
+                rtt_ms: rtt,
+                regions: use_regions.then(|| vec!["us-east-1".into(), "eu-west-1:b".into()]),
+                message_bytes: bytes,
+                price_per_1000_messages: price,
+                latency_usd_per_s: lat,
+                tx_per_day: tx,
+                batch,
+                n: Some(nrw.0),
+                r: Some(nrw.1),
+                w: Some(nrw.2),
+                messages_per_day: mpd,
+                price_per_gb: price.map(|p| p / 100.0),
+                ..Default::default()
+            };
+            // Ok or a clear error, never a panic
+            if let Ok(rep) = evaluate(&r) {
+                prop_assert!(!rep.to_string().is_empty());
+            }
+        }
+
         #[test]
         fn cost_monotone_in_bytes(b in 0u64..100_000, extra in 1u64..10_000) {
             let mk = |bytes| evaluate(&CostRequest {
