@@ -906,7 +906,14 @@ pub fn priced_with_real_data() -> Result<Vec<PricedScenario>, CostError> {
             &format!(
                 "Raft with {n} nodes across regions, leader in us-east-1, 1M entries/day, 1 KB"
             ),
-            &format!("AWS {}", regions9[..n as usize].join(", ")),
+            &format!(
+                "AWS {}",
+                regions9[..n as usize]
+                    .iter()
+                    .map(|r| r.trim_start_matches("aws:"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             CostRequest {
                 participants: Some(n),
                 regions: Some(regions9[..n as usize].to_vec()),
@@ -917,21 +924,30 @@ pub fn priced_with_real_data() -> Result<Vec<PricedScenario>, CostError> {
             },
         )?;
     }
-    for b in [1u32, 10, 100] {
-        push(
-            &format!("multipaxos-b{b}"),
-            &format!("Multi-Paxos, 5 replicas across regions, batch {b}, 1M decisions/day"),
-            "AWS us-east-1 (leader), us-east-2, us-west-2, eu-west-1, eu-central-1",
-            CostRequest {
-                participants: Some(5),
-                regions: Some(five[..5].to_vec()),
-                message_bytes: Some(1000),
-                revenue_per_tx: Some(10.0),
-                tx_per_day: Some(1_000_000),
-                batch: Some(b),
-                ..base("multi-paxos")
-            },
-        )?;
+    for (rate, tag, label) in [
+        (
+            1_000_000u64,
+            "",
+            "1M decisions/day (11.6/s): fixed-size batches wait long to fill",
+        ),
+        (1_000_000_000, "-hot", "1G decisions/day (11,574/s)"),
+    ] {
+        for b in [1u32, 10, 100] {
+            push(
+                &format!("multipaxos-b{b}{tag}"),
+                &format!("Multi-Paxos, 5 replicas across regions, batch {b}, {label}"),
+                "AWS us-east-1 (leader), us-east-2, us-west-2, eu-west-1, eu-central-1",
+                CostRequest {
+                    participants: Some(5),
+                    regions: Some(five[..5].to_vec()),
+                    message_bytes: Some(1000),
+                    revenue_per_tx: Some(10.0),
+                    tx_per_day: Some(rate),
+                    batch: Some(b),
+                    ..base("multi-paxos")
+                },
+            )?;
+        }
     }
     let per_region: Vec<String> = [
         "us-east-1",
@@ -1114,6 +1130,10 @@ mod tests {
             get("multipaxos-b1").message_cost_usd_per_tx,
             get("multipaxos-b100").message_cost_usd_per_tx
         );
+        // at 11,574 decisions/s a batch of 100 fills in 99/(2·11574) s ≈ 4.28 ms
+        let hot = get("multipaxos-b100-hot");
+        assert!((hot.batching_wait_ms - 99.0 / 2.0 / (1e9 / 86_400.0) * 1000.0).abs() < 1e-9);
+        assert!(hot.latency_ms < get("multipaxos-b1").latency_ms + 5.0);
         // hierarchical health checks are far cheaper than full mesh
         assert!(get("health-hierarchical").per_day_usd < get("health-full-mesh").per_day_usd);
         assert_eq!(get("health-full-mesh").messages_per_tx, 19_800.0);
