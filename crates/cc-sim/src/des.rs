@@ -230,6 +230,18 @@ impl<M: Clone> Sim<M> {
         self.push(t, Ev::Timer { node, epoch, id });
     }
 
+    /// Crash `node` right after the current event (its timers are cancelled
+    /// and nothing is delivered to it while down); it recovers after
+    /// `recover_after` if given. For protocol-driven experiments such as
+    /// "crash the current leader".
+    pub fn crash_node(&mut self, node: NodeId, recover_after: Option<Time>) {
+        let now = self.now;
+        self.push(now, Ev::Crash(node));
+        if let Some(d) = recover_after {
+            self.push(now.saturating_add(d.max(1)), Ev::Recover(node));
+        }
+    }
+
     /// Record that `node` received the payload now, after `hops` hops; returns
     /// `true` on the first delivery.
     pub fn mark_delivered(&mut self, node: NodeId, hops: u32) -> bool {

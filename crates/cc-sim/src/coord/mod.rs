@@ -3,5 +3,8 @@
 //!
 //! * [`twopc`] — two-phase commit (Gray & Lamport message counting),
 //!   coordinator crash, participant timeouts and blocking.
+//! * [`raft`] — Raft leader election and log replication with checkers and
+//!   the Figure-16 election-time experiment.
 
+pub mod raft;
 pub mod twopc;

@@ -1,0 +1,960 @@
+//! Raft (Ongaro & Ousterhout 2014) as a real state machine on the event engine.
+//!
+//! Implemented: randomized election timeouts (uniform in
+//! `[election_min, election_min + election_spread]`), `RequestVote` with the
+//! up-to-date check (§5.4.1), `AppendEntries` with consistency check, log
+//! truncation and pipelined replication (`next_index` advanced on send, backed
+//! up on rejection), commit index advanced only for entries of the current
+//! term by a majority `match_index`, heartbeats when idle, batching (`batch`
+//! entries per `AppendEntries`), crash/recovery (term, vote and log persist;
+//! role, commit index and leader state are volatile).
+//!
+//! **Messages per committed entry** (fault-free, steady state, batch `b`):
+//! the leader sends one `AppendEntries` per batch to each of the `n − 1`
+//! followers and each replies once: `2(n − 1)/b`. Heartbeats (empty
+//! appends) and elections are counted separately (kinds `heartbeat`,
+//! `heartbeat-reply`, `request-vote`, `vote`).
+//!
+//! **Checkers**: election safety (at most one leader per term); leader
+//! completeness (a new leader's log holds every entry committed so far —
+//! "no committed entry lost"); state-machine safety (an index is never
+//! committed with two different entries; a committed entry is never
+//! truncated); log matching (checked over all pairs at the end: equal term at
+//! an index implies equal prefixes).
+//!
+//! **Mutation** `skip_up_to_date_check`: votes are granted without comparing
+//! logs; the fault sweep finds a leader missing a committed entry.
+
+use crate::SimError;
+use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::montecarlo::{no_progress, run_trials};
+use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
+use crate::rng::{ChaCha8Rng, below, chance, unit};
+use crate::stats::Stat;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A log entry: (term, command id).
+pub type Entry = (u64, u64);
+
+/// Raft message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RaftMsg {
+    /// RequestVote.
+    Vote {
+        /// Candidate term.
+        term: u64,
+        /// Candidate's last log index.
+        last_index: u64,
+        /// Term of that entry.
+        last_term: u64,
+    },
+    /// RequestVote reply.
+    VoteReply {
+        /// Voter term.
+        term: u64,
+        /// Granted.
+        granted: bool,
+    },
+    /// AppendEntries.
+    Append {
+        /// Leader term.
+        term: u64,
+        /// Index before the entries.
+        prev_index: u64,
+        /// Term at `prev_index`.
+        prev_term: u64,
+        /// Entries.
+        entries: Vec<Entry>,
+        /// Leader commit index.
+        commit: u64,
+    },
+    /// AppendEntries reply.
+    AppendReply {
+        /// Follower term.
+        term: u64,
+        /// Accepted.
+        success: bool,
+        /// Highest index known to match (on success) or a back-up hint.
+        match_index: u64,
+    },
+}
+
+const K_VOTE: u8 = 0;
+const K_VOTE_REPLY: u8 = 1;
+const K_APPEND: u8 = 2;
+const K_APPEND_REPLY: u8 = 3;
+const K_HB: u8 = 4;
+const K_HB_REPLY: u8 = 5;
+const KINDS: &[&str] = &[
+    "request-vote",
+    "vote",
+    "append",
+    "append-reply",
+    "heartbeat",
+    "heartbeat-reply",
+];
+
+const T_ELECTION: u64 = 1 << 56;
+const T_HEARTBEAT: u64 = 2 << 56;
+const T_PROPOSE: u64 = 3 << 56;
+const GEN_MASK: u64 = (1 << 56) - 1;
+
+/// Raft configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RaftConfig {
+    /// Servers (`3..=64`).
+    pub n: usize,
+    /// Minimum election timeout.
+    pub election_min: Time,
+    /// Width of the uniform randomisation added to `election_min`.
+    pub election_spread: Time,
+    /// Heartbeat interval (idle leader).
+    pub heartbeat: Time,
+    /// Commands to commit.
+    pub commands: u64,
+    /// Interval between client commands at the leader.
+    pub propose_interval: Time,
+    /// Entries per AppendEntries (`>= 1`).
+    pub batch: u32,
+    /// Stop when all commands are committed.
+    pub stop_when_done: bool,
+    /// Injected bug: grant votes without the up-to-date check.
+    pub skip_up_to_date_check: bool,
+    /// Crash the first leader this long after it is elected (Figure 16 experiment).
+    pub crash_first_leader_after: Option<Time>,
+}
+
+impl RaftConfig {
+    /// Defaults: timeouts 150–300 ms, heartbeat 50 ms, 100 commands every 1 ms, batch 1.
+    pub fn new(n: usize) -> Self {
+        RaftConfig {
+            n,
+            election_min: 150 * MS,
+            election_spread: 150 * MS,
+            heartbeat: 50 * MS,
+            commands: 100,
+            propose_interval: MS,
+            batch: 1,
+            stop_when_done: true,
+            skip_up_to_date_check: false,
+            crash_first_leader_after: None,
+        }
+    }
+
+    /// Fault-free messages per committed entry: `2(n − 1)/b`.
+    pub fn formula_messages_per_entry(&self) -> f64 {
+        2.0 * (self.n as f64 - 1.0) / f64::from(self.batch)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Follower,
+    Candidate,
+    Leader,
+}
+
+#[derive(Debug, Clone)]
+struct Server {
+    term: u64,
+    voted_for: Option<NodeId>,
+    log: Vec<Entry>,
+    commit: u64,
+    role: Role,
+    votes: u64,
+    next: Vec<u64>,
+    matched: Vec<u64>,
+    election_gen: u64,
+    heartbeat_gen: u64,
+    pending: u32,
+}
+
+/// Raft cluster state and measurements.
+#[derive(Debug, Clone)]
+pub struct Raft {
+    cfg: RaftConfig,
+    s: Vec<Server>,
+    next_cmd: u64,
+    proposed_at: BTreeMap<u64, Time>,
+    commit_latency: Vec<Time>,
+    committed: BTreeMap<u64, Entry>,
+    leaders: BTreeMap<u64, NodeId>,
+    violations: Vec<String>,
+    first_leader: Option<(Time, NodeId)>,
+    crashed_leader_at: Option<Time>,
+    reelected_at: Option<Time>,
+}
+
+impl Raft {
+    /// A cluster in its initial state.
+    pub fn new(cfg: RaftConfig) -> Self {
+        let n = cfg.n;
+        let server = Server {
+            term: 0,
+            voted_for: None,
+            log: Vec::new(),
+            commit: 0,
+            role: Role::Follower,
+            votes: 0,
+            next: vec![1; n],
+            matched: vec![0; n],
+            election_gen: 0,
+            heartbeat_gen: 0,
+            pending: 0,
+        };
+        Raft {
+            cfg,
+            s: vec![server; n],
+            next_cmd: 0,
+            proposed_at: BTreeMap::new(),
+            commit_latency: Vec::new(),
+            committed: BTreeMap::new(),
+            leaders: BTreeMap::new(),
+            violations: Vec::new(),
+            first_leader: None,
+            crashed_leader_at: None,
+            reelected_at: None,
+        }
+    }
+
+    fn last(&self, v: usize) -> (u64, u64) {
+        let l = &self.s[v].log;
+        (l.len() as u64, l.last().map_or(0, |e| e.0))
+    }
+
+    fn reset_election(&mut self, sim: &mut Sim<RaftMsg>, v: NodeId) {
+        let s = &mut self.s[v as usize];
+        s.election_gen += 1;
+        let spread = self.cfg.election_spread;
+        let jitter = if spread == 0 {
+            0
+        } else {
+            (unit(sim.rng()) * (spread as f64 + 1.0)) as Time
+        };
+        sim.set_timer(
+            v,
+            self.cfg.election_min + jitter,
+            T_ELECTION | (s.election_gen & GEN_MASK),
+        );
+    }
+
+    fn step_down(&mut self, v: usize, term: u64) {
+        let s = &mut self.s[v];
+        if term > s.term {
+            s.term = term;
+            s.voted_for = None;
+        }
+        s.role = Role::Follower;
+        s.votes = 0;
+    }
+
+    fn send_append(&mut self, sim: &mut Sim<RaftMsg>, l: NodeId, p: usize) {
+        let s = &self.s[l as usize];
+        let from = s.next[p].max(1);
+        let prev_index = from - 1;
+        let prev_term = if prev_index == 0 {
+            0
+        } else {
+            s.log[prev_index as usize - 1].0
+        };
+        let entries: Vec<Entry> = s.log[(from - 1) as usize..]
+            .iter()
+            .take(4096)
+            .copied()
+            .collect();
+        let kind = if entries.is_empty() { K_HB } else { K_APPEND };
+        let sent_to = prev_index + entries.len() as u64;
+        let msg = RaftMsg::Append {
+            term: s.term,
+            prev_index,
+            prev_term,
+            entries,
+            commit: s.commit,
+        };
+        let bytes = 64 + 16 * sent_to.saturating_sub(prev_index) as u32;
+        self.s[l as usize].next[p] = sent_to + 1;
+        sim.send(l, p as NodeId, kind, bytes, msg);
+    }
+
+    fn broadcast_append(&mut self, sim: &mut Sim<RaftMsg>, l: NodeId) {
+        for p in 0..self.cfg.n {
+            if p != l as usize {
+                self.send_append(sim, l, p);
+            }
+        }
+        self.s[l as usize].pending = 0;
+        let s = &mut self.s[l as usize];
+        s.heartbeat_gen += 1;
+        sim.set_timer(
+            l,
+            self.cfg.heartbeat,
+            T_HEARTBEAT | (s.heartbeat_gen & GEN_MASK),
+        );
+    }
+
+    fn become_leader(&mut self, sim: &mut Sim<RaftMsg>, v: NodeId) {
+        let term = self.s[v as usize].term;
+        if let Some(&other) = self.leaders.get(&term)
+            && other != v
+        {
+            self.violations.push(format!(
+                "election safety: two leaders ({other}, {v}) in term {term}"
+            ));
+        }
+        self.leaders.insert(term, v);
+        for (&i, &e) in &self.committed {
+            if self.s[v as usize].log.get(i as usize - 1) != Some(&e) {
+                self.violations.push(format!(
+                    "leader completeness: leader {v} of term {term} lacks committed entry {i} {e:?}"
+                ));
+                break;
+            }
+        }
+        let last = self.s[v as usize].log.len() as u64;
+        let s = &mut self.s[v as usize];
+        s.role = Role::Leader;
+        s.next = vec![last + 1; self.cfg.n];
+        s.matched = vec![0; self.cfg.n];
+        s.matched[v as usize] = last;
+        s.pending = 0;
+        s.election_gen += 1; // cancel the election timer
+        if self.first_leader.is_none() {
+            self.first_leader = Some((sim.now(), v));
+            if let Some(after) = self.cfg.crash_first_leader_after {
+                sim.set_timer(v, after, T_PROPOSE | GEN_MASK);
+            }
+        } else if self.crashed_leader_at.is_some() && self.reelected_at.is_none() {
+            self.reelected_at = Some(sim.now());
+            if !self.cfg.stop_when_done || self.cfg.commands == 0 {
+                sim.stop();
+            }
+        }
+        self.broadcast_append(sim, v);
+        if self.cfg.commands > 0 {
+            sim.set_timer(v, self.cfg.propose_interval, T_PROPOSE | (term & GEN_MASK));
+        }
+    }
+
+    fn advance_commit(&mut self, sim: &mut Sim<RaftMsg>, l: usize) {
+        let n = self.cfg.n;
+        let s = &self.s[l];
+        let mut new_commit = s.commit;
+        for idx in (s.commit + 1)..=(s.log.len() as u64) {
+            if s.log[idx as usize - 1].0 != s.term {
+                continue;
+            }
+            let acks = (0..n).filter(|&p| p == l || s.matched[p] >= idx).count();
+            if 2 * acks > n {
+                new_commit = idx;
+            } else {
+                break;
+            }
+        }
+        let old = s.commit;
+        if new_commit > old {
+            for idx in old + 1..=new_commit {
+                let e = self.s[l].log[idx as usize - 1];
+                self.record_commit(sim, idx, e);
+            }
+            self.s[l].commit = new_commit;
+        }
+    }
+
+    fn record_commit(&mut self, sim: &mut Sim<RaftMsg>, idx: u64, e: Entry) {
+        match self.committed.get(&idx) {
+            Some(&prev) if prev != e => {
+                self.violations.push(format!(
+                    "state machine safety: index {idx} committed as {prev:?} and {e:?}"
+                ));
+            }
+            Some(_) => {}
+            None => {
+                self.committed.insert(idx, e);
+                if let Some(t) = self.proposed_at.remove(&e.1) {
+                    self.commit_latency.push(sim.now() - t);
+                }
+                if self.cfg.stop_when_done && self.committed.len() as u64 >= self.cfg.commands {
+                    sim.stop();
+                }
+            }
+        }
+    }
+
+    /// Violations found (empty = safe).
+    pub fn check(&mut self) -> Vec<String> {
+        // Log matching over all pairs.
+        for a in 0..self.cfg.n {
+            for b in a + 1..self.cfg.n {
+                let (la, lb) = (&self.s[a].log, &self.s[b].log);
+                let m = la.len().min(lb.len());
+                if let Some(i) = (0..m).rev().find(|&i| la[i].0 == lb[i].0)
+                    && la[..=i] != lb[..=i]
+                {
+                    self.violations.push(format!(
+                        "log matching: servers {a} and {b} differ before index {}",
+                        i + 1
+                    ));
+                }
+            }
+        }
+        self.violations.clone()
+    }
+}
+
+impl Protocol for Raft {
+    type Msg = RaftMsg;
+    fn kinds(&self) -> &'static [&'static str] {
+        KINDS
+    }
+    fn payload_kinds(&self) -> u64 {
+        1 << K_APPEND
+    }
+    fn start(&mut self, sim: &mut Sim<RaftMsg>) {
+        // Servers boot at different instants: the first timeout is staggered
+        // by up to 150 ms whatever the configured randomness.
+        for v in 0..self.cfg.n as NodeId {
+            if sim.is_up(v) {
+                self.s[v as usize].election_gen += 1;
+                let stagger = (unit(sim.rng()) * 150.0 * MS as f64) as Time;
+                let id = T_ELECTION | (self.s[v as usize].election_gen & GEN_MASK);
+                sim.set_timer(v, self.cfg.election_min + stagger, id);
+            }
+        }
+    }
+    fn on_timer(&mut self, sim: &mut Sim<RaftMsg>, v: NodeId, id: u64) {
+        let vi = v as usize;
+        match id & !GEN_MASK {
+            T_ELECTION => {
+                if id & GEN_MASK != self.s[vi].election_gen & GEN_MASK
+                    || self.s[vi].role == Role::Leader
+                {
+                    return;
+                }
+                let s = &mut self.s[vi];
+                s.term += 1;
+                s.role = Role::Candidate;
+                s.voted_for = Some(v);
+                s.votes = 1 << v;
+                let term = s.term;
+                let (last_index, last_term) = self.last(vi);
+                self.reset_election(sim, v);
+                for p in 0..self.cfg.n as NodeId {
+                    if p != v {
+                        sim.send(
+                            v,
+                            p,
+                            K_VOTE,
+                            32,
+                            RaftMsg::Vote {
+                                term,
+                                last_index,
+                                last_term,
+                            },
+                        );
+                    }
+                }
+            }
+            T_HEARTBEAT => {
+                if self.s[vi].role == Role::Leader
+                    && id & GEN_MASK == self.s[vi].heartbeat_gen & GEN_MASK
+                {
+                    self.broadcast_append(sim, v);
+                }
+            }
+            _ => {
+                if id & GEN_MASK == GEN_MASK {
+                    // Figure 16 experiment: crash this (first) leader.
+                    if self.s[vi].role == Role::Leader {
+                        self.crashed_leader_at = Some(sim.now());
+                        sim.crash_node(v, None);
+                    }
+                    return;
+                }
+                let s = &self.s[vi];
+                if s.role != Role::Leader || id & GEN_MASK != s.term & GEN_MASK {
+                    return;
+                }
+                let outstanding = (s.log.len() as u64).saturating_sub(s.commit);
+                if (self.committed.len() as u64) + outstanding < self.cfg.commands {
+                    let cmd = self.next_cmd;
+                    self.next_cmd += 1;
+                    self.proposed_at.insert(cmd, sim.now());
+                    let s = &mut self.s[vi];
+                    s.log.push((s.term, cmd));
+                    s.matched[vi] = s.log.len() as u64;
+                    s.pending += 1;
+                    if s.pending >= self.cfg.batch {
+                        self.broadcast_append(sim, v);
+                    }
+                    if self.cfg.n == 1 {
+                        self.advance_commit(sim, vi);
+                    }
+                }
+                sim.set_timer(v, self.cfg.propose_interval, id);
+            }
+        }
+    }
+    fn on_message(
+        &mut self,
+        sim: &mut Sim<RaftMsg>,
+        to: NodeId,
+        from: NodeId,
+        _kind: u8,
+        msg: RaftMsg,
+    ) {
+        let ti = to as usize;
+        match msg {
+            RaftMsg::Vote {
+                term,
+                last_index,
+                last_term,
+            } => {
+                if term > self.s[ti].term {
+                    self.step_down(ti, term);
+                }
+                let (my_index, my_term) = self.last(ti);
+                let up_to_date =
+                    last_term > my_term || (last_term == my_term && last_index >= my_index);
+                let s = &self.s[ti];
+                let grant = term == s.term
+                    && s.voted_for.is_none_or(|c| c == from)
+                    && (self.cfg.skip_up_to_date_check || up_to_date);
+                if grant {
+                    self.s[ti].voted_for = Some(from);
+                    self.reset_election(sim, to);
+                }
+                let reply = RaftMsg::VoteReply {
+                    term: self.s[ti].term,
+                    granted: grant,
+                };
+                sim.send(to, from, K_VOTE_REPLY, 16, reply);
+            }
+            RaftMsg::VoteReply { term, granted } => {
+                if term > self.s[ti].term {
+                    self.step_down(ti, term);
+                    return;
+                }
+                let s = &mut self.s[ti];
+                if s.role == Role::Candidate && term == s.term && granted {
+                    s.votes |= 1 << from;
+                    if 2 * s.votes.count_ones() as usize > self.cfg.n {
+                        self.become_leader(sim, to);
+                    }
+                }
+            }
+            RaftMsg::Append {
+                term,
+                prev_index,
+                prev_term,
+                entries,
+                commit,
+            } => {
+                let hb = entries.is_empty();
+                let reply_kind = if hb { K_HB_REPLY } else { K_APPEND_REPLY };
+                if term < self.s[ti].term {
+                    let r = RaftMsg::AppendReply {
+                        term: self.s[ti].term,
+                        success: false,
+                        match_index: 0,
+                    };
+                    sim.send(to, from, reply_kind, 16, r);
+                    return;
+                }
+                if term > self.s[ti].term || self.s[ti].role != Role::Follower {
+                    self.step_down(ti, term);
+                }
+                self.reset_election(sim, to);
+                let s = &self.s[ti];
+                let ok = prev_index == 0
+                    || (prev_index <= s.log.len() as u64
+                        && s.log[prev_index as usize - 1].0 == prev_term);
+                if !ok {
+                    let hint = (s.log.len() as u64).min(prev_index.saturating_sub(1));
+                    let r = RaftMsg::AppendReply {
+                        term,
+                        success: false,
+                        match_index: hint,
+                    };
+                    sim.send(to, from, reply_kind, 16, r);
+                    return;
+                }
+                for (k, e) in entries.iter().enumerate() {
+                    let idx = prev_index + 1 + k as u64;
+                    let s = &mut self.s[ti];
+                    if (s.log.len() as u64) >= idx {
+                        if s.log[idx as usize - 1].0 != e.0 {
+                            if self.committed.contains_key(&idx)
+                                && self.committed[&idx] == s.log[idx as usize - 1]
+                            {
+                                self.violations.push(format!(
+                                    "committed entry {idx} truncated at server {to}"
+                                ));
+                            }
+                            s.log.truncate(idx as usize - 1);
+                            s.commit = s.commit.min(idx - 1);
+                            s.log.push(*e);
+                        }
+                    } else {
+                        s.log.push(*e);
+                    }
+                }
+                let last_new = prev_index + entries.len() as u64;
+                let s = &mut self.s[ti];
+                if commit > s.commit {
+                    s.commit = commit.min(last_new).max(s.commit);
+                }
+                let r = RaftMsg::AppendReply {
+                    term,
+                    success: true,
+                    match_index: last_new,
+                };
+                sim.send(to, from, reply_kind, 16, r);
+            }
+            RaftMsg::AppendReply {
+                term,
+                success,
+                match_index,
+            } => {
+                if term > self.s[ti].term {
+                    self.step_down(ti, term);
+                    return;
+                }
+                let fi = from as usize;
+                if self.s[ti].role != Role::Leader || term != self.s[ti].term {
+                    return;
+                }
+                if success {
+                    let s = &mut self.s[ti];
+                    s.matched[fi] = s.matched[fi].max(match_index);
+                    s.next[fi] = s.next[fi].max(match_index + 1);
+                    self.advance_commit(sim, ti);
+                } else {
+                    self.s[ti].next[fi] = match_index + 1;
+                    self.send_append(sim, to, fi);
+                }
+            }
+        }
+    }
+    fn on_recover(&mut self, sim: &mut Sim<RaftMsg>, v: NodeId) {
+        let s = &mut self.s[v as usize];
+        s.role = Role::Follower;
+        s.votes = 0;
+        s.commit = 0;
+        s.pending = 0;
+        self.reset_election(sim, v);
+    }
+    fn extra(&self, _sim: &Sim<RaftMsg>) -> BTreeMap<String, f64> {
+        BTreeMap::from([
+            ("committed".to_string(), self.committed.len() as f64),
+            ("terms".to_string(), self.leaders.len() as f64),
+        ])
+    }
+}
+
+/// Outcome of one Raft run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RaftRun {
+    /// Entries committed.
+    pub committed: u64,
+    /// Messages by kind.
+    pub by_kind: BTreeMap<String, u64>,
+    /// Total messages.
+    pub messages: u64,
+    /// Mean proposal-to-commit latency at the leader (ns).
+    pub commit_latency_ns: Option<f64>,
+    /// Per-entry commit latencies (ns), in commit order.
+    pub latencies_ns: Vec<Time>,
+    /// Time of the first election (ns).
+    pub first_leader_ns: Option<Time>,
+    /// Time from the leader crash to the next leader (ns), Figure 16.
+    pub reelection_ns: Option<Time>,
+    /// Violations.
+    pub violations: Vec<String>,
+    /// Processed events.
+    pub events: u64,
+}
+
+/// Run one Raft cluster over `net` until `max_time` (or all commands committed).
+pub fn run_raft(
+    cfg: &RaftConfig,
+    net: &NetworkModel,
+    max_time: Time,
+    rng: ChaCha8Rng,
+) -> Result<RaftRun, SimError> {
+    if !(3..=64).contains(&cfg.n) {
+        return Err(SimError::param(
+            "nodes",
+            format!("raft supports 3..=64 servers, got {}", cfg.n),
+        ));
+    }
+    if cfg.batch == 0 {
+        return Err(SimError::param("batch", "must be >= 1"));
+    }
+    let mut p = Raft::new(*cfg);
+    let ecfg = EventConfig {
+        max_time,
+        origin: None,
+        track_per_node: false,
+        ..EventConfig::default()
+    };
+    let (m, _) = run_events(&mut p, cfg.n, net, &ecfg, rng)?;
+    let violations = p.check();
+    let lat = &p.commit_latency;
+    Ok(RaftRun {
+        committed: p.committed.len() as u64,
+        by_kind: m
+            .by_kind
+            .iter()
+            .map(|(k, c)| (k.clone(), c.messages))
+            .collect(),
+        messages: m.messages,
+        commit_latency_ns: (!lat.is_empty())
+            .then(|| lat.iter().sum::<Time>() as f64 / lat.len() as f64),
+        latencies_ns: lat.clone(),
+        first_leader_ns: p.first_leader.map(|x| x.0),
+        reelection_ns: p.crashed_leader_at.zip(p.reelected_at).map(|(c, r)| r - c),
+        violations,
+        events: m.events,
+    })
+}
+
+/// Seeded fault schedule for a Raft sweep: exponential latency (mean 10 ms),
+/// loss in [0, 0.1), duplication in [0, 0.05), each server crashing with
+/// probability 0.4 at a uniform time in [0, 2 s) and recovering with
+/// probability 0.8 after [1, 1500] ms, and a partition with probability 0.4.
+pub fn raft_fault_schedule(n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
+    let mut crashes = Vec::new();
+    for v in 0..n as NodeId {
+        if chance(r, 0.4) {
+            let at = u64::from(below(r, 2000)) * MS;
+            let recover_at = chance(r, 0.8).then(|| at + u64::from(below(r, 1500) + 1) * MS);
+            crashes.push(Crash {
+                node: v,
+                at,
+                recover_at,
+            });
+        }
+    }
+    let mut partitions = Vec::new();
+    if chance(r, 0.4) {
+        let start = u64::from(below(r, 2000)) * MS;
+        let end = start + u64::from(below(r, 1500) + 1) * MS;
+        let side = (0..n as NodeId).filter(|_| chance(r, 0.5)).collect();
+        partitions.push(Partition { start, end, side });
+    }
+    NetworkModel {
+        latency: LatencyDist::Exponential { mean_ns: 1e7 },
+        loss: unit(r) * 0.1,
+        duplication: unit(r) * 0.05,
+        crashes,
+        partitions,
+        ..NetworkModel::default()
+    }
+}
+
+/// Result of a Raft fault sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RaftSweep {
+    /// Schedules run.
+    pub runs: u64,
+    /// Runs with a violation.
+    pub violating_runs: u64,
+    /// Lowest violating trial index (reproduce with `trial_rng(seed, index)`).
+    pub first_seed: Option<u64>,
+    /// Violating run with the fewest events: (index, violations).
+    pub shortest: Option<(u64, Vec<String>)>,
+    /// Mean committed entries per run.
+    pub mean_committed: f64,
+}
+
+/// Run `runs` seeded fault schedules of a Raft cluster (`cfg.commands`
+/// commands, 4 s of simulated time each) and check every run.
+pub fn sweep_raft(cfg: &RaftConfig, seed: u64, runs: u32) -> Result<RaftSweep, SimError> {
+    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
+        let net = raft_fault_schedule(cfg.n, &mut rng);
+        let r = run_raft(cfg, &net, 4000 * MS, rng)?;
+        Ok((i, r.events, r.committed, r.violations))
+    })?;
+    let bad: Vec<&(u64, u64, u64, Vec<String>)> = res.iter().filter(|r| !r.3.is_empty()).collect();
+    let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.3.clone()));
+    Ok(RaftSweep {
+        runs: u64::from(runs),
+        violating_runs: bad.len() as u64,
+        first_seed: bad.first().map(|r| r.0),
+        shortest,
+        mean_committed: res.iter().map(|r| r.2 as f64).sum::<f64>() / f64::from(runs),
+    })
+}
+
+/// One row of the Figure-16 reproduction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ElectionRow {
+    /// Election timeout range label, e.g. `150-200ms`.
+    pub timeout: String,
+    /// Servers.
+    pub n: usize,
+    /// Trials.
+    pub trials: u32,
+    /// Seed.
+    pub seed: u64,
+    /// Trials in which a new leader was elected within 20 s of the crash.
+    pub completed: crate::stats::Fraction,
+    /// Time without a leader after the leader crash (ms), completed trials only.
+    pub election_ms: Option<Stat>,
+    /// 90th percentile (ms).
+    pub p90_ms: f64,
+    /// 99th percentile (ms).
+    pub p99_ms: f64,
+}
+
+/// Shape of Ongaro & Ousterhout 2014 Figure 16 (top): 5 servers, links
+/// uniform 5–10 ms, heartbeat 50 ms; the first leader is crashed 500 ms after
+/// its election and the time until a new leader is measured, for election
+/// timeouts 150–150, 150–151, 150–155, 150–175, 150–200 and 150–300 ms.
+/// Each trial runs until 20 s of simulated time; with no randomness the
+/// followers' timers stay synchronised (no jitter in timer firing is
+/// modelled) and split votes can repeat for the whole horizon, which the
+/// `completed` fraction shows.
+pub fn election_time_table(seed: u64, trials: u32) -> Result<Vec<ElectionRow>, SimError> {
+    let net = NetworkModel {
+        latency: LatencyDist::Uniform {
+            lo_ns: 5 * MS,
+            hi_ns: 10 * MS,
+        },
+        ..NetworkModel::default()
+    };
+    let mut rows = Vec::new();
+    for spread in [0u64, 1, 5, 25, 50, 150] {
+        let cfg = RaftConfig {
+            election_spread: spread * MS,
+            commands: 0,
+            stop_when_done: false,
+            crash_first_leader_after: Some(500 * MS),
+            ..RaftConfig::new(5)
+        };
+        let res = run_trials(seed, trials, &no_progress, |_, rng| {
+            let r = run_raft(&cfg, &net, 20_000 * MS, rng)?;
+            Ok(r.reelection_ns.map_or(f64::NAN, |t| t as f64 / MS as f64))
+        })?;
+        let mut v: Vec<f64> = res.into_iter().filter(|x| !x.is_nan()).collect();
+        v.sort_by(f64::total_cmp);
+        rows.push(ElectionRow {
+            timeout: format!("150-{}ms", 150 + spread),
+            n: 5,
+            trials,
+            seed,
+            completed: crate::stats::Fraction::new(v.len() as u64, u64::from(trials)),
+            election_ms: Stat::of(&v),
+            p90_ms: crate::stats::percentile_sorted(&v, 0.9).unwrap_or(f64::NAN),
+            p99_ms: crate::stats::percentile_sorted(&v, 0.99).unwrap_or(f64::NAN),
+        });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::trial_rng;
+
+    fn constant() -> NetworkModel {
+        NetworkModel {
+            latency: LatencyDist::Constant { ns: 5 * MS },
+            ..NetworkModel::default()
+        }
+    }
+
+    #[test]
+    fn fault_free_messages_per_entry_match_formula() {
+        for n in [3usize, 5, 7, 9] {
+            for batch in [1u32, 4] {
+                let cfg = RaftConfig {
+                    batch,
+                    commands: 200,
+                    ..RaftConfig::new(n)
+                };
+                let r = run_raft(&cfg, &constant(), 60_000 * MS, trial_rng(n as u64, 0)).unwrap();
+                assert!(r.violations.is_empty(), "{:?}", r.violations);
+                assert_eq!(r.committed, 200);
+                let data = r.by_kind.get("append").copied().unwrap_or(0)
+                    + r.by_kind.get("append-reply").copied().unwrap_or(0);
+                // the run stops at the last commit: the last batch's remaining replies may be in flight
+                let per = data as f64 / 200.0;
+                let want = cfg.formula_messages_per_entry();
+                assert!(
+                    (per - want).abs() <= (n as f64) / 200.0 + 1e-9,
+                    "n={n} b={batch}: {per} vs {want}"
+                );
+                // commit latency = one round trip (2 delays) plus batching wait
+                let lat = r.commit_latency_ns.unwrap() / (5 * MS) as f64;
+                assert!(lat >= 2.0 - 1e-9 && lat <= 2.0 + f64::from(batch), "{lat}");
+            }
+        }
+    }
+
+    #[test]
+    fn leader_crash_reelects_and_keeps_committed_entries() {
+        let cfg = RaftConfig {
+            commands: 300,
+            crash_first_leader_after: Some(100 * MS),
+            ..RaftConfig::new(5)
+        };
+        let r = run_raft(&cfg, &constant(), 60_000 * MS, trial_rng(7, 0)).unwrap();
+        assert!(r.violations.is_empty(), "{:?}", r.violations);
+        assert_eq!(r.committed, 300);
+        assert!(r.reelection_ns.unwrap() >= 150 * MS);
+    }
+
+    #[test]
+    fn sweep_is_safe_and_mutant_is_caught() {
+        let cfg = RaftConfig {
+            commands: 30,
+            propose_interval: 20 * MS,
+            ..RaftConfig::new(5)
+        };
+        let ok = sweep_raft(&cfg, 0, 10_000).unwrap();
+        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
+        assert!(ok.mean_committed > 5.0);
+        let bad = sweep_raft(
+            &RaftConfig {
+                skip_up_to_date_check: true,
+                ..cfg
+            },
+            0,
+            10_000,
+        )
+        .unwrap();
+        assert!(bad.violating_runs > 0, "mutant not caught");
+        let (i, v) = bad.shortest.unwrap();
+        let mut rng = trial_rng(0, i);
+        let net = raft_fault_schedule(5, &mut rng);
+        let again = run_raft(
+            &RaftConfig {
+                skip_up_to_date_check: true,
+                ..cfg
+            },
+            &net,
+            4000 * MS,
+            rng,
+        )
+        .unwrap();
+        assert!(!again.violations.is_empty(), "{v:?}");
+    }
+
+    #[test]
+    fn figure_16_shape() {
+        let rows = election_time_table(16, 40).unwrap();
+        let row = |label: &str| rows.iter().find(|r| r.timeout == label).unwrap();
+        // more randomness -> fewer split votes -> faster, always-completing elections
+        assert_eq!(row("150-300ms").completed.value, 1.0, "{rows:?}");
+        assert!(row("150-150ms").completed.value <= row("150-300ms").completed.value);
+        let med = |label: &str| row(label).election_ms.as_ref().unwrap().median;
+        assert!(med("150-300ms") < med("150-155ms"), "{rows:?}");
+        assert!(
+            rows.iter()
+                .filter_map(|r| r.election_ms.as_ref())
+                .all(|s| s.min >= 150.0)
+        );
+    }
+}
