@@ -7,9 +7,12 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cover::{CoverKind, CoverResult, Rectangle, cover_number, verify_cover};
+use crate::discrepancy::{Rational, discrepancy_uniform, rectangle_bias};
 use crate::error::{Result, TheoryError};
 use crate::fooling::{FoolingResult, max_fooling_set, verify_fooling_set};
 use crate::matrix::CommMatrix;
+use crate::protocol::{ProtocolTree, deterministic_complexity, one_way, verify_protocol_tree};
 use crate::rank::{
     RankCertificate, RankOptions, RankResult, UpperCertificate, rank_gf2_of, rank_q, verify_rank,
 };
@@ -31,16 +34,43 @@ pub enum Measure {
     Fooling1,
     /// Largest 0-fooling set.
     Fooling0,
+    /// Exact deterministic complexity `D(f)` with an optimal protocol tree.
+    Deterministic,
+    /// Cover number `C^1` (Boolean rank).
+    Cover1,
+    /// Cover number `C^0`.
+    Cover0,
+    /// Partition number `chi_1`.
+    Partition1,
+    /// Partition number `chi_0`.
+    Partition0,
+    /// `chi = chi_0 + chi_1`.
+    Partition,
+    /// One-way complexity `D^{A->B}`.
+    OneWayAb,
+    /// One-way complexity `D^{B->A}`.
+    OneWayBa,
+    /// Discrepancy under the uniform distribution.
+    DiscrepancyUniform,
 }
 
 /// All measures with their names, in report order.
-pub const MEASURES: [(Measure, &str); 6] = [
+pub const MEASURES: [(Measure, &str); 15] = [
     (Measure::RankQ, "rank_q"),
     (Measure::RankQComplement, "rank_q_complement"),
     (Measure::RankGf2, "rank_gf2"),
     (Measure::RankGf2Complement, "rank_gf2_complement"),
     (Measure::Fooling1, "fooling_1"),
     (Measure::Fooling0, "fooling_0"),
+    (Measure::Deterministic, "deterministic"),
+    (Measure::Cover1, "cover_1"),
+    (Measure::Cover0, "cover_0"),
+    (Measure::Partition1, "partition_1"),
+    (Measure::Partition0, "partition_0"),
+    (Measure::Partition, "partition"),
+    (Measure::OneWayAb, "one_way_ab"),
+    (Measure::OneWayBa, "one_way_ba"),
+    (Measure::DiscrepancyUniform, "discrepancy_uniform"),
 ];
 
 impl Measure {
@@ -57,6 +87,7 @@ impl Measure {
         match self {
             Measure::Fooling1 => &[Measure::RankQ, Measure::RankGf2],
             Measure::Fooling0 => &[Measure::RankQComplement, Measure::RankGf2Complement],
+            Measure::Partition => &[Measure::Partition1, Measure::Partition0],
             _ => &[],
         }
     }
@@ -103,6 +134,8 @@ pub struct Budget {
     pub nodes: u64,
     /// Multiply-adds allowed for certifying a deficient rank over Q.
     pub rank_work: u64,
+    /// SAT conflicts per solver call (covers and partitions).
+    pub conflicts: u64,
 }
 
 impl Default for Budget {
@@ -110,6 +143,7 @@ impl Default for Budget {
         Budget {
             nodes: 10_000_000,
             rank_work: RankOptions::default().max_work,
+            conflicts: 100_000,
         }
     }
 }
@@ -137,6 +171,39 @@ pub enum Certificate {
         /// The cells.
         cells: Vec<(usize, usize)>,
     },
+    /// An optimal protocol tree (its depth is the upper bound).
+    ProtocolTree {
+        /// The tree.
+        tree: ProtocolTree,
+    },
+    /// A monochromatic cover or partition.
+    Rectangles {
+        /// The colour.
+        colour: u8,
+        /// Cover or partition.
+        cover_kind: CoverKind,
+        /// The rectangles.
+        rectangles: Vec<Rectangle>,
+    },
+    /// A sum of other measures (their certificates prove it).
+    Sum {
+        /// Names of the summed measures.
+        of: Vec<String>,
+    },
+    /// One-way protocol: the sender names one of `distinct` classes.
+    OneWay {
+        /// Number of distinct rows (A->B) or columns (B->A).
+        distinct: usize,
+    },
+    /// A rectangle attaining the discrepancy.
+    Rectangle {
+        /// Rows.
+        rows: Vec<usize>,
+        /// Columns.
+        cols: Vec<usize>,
+        /// `|sum of (-1)^(1 - f)|` over the rectangle.
+        bias: u64,
+    },
 }
 
 /// One computed measure: the proven interval `lower <= value <= upper`.
@@ -156,6 +223,20 @@ pub struct MeasureResult {
     pub certificate: Certificate,
     /// Why a search stopped / how the upper bound is justified.
     pub reason: String,
+    /// Exact rational value (discrepancy: `lower = upper = bias`, value = bias / cells).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rational: Option<Rational>,
+}
+
+/// A relation between measures, checked on the computed values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    /// The relation with numbers filled in.
+    pub statement: String,
+    /// Source of the relation.
+    pub source: String,
+    /// Whether the computed intervals are consistent with it.
+    pub holds: bool,
 }
 
 /// A lower bound on `D(f)` derived from the measures.
@@ -187,6 +268,12 @@ pub struct BoundsReport {
     pub measures: BTreeMap<String, MeasureResult>,
     /// Lower bounds on `D(f)`.
     pub bounds: Vec<DerivedBound>,
+    /// Consistency relations between the measures (absent when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<Relation>,
+    /// Selected measures that were not computed, with the reason (absent when empty).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub skipped: BTreeMap<String, String>,
 }
 
 /// `ceil(log2(x))` for `x >= 1` (0 for `x <= 1`).
@@ -221,6 +308,7 @@ fn rank_measure(r: RankResult) -> MeasureResult {
         method: r.method,
         certificate: Certificate::Rank(r.certificate),
         reason,
+        rational: None,
     }
 }
 
@@ -236,6 +324,7 @@ fn fooling_measure(f: FoolingResult) -> MeasureResult {
             cells: f.set,
         },
         reason: format!("{}; upper bound: {}", f.reason, f.upper_reason),
+        rational: None,
     }
 }
 
@@ -418,6 +507,158 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
     for (c, f) in fool {
         measures.insert(format!("fooling_{c}"), fooling_measure(f));
     }
+    let mut skipped: BTreeMap<String, String> = BTreeMap::new();
+    let mut skip = |name: &str, why: String| {
+        skipped.insert(name.to_string(), why);
+    };
+    // --- issue 4 measures ---
+    if has(Measure::Deterministic) {
+        match deterministic_complexity(m, opts.budget.nodes) {
+            Ok(d) => {
+                measures.insert(
+                    "deterministic".into(),
+                    MeasureResult {
+                        lower: u64::from(d.lower),
+                        upper: u64::from(d.upper),
+                        exact: d.lower == d.upper,
+                        upper_certified: true,
+                        method: format!(
+                            "iterative deepening over protocol trees ({} nodes)",
+                            d.nodes
+                        ),
+                        certificate: Certificate::ProtocolTree { tree: d.tree },
+                        reason: d.reason,
+                        rational: None,
+                    },
+                );
+            }
+            Err(e) => skip("deterministic", e.to_string()),
+        }
+    }
+    let mut covers: BTreeMap<&str, CoverResult> = BTreeMap::new();
+    for (name, meas, colour, kind) in [
+        ("cover_1", Measure::Cover1, 1u8, CoverKind::Cover),
+        ("cover_0", Measure::Cover0, 0, CoverKind::Cover),
+        ("partition_1", Measure::Partition1, 1, CoverKind::Partition),
+        ("partition_0", Measure::Partition0, 0, CoverKind::Partition),
+    ] {
+        if !has(meas) {
+            continue;
+        }
+        match cover_number(m, colour, kind, opts.budget.conflicts) {
+            Ok(c) => {
+                measures.insert(
+                    name.into(),
+                    MeasureResult {
+                        lower: c.lower as u64,
+                        upper: c.upper as u64,
+                        exact: c.lower == c.upper,
+                        upper_certified: true,
+                        method: "SAT (batsat), k increasing from the lower bound".into(),
+                        certificate: Certificate::Rectangles {
+                            colour,
+                            cover_kind: kind,
+                            rectangles: c.rectangles.clone(),
+                        },
+                        reason: c.reason.clone(),
+                        rational: None,
+                    },
+                );
+                covers.insert(name, c);
+            }
+            Err(e) => skip(name, e.to_string()),
+        }
+    }
+    if has(Measure::Partition)
+        && let (Some(a), Some(b)) = (covers.get("partition_1"), covers.get("partition_0"))
+    {
+        measures.insert(
+            "partition".into(),
+            MeasureResult {
+                lower: (a.lower + b.lower) as u64,
+                upper: (a.upper + b.upper) as u64,
+                exact: a.lower == a.upper && b.lower == b.upper,
+                upper_certified: true,
+                method: "chi = chi_1 + chi_0".into(),
+                certificate: Certificate::Sum {
+                    of: vec!["partition_1".into(), "partition_0".into()],
+                },
+                reason: "sum of the two partition numbers".into(),
+                rational: None,
+            },
+        );
+    }
+    if has(Measure::OneWayAb) || has(Measure::OneWayBa) {
+        let (ab, ba) = one_way(m);
+        for (name, meas, v, distinct) in [
+            ("one_way_ab", Measure::OneWayAb, ab, red.matrix.rows()),
+            ("one_way_ba", Measure::OneWayBa, ba, red.matrix.cols()),
+        ] {
+            if has(meas) {
+                measures.insert(
+                    name.into(),
+                    MeasureResult {
+                        lower: u64::from(v),
+                        upper: u64::from(v),
+                        exact: true,
+                        upper_certified: true,
+                        method: "ceil(log2 #distinct inputs) + ceil(log2 #values)".into(),
+                        certificate: Certificate::OneWay { distinct },
+                        reason: "the receiver must tell all distinct rows (columns) apart (Kushilevitz-Nisan Sec. 4.2)"
+                            .into(),
+                        rational: None,
+                    },
+                );
+            }
+        }
+    }
+    if has(Measure::DiscrepancyUniform) {
+        match discrepancy_uniform(m) {
+            Ok(d) => {
+                let v = d.randomized_lower_bound;
+                bounds.push(DerivedBound {
+                    name: "discrepancy".into(),
+                    value: u64::from(v),
+                    theorem: "R_eps(f) >= log2((1 - 2 eps) / disc(f)) at eps = 1/3, and D(f) >= R_eps(f) (Chor-Goldreich 1988; Kushilevitz-Nisan 1997, Prop. 3.28)".into(),
+                    statement: format!(
+                        "R_1/3(f) >= ceil(log2((1/3) / ({}/{}))) = {v}, so D(f) >= {v}",
+                        d.value.num, d.value.den
+                    ),
+                });
+                measures.insert(
+                    "discrepancy_uniform".into(),
+                    MeasureResult {
+                        lower: d.bias,
+                        upper: d.bias,
+                        exact: true,
+                        upper_certified: true,
+                        method: "exact enumeration of row subsets (Gray code)".into(),
+                        certificate: Certificate::Rectangle {
+                            rows: d.rows,
+                            cols: d.cols,
+                            bias: d.bias,
+                        },
+                        reason: format!(
+                            "disc = bias / cells = {}/{} = {:.6} (lower/upper hold the bias)",
+                            d.value.num, d.value.den, d.value.float
+                        ),
+                        rational: Some(d.value),
+                    },
+                );
+            }
+            Err(e) => skip("discrepancy_uniform", e.to_string()),
+        }
+    }
+    if let Some(p) = measures.get("partition") {
+        let v = ceil_log2(p.lower);
+        bounds.push(DerivedBound {
+            name: "partition".into(),
+            value: v,
+            theorem: "D(f) >= log2 chi(f): the leaves of a protocol tree partition M into monochromatic rectangles (Kushilevitz-Nisan 1997, Sec. 1.2)".into(),
+            statement: format!("D(f) >= ceil(log2 chi) = ceil(log2 {}) = {v}", p.lower),
+        });
+    }
+    let relations = relations(&measures);
     Ok(BoundsReport {
         rows: m.rows(),
         cols: m.cols(),
@@ -425,7 +666,63 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
         distinct_cols: red.matrix.cols(),
         measures,
         bounds,
+        relations,
+        skipped,
     })
+}
+
+/// The relations between measures that cclab checks on every answer.
+fn relations(ms: &BTreeMap<String, MeasureResult>) -> Vec<Relation> {
+    let mut out = Vec::new();
+    let get = |k: &str| ms.get(k);
+    // a <= b is consistent when a.lower <= b.upper
+    let mut le = |a: &str, b: &str, source: &str| {
+        if let (Some(x), Some(y)) = (get(a), get(b)) {
+            out.push(Relation {
+                statement: format!("{a} <= {b}: {} <= {}", x.lower, y.upper),
+                source: source.into(),
+                holds: x.lower <= y.upper,
+            });
+        }
+    };
+    le(
+        "rank_q",
+        "partition_1",
+        "rk_F(M) <= chi_1 (a partition writes M as a sum of rank-1 matrices)",
+    );
+    le("rank_gf2", "partition_1", "rk_F(M) <= chi_1");
+    le("rank_q_complement", "partition_0", "rk_F(J-M) <= chi_0");
+    le(
+        "fooling_1",
+        "cover_1",
+        "fool_1 <= C^1 (Kushilevitz-Nisan Sec. 1.3)",
+    );
+    le("fooling_0", "cover_0", "fool_0 <= C^0");
+    le("cover_1", "partition_1", "C^1 <= chi_1");
+    le("cover_0", "partition_0", "C^0 <= chi_0");
+    le("deterministic", "one_way_ab", "D <= D^{A->B}");
+    le("deterministic", "one_way_ba", "D <= D^{B->A}");
+    if let (Some(p), Some(d)) = (get("partition"), get("deterministic")) {
+        let v = ceil_log2(p.lower);
+        out.push(Relation {
+            statement: format!("ceil(log2 chi) <= D: {v} <= {}", d.upper),
+            source: "Kushilevitz-Nisan Sec. 1.2".into(),
+            holds: v <= d.upper,
+        });
+    }
+    if let (Some(c0), Some(c1), Some(d)) = (get("cover_0"), get("cover_1"), get("deterministic")) {
+        let (n0, n1) = (ceil_log2(c0.upper), ceil_log2(c1.upper));
+        let bound = (n0 + 1) * (n1 + 1);
+        out.push(Relation {
+            statement: format!(
+                "D <= (N^0 + 1)(N^1 + 1): {} <= ({n0} + 1)({n1} + 1) = {bound}",
+                d.lower
+            ),
+            source: "Aho-Ullman-Yannakakis 1983; Kushilevitz-Nisan Thm 2.11".into(),
+            holds: d.lower <= bound,
+        });
+    }
+    out
 }
 
 /// Re-verifies every certificate of a report against the matrix with the
@@ -466,6 +763,57 @@ pub fn verify_report(m: &CommMatrix, report: &BoundsReport) -> std::result::Resu
                 }
                 verify_fooling_set(m, cells, *colour).map_err(|e| format!("{name}: {e}"))?;
             }
+            Certificate::ProtocolTree { tree } => {
+                let d = verify_protocol_tree(m, tree).map_err(|e| format!("{name}: {e}"))?;
+                if u64::from(d) != r.upper {
+                    return Err(format!(
+                        "{name}: tree depth {d} but upper bound {}",
+                        r.upper
+                    ));
+                }
+            }
+            Certificate::Rectangles {
+                colour,
+                cover_kind,
+                rectangles,
+            } => {
+                verify_cover(m, rectangles, *colour, *cover_kind)
+                    .map_err(|e| format!("{name}: {e}"))?;
+                if rectangles.len() as u64 != r.upper {
+                    return Err(format!(
+                        "{name}: {} rectangles but upper bound {}",
+                        rectangles.len(),
+                        r.upper
+                    ));
+                }
+            }
+            Certificate::Sum { of } => {
+                let (lo, up) = of
+                    .iter()
+                    .filter_map(|k| report.measures.get(k))
+                    .fold((0, 0), |(a, b), x| (a + x.lower, b + x.upper));
+                if (lo, up) != (r.lower, r.upper) {
+                    return Err(format!("{name}: not the sum of {of:?}"));
+                }
+            }
+            Certificate::OneWay { distinct } => {
+                let red = m.reduce();
+                let d = if name.ends_with("ab") {
+                    red.matrix.rows()
+                } else {
+                    red.matrix.cols()
+                };
+                if d != *distinct {
+                    return Err(format!(
+                        "{name}: {distinct} distinct inputs claimed, {d} found"
+                    ));
+                }
+            }
+            Certificate::Rectangle { rows, cols, bias } => {
+                if rectangle_bias(m, rows, cols) != Some(*bias) || r.lower != *bias {
+                    return Err(format!("{name}: the rectangle does not have bias {bias}"));
+                }
+            }
         }
     }
     Ok(())
@@ -495,6 +843,30 @@ fn certificate_summary(c: &Certificate) -> String {
         }
         Certificate::FoolingSet { colour, cells } => {
             format!("{}-fooling set of {} cells", colour, cells.len())
+        }
+        Certificate::ProtocolTree { tree } => {
+            format!(
+                "protocol tree, depth {}, {} leaves",
+                tree.depth(),
+                tree.leaves()
+            )
+        }
+        Certificate::Rectangles {
+            colour,
+            cover_kind,
+            rectangles,
+        } => {
+            let k = if *cover_kind == CoverKind::Cover {
+                "cover"
+            } else {
+                "partition"
+            };
+            format!("{k} by {} {colour}-rectangles", rectangles.len())
+        }
+        Certificate::Sum { of } => format!("sum of {}", of.join(" + ")),
+        Certificate::OneWay { distinct } => format!("{distinct} distinct inputs"),
+        Certificate::Rectangle { rows, cols, bias } => {
+            format!("{} x {} rectangle with bias {bias}", rows.len(), cols.len())
         }
     }
 }
@@ -530,6 +902,9 @@ impl fmt::Display for BoundsReport {
                 writeln!(f, "{:<22} {:>10}  note: {}", "", "", r.reason)?;
             }
         }
+        for (name, why) in &self.skipped {
+            writeln!(f, "{name:<22} {:>10}  {why}", "skipped")?;
+        }
         if !self.bounds.is_empty() {
             writeln!(f)?;
             writeln!(
@@ -539,6 +914,14 @@ impl fmt::Display for BoundsReport {
             for b in &self.bounds {
                 writeln!(f, "  D(f) >= {:<3} {}", b.value, b.statement)?;
                 writeln!(f, "             by {}", b.theorem)?;
+            }
+        }
+        if !self.relations.is_empty() {
+            writeln!(f)?;
+            writeln!(f, "relations checked:")?;
+            for r in &self.relations {
+                let mark = if r.holds { "ok  " } else { "FAIL" };
+                writeln!(f, "  [{mark}] {}   ({})", r.statement, r.source)?;
             }
         }
         Ok(())
@@ -604,6 +987,63 @@ mod tests {
         );
         let back: BoundsReport = serde_json::from_value(v).unwrap();
         assert_eq!(back, rep);
+    }
+
+    #[test]
+    fn issue4_measures_and_relations() {
+        for (name, n) in [("eq", 3), ("ip", 3), ("disj", 3), ("gt", 2), ("maj", 3)] {
+            let m = named_matrix(name, n, None).unwrap();
+            let rep = analyze(&m, &AnalysisOptions::default()).unwrap();
+            verify_report(&m, &rep).unwrap();
+            assert!(
+                rep.relations.iter().all(|r| r.holds),
+                "{name}: {:?}",
+                rep.relations
+            );
+            assert!(rep.relations.len() >= 8);
+            let d = &rep.measures["deterministic"];
+            assert!(d.exact);
+            for b in &rep.bounds {
+                assert!(b.value <= d.upper, "{name}: bound {} exceeds D", b.name);
+            }
+            assert!(rep.measures["discrepancy_uniform"].rational.is_some());
+        }
+        let eq = named_matrix("eq", 3, None).unwrap();
+        let rep = analyze(&eq, &AnalysisOptions::default()).unwrap();
+        assert_eq!(rep.measures["deterministic"].upper, 4);
+        assert_eq!(rep.measures["cover_0"].upper, 5);
+        assert_eq!(rep.measures["partition"].upper, 16);
+        let text = rep.to_string();
+        assert!(
+            text.contains("relations checked") && text.contains("protocol tree"),
+            "{text}"
+        );
+        // selecting `partition` pulls in both partition numbers
+        let only = parse_measures("partition").unwrap();
+        let rep = analyze(
+            &eq,
+            &AnalysisOptions {
+                measures: Some(only),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(
+            rep.measures.contains_key("partition_0") && rep.measures.contains_key("partition_1")
+        );
+        // too large for the exact searches: skipped with a reason, ranks still computed
+        let big = named_matrix("eq", 7, None).unwrap();
+        let sel = parse_measures("rank_gf2,deterministic").unwrap();
+        let rep = analyze(
+            &big,
+            &AnalysisOptions {
+                measures: Some(sel),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(rep.skipped.contains_key("deterministic"));
+        assert_eq!(rep.measures["rank_gf2"].lower, 128);
     }
 
     #[test]

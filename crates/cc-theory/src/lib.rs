@@ -69,6 +69,7 @@
 
 pub mod analyze;
 pub mod cover;
+pub mod discrepancy;
 mod error;
 pub mod expr;
 pub mod fooling;
