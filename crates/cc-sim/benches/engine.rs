@@ -7,8 +7,11 @@
 //!   10⁵ nodes and exponential latency; throughput in events/s.
 //! * `des/hold_1e4`: classic hold model — 10⁴ timers pending, each firing
 //!   re-arms itself with an exponential delay; throughput in events/s.
+//! * `raft/raft5_100k_commits`: a 5-server Raft cluster commits 100 000
+//!   entries (batch 1, 1 ms links).
 #![allow(missing_docs)]
 
+use cc_sim::coord::raft::{RaftConfig, run_raft};
 use cc_sim::des::{EventConfig, Protocol, Sim, run_events};
 use cc_sim::net::{LatencyDist, NetworkModel, NodeId};
 use cc_sim::protocols::flood::Flood;
@@ -118,5 +121,26 @@ fn events(c: &mut Criterion) {
     grp.finish();
 }
 
-criterion_group!(benches, rounds, events);
+fn raft(c: &mut Criterion) {
+    let cfg = RaftConfig {
+        commands: 100_000,
+        ..RaftConfig::new(5)
+    };
+    let net = NetworkModel {
+        latency: LatencyDist::Constant { ns: 1_000_000 },
+        ..NetworkModel::default()
+    };
+    let mut g = c.benchmark_group("raft");
+    g.sample_size(10);
+    g.bench_function("raft5_100k_commits", |b| {
+        b.iter(|| {
+            let r = run_raft(&cfg, &net, u64::MAX / 4, trial_rng(5, 0)).unwrap();
+            assert_eq!(r.committed, 100_000);
+            black_box(r.events)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, rounds, events, raft);
 criterion_main!(benches);

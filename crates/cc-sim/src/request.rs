@@ -12,6 +12,8 @@
 //! | `flood` | event | flooding over `overlay` (default `regular:6`) |
 //! | `tree` | event | `fanout`-ary tree broadcast (default 2) |
 //! | `plumtree`, `eager-push` | event | `broadcasts` broadcasts (default 10) over `overlay` (default `hyparview:5`); crash applied after the first |
+//! | `2pc` | event | one transaction, `nodes − 1` participants and a separate TM (`options`: `colocated` → `nodes` participants); `faults`: `none` or `default` |
+//! | `raft` | event | 3..=64 servers commit 200 commands (`batch` entries per AppendEntries); `faults`: `none` or `default` |
 //! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
 //!
 //! `crash` is the fraction of nodes (never the origin/root) that crash-stop;
@@ -23,6 +25,7 @@
 //! of crashed nodes detected.
 
 use crate::SimError;
+use crate::coord::raft::{RaftConfig, raft_fault_schedule, run_raft};
 use crate::coord::twopc::{TwoPcConfig, fault_schedule, run_2pc};
 use crate::des::{EventConfig, run_events};
 use crate::error::check_prob;
@@ -53,6 +56,7 @@ pub const PROTOCOLS: &[&str] = &[
     "anti-entropy",
     "health-check",
     "2pc",
+    "raft",
 ];
 
 /// Largest accepted `trials`.
@@ -97,6 +101,8 @@ pub struct SimRequest {
     /// Fault mix for coordination protocols: `none` (default) or `default`
     /// (the seeded schedule of [`crate::coord::twopc::fault_schedule`]).
     pub faults: Option<String>,
+    /// Entries per replication message for `raft` (`1..=1024`, default 1).
+    pub batch: Option<u32>,
 }
 
 impl Default for SimRequest {
@@ -116,6 +122,7 @@ impl Default for SimRequest {
             duplication: 0.0,
             broadcasts: None,
             faults: None,
+            batch: None,
         }
     }
 }
@@ -204,6 +211,8 @@ struct Trial {
     extra: BTreeMap<String, f64>,
     decision_latency_ns: Option<f64>,
     violations: Vec<String>,
+    decision_messages: Option<f64>,
+    latencies_ns: Vec<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -218,6 +227,7 @@ enum Plan {
     },
     Health(HealthMode),
     TwoPc(TwoPcConfig, bool),
+    Raft(RaftConfig, bool),
 }
 
 fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
@@ -413,6 +423,46 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 broadcasts: b,
             }
         }
+        "raft" => {
+            parse_options(req, &[])?;
+            if !(3..=64).contains(&n) {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("raft supports 3..=64 servers, got {n}"),
+                ));
+            }
+            let batch = req.batch.unwrap_or(1);
+            if !(1..=1024).contains(&batch) {
+                return Err(SimError::param(
+                    "batch",
+                    format!("must be in 1..=1024, got {batch}"),
+                ));
+            }
+            let faults = match req.faults.as_deref() {
+                None | Some("none") => false,
+                Some("default") => true,
+                Some(f) => {
+                    return Err(SimError::param(
+                        "faults",
+                        format!("`{f}` not understood; valid: none, default"),
+                    ));
+                }
+            };
+            params.insert("batch".into(), batch.to_string());
+            params.insert(
+                "faults".into(),
+                if faults { "default" } else { "none" }.into(),
+            );
+            params.insert("commands".into(), "200".into());
+            Plan::Raft(
+                RaftConfig {
+                    batch,
+                    commands: 200,
+                    ..RaftConfig::new(n)
+                },
+                faults,
+            )
+        }
         "2pc" => {
             let opts = parse_options(req, &["colocated", "separate"])?;
             let colocated = opts.iter().any(|o| o == "colocated");
@@ -519,6 +569,8 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
             extra: m.extra,
             decision_latency_ns: None,
             violations: Vec::new(),
+            decision_messages: None,
+            latencies_ns: Vec::new(),
         }
     };
     match plan {
@@ -607,6 +659,48 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 hash: r.trace.len() as u64 ^ r.events.rotate_left(20),
                 extra,
                 decision_latency_ns: r.latency_ns.map(|t| t as f64),
+                decision_messages: Some(r.messages as f64),
+                latencies_ns: r.latency_ns.map(|t| vec![t as f64]).unwrap_or_default(),
+                violations: r.violations,
+            })
+        }
+        Plan::Raft(cfg, default_faults) => {
+            let horizon = if *default_faults {
+                4000 * MS
+            } else {
+                60_000 * MS
+            };
+            if *default_faults {
+                net = raft_fault_schedule(cfg.n, &mut rng);
+            } else {
+                net.crash_fraction(cfg.n, req.crash, 500 * MS, 0, &mut rng)?;
+            }
+            let mean_latency = latency_hint(&net.latency) as f64;
+            let r = run_raft(cfg, &net, horizon, rng)?;
+            let data = r.by_kind.get("append").copied().unwrap_or(0)
+                + r.by_kind.get("append-reply").copied().unwrap_or(0);
+            let mut extra = BTreeMap::new();
+            extra.insert("committed".to_string(), r.committed as f64);
+            extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            if let Some(t) = r.first_leader_ns {
+                extra.insert("first_election_ms".to_string(), ms(t as f64));
+            }
+            let done = r.committed as f64 / cfg.commands as f64;
+            Ok(Trial {
+                rounds: None,
+                messages: r.messages as f64,
+                payload: r.by_kind.get("append").copied().unwrap_or(0) as f64,
+                bytes: 0.0,
+                ratio: done.min(1.0),
+                delivered: r.committed,
+                eligible: cfg.commands,
+                t_ave: r.commit_latency_ns.map(ms),
+                t_last: r.latencies_ns.iter().max().map(|&t| ms(t as f64)),
+                hash: r.events ^ r.messages.rotate_left(32),
+                extra,
+                decision_latency_ns: r.commit_latency_ns,
+                decision_messages: (r.committed > 0).then(|| data as f64 / r.committed as f64),
+                latencies_ns: r.latencies_ns.iter().map(|&t| t as f64).collect(),
                 violations: r.violations,
             })
         }
@@ -699,7 +793,7 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
         })
         .collect();
     let round = matches!(plan, Plan::Round(..));
-    let coord = matches!(plan, Plan::TwoPc(..));
+    let coord = matches!(plan, Plan::TwoPc(..) | Plan::Raft(..));
     let link_ms: f64 = trials
         .iter()
         .filter_map(|t| t.extra.get("mean_link_latency_ms"))
@@ -707,7 +801,7 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
         / trials.len() as f64;
     let mut lat: Vec<f64> = trials
         .iter()
-        .filter_map(|t| t.decision_latency_ns.map(|x| x / MS as f64))
+        .flat_map(|t| t.latencies_ns.iter().map(|x| x / MS as f64))
         .collect();
     lat.sort_by(f64::total_cmp);
     let first_bad = trials.iter().position(|t| !t.violations.is_empty());
@@ -733,7 +827,11 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
         bytes: stat(trials.iter().map(|t| t.bytes)),
         extra,
         trace_hash: format!("{:016x}", hash.value()),
-        messages_per_decision: coord.then(|| stat(trials.iter().map(|t| t.messages))),
+        messages_per_decision: if coord {
+            opt_stat(trials.iter().map(|t| t.decision_messages))
+        } else {
+            None
+        },
         message_delays: if coord {
             opt_stat(
                 trials
@@ -858,7 +956,12 @@ mod tests {
     #[test]
     fn every_protocol_runs_and_delivers_without_faults() {
         for &p in PROTOCOLS {
-            let s = run(&req(p), &|_, _| {}).unwrap();
+            let r = if p == "raft" {
+                SimRequest { nodes: 5, ..req(p) }
+            } else {
+                req(p)
+            };
+            let s = run(&r, &|_, _| {}).unwrap();
             assert_eq!(s.trials, 4);
             if p != "rumor" {
                 assert_eq!(s.delivery_ratio.min, 1.0, "{p}");
@@ -1071,6 +1174,57 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("`faults`"));
+    }
+
+    #[test]
+    fn raft_request() {
+        for (n, b) in [(3usize, 1u32), (5, 4)] {
+            let r = SimRequest {
+                nodes: n,
+                batch: Some(b),
+                trials: 3,
+                ..req("raft")
+            };
+            let s = run(&r, &|_, _| {}).unwrap();
+            let want = 2.0 * (n as f64 - 1.0) / f64::from(b);
+            let got = s.messages_per_decision.as_ref().unwrap().mean;
+            assert!(
+                (got - want).abs() <= n as f64 / 200.0 + 1e-9,
+                "{got} vs {want}"
+            );
+            assert_eq!(s.violations.as_ref().unwrap().count, 0);
+            assert_eq!(s.delivery_ratio.min, 1.0);
+        }
+        let s = run(
+            &SimRequest {
+                nodes: 5,
+                trials: 50,
+                faults: Some("default".into()),
+                ..req("raft")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(s.violations.unwrap().count, 0);
+        let e = run(
+            &SimRequest {
+                nodes: 2,
+                ..req("raft")
+            },
+            &|_, _| {},
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("`nodes`"));
+        let e = run(
+            &SimRequest {
+                nodes: 5,
+                batch: Some(0),
+                ..req("raft")
+            },
+            &|_, _| {},
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("`batch`"));
     }
 
     #[test]
