@@ -421,7 +421,7 @@ impl Scenario {
                     elasticity: if base == Usd::ZERO {
                         0.0
                     } else {
-                        round6((h - l).ratio(base) / 0.2)
+                        (h - l).ratio(base) / 0.2
                     },
                 }
             })
@@ -1005,10 +1005,6 @@ fn dominant(rows: &[SensitivityRow]) -> String {
         .unwrap_or_default()
 }
 
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
-}
-
 fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a.max(1) } else { gcd(b, a % b) }
 }
@@ -1179,7 +1175,7 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
             elasticity: if per_day == Usd::ZERO {
                 0.0
             } else {
-                round6((h - l).ratio(per_day) / 0.2)
+                (h - l).ratio(per_day) / 0.2
             },
         });
     }
