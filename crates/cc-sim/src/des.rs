@@ -7,7 +7,7 @@
 //! A protocol implements [`Protocol`]: it reacts to message deliveries,
 //! timers, crashes and recoveries of individual nodes and acts through the
 //! [`Sim`] handle (send, set a timer, record a delivery). The engine applies
-//! the [`NetworkModel`](crate::net::NetworkModel): loss, duplication,
+//! the [`NetworkModel`]: loss, duplication,
 //! latency + jitter + serialisation delay, partitions (checked at send and
 //! at delivery) and crash/recovery schedules (crash and recovery events are
 //! queued first, so at equal times they precede deliveries; a crash

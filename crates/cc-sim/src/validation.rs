@@ -573,6 +573,100 @@ pub fn plumtree_vs_eager(seed: u64) -> Result<Vec<PlumtreeRow>, SimError> {
     Ok(rows)
 }
 
+/// One fault-free message-count row of a coordination protocol.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoordinationRow {
+    /// Protocol and placement, e.g. `2pc separate`, `raft b=4`.
+    pub protocol: String,
+    /// Participants (2PC) or servers (Raft).
+    pub n: u32,
+    /// Formula.
+    pub formula: String,
+    /// Formula value (messages per decision).
+    pub expected: f64,
+    /// Measured messages per decision.
+    pub measured: f64,
+    /// Formula message delays (2PC) or round trips to commit (Raft: 2 delays).
+    pub expected_delays: f64,
+    /// Measured delays (decision latency / link latency).
+    pub measured_delays: f64,
+    /// Seed.
+    pub seed: u64,
+}
+
+/// Fault-free messages per decision of 2PC (separate and co-located TM,
+/// N = 3, 5, 7, 9; Gray & Lamport counting) and Raft (n = 3, 5, 7, 9,
+/// batch 1 and 4; 200 commands), with 10 ms constant links.
+pub fn coordination_message_counts(seed: u64) -> Result<Vec<CoordinationRow>, SimError> {
+    use crate::coord::raft::{RaftConfig, run_raft};
+    use crate::coord::twopc::{TwoPcConfig, run_2pc};
+    use crate::net::MS;
+    let link = 10 * MS;
+    let net = NetworkModel {
+        latency: crate::net::LatencyDist::Constant { ns: link },
+        ..NetworkModel::default()
+    };
+    let mut rows = Vec::new();
+    for n in [3u32, 5, 7, 9] {
+        for colocated in [false, true] {
+            let cfg = TwoPcConfig {
+                colocated,
+                ..TwoPcConfig::new(n)
+            };
+            let r = run_2pc(
+                &cfg,
+                vec![true; n as usize],
+                &net,
+                true,
+                crate::rng::trial_rng(seed, u64::from(n)),
+            )?;
+            rows.push(CoordinationRow {
+                protocol: format!("2pc {}", if colocated { "co-located" } else { "separate" }),
+                n,
+                formula: if colocated {
+                    "3N - 3".into()
+                } else {
+                    "3N - 1".into()
+                },
+                expected: cfg.formula_messages() as f64,
+                measured: r.messages as f64,
+                expected_delays: f64::from(cfg.formula_delays()),
+                measured_delays: r.latency_ns.map_or(f64::NAN, |t| t as f64 / link as f64),
+                seed,
+            });
+        }
+    }
+    for n in [3usize, 5, 7, 9] {
+        for batch in [1u32, 4] {
+            let cfg = RaftConfig {
+                batch,
+                commands: 200,
+                ..RaftConfig::new(n)
+            };
+            let r = run_raft(
+                &cfg,
+                &net,
+                600_000 * MS,
+                crate::rng::trial_rng(seed, n as u64),
+            )?;
+            let data = r.by_kind.get("append").copied().unwrap_or(0)
+                + r.by_kind.get("append-reply").copied().unwrap_or(0);
+            rows.push(CoordinationRow {
+                protocol: format!("raft b={batch}"),
+                n: n as u32,
+                formula: "2(n - 1)/b (append + reply per entry; run stops at the last commit)"
+                    .into(),
+                expected: cfg.formula_messages_per_entry(),
+                measured: data as f64 / r.committed.max(1) as f64,
+                expected_delays: 2.0,
+                measured_delays: r.commit_latency_ns.map_or(f64::NAN, |t| t / link as f64),
+                seed,
+            });
+        }
+    }
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -652,6 +746,26 @@ mod tests {
             let push = rows.iter().find(|r| r.table == 1 && r.k == k).unwrap();
             let pull = rows.iter().find(|r| r.table == 3 && r.k == k).unwrap();
             assert!(pull.residue.mean < 0.5 * push.residue.mean, "{pull:?}");
+        }
+    }
+
+    #[test]
+    fn coordination_counts_match_formulas() {
+        for r in coordination_message_counts(9).unwrap() {
+            if r.protocol.starts_with("2pc") {
+                assert_eq!(r.measured, r.expected, "{r:?}");
+                assert!(
+                    (r.measured_delays - r.expected_delays).abs() < 1e-9,
+                    "{r:?}"
+                );
+            } else {
+                // the last batch's replies still in flight at the stop
+                assert!(
+                    (r.measured - r.expected).abs() <= f64::from(r.n) / 200.0 + 1e-9,
+                    "{r:?}"
+                );
+                assert!(r.measured_delays >= 2.0 - 1e-9, "{r:?}");
+            }
         }
     }
 
