@@ -70,6 +70,50 @@ fn benches(c: &mut Criterion) {
         });
     }
     g.finish();
+    let mut g = c.benchmark_group("deterministic");
+    g.sample_size(10);
+    for name in ["eq", "gt", "ip", "disj", "maj", "hameq"] {
+        let m = named_matrix(name, 4, None).expect("named");
+        g.bench_function(format!("{name}_4"), |b| {
+            b.iter(|| {
+                black_box(
+                    cc_theory::protocol::deterministic_complexity(&m, u64::MAX).map(|d| d.upper),
+                )
+            })
+        });
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let randoms: Vec<CommMatrix> = (0..10)
+        .map(|_| CommMatrix::from_bool_fn(12, 12, |_, _| rng.random::<bool>()).expect("12x12"))
+        .collect();
+    g.bench_function("random_12x12_x10", |b| {
+        b.iter(|| {
+            for m in &randoms {
+                black_box(
+                    cc_theory::protocol::deterministic_complexity(m, u64::MAX).map(|d| d.upper),
+                )
+                .ok();
+            }
+        })
+    });
+    g.finish();
+    let mut g = c.benchmark_group("cover");
+    g.sample_size(10);
+    let eq4 = named_matrix("eq", 4, None).expect("eq_4");
+    g.bench_function("c0_eq4", |b| {
+        b.iter(|| {
+            black_box(
+                cc_theory::cover::cover_number(
+                    &eq4,
+                    0,
+                    cc_theory::cover::CoverKind::Cover,
+                    u64::MAX,
+                )
+                .map(|c| c.lower),
+            )
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(theory, benches);

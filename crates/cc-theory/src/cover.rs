@@ -186,6 +186,60 @@ pub fn verify_cover(
     Ok(())
 }
 
+/// Parses a list of rectangles: JSON `[{"rows": [..], "cols": [..]}, ...]`
+/// or text, one rectangle per line as `rows 0 1 2 ; cols 3 4` (the words
+/// `rows`/`cols` are optional: `0 1 2 ; 3 4`), `#` comments. Indices are 0-based.
+pub fn parse_rectangles(input: &str) -> Result<Vec<Rectangle>> {
+    if input.trim_start().starts_with('[') {
+        return serde_json::from_str(input).map_err(|e| TheoryError::Parse {
+            line: e.line(),
+            column: e.column(),
+            message: format!("invalid JSON rectangle list: {e}"),
+        });
+    }
+    let mut out = Vec::new();
+    for (li, raw) in input.lines().enumerate() {
+        let data = raw.split('#').next().unwrap_or("");
+        if data.trim().is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = data.split(';').collect();
+        if parts.len() != 2 {
+            return Err(TheoryError::Parse {
+                line: li + 1,
+                column: 1,
+                message: "a rectangle is `rows <indices> ; cols <indices>` (one `;`)".into(),
+            });
+        }
+        let mut sides = Vec::new();
+        let mut offset = 0;
+        for (k, part) in parts.iter().enumerate() {
+            let mut v = Vec::new();
+            let mut col = offset;
+            for tok in part.split(|ch: char| ch.is_whitespace() || ch == ',') {
+                col += tok.len() + 1;
+                if tok.is_empty() || (k == 0 && tok == "rows") || (k == 1 && tok == "cols") {
+                    continue;
+                }
+                let idx = tok.parse::<usize>().map_err(|_| TheoryError::Parse {
+                    line: li + 1,
+                    column: col - tok.len(),
+                    message: format!("`{tok}` is not a 0-based index"),
+                })?;
+                v.push(idx);
+            }
+            v.sort_unstable();
+            v.dedup();
+            sides.push(v);
+            offset += part.len() + 1;
+        }
+        let cols = sides.pop().unwrap_or_default();
+        let rows = sides.pop().unwrap_or_default();
+        out.push(Rectangle { rows, cols });
+    }
+    Ok(out)
+}
+
 /// Callbacks that stop the solver after a number of learnt clauses (conflicts).
 struct Budgeted {
     learnt: u64,
@@ -526,6 +580,38 @@ mod tests {
         let p0 = cover_number(&eq, 0, CoverKind::Partition, 100_000).unwrap();
         assert!(p0.lower >= c0.lower);
         verify_cover(&eq, &p0.rectangles, 0, CoverKind::Partition).unwrap();
+    }
+
+    #[test]
+    fn parse_rectangles_formats() {
+        let r = parse_rectangles("# cover\nrows 0 1 ; cols 2\n3,4;5\n").unwrap();
+        assert_eq!(
+            r,
+            vec![
+                Rectangle {
+                    rows: vec![0, 1],
+                    cols: vec![2]
+                },
+                Rectangle {
+                    rows: vec![3, 4],
+                    cols: vec![5]
+                }
+            ]
+        );
+        let j = parse_rectangles(r#"[{"rows":[0,1],"cols":[2]}]"#).unwrap();
+        assert_eq!(j[0], r[0]);
+        assert!(matches!(
+            parse_rectangles("0 1 2\n"),
+            Err(TheoryError::Parse { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_rectangles("0 x ; 1\n"),
+            Err(TheoryError::Parse {
+                line: 1,
+                column: 3,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -164,3 +164,60 @@ fn eq_zero_fooling_is_three() {
     let eq1 = cc_theory::named_matrix("eq", 1, None).unwrap();
     assert_eq!(max_fooling_set(&eq1, 0, u64::MAX, &[]).lower, 2);
 }
+
+mod issue4 {
+    use cc_theory::CommMatrix;
+    use cc_theory::analyze::ceil_log2;
+    use cc_theory::cover::{CoverKind, cover_number, verify_cover};
+    use cc_theory::discrepancy::{discrepancy_uniform, rectangle_bias};
+    use cc_theory::fooling::max_fooling_set;
+    use cc_theory::protocol::{
+        deterministic_complexity, one_way, parse_protocol_tree, verify_protocol_tree,
+    };
+    use cc_theory::rank::{RankOptions, rank_gf2_of, rank_q};
+    use proptest::prelude::*;
+
+    fn boolean_matrix(max: usize) -> impl Strategy<Value = Vec<Vec<u8>>> {
+        (1..=max, 1..=max).prop_flat_map(|(r, c)| {
+            proptest::collection::vec(proptest::collection::vec(0u8..2, c), r)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// D(f) is exact, its tree verifies and round-trips through the text format,
+        /// and the chain log2 rk <= log2 chi <= D <= min one-way holds,
+        /// together with fool_b <= C^b <= chi_b and rk_F(M) <= chi_1.
+        #[test]
+        fn deterministic_and_relations(rows in boolean_matrix(6)) {
+            let m = CommMatrix::from_rows(&rows).unwrap();
+            let d = deterministic_complexity(&m, u64::MAX).unwrap();
+            prop_assert_eq!(d.lower, d.upper);
+            prop_assert_eq!(verify_protocol_tree(&m, &d.tree), Ok(d.upper));
+            prop_assert_eq!(parse_protocol_tree(&d.tree.to_text()).unwrap(), d.tree.clone());
+            let (ab, ba) = one_way(&m);
+            prop_assert!(d.upper <= ab.min(ba));
+            let mut chi = 0;
+            for colour in [0u8, 1] {
+                let f = max_fooling_set(&m, colour, u64::MAX, &[]).lower;
+                let c = cover_number(&m, colour, CoverKind::Cover, u64::MAX).unwrap();
+                let p = cover_number(&m, colour, CoverKind::Partition, u64::MAX).unwrap();
+                prop_assert_eq!(c.lower, c.upper);
+                prop_assert_eq!(p.lower, p.upper);
+                verify_cover(&m, &c.rectangles, colour, CoverKind::Cover).unwrap();
+                verify_cover(&m, &p.rectangles, colour, CoverKind::Partition).unwrap();
+                prop_assert!(f <= c.upper && c.upper <= p.upper);
+                if colour == 1 {
+                    prop_assert!(rank_q(&m, &RankOptions::default()).lower <= p.upper);
+                    prop_assert!(rank_gf2_of(&m).lower <= p.upper);
+                }
+                chi += p.upper;
+            }
+            prop_assert!(ceil_log2(chi as u64) <= u64::from(d.upper));
+            let disc = discrepancy_uniform(&m).unwrap();
+            prop_assert_eq!(rectangle_bias(&m, &disc.rows, &disc.cols), Some(disc.bias));
+            prop_assert!(disc.randomized_lower_bound <= d.upper);
+        }
+    }
+}
