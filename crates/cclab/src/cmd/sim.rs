@@ -62,6 +62,9 @@ pub(crate) struct SimArgs {
     /// Rumor mongering / anti-entropy: pull instead of push.
     #[arg(long)]
     pull: bool,
+    /// Commands (log entries) per replication message, for the replicated-log protocols.
+    #[arg(long)]
+    batch: Option<u32>,
     /// Fault mix of the coordination protocols: `none` (default), `default` (the documented mix),
     /// or an explicit spec.
     #[arg(long)]
@@ -103,6 +106,8 @@ impl SimArgs {
             duplication: self.duplication,
             broadcasts: self.broadcasts,
             faults: self.faults.clone(),
+            batch: self.batch,
+            ..SimRequest::default()
         }
     }
 }
