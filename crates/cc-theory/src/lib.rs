@@ -30,9 +30,33 @@
 //! | `rank_q`, `rank_q_complement` | Bareiss in `i128`, else multimodular mod primes `~2^21` ([`rank`]) | minor nonzero mod a prime; exact elimination or product of primes > Hadamard bound (or a stated error bound) |
 //! | `fooling_1`, `fooling_0` | maximum clique, bitset branch and bound ([`fooling`]) | the fooling set; upper bound `rk_F(M_b)^2` (DHS 1996), colouring or exhaustion |
 //!
+//! | `deterministic` | iterative deepening over protocol trees, memoised on normal forms ([`protocol`]) | an optimal protocol tree |
+//! | `cover_b`, `partition_b`, `partition` | SAT (batsat) with k increasing, symmetry breaking ([`cover`]) | the rectangles; "no k-1" is the solver's UNSAT answer |
+//! | `one_way_ab`, `one_way_ba` | `ceil(log2 #distinct rows/cols) + 1` ([`protocol::one_way`]) | the distinct count |
+//! | `discrepancy_uniform` | exact enumeration of row subsets ([`discrepancy`]) | an optimal rectangle |
+//!
 //! and the lower bounds on `D(f)` they imply (log-rank, rank sum
-//! `ceil(log2(rk_F(M) + rk_F(J-M)))`, fooling sets `ceil(log2(|S_1| + |S_0|))`),
-//! each with its theorem; see [`analyze::analyze`].
+//! `ceil(log2(rk_F(M) + rk_F(J-M)))`, fooling sets `ceil(log2(|S_1| + |S_0|))`,
+//! partition `ceil(log2 chi)`, discrepancy `R_1/3 >= log2((1/3)/disc)`), each
+//! with its theorem, plus the relations between measures checked on every
+//! answer (`fool_b <= C^b <= chi_b`, `rk_F(M) <= chi_1`, `ceil(log2 chi) <= D`,
+//! `D <= (N^0+1)(N^1+1)`, `D <= one-way`); see [`analyze::analyze`].
+//! `gamma_2` is not computed (no SDP solver dependency).
+//!
+//! ## Checking a student's work
+//!
+//! Pure functions on strings the CLI has read: [`parse::parse_cells`] +
+//! [`fooling::verify_fooling_set`]; [`protocol::parse_protocol_tree`] (text
+//! format documented in [`protocol`], or JSON) + [`protocol::verify_protocol_tree`]
+//! (returns the depth) and [`protocol::ProtocolTree::explain`] for an indented
+//! view; [`cover::parse_rectangles`] + [`cover::verify_cover`]. A wrong
+//! certificate gets the first counterexample cell or pair and the rule broken.
+//!
+//! ## Reference data
+//!
+//! [`reference::standard_table`], [`reference::tightness`],
+//! [`reference::fooling_beats_rank`], [`reference::census_exhaustive`],
+//! [`reference::census_sample`].
 //!
 //! ## Input formats
 //!

@@ -417,6 +417,17 @@ pub struct DeterministicResult {
     pub reason: String,
 }
 
+impl DeterministicResult {
+    /// The proven interval in the given convention: `NotCounted` subtracts the
+    /// answer bit for non-constant functions (`D > 0`).
+    pub fn interval(&self, convention: AnswerBit) -> (u32, u32) {
+        match convention {
+            AnswerBit::Counted => (self.lower, self.upper),
+            AnswerBit::NotCounted => (self.lower.saturating_sub(1), self.upper.saturating_sub(1)),
+        }
+    }
+}
+
 /// A sub-matrix in normal form: distinct sorted row masks over `cols` columns.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Key {
@@ -1049,6 +1060,9 @@ mod tests {
     fn one_way_values_and_explain() {
         let m = named_matrix("eq", 3, None).unwrap();
         assert_eq!(one_way(&m), (4, 4));
+        let d = deterministic_complexity(&m, u64::MAX).unwrap();
+        assert_eq!(d.interval(AnswerBit::NotCounted), (3, 3));
+        assert_eq!(d.interval(AnswerBit::Counted), (4, 4));
         let r = deterministic_complexity(&m, u64::MAX).unwrap();
         let text = r.tree.explain(&m);
         assert!(text.contains("rectangle 8 x 8"), "{text}");
