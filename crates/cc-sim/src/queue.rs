@@ -96,8 +96,11 @@ impl<T> RadixQueue<T> {
             let l = self.levels.trailing_zeros() as usize;
             let w = self.digits[l].iter().position(|&w| w != 0)?;
             let d = w * 64 + self.digits[l][w].trailing_zeros() as usize;
-            self.digits[l][w] &= !(1 << (d & 63));
-            if self.digits[l] == [0; 4] {
+            let word = self.digits[l][w] & !(1 << (d & 63));
+            self.digits[l][w] = word;
+            // Scalar checks (a wide compare right after the narrow store would
+            // stall on store-to-load forwarding).
+            if word == 0 && (0..4).all(|j| j == w || self.digits[l][j] == 0) {
                 self.levels &= !(1 << l);
             }
             let mut items = std::mem::replace(
