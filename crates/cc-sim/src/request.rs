@@ -14,6 +14,7 @@
 //! | `plumtree`, `eager-push` | event | `broadcasts` broadcasts (default 10) over `overlay` (default `hyparview:5`); crash applied after the first |
 //! | `2pc` | event | one transaction, `nodes − 1` participants and a separate TM (`options`: `colocated` → `nodes` participants); `faults`: `none` or `default` |
 //! | `raft` | event | 3..=64 servers commit 200 commands (`batch` entries per AppendEntries); `faults`: `none` or `default` |
+//! | `lcr`, `hs` | event | ring leader election (`options`: `ascending`, `descending`, `random` UIDs) |
 //! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
 //!
 //! `crash` is the fraction of nodes (never the origin/root) that crash-stop;
@@ -26,6 +27,7 @@
 
 use crate::SimError;
 use crate::coord::raft::{RaftConfig, raft_fault_schedule, run_raft};
+use crate::coord::ring::{Arrangement, RingAlgorithm, run_ring};
 use crate::coord::twopc::{TwoPcConfig, fault_schedule, run_2pc};
 use crate::des::{EventConfig, run_events};
 use crate::error::check_prob;
@@ -57,6 +59,8 @@ pub const PROTOCOLS: &[&str] = &[
     "health-check",
     "2pc",
     "raft",
+    "lcr",
+    "hs",
 ];
 
 /// Largest accepted `trials`.
@@ -228,6 +232,7 @@ enum Plan {
     Health(HealthMode),
     TwoPc(TwoPcConfig, bool),
     Raft(RaftConfig, bool),
+    Ring(RingAlgorithm, Arrangement),
 }
 
 fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
@@ -462,6 +467,27 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 },
                 faults,
             )
+        }
+        "lcr" | "hs" => {
+            let opts = parse_options(req, &["ascending", "descending", "random"])?;
+            if n < 3 {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("ring election needs n >= 3, got {n}"),
+                ));
+            }
+            let arr = match opts.last().map(String::as_str) {
+                Some("ascending") => Arrangement::Ascending,
+                Some("descending") => Arrangement::Descending,
+                _ => Arrangement::Random,
+            };
+            params.insert("options".into(), format!("{arr:?}").to_lowercase());
+            let algo = if req.protocol == "lcr" {
+                RingAlgorithm::Lcr
+            } else {
+                RingAlgorithm::Hs
+            };
+            Plan::Ring(algo, arr)
         }
         "2pc" => {
             let opts = parse_options(req, &["colocated", "separate"])?;
@@ -704,6 +730,29 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
+        Plan::Ring(algo, arr) => {
+            let mean_latency = latency_hint(&net.latency) as f64;
+            let r = run_ring(*algo, n, *arr, &net, rng)?;
+            let mut extra = BTreeMap::new();
+            extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            Ok(Trial {
+                rounds: None,
+                messages: r.messages as f64,
+                payload: 0.0,
+                bytes: r.messages as f64 * 16.0,
+                ratio: if r.elected_at.is_some() { 1.0 } else { 0.0 },
+                delivered: u64::from(r.elected_at.is_some()),
+                eligible: 1,
+                t_ave: r.elected_at.map(|t| ms(t as f64)),
+                t_last: r.elected_at.map(|t| ms(t as f64)),
+                hash: r.messages ^ r.elected_at.unwrap_or(0).rotate_left(17),
+                extra,
+                decision_latency_ns: r.elected_at.map(|t| t as f64),
+                decision_messages: Some(r.messages as f64),
+                latencies_ns: r.elected_at.map(|t| vec![t as f64]).unwrap_or_default(),
+                violations: r.violations,
+            })
+        }
         Plan::Health(mode) => {
             let period = 100 * MS;
             let crash_at = 5 * period / 2;
@@ -793,7 +842,7 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
         })
         .collect();
     let round = matches!(plan, Plan::Round(..));
-    let coord = matches!(plan, Plan::TwoPc(..) | Plan::Raft(..));
+    let coord = matches!(plan, Plan::TwoPc(..) | Plan::Raft(..) | Plan::Ring(..));
     let link_ms: f64 = trials
         .iter()
         .filter_map(|t| t.extra.get("mean_link_latency_ms"))
@@ -1225,6 +1274,31 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("`batch`"));
+    }
+
+    #[test]
+    fn ring_requests() {
+        let s = run(
+            &SimRequest {
+                nodes: 20,
+                options: vec!["descending".into()],
+                ..req("lcr")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(s.messages_per_decision.as_ref().unwrap().mean, 210.0);
+        assert_eq!(s.violations.as_ref().unwrap().count, 0);
+        let s = run(
+            &SimRequest {
+                nodes: 64,
+                ..req("hs")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert!(s.messages_per_decision.as_ref().unwrap().max <= 8.0 * 64.0 * 7.0);
+        assert_eq!(s.violations.as_ref().unwrap().count, 0);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //!   coordinator crash, participant timeouts and blocking.
 //! * [`raft`] — Raft leader election and log replication with checkers and
 //!   the Figure-16 election-time experiment.
+//! * [`ring`] — LCR and Hirschberg–Sinclair ring leader election.
 
 pub mod raft;
+pub mod ring;
 pub mod twopc;
