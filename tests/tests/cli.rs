@@ -404,3 +404,84 @@ fn snapshot_sim_push_json() {
         "sim", "push", "--nodes", "200", "--trials", "5", "--seed", "9", "--json"
     ])));
 }
+
+// ---- check ----
+
+#[test]
+fn check_accepts_a_correct_protocol_and_names_the_first_wrong_input() {
+    let m = write_tmp("eq1.txt", "1 0\n0 1\n");
+    let good = write_tmp(
+        "tree.txt",
+        "alice 0\n  bob 0\n    leaf 1\n    leaf 0\n  bob 0\n    leaf 0\n    leaf 1\n",
+    );
+    let bad = write_tmp("bad-tree.txt", "alice 0\n  leaf 1\n  leaf 0\n");
+    let m = m.to_str().expect("utf-8");
+    let out = cclab(&[
+        "check",
+        "--matrix",
+        m,
+        "--protocol",
+        good.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["depth"], 2);
+    let out = cclab(&[
+        "check",
+        "--matrix",
+        m,
+        "--protocol",
+        bad.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("x = 0, y = 1"), "{}", stdout(&out));
+}
+
+#[test]
+fn check_covers_partitions_and_fooling_sets() {
+    let m = write_tmp("eq1b.txt", "1 0\n0 1\n");
+    let m = m.to_str().expect("utf-8");
+    let part = write_tmp("part.txt", "rows 0 ; cols 0\nrows 1 ; cols 1\n");
+    let out = cclab(&[
+        "check",
+        "--matrix",
+        m,
+        "--partition",
+        part.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let bad = write_tmp("badcov.txt", "rows 0 1 ; cols 0\n");
+    let out = cclab(&[
+        "check",
+        "--matrix",
+        m,
+        "--cover",
+        bad.to_str().expect("utf-8"),
+        "--colour",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("cell (1, 0)"), "{}", stdout(&out));
+    let fool = write_tmp("fool.txt", "0 0\n1 1\n");
+    let out = cclab(&[
+        "check",
+        "--matrix",
+        m,
+        "--fooling",
+        fool.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let garbage = write_tmp("garbage.txt", "alice zero\n");
+    assert_input_error(
+        &[
+            "check",
+            "--matrix",
+            m,
+            "--protocol",
+            garbage.to_str().expect("utf-8"),
+        ],
+        &["line 1"],
+    );
+}
