@@ -15,6 +15,7 @@
 //! | `2pc` | event | one transaction, `nodes − 1` participants and a separate TM (`options`: `colocated` → `nodes` participants); `faults`: `none` or `default` |
 //! | `raft` | event | 3..=64 servers commit 200 commands (`batch` entries per AppendEntries); `faults`: `none` or `default` |
 //! | `lcr`, `hs` | event | ring leader election (`options`: `ascending`, `descending`, `random` UIDs) |
+//! | `crdt-counter` | event | PN-counter (`options`: `pn` (default) or `g`) on 2..=256 replicas, ops for 1 s, gossip every 50 ms, 6 s run; `t_ave`/`t_last` = convergence time after the last operation (ms); `delivery_ratio` = fraction of trials that converged to the exact sum; `faults`: `none` or `default` |
 //! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
 //!
 //! `crash` is the fraction of nodes (never the origin/root) that crash-stop;
@@ -26,6 +27,7 @@
 //! of crashed nodes detected.
 
 use crate::SimError;
+use crate::coord::crdt::{CrdtConfig, crdt_fault_schedule, run_crdt};
 use crate::coord::raft::{RaftConfig, raft_fault_schedule, run_raft};
 use crate::coord::ring::{Arrangement, RingAlgorithm, run_ring};
 use crate::coord::twopc::{TwoPcConfig, fault_schedule, run_2pc};
@@ -61,6 +63,7 @@ pub const PROTOCOLS: &[&str] = &[
     "raft",
     "lcr",
     "hs",
+    "crdt-counter",
 ];
 
 /// Largest accepted `trials`.
@@ -233,6 +236,7 @@ enum Plan {
     TwoPc(TwoPcConfig, bool),
     Raft(RaftConfig, bool),
     Ring(RingAlgorithm, Arrangement),
+    Crdt(CrdtConfig, bool),
 }
 
 fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
@@ -488,6 +492,32 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 RingAlgorithm::Hs
             };
             Plan::Ring(algo, arr)
+        }
+        "crdt-counter" => {
+            let opts = parse_options(req, &["pn", "g"])?;
+            if !(2..=256).contains(&n) {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("crdt-counter supports 2..=256 replicas, got {n}"),
+                ));
+            }
+            let pn = !opts.iter().any(|o| o == "g");
+            let faults = match req.faults.as_deref() {
+                None | Some("none") => false,
+                Some("default") => true,
+                Some(f) => {
+                    return Err(SimError::param(
+                        "faults",
+                        format!("`{f}` not understood; valid: none, default"),
+                    ));
+                }
+            };
+            params.insert("options".into(), if pn { "pn" } else { "g" }.into());
+            params.insert(
+                "faults".into(),
+                if faults { "default" } else { "none" }.into(),
+            );
+            Plan::Crdt(CrdtConfig::new(n, pn), faults)
         }
         "2pc" => {
             let opts = parse_options(req, &["colocated", "separate"])?;
@@ -753,6 +783,38 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
+        Plan::Crdt(cfg, default_faults) => {
+            if *default_faults {
+                net = crdt_fault_schedule(cfg.n, &mut rng);
+            } else if req.crash > 0.0 {
+                // crash-recover: crashed replicas come back after 1 s
+                net.crash_fraction(cfg.n, req.crash, 500 * MS, 0, &mut rng)?;
+                for c in &mut net.crashes {
+                    c.recover_at = Some(c.at + 1000 * MS);
+                }
+            }
+            let r = run_crdt(cfg, &net, rng)?;
+            let conv = r
+                .converged_at
+                .map(|t| ms(t.saturating_sub(cfg.ops_until) as f64));
+            Ok(Trial {
+                rounds: None,
+                messages: r.messages as f64,
+                payload: r.messages as f64,
+                bytes: r.messages as f64 * 16.0 * cfg.n as f64,
+                ratio: if r.violations.is_empty() { 1.0 } else { 0.0 },
+                delivered: u64::from(r.violations.is_empty()),
+                eligible: 1,
+                t_ave: conv,
+                t_last: conv,
+                hash: r.messages ^ r.converged_at.unwrap_or(0).rotate_left(23),
+                extra: BTreeMap::new(),
+                decision_latency_ns: None,
+                decision_messages: None,
+                latencies_ns: Vec::new(),
+                violations: r.violations,
+            })
+        }
         Plan::Health(mode) => {
             let period = 100 * MS;
             let crash_at = 5 * period / 2;
@@ -842,7 +904,10 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
         })
         .collect();
     let round = matches!(plan, Plan::Round(..));
-    let coord = matches!(plan, Plan::TwoPc(..) | Plan::Raft(..) | Plan::Ring(..));
+    let coord = matches!(
+        plan,
+        Plan::TwoPc(..) | Plan::Raft(..) | Plan::Ring(..) | Plan::Crdt(..)
+    );
     let link_ms: f64 = trials
         .iter()
         .filter_map(|t| t.extra.get("mean_link_latency_ms"))
@@ -1005,7 +1070,7 @@ mod tests {
     #[test]
     fn every_protocol_runs_and_delivers_without_faults() {
         for &p in PROTOCOLS {
-            let r = if p == "raft" {
+            let r = if p == "raft" || p == "crdt-counter" {
                 SimRequest { nodes: 5, ..req(p) }
             } else {
                 req(p)
@@ -1299,6 +1364,24 @@ mod tests {
         .unwrap();
         assert!(s.messages_per_decision.as_ref().unwrap().max <= 8.0 * 64.0 * 7.0);
         assert_eq!(s.violations.as_ref().unwrap().count, 0);
+    }
+
+    #[test]
+    fn crdt_request() {
+        for f in [None, Some("default".to_string())] {
+            let s = run(
+                &SimRequest {
+                    nodes: 6,
+                    trials: 20,
+                    faults: f,
+                    ..req("crdt-counter")
+                },
+                &|_, _| {},
+            )
+            .unwrap();
+            assert_eq!(s.violations.as_ref().unwrap().count, 0);
+            assert_eq!(s.delivery_ratio.min, 1.0);
+        }
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! * [`raft`] — Raft leader election and log replication with checkers and
 //!   the Figure-16 election-time experiment.
 //! * [`ring`] — LCR and Hirschberg–Sinclair ring leader election.
+//! * [`crdt`] — G-counter and PN-counter CRDTs converging by gossip.
 
+pub mod crdt;
 pub mod raft;
 pub mod ring;
 pub mod twopc;
