@@ -28,6 +28,7 @@
 
 use crate::SimError;
 use crate::coord::crdt::{CrdtConfig, crdt_fault_schedule, run_crdt};
+use crate::coord::faults::Faults;
 use crate::coord::raft::{RaftConfig, raft_fault_schedule, run_raft};
 use crate::coord::ring::{Arrangement, RingAlgorithm, run_ring};
 use crate::coord::twopc::{TwoPcConfig, fault_schedule, run_2pc};
@@ -233,10 +234,10 @@ enum Plan {
         broadcasts: u32,
     },
     Health(HealthMode),
-    TwoPc(TwoPcConfig, bool),
-    Raft(RaftConfig, bool),
+    TwoPc(TwoPcConfig, Faults),
+    Raft(RaftConfig, Faults),
     Ring(RingAlgorithm, Arrangement),
-    Crdt(CrdtConfig, bool),
+    Crdt(CrdtConfig, Faults),
 }
 
 fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
@@ -447,20 +448,11 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                     format!("must be in 1..=1024, got {batch}"),
                 ));
             }
-            let faults = match req.faults.as_deref() {
-                None | Some("none") => false,
-                Some("default") => true,
-                Some(f) => {
-                    return Err(SimError::param(
-                        "faults",
-                        format!("`{f}` not understood; valid: none, default"),
-                    ));
-                }
-            };
+            let faults = Faults::parse(req.faults.as_deref())?;
             params.insert("batch".into(), batch.to_string());
             params.insert(
                 "faults".into(),
-                if faults { "default" } else { "none" }.into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
             );
             params.insert("commands".into(), "200".into());
             Plan::Raft(
@@ -502,20 +494,11 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 ));
             }
             let pn = !opts.iter().any(|o| o == "g");
-            let faults = match req.faults.as_deref() {
-                None | Some("none") => false,
-                Some("default") => true,
-                Some(f) => {
-                    return Err(SimError::param(
-                        "faults",
-                        format!("`{f}` not understood; valid: none, default"),
-                    ));
-                }
-            };
+            let faults = Faults::parse(req.faults.as_deref())?;
             params.insert("options".into(), if pn { "pn" } else { "g" }.into());
             params.insert(
                 "faults".into(),
-                if faults { "default" } else { "none" }.into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
             );
             Plan::Crdt(CrdtConfig::new(n, pn), faults)
         }
@@ -529,23 +512,14 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                     format!("2pc supports 2..=10001 nodes, got {n}"),
                 ));
             }
-            let faults = match req.faults.as_deref() {
-                None | Some("none") => false,
-                Some("default") => true,
-                Some(f) => {
-                    return Err(SimError::param(
-                        "faults",
-                        format!("`{f}` not understood; valid: none, default"),
-                    ));
-                }
-            };
+            let faults = Faults::parse(req.faults.as_deref())?;
             params.insert(
                 "options".into(),
                 if colocated { "colocated" } else { "separate" }.into(),
             );
             params.insert(
                 "faults".into(),
-                if faults { "default" } else { "none" }.into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
             );
             Plan::TwoPc(
                 TwoPcConfig {
@@ -682,17 +656,24 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
             t.t_last = t.extra.get("last_delivery_ns").map(|&x| ms(x));
             Ok(t)
         }
-        Plan::TwoPc(cfg, default_faults) => {
-            let (net, votes) = if *default_faults {
+        Plan::TwoPc(cfg, faults) => {
+            let (net, votes) = if *faults == Faults::Default {
                 fault_schedule(cfg, &mut rng)
+            } else if let Faults::Spec(spec) = faults {
+                (
+                    spec.schedule(cfg.nodes(), &mut rng),
+                    vec![true; cfg.participants as usize],
+                )
             } else {
                 // RM 1 (the initiator) never crashes here; crashes happen mid-protocol at 15 ms.
                 let rm1 = u32::from(!cfg.colocated);
                 net.crash_fraction(cfg.nodes(), req.crash, 15 * MS, rm1, &mut rng)?;
                 (net, vec![true; cfg.participants as usize])
             };
-            let fault_free =
-                !*default_faults && req.loss == 0.0 && req.crash == 0.0 && req.duplication == 0.0;
+            let fault_free = *faults == Faults::None
+                && req.loss == 0.0
+                && req.crash == 0.0
+                && req.duplication == 0.0;
             let mean_latency = latency_hint(&net.latency) as f64;
             let r = run_2pc(cfg, votes, &net, fault_free, rng)?;
             let mut extra = BTreeMap::new();
@@ -720,14 +701,16 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
-        Plan::Raft(cfg, default_faults) => {
-            let horizon = if *default_faults {
-                4000 * MS
-            } else {
+        Plan::Raft(cfg, faults) => {
+            let horizon = if *faults == Faults::None {
                 60_000 * MS
+            } else {
+                4000 * MS
             };
-            if *default_faults {
+            if *faults == Faults::Default {
                 net = raft_fault_schedule(cfg.n, &mut rng);
+            } else if let Faults::Spec(spec) = faults {
+                net = spec.schedule(cfg.n, &mut rng);
             } else {
                 net.crash_fraction(cfg.n, req.crash, 500 * MS, 0, &mut rng)?;
             }
@@ -783,9 +766,22 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
-        Plan::Crdt(cfg, default_faults) => {
-            if *default_faults {
+        Plan::Crdt(cfg, faults) => {
+            if *faults == Faults::Default {
                 net = crdt_fault_schedule(cfg.n, &mut rng);
+            } else if let Faults::Spec(spec) = faults {
+                // Convergence is judged after healing: crashes recover and
+                // partitions end within the spec's window, capped at 3 s.
+                net = spec.schedule(cfg.n, &mut rng);
+                let cap = 3000 * MS;
+                for c in &mut net.crashes {
+                    c.at = c.at.min(cap - 1);
+                    c.recover_at = Some(c.recover_at.unwrap_or(cap).min(cap).max(c.at + 1));
+                }
+                for p in &mut net.partitions {
+                    p.start = p.start.min(cap - 1);
+                    p.end = p.end.min(cap).max(p.start);
+                }
             } else if req.crash > 0.0 {
                 // crash-recover: crashed replicas come back after 1 s
                 net.crash_fraction(cfg.n, req.crash, 500 * MS, 0, &mut rng)?;
@@ -1279,6 +1275,17 @@ mod tests {
         };
         let s = run(&r, &|_, _| {}).unwrap();
         assert_eq!(s.violations.unwrap().count, 0);
+        let s = run(
+            &SimRequest {
+                nodes: 4,
+                trials: 50,
+                faults: Some("loss=0.2,crash=0.5".into()),
+                ..req("2pc")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(s.violations.unwrap().count, 0);
         let e = run(
             &SimRequest {
                 faults: Some("chaos".into()),
@@ -1368,7 +1375,11 @@ mod tests {
 
     #[test]
     fn crdt_request() {
-        for f in [None, Some("default".to_string())] {
+        for f in [
+            None,
+            Some("default".to_string()),
+            Some("loss=0.3,crash=0.5,recover=0.2,partition=1".to_string()),
+        ] {
             let s = run(
                 &SimRequest {
                     nodes: 6,

@@ -7,8 +7,10 @@
 //!   the Figure-16 election-time experiment.
 //! * [`ring`] — LCR and Hirschberg–Sinclair ring leader election.
 //! * [`crdt`] — G-counter and PN-counter CRDTs converging by gossip.
+//! * [`faults`] — `--faults` parsing (`none`, `default`, explicit `key=value` lists).
 
 pub mod crdt;
+pub mod faults;
 pub mod raft;
 pub mod ring;
 pub mod twopc;
