@@ -16,6 +16,7 @@
 //! | `raft` | event | 3..=64 servers commit 200 commands (`batch` entries per AppendEntries); `faults`: `none` or `default` |
 //! | `lcr`, `hs` | event | ring leader election (`options`: `ascending`, `descending`, `random` UIDs) |
 //! | `crdt-counter` | event | PN-counter (`options`: `pn` (default) or `g`) on 2..=256 replicas, ops for 1 s, gossip every 50 ms, 6 s run; `t_ave`/`t_last` = convergence time after the last operation (ms); `delivery_ratio` = fraction of trials that converged to the exact sum; `faults`: `none` or `default` |
+//! | `pbft` | event | one request, `nodes` = 3f + 1 replicas, `byzantine` (≤ f) faulty backups (`options`: `silent` or `equivocating`) |
 //! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
 //!
 //! `crash` is the fraction of nodes (never the origin/root) that crash-stop;
@@ -29,6 +30,7 @@
 use crate::SimError;
 use crate::coord::crdt::{CrdtConfig, crdt_fault_schedule, run_crdt};
 use crate::coord::faults::Faults;
+use crate::coord::pbft::{Byzantine, PbftConfig, run_pbft};
 use crate::coord::raft::{RaftConfig, raft_fault_schedule, run_raft};
 use crate::coord::ring::{Arrangement, RingAlgorithm, run_ring};
 use crate::coord::twopc::{TwoPcConfig, fault_schedule, run_2pc};
@@ -65,6 +67,7 @@ pub const PROTOCOLS: &[&str] = &[
     "lcr",
     "hs",
     "crdt-counter",
+    "pbft",
 ];
 
 /// Largest accepted `trials`.
@@ -111,6 +114,8 @@ pub struct SimRequest {
     pub faults: Option<String>,
     /// Entries per replication message for `raft` (`1..=1024`, default 1).
     pub batch: Option<u32>,
+    /// Byzantine replicas for `pbft` (`0..=f`, default 0).
+    pub byzantine: Option<usize>,
 }
 
 impl Default for SimRequest {
@@ -131,6 +136,7 @@ impl Default for SimRequest {
             broadcasts: None,
             faults: None,
             batch: None,
+            byzantine: None,
         }
     }
 }
@@ -238,6 +244,7 @@ enum Plan {
     Raft(RaftConfig, Faults),
     Ring(RingAlgorithm, Arrangement),
     Crdt(CrdtConfig, Faults),
+    Pbft(PbftConfig),
 }
 
 fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
@@ -501,6 +508,35 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 req.faults.clone().unwrap_or_else(|| "none".into()),
             );
             Plan::Crdt(CrdtConfig::new(n, pn), faults)
+        }
+        "pbft" => {
+            let opts = parse_options(req, &["silent", "equivocating"])?;
+            if n < 4 || !(n - 1).is_multiple_of(3) || n > 91 {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("pbft needs n = 3f + 1 in 4..=91 (4, 7, 10, …), got {n}"),
+                ));
+            }
+            let f = (n - 1) / 3;
+            let byzantine = req.byzantine.unwrap_or(0);
+            if byzantine > f {
+                return Err(SimError::param(
+                    "byzantine",
+                    format!("must be in 0..={f} (f for n = {n}), got {byzantine}"),
+                ));
+            }
+            let behaviour = if opts.iter().any(|o| o == "equivocating") {
+                Byzantine::Equivocating
+            } else {
+                Byzantine::Silent
+            };
+            params.insert("byzantine".into(), byzantine.to_string());
+            params.insert("options".into(), format!("{behaviour:?}").to_lowercase());
+            Plan::Pbft(PbftConfig {
+                f,
+                byzantine,
+                behaviour,
+            })
         }
         "2pc" => {
             let opts = parse_options(req, &["colocated", "separate"])?;
@@ -811,6 +847,33 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
+        Plan::Pbft(cfg) => {
+            let mean_latency = latency_hint(&net.latency) as f64;
+            let r = run_pbft(cfg, &net, rng)?;
+            let mut extra = BTreeMap::new();
+            extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            extra.insert(
+                "formula_messages".to_string(),
+                cfg.formula_messages() as f64,
+            );
+            Ok(Trial {
+                rounds: None,
+                messages: r.messages as f64,
+                payload: 1.0,
+                bytes: r.messages as f64 * 64.0,
+                ratio: if r.accepted_at.is_some() { 1.0 } else { 0.0 },
+                delivered: u64::from(r.accepted_at.is_some()),
+                eligible: 1,
+                t_ave: r.accepted_at.map(|t| ms(t as f64)),
+                t_last: r.accepted_at.map(|t| ms(t as f64)),
+                hash: r.messages ^ r.accepted_at.unwrap_or(0).rotate_left(11),
+                extra,
+                decision_latency_ns: r.accepted_at.map(|t| t as f64),
+                decision_messages: Some(r.messages as f64),
+                latencies_ns: r.accepted_at.map(|t| vec![t as f64]).unwrap_or_default(),
+                violations: r.violations,
+            })
+        }
         Plan::Health(mode) => {
             let period = 100 * MS;
             let crash_at = 5 * period / 2;
@@ -902,7 +965,7 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
     let round = matches!(plan, Plan::Round(..));
     let coord = matches!(
         plan,
-        Plan::TwoPc(..) | Plan::Raft(..) | Plan::Ring(..) | Plan::Crdt(..)
+        Plan::TwoPc(..) | Plan::Raft(..) | Plan::Ring(..) | Plan::Crdt(..) | Plan::Pbft(..)
     );
     let link_ms: f64 = trials
         .iter()
@@ -1068,6 +1131,11 @@ mod tests {
         for &p in PROTOCOLS {
             let r = if p == "raft" || p == "crdt-counter" {
                 SimRequest { nodes: 5, ..req(p) }
+            } else if p == "pbft" {
+                SimRequest {
+                    nodes: 10,
+                    ..req(p)
+                }
             } else {
                 req(p)
             };
@@ -1393,6 +1461,62 @@ mod tests {
             assert_eq!(s.violations.as_ref().unwrap().count, 0);
             assert_eq!(s.delivery_ratio.min, 1.0);
         }
+    }
+
+    #[test]
+    fn pbft_request() {
+        for n in [4usize, 7, 10] {
+            let s = run(
+                &SimRequest {
+                    nodes: n,
+                    ..req("pbft")
+                },
+                &|_, _| {},
+            )
+            .unwrap();
+            assert_eq!(
+                s.messages_per_decision.as_ref().unwrap().mean,
+                (2 * n * n - n + 1) as f64
+            );
+            let f = (n - 1) / 3;
+            let s = run(
+                &SimRequest {
+                    nodes: n,
+                    byzantine: Some(f),
+                    options: vec!["equivocating".into()],
+                    ..req("pbft")
+                },
+                &|_, _| {},
+            )
+            .unwrap();
+            assert_eq!(s.violations.as_ref().unwrap().count, 0);
+            assert_eq!(s.delivery_ratio.min, 1.0);
+        }
+        assert!(
+            run(
+                &SimRequest {
+                    nodes: 5,
+                    ..req("pbft")
+                },
+                &|_, _| {}
+            )
+            .unwrap_err()
+            .to_string()
+            .contains("`nodes`")
+        );
+        assert!(
+            run(
+                &SimRequest {
+                    nodes: 4,
+                    byzantine: Some(2),
+                    ..req("pbft")
+                },
+                &|_, _| {}
+            )
+            .unwrap_err()
+            .to_string()
+            .contains("`byzantine`")
+        );
     }
 
     #[test]

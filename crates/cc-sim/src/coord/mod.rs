@@ -7,10 +7,12 @@
 //!   the Figure-16 election-time experiment.
 //! * [`ring`] — LCR and Hirschberg–Sinclair ring leader election.
 //! * [`crdt`] — G-counter and PN-counter CRDTs converging by gossip.
+//! * [`pbft`] — PBFT normal case with silent or equivocating Byzantine backups.
 //! * [`faults`] — `--faults` parsing (`none`, `default`, explicit `key=value` lists).
 
 pub mod crdt;
 pub mod faults;
+pub mod pbft;
 pub mod raft;
 pub mod ring;
 pub mod twopc;
