@@ -134,16 +134,16 @@ pub struct Budget {
     pub nodes: u64,
     /// Multiply-adds allowed for certifying a deficient rank over Q.
     pub rank_work: u64,
-    /// SAT conflicts per solver call (covers and partitions).
+    /// SAT conflicts per cover/partition number, summed over all `k` tried.
     pub conflicts: u64,
 }
 
 impl Default for Budget {
     fn default() -> Self {
         Budget {
-            nodes: 10_000_000,
+            nodes: 1_000_000,
             rank_work: RankOptions::default().max_work,
-            conflicts: 100_000,
+            conflicts: 5_000,
         }
     }
 }

@@ -264,7 +264,7 @@ enum Sat {
 }
 
 /// Largest number of distinct rows and columns handled by the SAT encoding.
-pub const MAX_COVER_DIM: usize = 256;
+pub const MAX_COVER_DIM: usize = 64;
 
 #[allow(clippy::needless_range_loop)] // r[t][i], c[t][j] read best as indices
 fn try_k(
@@ -274,6 +274,7 @@ fn try_k(
     k: usize,
     pins: &[(usize, usize)],
     conflicts: u64,
+    used: &mut u64,
 ) -> Sat {
     let (n, m) = (rm.rows(), rm.cols());
     let mut s: Solver<Budgeted> = Solver::new(
@@ -405,6 +406,7 @@ fn try_k(
         }
     }
     let res = s.solve_limited(&[]);
+    *used += s.cb().learnt;
     if res == lbool::TRUE {
         let mut rects = Vec::new();
         for t in 0..k {
@@ -440,7 +442,8 @@ fn row_partition(rm: &CommMatrix, colour: u8) -> Vec<Rectangle> {
 }
 
 /// Exact cover number `C^b` or partition number `chi_b` of a Boolean matrix
-/// (see the module docs); `conflicts` is the SAT conflict budget per call.
+/// (see the module docs); `conflicts` is the total SAT conflict budget
+/// over all values of `k`.
 ///
 /// Errors: [`TheoryError::NotBoolean`]; [`TheoryError::TooLarge`] beyond
 /// [`MAX_COVER_DIM`] distinct rows or columns.
@@ -481,7 +484,7 @@ pub fn cover_number(
         out.sort();
         out
     };
-    let fool = max_fooling_set(rm, colour, 1_000_000, &[]);
+    let fool = max_fooling_set(rm, colour, 100_000, &[]);
     let mut lower = fool.lower;
     let mut why = format!("largest {colour}-fooling set has {} cells", fool.lower);
     if kind == CoverKind::Partition {
@@ -514,8 +517,13 @@ pub fn cover_number(
     let pins: Vec<(usize, usize)> = fool.set.iter().map(|&c| pos_of(c)).collect();
     let mut k = lower;
     let mut reason = String::new();
+    let mut used = 0u64;
     while k < best.len() {
-        match try_k(rm, colour, kind, k, &pins, conflicts) {
+        if used >= conflicts {
+            reason = format!("conflict budget of {conflicts} exhausted before k = {k}; ");
+            break;
+        }
+        match try_k(rm, colour, kind, k, &pins, conflicts - used, &mut used) {
             Sat::Yes(rects) => {
                 best = rects;
                 break;

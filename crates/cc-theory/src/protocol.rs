@@ -589,7 +589,8 @@ impl Solver {
                 if self.nodes >= self.budget {
                     return Answer::Unknown;
                 }
-                self.nodes += 1;
+                // one unit per 64 cells examined, so the budget tracks work
+                self.nodes += 1 + (r * cols / 64) as u64;
                 let part = (sub << 1) | 1;
                 let (a, bpart): (Vec<u64>, Vec<u64>) = rows.iter().enumerate().fold(
                     (Vec::new(), Vec::new()),
@@ -817,7 +818,8 @@ fn one_way_tree(m: &[u64], rows: &[usize], cols: &[usize]) -> ProtocolTree {
 }
 
 /// Exact `D(f)` (answer bit counted) of a Boolean matrix with an optimal
-/// protocol tree; `budget` caps the search nodes (then the result is the
+/// protocol tree; `budget` caps the search work, counted as one unit per
+/// candidate split plus one per 64 cells of the split matrix (then the result is the
 /// proven interval `lower <= D <= upper` and `reason` says why it stopped).
 ///
 /// Errors: [`TheoryError::NotBoolean`] for non-Boolean matrices,
