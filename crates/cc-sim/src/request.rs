@@ -17,6 +17,7 @@
 //! | `lcr`, `hs` | event | ring leader election (`options`: `ascending`, `descending`, `random` UIDs) |
 //! | `crdt-counter` | event | PN-counter (`options`: `pn` (default) or `g`) on 2..=256 replicas, ops for 1 s, gossip every 50 ms, 6 s run; `t_ave`/`t_last` = convergence time after the last operation (ms); `delivery_ratio` = fraction of trials that converged to the exact sum; `faults`: `none` or `default` |
 //! | `pbft` | event | one request, `nodes` = 3f + 1 replicas, `byzantine` (≤ f) faulty backups (`options`: `silent` or `equivocating`) |
+//! | `paxos` | event | single-decree Paxos, `nodes` acceptors, `proposers` (1..=16) duelling proposers; `faults` |
 //! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
 //!
 //! `crash` is the fraction of nodes (never the origin/root) that crash-stop;
@@ -29,7 +30,9 @@
 
 use crate::SimError;
 use crate::coord::crdt::{CrdtConfig, crdt_fault_schedule, run_crdt};
+use crate::coord::faults::FaultSpec;
 use crate::coord::faults::Faults;
+use crate::coord::paxos::{PaxosConfig, run_paxos};
 use crate::coord::pbft::{Byzantine, PbftConfig, run_pbft};
 use crate::coord::raft::{RaftConfig, raft_fault_schedule, run_raft};
 use crate::coord::ring::{Arrangement, RingAlgorithm, run_ring};
@@ -68,6 +71,7 @@ pub const PROTOCOLS: &[&str] = &[
     "hs",
     "crdt-counter",
     "pbft",
+    "paxos",
 ];
 
 /// Largest accepted `trials`.
@@ -116,6 +120,8 @@ pub struct SimRequest {
     pub batch: Option<u32>,
     /// Byzantine replicas for `pbft` (`0..=f`, default 0).
     pub byzantine: Option<usize>,
+    /// Concurrent proposers for `paxos` (`1..=16`, default 1).
+    pub proposers: Option<usize>,
 }
 
 impl Default for SimRequest {
@@ -137,6 +143,7 @@ impl Default for SimRequest {
             faults: None,
             batch: None,
             byzantine: None,
+            proposers: None,
         }
     }
 }
@@ -245,6 +252,7 @@ enum Plan {
     Ring(RingAlgorithm, Arrangement),
     Crdt(CrdtConfig, Faults),
     Pbft(PbftConfig),
+    Paxos(PaxosConfig, Faults),
 }
 
 fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
@@ -508,6 +516,29 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 req.faults.clone().unwrap_or_else(|| "none".into()),
             );
             Plan::Crdt(CrdtConfig::new(n, pn), faults)
+        }
+        "paxos" => {
+            parse_options(req, &[])?;
+            if !(1..=255).contains(&n) {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("paxos supports 1..=255 acceptors, got {n}"),
+                ));
+            }
+            let p = req.proposers.unwrap_or(1);
+            if !(1..=16).contains(&p) {
+                return Err(SimError::param(
+                    "proposers",
+                    format!("must be in 1..=16, got {p}"),
+                ));
+            }
+            let faults = Faults::parse(req.faults.as_deref())?;
+            params.insert("proposers".into(), p.to_string());
+            params.insert(
+                "faults".into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
+            );
+            Plan::Paxos(PaxosConfig::new(n, p), faults)
         }
         "pbft" => {
             let opts = parse_options(req, &["silent", "equivocating"])?;
@@ -847,6 +878,37 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
+        Plan::Paxos(cfg, faults) => {
+            let spec = match faults {
+                Faults::None => None,
+                Faults::Default => Some(FaultSpec::default()),
+                Faults::Spec(s) => Some(*s),
+            };
+            if let Some(spec) = spec {
+                net = spec.schedule(cfg.acceptors + cfg.proposers, &mut rng);
+            }
+            let mean_latency = latency_hint(&net.latency) as f64;
+            let r = run_paxos(cfg, &net, 60_000 * MS, rng)?;
+            let mut extra = BTreeMap::new();
+            extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            Ok(Trial {
+                rounds: None,
+                messages: r.messages as f64,
+                payload: 0.0,
+                bytes: r.messages as f64 * 32.0,
+                ratio: if r.decided_at.is_some() { 1.0 } else { 0.0 },
+                delivered: u64::from(r.decided_at.is_some()),
+                eligible: 1,
+                t_ave: r.decided_at.map(|t| ms(t as f64)),
+                t_last: r.decided_at.map(|t| ms(t as f64)),
+                hash: r.events ^ r.messages.rotate_left(13),
+                extra,
+                decision_latency_ns: r.decided_at.map(|t| t as f64),
+                decision_messages: Some(r.messages as f64),
+                latencies_ns: r.decided_at.map(|t| vec![t as f64]).unwrap_or_default(),
+                violations: r.violations,
+            })
+        }
         Plan::Pbft(cfg) => {
             let mean_latency = latency_hint(&net.latency) as f64;
             let r = run_pbft(cfg, &net, rng)?;
@@ -965,7 +1027,12 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
     let round = matches!(plan, Plan::Round(..));
     let coord = matches!(
         plan,
-        Plan::TwoPc(..) | Plan::Raft(..) | Plan::Ring(..) | Plan::Crdt(..) | Plan::Pbft(..)
+        Plan::TwoPc(..)
+            | Plan::Raft(..)
+            | Plan::Ring(..)
+            | Plan::Crdt(..)
+            | Plan::Pbft(..)
+            | Plan::Paxos(..)
     );
     let link_ms: f64 = trials
         .iter()
@@ -1129,7 +1196,7 @@ mod tests {
     #[test]
     fn every_protocol_runs_and_delivers_without_faults() {
         for &p in PROTOCOLS {
-            let r = if p == "raft" || p == "crdt-counter" {
+            let r = if p == "raft" || p == "crdt-counter" || p == "paxos" {
                 SimRequest { nodes: 5, ..req(p) }
             } else if p == "pbft" {
                 SimRequest {
@@ -1516,6 +1583,45 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("`byzantine`")
+        );
+    }
+
+    #[test]
+    fn paxos_request() {
+        let s = run(
+            &SimRequest {
+                nodes: 5,
+                ..req("paxos")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(s.messages_per_decision.as_ref().unwrap().mean, 20.0);
+        assert!((s.message_delays.as_ref().unwrap().mean - 4.0).abs() < 1e-9);
+        let s = run(
+            &SimRequest {
+                nodes: 5,
+                proposers: Some(3),
+                trials: 30,
+                faults: Some("default".into()),
+                ..req("paxos")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(s.violations.as_ref().unwrap().count, 0);
+        assert!(
+            run(
+                &SimRequest {
+                    nodes: 5,
+                    proposers: Some(0),
+                    ..req("paxos")
+                },
+                &|_, _| {}
+            )
+            .unwrap_err()
+            .to_string()
+            .contains("`proposers`")
         );
     }
 

@@ -7,11 +7,13 @@
 //!   the Figure-16 election-time experiment.
 //! * [`ring`] — LCR and Hirschberg–Sinclair ring leader election.
 //! * [`crdt`] — G-counter and PN-counter CRDTs converging by gossip.
+//! * [`paxos`] — single-decree Paxos with duelling proposers.
 //! * [`pbft`] — PBFT normal case with silent or equivocating Byzantine backups.
 //! * [`faults`] — `--faults` parsing (`none`, `default`, explicit `key=value` lists).
 
 pub mod crdt;
 pub mod faults;
+pub mod paxos;
 pub mod pbft;
 pub mod raft;
 pub mod ring;

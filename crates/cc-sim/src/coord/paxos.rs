@@ -1,0 +1,474 @@
+//! Single-decree Paxos with dueling proposers.
+//!
+//! Acceptors are nodes `0..n`, proposers nodes `n..n+p` (proposer `j` wants to
+//! choose value `100 + j`). Proposer `j` uses ballots `r·p + j + 1` for rounds
+//! `r = 0, 1, …`:
+//!
+//! 1. `PREPARE(b)` to all acceptors; an acceptor with `promised < b` promises
+//!    (`PROMISE(b, accepted ballot, accepted value)`), otherwise answers `NACK(promised)`.
+//! 2. With a majority of promises the proposer sends `ACCEPT(b, v)`, `v` being
+//!    the value of the highest-ballot accepted proposal among the promises
+//!    (its own value if none); an acceptor with `promised ≤ b` accepts and
+//!    answers `ACCEPTED(b)`, otherwise `NACK`.
+//! 3. A majority of `ACCEPTED(b)` means `v` is chosen; the proposer decides.
+//!
+//! A proposer that gets a `NACK` or times out (`retry`) starts a new round after
+//! a random back-off in `[0, retry)` — this breaks duelling livelock in
+//! practice. Acceptor state survives crashes.
+//!
+//! Fault-free, one proposer: `4n` messages and 4 message delays (proposer
+//! separate from the acceptors).
+//!
+//! Checker: a value is *chosen* when a majority of acceptors accepted it in
+//! the same ballot; at most one value is ever chosen (agreement), it was
+//! proposed (validity), and every decision equals it.
+//! Mutation `ignore_promised_values`: phase 2 always uses the proposer's own
+//! value — the fault sweep finds two chosen values.
+
+use crate::SimError;
+use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::montecarlo::{no_progress, run_trials};
+use crate::net::{MS, NetworkModel, NodeId, Time};
+use crate::rng::{ChaCha8Rng, unit};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const PREPARE: u8 = 0;
+const PROMISE: u8 = 1;
+const ACCEPT: u8 = 2;
+const ACCEPTED: u8 = 3;
+const NACK: u8 = 4;
+const KINDS: &[&str] = &["prepare", "promise", "accept", "accepted", "nack"];
+
+/// Paxos message: (ballot, accepted ballot, value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PxMsg {
+    ballot: u64,
+    acc_ballot: u64,
+    value: u64,
+}
+
+/// Paxos configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PaxosConfig {
+    /// Acceptors (`1..=255`).
+    pub acceptors: usize,
+    /// Proposers (`1..=16`), all starting at time 0.
+    pub proposers: usize,
+    /// Round timeout and maximum random back-off.
+    pub retry: Time,
+    /// Injected bug: ignore values reported in promises.
+    pub ignore_promised_values: bool,
+}
+
+impl PaxosConfig {
+    /// `n` acceptors, `p` proposers, retry 100 ms.
+    pub fn new(acceptors: usize, proposers: usize) -> Self {
+        PaxosConfig {
+            acceptors,
+            proposers,
+            retry: 100 * MS,
+            ignore_promised_values: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Proposer {
+    round: u64,
+    ballot: u64,
+    promises: std::collections::BTreeSet<NodeId>,
+    best: (u64, u64),
+    accepts: std::collections::BTreeSet<NodeId>,
+    phase: u8,
+    decided: Option<u64>,
+}
+
+/// Paxos state.
+#[derive(Debug, Clone)]
+pub struct Paxos {
+    cfg: PaxosConfig,
+    promised: Vec<u64>,
+    accepted: Vec<(u64, u64)>,
+    props: Vec<Proposer>,
+    votes: BTreeMap<u64, (u64, usize)>,
+    chosen: Vec<u64>,
+    decided_at: Option<Time>,
+    violations: Vec<String>,
+}
+
+impl Paxos {
+    /// Fresh state.
+    pub fn new(cfg: PaxosConfig) -> Self {
+        Paxos {
+            cfg,
+            promised: vec![0; cfg.acceptors],
+            accepted: vec![(0, 0); cfg.acceptors],
+            props: vec![Proposer::default(); cfg.proposers],
+            votes: BTreeMap::new(),
+            chosen: Vec::new(),
+            decided_at: None,
+            violations: Vec::new(),
+        }
+    }
+
+    fn majority(&self) -> u64 {
+        (self.cfg.acceptors / 2 + 1) as u64
+    }
+
+    fn start_round(&mut self, sim: &mut Sim<PxMsg>, j: usize) {
+        let p = &mut self.props[j];
+        if p.decided.is_some() {
+            return;
+        }
+        p.ballot = p.round * self.cfg.proposers as u64 + j as u64 + 1;
+        p.round += 1;
+        p.promises.clear();
+        p.accepts.clear();
+        p.best = (0, 0);
+        p.phase = 1;
+        let (ballot, node) = (p.ballot, (self.cfg.acceptors + j) as NodeId);
+        for a in 0..self.cfg.acceptors as NodeId {
+            sim.send(
+                node,
+                a,
+                PREPARE,
+                32,
+                PxMsg {
+                    ballot,
+                    acc_ballot: 0,
+                    value: 0,
+                },
+            );
+        }
+        sim.set_timer(node, self.cfg.retry, ballot);
+    }
+
+    fn retry_later(&mut self, sim: &mut Sim<PxMsg>, j: usize) {
+        let p = &mut self.props[j];
+        if p.phase == 0 || p.decided.is_some() {
+            return;
+        }
+        p.phase = 0;
+        let node = (self.cfg.acceptors + j) as NodeId;
+        let backoff = (unit(sim.rng()) * self.cfg.retry as f64) as Time + 1;
+        sim.set_timer(node, backoff, 0);
+    }
+
+    /// Checker; returns the violations.
+    pub fn check(&self) -> Vec<String> {
+        let mut v = self.violations.clone();
+        let distinct: std::collections::BTreeSet<u64> = self.chosen.iter().copied().collect();
+        if distinct.len() > 1 {
+            v.push(format!("agreement: values {distinct:?} chosen"));
+        }
+        for &c in &distinct {
+            if !(100..100 + self.cfg.proposers as u64).contains(&c) {
+                v.push(format!("validity: {c} was never proposed"));
+            }
+        }
+        for (j, p) in self.props.iter().enumerate() {
+            if let Some(d) = p.decided
+                && !distinct.contains(&d)
+            {
+                v.push(format!("proposer {j} decided {d}, which was not chosen"));
+            }
+        }
+        v
+    }
+}
+
+impl Protocol for Paxos {
+    type Msg = PxMsg;
+    fn kinds(&self) -> &'static [&'static str] {
+        KINDS
+    }
+    fn payload_kinds(&self) -> u64 {
+        1 << ACCEPT
+    }
+    fn start(&mut self, sim: &mut Sim<PxMsg>) {
+        for j in 0..self.cfg.proposers {
+            if sim.is_up((self.cfg.acceptors + j) as NodeId) {
+                self.start_round(sim, j);
+            }
+        }
+    }
+    fn on_timer(&mut self, sim: &mut Sim<PxMsg>, node: NodeId, id: u64) {
+        let j = node as usize - self.cfg.acceptors;
+        if id == 0 {
+            if self.props[j].phase == 0 {
+                self.start_round(sim, j);
+            }
+        } else if self.props[j].ballot == id && self.props[j].decided.is_none() {
+            self.retry_later(sim, j);
+        }
+    }
+    fn on_recover(&mut self, sim: &mut Sim<PxMsg>, node: NodeId) {
+        if let Some(j) = (node as usize).checked_sub(self.cfg.acceptors) {
+            self.props[j].phase = 0;
+            self.start_round(sim, j);
+        }
+    }
+    fn on_message(&mut self, sim: &mut Sim<PxMsg>, to: NodeId, from: NodeId, kind: u8, m: PxMsg) {
+        let n = self.cfg.acceptors;
+        if (to as usize) < n {
+            let a = to as usize;
+            match kind {
+                PREPARE => {
+                    if m.ballot > self.promised[a] {
+                        self.promised[a] = m.ballot;
+                        let (b, v) = self.accepted[a];
+                        sim.send(
+                            to,
+                            from,
+                            PROMISE,
+                            32,
+                            PxMsg {
+                                ballot: m.ballot,
+                                acc_ballot: b,
+                                value: v,
+                            },
+                        );
+                    } else {
+                        sim.send(
+                            to,
+                            from,
+                            NACK,
+                            16,
+                            PxMsg {
+                                ballot: m.ballot,
+                                acc_ballot: self.promised[a],
+                                value: 0,
+                            },
+                        );
+                    }
+                }
+                ACCEPT => {
+                    if m.ballot >= self.promised[a] {
+                        self.promised[a] = m.ballot;
+                        if self.accepted[a].0 != m.ballot {
+                            self.accepted[a] = (m.ballot, m.value);
+                            let e = self.votes.entry(m.ballot).or_insert((m.value, 0));
+                            if e.0 != m.value {
+                                self.violations
+                                    .push(format!("two values in ballot {}", m.ballot));
+                            }
+                            e.1 += 1;
+                            if e.1 as u64 == (n / 2 + 1) as u64 {
+                                self.chosen.push(m.value);
+                            }
+                        }
+                        sim.send(
+                            to,
+                            from,
+                            ACCEPTED,
+                            16,
+                            PxMsg {
+                                ballot: m.ballot,
+                                acc_ballot: 0,
+                                value: m.value,
+                            },
+                        );
+                    } else {
+                        sim.send(
+                            to,
+                            from,
+                            NACK,
+                            16,
+                            PxMsg {
+                                ballot: m.ballot,
+                                acc_ballot: self.promised[a],
+                                value: 0,
+                            },
+                        );
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        let j = to as usize - n;
+        let maj = self.majority();
+        let p = &mut self.props[j];
+        if m.ballot != p.ballot || p.decided.is_some() {
+            return;
+        }
+        match kind {
+            PROMISE if p.phase == 1 => {
+                // count distinct acceptors (messages may be duplicated)
+                if !p.promises.insert(from) {
+                    return;
+                }
+                if m.acc_ballot > p.best.0 {
+                    p.best = (m.acc_ballot, m.value);
+                }
+                if p.promises.len() as u64 == maj {
+                    p.phase = 2;
+                    let own = 100 + j as u64;
+                    let value = if p.best.0 > 0 && !self.cfg.ignore_promised_values {
+                        p.best.1
+                    } else {
+                        own
+                    };
+                    let ballot = p.ballot;
+                    for a in 0..n as NodeId {
+                        sim.send(
+                            to,
+                            a,
+                            ACCEPT,
+                            64,
+                            PxMsg {
+                                ballot,
+                                acc_ballot: 0,
+                                value,
+                            },
+                        );
+                    }
+                }
+            }
+            ACCEPTED if p.phase == 2 => {
+                if !p.accepts.insert(from) {
+                    return;
+                }
+                if p.accepts.len() as u64 == maj {
+                    p.decided = Some(m.value);
+                    p.phase = 3;
+                    self.decided_at.get_or_insert(sim.now());
+                }
+            }
+            NACK if p.phase == 1 || p.phase == 2 => self.retry_later(sim, j),
+            _ => {}
+        }
+    }
+}
+
+/// Outcome of one consensus instance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaxosRun {
+    /// Messages.
+    pub messages: u64,
+    /// First decision time (ns).
+    pub decided_at: Option<Time>,
+    /// Violations.
+    pub violations: Vec<String>,
+    /// Processed events.
+    pub events: u64,
+}
+
+/// Run one instance over `net` for at most `horizon`.
+pub fn run_paxos(
+    cfg: &PaxosConfig,
+    net: &NetworkModel,
+    horizon: Time,
+    rng: ChaCha8Rng,
+) -> Result<PaxosRun, SimError> {
+    if !(1..=255).contains(&cfg.acceptors) || !(1..=16).contains(&cfg.proposers) {
+        return Err(SimError::param(
+            "nodes",
+            "paxos needs 1..=255 acceptors and 1..=16 proposers",
+        ));
+    }
+    let mut p = Paxos::new(*cfg);
+    let ecfg = EventConfig {
+        max_time: horizon,
+        origin: None,
+        track_per_node: false,
+        ..EventConfig::default()
+    };
+    let (m, _) = run_events(&mut p, cfg.acceptors + cfg.proposers, net, &ecfg, rng)?;
+    Ok(PaxosRun {
+        messages: m.messages,
+        decided_at: p.decided_at,
+        violations: p.check(),
+        events: m.events,
+    })
+}
+
+/// Sweep `runs` fault schedules drawn from `spec` (trial `i` uses
+/// `trial_rng(seed, i)`); returns (violating runs, first violating index, runs that decided).
+pub fn sweep_paxos(
+    cfg: &PaxosConfig,
+    spec: &super::faults::FaultSpec,
+    seed: u64,
+    runs: u32,
+) -> Result<(u64, Option<u64>, u64), SimError> {
+    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
+        let net = spec.schedule(cfg.acceptors + cfg.proposers, &mut rng);
+        let r = run_paxos(cfg, &net, 3000 * MS, rng)?;
+        Ok((i, r.violations.is_empty(), r.decided_at.is_some()))
+    })?;
+    let bad: Vec<u64> = res.iter().filter(|r| !r.1).map(|r| r.0).collect();
+    Ok((
+        bad.len() as u64,
+        bad.first().copied(),
+        res.iter().filter(|r| r.2).count() as u64,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coord::faults::FaultSpec;
+    use crate::net::LatencyDist;
+    use crate::rng::trial_rng;
+
+    #[test]
+    fn single_proposer_4n_messages_4_delays() {
+        let net = NetworkModel {
+            latency: LatencyDist::Constant { ns: 10 * MS },
+            ..NetworkModel::default()
+        };
+        for n in [3usize, 5, 7, 9] {
+            let r = run_paxos(&PaxosConfig::new(n, 1), &net, 10_000 * MS, trial_rng(1, 0)).unwrap();
+            assert!(r.violations.is_empty());
+            assert_eq!(r.messages, 4 * n as u64);
+            assert_eq!(r.decided_at, Some(40 * MS));
+        }
+    }
+
+    #[test]
+    fn dueling_proposers_agree() {
+        let net = NetworkModel {
+            latency: LatencyDist::Exponential { mean_ns: 1e7 },
+            ..NetworkModel::default()
+        };
+        for seed in 0..200 {
+            let r = run_paxos(
+                &PaxosConfig::new(5, 3),
+                &net,
+                60_000 * MS,
+                trial_rng(seed, 0),
+            )
+            .unwrap();
+            assert!(r.violations.is_empty(), "{seed}: {:?}", r.violations);
+            assert!(r.decided_at.is_some());
+        }
+    }
+
+    #[test]
+    fn sweep_safe_and_mutant_caught() {
+        let spec = FaultSpec {
+            loss: 0.1,
+            window_ms: 300,
+            ..FaultSpec::default()
+        };
+        let cfg = PaxosConfig {
+            retry: 40 * MS,
+            ..PaxosConfig::new(5, 3)
+        };
+        let (bad, first, decided) = sweep_paxos(&cfg, &spec, 0, 10_000).unwrap();
+        assert_eq!(bad, 0, "first violating schedule {first:?}");
+        assert!(decided > 5_000);
+        let (bad, _, _) = sweep_paxos(
+            &PaxosConfig {
+                ignore_promised_values: true,
+                ..cfg
+            },
+            &spec,
+            0,
+            10_000,
+        )
+        .unwrap();
+        assert!(bad > 0, "mutant not caught");
+    }
+}
