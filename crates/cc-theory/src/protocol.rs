@@ -223,7 +223,7 @@ pub fn parse_protocol_tree(input: &str) -> Result<ProtocolTree> {
         });
     }
     let mut pos = 0;
-    let tree = parse_node(&lines, &mut pos, None)?;
+    let tree = parse_node(&lines, &mut pos, None, 0)?;
     if let Some((line, _, _, col)) = lines.get(pos) {
         return Err(TheoryError::Parse {
             line: *line,
@@ -236,10 +236,14 @@ pub fn parse_protocol_tree(input: &str) -> Result<ProtocolTree> {
 
 type Line = (usize, usize, String, usize);
 
+/// Deepest protocol tree accepted by the text parser.
+pub const MAX_TREE_DEPTH: usize = 1024;
+
 fn parse_node(
     lines: &[Line],
     pos: &mut usize,
     parent_indent: Option<(usize, usize)>,
+    depth: usize,
 ) -> Result<ProtocolTree> {
     let Some((line, indent, text, col)) = lines.get(*pos) else {
         let (pl, _) = parent_indent.unwrap_or((1, 0));
@@ -256,6 +260,13 @@ fn parse_node(
             line: *line,
             column: *col,
             message: format!("expected a child of the node on line {pl} (indented deeper than it)"),
+        });
+    }
+    if depth > MAX_TREE_DEPTH {
+        return Err(TheoryError::Parse {
+            line: *line,
+            column: *col,
+            message: format!("protocol tree deeper than {MAX_TREE_DEPTH} levels"),
         });
     }
     *pos += 1;
@@ -291,8 +302,8 @@ fn parse_node(
             }
             zero.sort_unstable();
             zero.dedup();
-            let on_zero = Box::new(parse_node(lines, pos, Some((*line, *indent)))?);
-            let on_one = Box::new(parse_node(lines, pos, Some((*line, *indent)))?);
+            let on_zero = Box::new(parse_node(lines, pos, Some((*line, *indent)), depth + 1)?);
+            let on_one = Box::new(parse_node(lines, pos, Some((*line, *indent)), depth + 1)?);
             let s = Split {
                 zero,
                 on_zero,
@@ -1054,6 +1065,17 @@ mod tests {
         ));
         assert!(matches!(
             parse_protocol_tree("{\"leaf\": x}"),
+            Err(TheoryError::Parse { .. })
+        ));
+    }
+
+    #[test]
+    fn deep_text_tree_is_an_error() {
+        let deep: String = (0..1100)
+            .map(|d| format!("{}alice 0\n", " ".repeat(d)))
+            .collect();
+        assert!(matches!(
+            parse_protocol_tree(&deep),
             Err(TheoryError::Parse { .. })
         ));
     }
