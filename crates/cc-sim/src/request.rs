@@ -18,6 +18,7 @@
 //! | `crdt-counter` | event | PN-counter (`options`: `pn` (default) or `g`) on 2..=256 replicas, ops for 1 s, gossip every 50 ms, 6 s run; `t_ave`/`t_last` = convergence time after the last operation (ms); `delivery_ratio` = fraction of trials that converged to the exact sum; `faults`: `none` or `default` |
 //! | `pbft` | event | one request, `nodes` = 3f + 1 replicas, `byzantine` (≤ f) faulty backups (`options`: `silent` or `equivocating`) |
 //! | `paxos` | event | single-decree Paxos, `nodes` acceptors, `proposers` (1..=16) duelling proposers; `faults` |
+//! | `quorum` | event | one write (W acks of N) then one read (first R of N replies) `read_after_ms` later; `delivery_ratio` = fresh reads, `extra.stale`; `t_ave` = write latency, `t_last` = read latency; `messages_per_decision` = 2N per operation |
 //! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
 //!
 //! `crash` is the fraction of nodes (never the origin/root) that crash-stop;
@@ -34,6 +35,7 @@ use crate::coord::faults::FaultSpec;
 use crate::coord::faults::Faults;
 use crate::coord::paxos::{PaxosConfig, run_paxos};
 use crate::coord::pbft::{Byzantine, PbftConfig, run_pbft};
+use crate::coord::quorum::QuorumConfig;
 use crate::coord::raft::{RaftConfig, raft_fault_schedule, run_raft};
 use crate::coord::ring::{Arrangement, RingAlgorithm, run_ring};
 use crate::coord::twopc::{TwoPcConfig, fault_schedule, run_2pc};
@@ -72,6 +74,7 @@ pub const PROTOCOLS: &[&str] = &[
     "crdt-counter",
     "pbft",
     "paxos",
+    "quorum",
 ];
 
 /// Largest accepted `trials`.
@@ -122,6 +125,12 @@ pub struct SimRequest {
     pub byzantine: Option<usize>,
     /// Concurrent proposers for `paxos` (`1..=16`, default 1).
     pub proposers: Option<usize>,
+    /// `quorum`: read quorum R (`1..=N`, default majority).
+    pub read_quorum: Option<usize>,
+    /// `quorum`: write quorum W (`1..=N`, default majority).
+    pub write_quorum: Option<usize>,
+    /// `quorum`: delay between write commit and read, ms (`>= 0`, default 0).
+    pub read_after_ms: f64,
 }
 
 impl Default for SimRequest {
@@ -144,6 +153,9 @@ impl Default for SimRequest {
             batch: None,
             byzantine: None,
             proposers: None,
+            read_quorum: None,
+            write_quorum: None,
+            read_after_ms: 0.0,
         }
     }
 }
@@ -253,6 +265,7 @@ enum Plan {
     Crdt(CrdtConfig, Faults),
     Pbft(PbftConfig),
     Paxos(PaxosConfig, Faults),
+    Quorum(QuorumConfig),
 }
 
 fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
@@ -517,6 +530,43 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             );
             Plan::Crdt(CrdtConfig::new(n, pn), faults)
         }
+        "quorum" => {
+            parse_options(req, &[])?;
+            if n > 64 {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("quorum supports N in 2..=64 replicas, got {n}"),
+                ));
+            }
+            let maj = n / 2 + 1;
+            let (r, w) = (
+                req.read_quorum.unwrap_or(maj),
+                req.write_quorum.unwrap_or(maj),
+            );
+            for (name, q) in [("read_quorum", r), ("write_quorum", w)] {
+                if !(1..=n).contains(&q) {
+                    return Err(SimError::param(
+                        name,
+                        format!("must be in 1..={n} (N), got {q}"),
+                    ));
+                }
+            }
+            if !(req.read_after_ms.is_finite() && (0.0..=3.6e6).contains(&req.read_after_ms)) {
+                return Err(SimError::param(
+                    "read_after_ms",
+                    format!("must be in [0, 3600000] ms, got {}", req.read_after_ms),
+                ));
+            }
+            params.insert("read_quorum".into(), r.to_string());
+            params.insert("write_quorum".into(), w.to_string());
+            params.insert("read_after_ms".into(), req.read_after_ms.to_string());
+            Plan::Quorum(QuorumConfig {
+                n,
+                r,
+                w,
+                read_after: (req.read_after_ms * MS as f64) as u64,
+            })
+        }
         "paxos" => {
             parse_options(req, &[])?;
             if !(1..=255).contains(&n) {
@@ -629,6 +679,11 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
         params.insert("duplication".into(), req.duplication.to_string());
     }
     Ok((p, params))
+}
+
+/// A seed for a nested run, drawn from the trial's stream.
+fn rng_seed(rng: &mut ChaCha8Rng) -> u64 {
+    rand::RngCore::next_u64(rng)
 }
 
 fn latency_hint(d: &LatencyDist) -> u64 {
@@ -909,6 +964,39 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
+        Plan::Quorum(cfg) => {
+            let lat = net.latency.clone();
+            let row = crate::coord::quorum::pbs(cfg, &lat, rng_seed(&mut rng), 1)?;
+            let stale = row.stale.successes > 0;
+            let mut extra = BTreeMap::new();
+            extra.insert("stale".to_string(), f64::from(u8::from(stale)));
+            extra.insert("write_ms".to_string(), row.write_ms);
+            extra.insert("read_ms".to_string(), row.read_ms);
+            let violations = if stale && cfg.r + cfg.w > cfg.n {
+                vec!["strict quorum returned a stale read".to_string()]
+            } else {
+                Vec::new()
+            };
+            Ok(Trial {
+                rounds: None,
+                messages: row.messages,
+                payload: 0.0,
+                bytes: 0.0,
+                ratio: if stale { 0.0 } else { 1.0 },
+                delivered: u64::from(!stale),
+                eligible: 1,
+                t_ave: Some(row.write_ms),
+                t_last: Some(row.read_ms),
+                hash: row.messages as u64
+                    ^ (row.write_ms * 1e6) as u64
+                    ^ ((row.read_ms * 1e6) as u64).rotate_left(32),
+                extra,
+                decision_latency_ns: Some(row.write_ms * MS as f64),
+                decision_messages: Some(row.messages / 2.0),
+                latencies_ns: vec![row.write_ms * MS as f64],
+                violations,
+            })
+        }
         Plan::Pbft(cfg) => {
             let mean_latency = latency_hint(&net.latency) as f64;
             let r = run_pbft(cfg, &net, rng)?;
@@ -1033,6 +1121,7 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
             | Plan::Crdt(..)
             | Plan::Pbft(..)
             | Plan::Paxos(..)
+            | Plan::Quorum(..)
     );
     let link_ms: f64 = trials
         .iter()
@@ -1196,7 +1285,7 @@ mod tests {
     #[test]
     fn every_protocol_runs_and_delivers_without_faults() {
         for &p in PROTOCOLS {
-            let r = if p == "raft" || p == "crdt-counter" || p == "paxos" {
+            let r = if p == "raft" || p == "crdt-counter" || p == "paxos" || p == "quorum" {
                 SimRequest { nodes: 5, ..req(p) }
             } else if p == "pbft" {
                 SimRequest {
@@ -1622,6 +1711,48 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("`proposers`")
+        );
+    }
+
+    #[test]
+    fn quorum_request() {
+        let s = run(
+            &SimRequest {
+                nodes: 3,
+                trials: 200,
+                read_quorum: Some(1),
+                write_quorum: Some(1),
+                latency: Some("exp:5".into()),
+                ..req("quorum")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert!(s.delivery_ratio.mean < 1.0, "R=W=1 must show stale reads");
+        let s = run(
+            &SimRequest {
+                nodes: 3,
+                trials: 200,
+                latency: Some("exp:5".into()),
+                ..req("quorum")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(s.delivery_ratio.min, 1.0);
+        assert_eq!(s.violations.as_ref().unwrap().count, 0);
+        assert!(
+            run(
+                &SimRequest {
+                    nodes: 3,
+                    read_quorum: Some(4),
+                    ..req("quorum")
+                },
+                &|_, _| {}
+            )
+            .unwrap_err()
+            .to_string()
+            .contains("`read_quorum`")
         );
     }
 

@@ -9,12 +9,14 @@
 //! * [`crdt`] — G-counter and PN-counter CRDTs converging by gossip.
 //! * [`paxos`] — single-decree Paxos with duelling proposers.
 //! * [`pbft`] — PBFT normal case with silent or equivocating Byzantine backups.
+//! * [`quorum`] — Dynamo-style (N, R, W) quorums and PBS stale-read probability.
 //! * [`faults`] — `--faults` parsing (`none`, `default`, explicit `key=value` lists).
 
 pub mod crdt;
 pub mod faults;
 pub mod paxos;
 pub mod pbft;
+pub mod quorum;
 pub mod raft;
 pub mod ring;
 pub mod twopc;
