@@ -318,12 +318,15 @@ fn fooling_measure(f: FoolingResult) -> MeasureResult {
         upper: f.upper as u64,
         exact: f.lower == f.upper,
         upper_certified: true,
-        method: format!("max-clique branch and bound ({} nodes)", f.nodes),
+        method: "max-clique branch and bound".into(),
         certificate: Certificate::FoolingSet {
             colour: f.colour,
             cells: f.set,
         },
-        reason: format!("{}; upper bound: {}", f.reason, f.upper_reason),
+        reason: format!(
+            "{} ({} nodes); upper bound: {}",
+            f.reason, f.nodes, f.upper_reason
+        ),
         rational: None,
     }
 }
@@ -522,12 +525,9 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
                         upper: u64::from(d.upper),
                         exact: d.lower == d.upper,
                         upper_certified: true,
-                        method: format!(
-                            "iterative deepening over protocol trees ({} nodes)",
-                            d.nodes
-                        ),
+                        method: "protocol-tree search".into(),
                         certificate: Certificate::ProtocolTree { tree: d.tree },
-                        reason: d.reason,
+                        reason: format!("{} ({} search units)", d.reason, d.nodes),
                         rational: None,
                     },
                 );
@@ -554,7 +554,7 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
                         upper: c.upper as u64,
                         exact: c.lower == c.upper,
                         upper_certified: true,
-                        method: "SAT (batsat), k increasing from the lower bound".into(),
+                        method: "SAT (batsat), k upward".into(),
                         certificate: Certificate::Rectangles {
                             colour,
                             cover_kind: kind,
@@ -602,7 +602,7 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
                         upper: u64::from(v),
                         exact: true,
                         upper_certified: true,
-                        method: "ceil(log2 #distinct inputs) + ceil(log2 #values)".into(),
+                        method: "distinct inputs".into(),
                         certificate: Certificate::OneWay { distinct },
                         reason: "the receiver must tell all distinct rows (columns) apart (Kushilevitz-Nisan Sec. 4.2)"
                             .into(),
@@ -616,7 +616,8 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
         match discrepancy_uniform(m) {
             Ok(d) => {
                 let v = d.randomized_lower_bound;
-                bounds.push(DerivedBound {
+                if v > 0 {
+                    bounds.push(DerivedBound {
                     name: "discrepancy".into(),
                     value: u64::from(v),
                     theorem: "R_eps(f) >= log2((1 - 2 eps) / disc(f)) at eps = 1/3, and D(f) >= R_eps(f) (Chor-Goldreich 1988; Kushilevitz-Nisan 1997, Prop. 3.28)".into(),
@@ -625,6 +626,7 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
                         d.value.num, d.value.den
                     ),
                 });
+                }
                 measures.insert(
                     "discrepancy_uniform".into(),
                     MeasureResult {
@@ -632,7 +634,7 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
                         upper: d.bias,
                         exact: true,
                         upper_certified: true,
-                        method: "exact enumeration of row subsets (Gray code)".into(),
+                        method: "exact enumeration".into(),
                         certificate: Certificate::Rectangle {
                             rows: d.rows,
                             cols: d.cols,
@@ -884,8 +886,20 @@ impl fmt::Display for BoundsReport {
             "{:<22} {:>10}  {:<28} certificate",
             "measure", "value", "method"
         )?;
-        for (name, r) in &self.measures {
-            let value = if r.exact {
+        let mut order: Vec<&String> = MEASURES
+            .iter()
+            .filter_map(|(_, n)| self.measures.get_key_value(*n).map(|(k, _)| k))
+            .collect();
+        order.extend(
+            self.measures
+                .keys()
+                .filter(|k| !MEASURES.iter().any(|(_, n)| n == k)),
+        );
+        for name in order {
+            let r = &self.measures[name];
+            let value = if let Some(q) = &r.rational {
+                format!("{}/{}", q.num, q.den)
+            } else if r.exact {
                 r.lower.to_string()
             } else if r.upper_certified {
                 format!("[{}, {}]", r.lower, r.upper)
@@ -912,8 +926,8 @@ impl fmt::Display for BoundsReport {
                 "lower bounds on D(f) (answer bit counted, Kushilevitz-Nisan convention):"
             )?;
             for b in &self.bounds {
-                writeln!(f, "  D(f) >= {:<3} {}", b.value, b.statement)?;
-                writeln!(f, "             by {}", b.theorem)?;
+                writeln!(f, "  D(f) >= {:<3} from {}", b.value, b.statement)?;
+                writeln!(f, "              by {}", b.theorem)?;
             }
         }
         if !self.relations.is_empty() {
