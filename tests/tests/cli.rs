@@ -485,3 +485,30 @@ fn check_covers_partitions_and_fooling_sets() {
         &["line 1"],
     );
 }
+
+#[test]
+fn explained_optimal_tree_passes_the_protocol_checker() {
+    for (f, bits, d) in [("gt", "2", 3), ("eq", "2", 3), ("disj", "2", 3)] {
+        let out = cclab(&["bounds", f, "--bits", bits, "--explain"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        let tree: String = text
+            .split_once("protocol tree (")
+            .and_then(|(_, rest)| rest.split_once('\n'))
+            .map(|(_, tree)| tree.to_string())
+            .expect("--explain prints a tree");
+        let path = write_tmp(&format!("explained-{f}.txt"), &tree);
+        let out = cclab(&[
+            "check",
+            f,
+            "--bits",
+            bits,
+            "--protocol",
+            path.to_str().expect("utf-8"),
+            "--json",
+        ]);
+        assert!(out.status.success(), "{f}: {}\n{tree}", stdout(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+        assert_eq!(v["depth"], d, "{f}");
+    }
+}

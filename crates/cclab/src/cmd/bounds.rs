@@ -40,6 +40,10 @@ pub(crate) struct BoundsArgs {
     /// Colour of the fooling set to verify (default: the value of its first cell).
     #[arg(long, requires = "check_fooling")]
     colour: Option<u8>,
+    /// Also print the optimal protocol tree (the certificate of D(f)) as an indented tree,
+    /// each node annotated with the rectangle it reaches.
+    #[arg(long, conflicts_with = "json")]
+    explain: bool,
     /// Print JSON with stable keys instead of the table.
     #[arg(long)]
     json: bool,
@@ -142,6 +146,30 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
         print_json(&report)?;
     } else {
         emit(&report.to_string())?;
+        if args.explain {
+            emit(&explain(&m, &report))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `--explain` view of the certificate of D(f).
+fn explain(m: &CommMatrix, report: &cc_theory::BoundsReport) -> String {
+    match report.measures.get("deterministic") {
+        Some(d) => match &d.certificate {
+            cc_theory::analyze::Certificate::ProtocolTree { tree } => {
+                let what = if d.exact { "an optimal" } else { "the best" };
+                format!(
+                    "\n{what} protocol tree (depth {}, answer bit counted; `alice S`: Alice's inputs in S send 0, \
+                     the 0-branch is listed first):\n{}\n",
+                    d.upper,
+                    tree.explain(m).trim_end()
+                )
+            }
+            _ => {
+                "\nno protocol tree: the deterministic measure carries another certificate\n".into()
+            }
+        },
+        None => "\nno protocol tree was computed\n".into(),
+    }
 }
