@@ -45,7 +45,11 @@
 //! * [`run`] with a [`SimRequest`] — what `cclab sim` calls; returns a
 //!   [`SimSummary`] (`Serialize` + `Display`). [`PROTOCOLS`] lists the names.
 //! * [`validation`] — rows for the report: gossip rounds vs. theory, Demers
-//!   et al. 1987 Tables 1–3, flooding counts, Plumtree vs. eager push.
+//!   et al. 1987 Tables 1–3, flooding counts, Plumtree vs. eager push,
+//!   coordination message counts.
+//! * [`coord`] — coordination protocols under faults (2PC, Raft, Paxos, PBFT,
+//!   ring elections, CRDT counters, quorums, commit wait) with safety
+//!   checkers, seeded fault sweeps and mutations the sweeps catch.
 //!
 //! ```
 //! use cc_sim::{SimRequest, run};

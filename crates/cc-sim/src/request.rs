@@ -19,6 +19,7 @@
 //! | `pbft` | event | one request, `nodes` = 3f + 1 replicas, `byzantine` (≤ f) faulty backups (`options`: `silent` or `equivocating`) |
 //! | `paxos` | event | single-decree Paxos, `nodes` acceptors, `proposers` (1..=16) duelling proposers; `faults` |
 //! | `quorum` | event | one write (W acks of N) then one read (first R of N replies) `read_after_ms` later; `delivery_ratio` = fresh reads, `extra.stale`; `t_ave` = write latency, `t_last` = read latency; `messages_per_decision` = 2N per operation |
+//! | `commit-wait` | event | 200 transactions on `nodes` servers with clock offsets within ±`epsilon_ms`, TrueTime commit wait; `message_delays` = mean latency / link latency (RTT + 2ε) |
 //! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
 //!
 //! `crash` is the fraction of nodes (never the origin/root) that crash-stop;
@@ -30,6 +31,7 @@
 //! of crashed nodes detected.
 
 use crate::SimError;
+use crate::coord::commitwait::{CommitWaitConfig, run_commit_wait};
 use crate::coord::crdt::{CrdtConfig, crdt_fault_schedule, run_crdt};
 use crate::coord::faults::FaultSpec;
 use crate::coord::faults::Faults;
@@ -75,6 +77,7 @@ pub const PROTOCOLS: &[&str] = &[
     "pbft",
     "paxos",
     "quorum",
+    "commit-wait",
 ];
 
 /// Largest accepted `trials`.
@@ -131,6 +134,9 @@ pub struct SimRequest {
     pub write_quorum: Option<usize>,
     /// `quorum`: delay between write commit and read, ms (`>= 0`, default 0).
     pub read_after_ms: f64,
+    /// `commit-wait`: clock uncertainty ε in ms (`0..=10000`, default 7); clock
+    /// offsets are uniform within ±ε.
+    pub epsilon_ms: Option<f64>,
 }
 
 impl Default for SimRequest {
@@ -156,6 +162,7 @@ impl Default for SimRequest {
             read_quorum: None,
             write_quorum: None,
             read_after_ms: 0.0,
+            epsilon_ms: None,
         }
     }
 }
@@ -266,6 +273,7 @@ enum Plan {
     Pbft(PbftConfig),
     Paxos(PaxosConfig, Faults),
     Quorum(QuorumConfig),
+    CommitWait(CommitWaitConfig),
 }
 
 fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
@@ -529,6 +537,33 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 req.faults.clone().unwrap_or_else(|| "none".into()),
             );
             Plan::Crdt(CrdtConfig::new(n, pn), faults)
+        }
+        "commit-wait" => {
+            parse_options(req, &[])?;
+            if n > 1024 {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("commit-wait supports 2..=1024 servers, got {n}"),
+                ));
+            }
+            let eps = req.epsilon_ms.unwrap_or(7.0);
+            if !(eps.is_finite() && (0.0..=10_000.0).contains(&eps)) {
+                return Err(SimError::param(
+                    "epsilon_ms",
+                    format!("must be in [0, 10000] ms, got {eps}"),
+                ));
+            }
+            params.insert("epsilon_ms".into(), eps.to_string());
+            params.insert("transactions".into(), "200".into());
+            let e = (eps * MS as f64) as u64;
+            Plan::CommitWait(CommitWaitConfig {
+                servers: n,
+                epsilon: e,
+                skew: e,
+                transactions: 200,
+                interarrival: 5 * MS,
+                commit_wait: true,
+            })
         }
         "quorum" => {
             parse_options(req, &[])?;
@@ -964,6 +999,30 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
+        Plan::CommitWait(cfg) => {
+            let mean_latency = latency_hint(&net.latency) as f64;
+            let r = run_commit_wait(cfg, &net, rng)?;
+            let mut extra = BTreeMap::new();
+            extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            extra.insert("committed".to_string(), r.committed as f64);
+            Ok(Trial {
+                rounds: None,
+                messages: r.messages as f64,
+                payload: 0.0,
+                bytes: r.messages as f64 * 48.0,
+                ratio: r.committed as f64 / cfg.transactions as f64,
+                delivered: r.committed as u64,
+                eligible: cfg.transactions as u64,
+                t_ave: Some(ms(r.mean_latency_ns)),
+                t_last: r.latencies_ns.iter().max().map(|&t| ms(t as f64)),
+                hash: r.messages ^ (r.mean_latency_ns as u64).rotate_left(9),
+                extra,
+                decision_latency_ns: Some(r.mean_latency_ns),
+                decision_messages: Some(r.messages as f64 / r.committed.max(1) as f64),
+                latencies_ns: r.latencies_ns.iter().map(|&t| t as f64).collect(),
+                violations: r.violations,
+            })
+        }
         Plan::Quorum(cfg) => {
             let lat = net.latency.clone();
             let row = crate::coord::quorum::pbs(cfg, &lat, rng_seed(&mut rng), 1)?;
@@ -1122,6 +1181,7 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
             | Plan::Pbft(..)
             | Plan::Paxos(..)
             | Plan::Quorum(..)
+            | Plan::CommitWait(..)
     );
     let link_ms: f64 = trials
         .iter()
@@ -1753,6 +1813,35 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("`read_quorum`")
+        );
+    }
+
+    #[test]
+    fn commit_wait_request() {
+        let s = run(
+            &SimRequest {
+                nodes: 5,
+                epsilon_ms: Some(4.0),
+                ..req("commit-wait")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(s.violations.as_ref().unwrap().count, 0);
+        assert_eq!(s.messages_per_decision.as_ref().unwrap().mean, 2.0);
+        // RTT 20 ms + 2ε = 28 ms
+        assert!((s.t_ave.as_ref().unwrap().mean - 28.0).abs() < 0.01);
+        assert!(
+            run(
+                &SimRequest {
+                    epsilon_ms: Some(-1.0),
+                    ..req("commit-wait")
+                },
+                &|_, _| {}
+            )
+            .unwrap_err()
+            .to_string()
+            .contains("`epsilon_ms`")
         );
     }
 

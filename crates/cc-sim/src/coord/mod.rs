@@ -10,8 +10,10 @@
 //! * [`paxos`] — single-decree Paxos with duelling proposers.
 //! * [`pbft`] — PBFT normal case with silent or equivocating Byzantine backups.
 //! * [`quorum`] — Dynamo-style (N, R, W) quorums and PBS stale-read probability.
+//! * [`commitwait`] — commit wait with clock uncertainty ε (external consistency).
 //! * [`faults`] — `--faults` parsing (`none`, `default`, explicit `key=value` lists).
 
+pub mod commitwait;
 pub mod crdt;
 pub mod faults;
 pub mod paxos;

@@ -1,0 +1,277 @@
+//! Commit wait with clock uncertainty ε (Spanner-style TrueTime).
+//!
+//! Server `i`'s clock reads `t + θᵢ` at true time `t`, with a fixed offset
+//! `θᵢ` uniform in `[−skew, skew]`; `TT.now()` returns
+//! `[clock − ε, clock + ε]`, which contains the true time whenever
+//! `skew ≤ ε`. A client (node `n`) issues transactions at exponential
+//! intervals, each to a random server. The server assigns the commit
+//! timestamp `s = TT.now().latest`, **waits until `TT.now().earliest > s`**
+//! (about `2ε`), then acknowledges; the client sees the commit when the
+//! acknowledgement arrives.
+//!
+//! External consistency (checked over all pairs): if transaction `j` is
+//! issued after transaction `i`'s acknowledgement reached the client (in true
+//! time), then `s_j > s_i`. Messages per transaction: 2; latency
+//! `RTT + 2ε`. Mutations: no commit wait, or `ε` smaller than the real skew —
+//! both violate external consistency.
+
+use crate::SimError;
+use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::net::{NetworkModel, NodeId, Time};
+use crate::rng::{ChaCha8Rng, below, unit};
+use serde::Serialize;
+
+const REQ: u8 = 0;
+const ACK: u8 = 1;
+const T_ISSUE: u64 = 1;
+const T_WAIT: u64 = 2;
+
+/// Commit-wait configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CommitWaitConfig {
+    /// Servers (`1..=1024`).
+    pub servers: usize,
+    /// Assumed clock uncertainty ε (ns).
+    pub epsilon: Time,
+    /// Actual clock offsets are uniform in `[−skew, skew]` (ns).
+    pub skew: Time,
+    /// Transactions.
+    pub transactions: usize,
+    /// Mean time between transactions (ns).
+    pub interarrival: Time,
+    /// Perform the commit wait (`false` = mutation).
+    pub commit_wait: bool,
+}
+
+/// Commit-wait state.
+#[derive(Debug, Clone)]
+pub struct CommitWait {
+    cfg: CommitWaitConfig,
+    offset: Vec<i64>,
+    issued: Vec<Time>,
+    ts: Vec<Option<i64>>,
+    acked: Vec<Option<Time>>,
+    waiting: Vec<Vec<(usize, i64)>>,
+}
+
+impl CommitWait {
+    /// Fresh state; clock offsets drawn from `rng`.
+    pub fn new(cfg: CommitWaitConfig, rng: &mut ChaCha8Rng) -> Self {
+        let offset = (0..cfg.servers)
+            .map(|_| ((unit(rng) * 2.0 - 1.0) * cfg.skew as f64) as i64)
+            .collect();
+        CommitWait {
+            cfg,
+            offset,
+            issued: Vec::new(),
+            ts: vec![None; cfg.transactions],
+            acked: vec![None; cfg.transactions],
+            waiting: vec![Vec::new(); cfg.servers],
+        }
+    }
+
+    fn clock(&self, sim: &Sim<u64>, i: usize) -> i64 {
+        sim.now() as i64 + self.offset[i]
+    }
+
+    /// External-consistency violations (pairs), as text.
+    pub fn check(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        for i in 0..self.issued.len() {
+            let (Some(ci), Some(si)) = (self.acked[i], self.ts[i]) else {
+                continue;
+            };
+            for j in 0..self.issued.len() {
+                if self.issued[j] > ci
+                    && let Some(sj) = self.ts[j]
+                    && sj <= si
+                {
+                    v.push(format!(
+                        "T{j} issued after T{i} committed but s{j} = {sj} <= s{i} = {si}"
+                    ));
+                    if v.len() >= 5 {
+                        return v;
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    /// Commit latencies (issue to acknowledgement, ns).
+    pub fn latencies(&self) -> Vec<Time> {
+        self.issued
+            .iter()
+            .zip(&self.acked)
+            .filter_map(|(&a, c)| c.map(|c| c - a))
+            .collect()
+    }
+}
+
+impl Protocol for CommitWait {
+    type Msg = u64;
+    fn kinds(&self) -> &'static [&'static str] {
+        &["request", "ack"]
+    }
+    fn payload_kinds(&self) -> u64 {
+        1
+    }
+    fn start(&mut self, sim: &mut Sim<u64>) {
+        sim.set_timer(self.cfg.servers as NodeId, 0, T_ISSUE);
+    }
+    fn on_timer(&mut self, sim: &mut Sim<u64>, node: NodeId, id: u64) {
+        if id == T_ISSUE {
+            let k = self.issued.len();
+            if k >= self.cfg.transactions {
+                return;
+            }
+            self.issued.push(sim.now());
+            let server = below(sim.rng(), self.cfg.servers as u32);
+            sim.send(node, server, REQ, 64, k as u64);
+            let gap = (-(self.cfg.interarrival as f64) * (1.0 - unit(sim.rng())).ln()) as Time;
+            sim.set_timer(node, gap.max(1), T_ISSUE);
+        } else if id == T_WAIT {
+            let i = node as usize;
+            let earliest = self.clock(sim, i) - self.cfg.epsilon as i64;
+            let ready: Vec<(usize, i64)> = self.waiting[i]
+                .iter()
+                .copied()
+                .filter(|&(_, s)| earliest > s)
+                .collect();
+            self.waiting[i].retain(|&(_, s)| earliest <= s);
+            for (k, _) in ready {
+                sim.send(node, self.cfg.servers as NodeId, ACK, 32, k as u64);
+            }
+        }
+    }
+    fn on_message(&mut self, sim: &mut Sim<u64>, to: NodeId, from: NodeId, kind: u8, k: u64) {
+        let k = k as usize;
+        if kind == REQ {
+            let i = to as usize;
+            let s = self.clock(sim, i) + self.cfg.epsilon as i64; // TT.now().latest
+            self.ts[k] = Some(s);
+            if self.cfg.commit_wait {
+                // wait until TT.now().earliest > s, i.e. clock > s + ε
+                let wait = (s + self.cfg.epsilon as i64 + 1 - self.clock(sim, i)).max(0) as Time;
+                self.waiting[i].push((k, s));
+                sim.set_timer(to, wait, T_WAIT);
+            } else {
+                sim.send(to, from, ACK, 32, k as u64);
+            }
+        } else if self.acked[k].is_none() {
+            self.acked[k] = Some(sim.now());
+        }
+    }
+}
+
+/// Outcome of a commit-wait run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommitWaitRun {
+    /// Messages.
+    pub messages: u64,
+    /// Committed transactions.
+    pub committed: usize,
+    /// Mean commit latency (ns).
+    pub mean_latency_ns: f64,
+    /// Per-transaction latencies (ns).
+    pub latencies_ns: Vec<Time>,
+    /// External-consistency violations.
+    pub violations: Vec<String>,
+}
+
+/// Run one commit-wait experiment.
+pub fn run_commit_wait(
+    cfg: &CommitWaitConfig,
+    net: &NetworkModel,
+    mut rng: ChaCha8Rng,
+) -> Result<CommitWaitRun, SimError> {
+    if !(1..=1024).contains(&cfg.servers) || cfg.transactions == 0 || cfg.transactions > 100_000 {
+        return Err(SimError::param(
+            "nodes",
+            "commit-wait needs 1..=1024 servers and 1..=100000 transactions",
+        ));
+    }
+    let mut p = CommitWait::new(*cfg, &mut rng);
+    let ecfg = EventConfig {
+        origin: None,
+        track_per_node: false,
+        ..EventConfig::default()
+    };
+    let (m, _) = run_events(&mut p, cfg.servers + 1, net, &ecfg, rng)?;
+    let lat = p.latencies();
+    Ok(CommitWaitRun {
+        messages: m.messages,
+        committed: lat.len(),
+        mean_latency_ns: if lat.is_empty() {
+            f64::NAN
+        } else {
+            lat.iter().sum::<Time>() as f64 / lat.len() as f64
+        },
+        latencies_ns: lat,
+        violations: p.check(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{LatencyDist, MS};
+    use crate::rng::trial_rng;
+
+    fn cfg(commit_wait: bool, skew: Time) -> CommitWaitConfig {
+        CommitWaitConfig {
+            servers: 5,
+            epsilon: 7 * MS,
+            skew,
+            transactions: 300,
+            interarrival: 3 * MS,
+            commit_wait,
+        }
+    }
+
+    #[test]
+    fn commit_wait_is_externally_consistent_and_costs_2_epsilon() {
+        let net = NetworkModel {
+            latency: LatencyDist::Constant { ns: MS },
+            ..NetworkModel::default()
+        };
+        for seed in 0..20 {
+            let r = run_commit_wait(&cfg(true, 7 * MS), &net, trial_rng(seed, 0)).unwrap();
+            assert!(r.violations.is_empty(), "{:?}", r.violations);
+            assert_eq!(r.committed, 300);
+            assert_eq!(r.messages, 600);
+            // RTT 2 ms + commit wait 2ε = 14 ms (+1 ns rounding)
+            let mean = r.mean_latency_ns / MS as f64;
+            assert!((mean - 16.0).abs() < 0.01, "{mean}");
+        }
+    }
+
+    #[test]
+    fn mutations_violate_external_consistency() {
+        let net = NetworkModel {
+            latency: LatencyDist::Exponential { mean_ns: 1e6 },
+            ..NetworkModel::default()
+        };
+        let no_wait = (0..20).any(|s| {
+            !run_commit_wait(&cfg(false, 7 * MS), &net, trial_rng(s, 1))
+                .unwrap()
+                .violations
+                .is_empty()
+        });
+        assert!(no_wait, "no commit wait must violate external consistency");
+        let small_eps = CommitWaitConfig {
+            epsilon: MS,
+            ..cfg(true, 7 * MS)
+        };
+        let bad = (0..20).any(|s| {
+            !run_commit_wait(&small_eps, &net, trial_rng(s, 2))
+                .unwrap()
+                .violations
+                .is_empty()
+        });
+        assert!(
+            bad,
+            "epsilon below the real skew must violate external consistency"
+        );
+    }
+}
