@@ -1846,6 +1846,27 @@ mod tests {
     }
 
     #[test]
+    fn edge_inputs_return_results_or_errors_never_panic() {
+        for &p in PROTOCOLS {
+            for nodes in [0usize, 1, 2, 3, 4] {
+                for (loss, crash) in [(0.0, 0.0), (1.0, 1.0), (0.5, 0.99)] {
+                    let r = SimRequest {
+                        nodes,
+                        trials: 2,
+                        loss,
+                        crash,
+                        ..req(p)
+                    };
+                    match run(&r, &|_, _| {}) {
+                        Ok(s) => assert_eq!(s.trials, 2),
+                        Err(e) => assert!(e.to_string().contains('`'), "{p} n={nodes}: {e}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn health_check_detects_crashes() {
         for opt in ["hierarchical", "full-mesh"] {
             let r = SimRequest {
