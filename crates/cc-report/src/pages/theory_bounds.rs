@@ -93,6 +93,7 @@ pub(crate) fn render(
         "achieved by",
     ]);
     let mut notes = Vec::new();
+    let mut computed = Vec::new();
     for &(name, extra) in FUNCTIONS {
         for bits in (1..=4).chain(extra.iter().copied()) {
             let (m, r) = analyze_verified(name, bits)?;
@@ -120,9 +121,11 @@ pub(crate) fn render(
                     ));
                 }
             }
+            computed.push((name, bits, r));
         }
     }
     out.push_str(&t.render());
+    out.push_str(&complexity_table(&computed));
     if !notes.is_empty() {
         out.push_str("\nSearches that stopped before proving their value:\n\n");
         for n in notes {
@@ -202,5 +205,111 @@ fn fooling_beats_rank_section() -> String {
          (Dietzfelbinger–Hromkovič–Schnitger), and the search shows how small a counterexample to \
          `fool_1 ≤ rk_Q` can be.\n",
     );
+    out
+}
+
+/// The second table: exact complexities and which lower bound is tight.
+fn complexity_table(rows: &[(&str, u32, BoundsReport)]) -> String {
+    let mut out = String::from(
+        "\n## Exact complexity, covers and partitions\n\n\
+         `D` is the exact deterministic complexity (answer bit counted) with an optimal protocol tree as \
+         certificate (print it with `cclab bounds <f> --bits n --explain`); `D^{A→B}`, `D^{B→A}` are the \
+         one-way complexities; `C^b` the cover numbers (Boolean rank for b = 1) and `χ_b` the partition \
+         numbers, exact by SAT with the cover or partition as certificate; `disc` the discrepancy under the \
+         uniform distribution, exact by enumeration (rows ≤ 20). \"tight\" names the lower bounds on D that \
+         equal D; \"—\" means no cheap bound reaches D and the tree search had to prove it.\n\n",
+    );
+    let mut t = Table::new(&[
+        "f",
+        ">n",
+        ">D",
+        ">D^{A→B}",
+        ">D^{B→A}",
+        ">C^1",
+        ">C^0",
+        ">χ_1",
+        ">χ_0",
+        ">χ",
+        ">⌈log2 χ⌉",
+        ">disc",
+        "tight lower bounds on D",
+    ]);
+    let mut gaps = Vec::new();
+    for (name, bits, r) in rows {
+        let g = |k: &str| cell(r.measures.get(k));
+        let d = r.measures.get("deterministic");
+        let chi = r.measures.get("partition");
+        let disc = r
+            .measures
+            .get("discrepancy_uniform")
+            .and_then(|m| m.rational.as_ref())
+            .map_or_else(|| "—".to_string(), |q| format!("{}/{}", q.num, q.den));
+        let tight = match d {
+            Some(d) if d.exact => {
+                let mut names: Vec<&str> = r
+                    .bounds
+                    .iter()
+                    .filter(|b| b.value == d.lower)
+                    .map(|b| b.name.as_str())
+                    .collect();
+                names.dedup();
+                if names.is_empty() {
+                    "—".to_string()
+                } else {
+                    names.join(", ")
+                }
+            }
+            _ => "—".to_string(),
+        };
+        let log_chi = chi.map_or_else(
+            || "—".to_string(),
+            |c| {
+                let lo = cc_theory::analyze::ceil_log2(c.lower);
+                let hi = cc_theory::analyze::ceil_log2(c.upper);
+                if lo == hi {
+                    lo.to_string()
+                } else {
+                    format!("[{lo}, {hi}]")
+                }
+            },
+        );
+        if let (Some(d), Some(c)) = (d, chi) {
+            if d.exact
+                && c.exact
+                && u64::from(d.lower as u32) > cc_theory::analyze::ceil_log2(c.lower)
+            {
+                gaps.push(format!(
+                    "{} n={bits}: D = {} > ⌈log2 χ⌉ = {}",
+                    name.to_uppercase(),
+                    d.lower,
+                    cc_theory::analyze::ceil_log2(c.lower)
+                ));
+            }
+        }
+        t.row([
+            name.to_uppercase(),
+            bits.to_string(),
+            g("deterministic"),
+            g("one_way_ab"),
+            g("one_way_ba"),
+            g("cover_1"),
+            g("cover_0"),
+            g("partition_1"),
+            g("partition_0"),
+            g("partition"),
+            log_chi,
+            disc,
+            tight,
+        ]);
+    }
+    out.push_str(&t.render());
+    if gaps.is_empty() {
+        out.push_str("\nFor every function in the table, D = ⌈log2 χ⌉ where both are exact.\n");
+    } else {
+        out.push_str("\nWhere D exceeds ⌈log2 χ⌉:\n\n");
+        for g in gaps {
+            out.push_str(&format!("- {g}\n"));
+        }
+    }
     out
 }
