@@ -21,7 +21,11 @@ fn public_coin_hash_error(n: u32, k: u32) -> (u64, u64) {
         let mut collisions = 0u64;
         for h in 0..total {
             // row r of H is bits [r*n, (r+1)*n) of h
-            let zero = (0..k).all(|r| ((h >> (r * n)) & ((1 << n) - 1) & d).count_ones() % 2 == 0);
+            let zero = (0..k).all(|r| {
+                ((h >> (r * n)) & ((1 << n) - 1) & d)
+                    .count_ones()
+                    .is_multiple_of(2)
+            });
             if zero {
                 collisions += 1;
             }
