@@ -101,7 +101,7 @@ proptest! {
             "flood" => Some("hyparview:4".to_string()),
             _ => None,
         };
-        let req = SimRequest { protocol: protocol.into(), nodes: n, trials: 1, seed, overlay, broadcasts: Some(3), ..SimRequest::default() };
+        let req = SimRequest { protocol: protocol.into(), nodes: n, trials: 1, seed, overlay, broadcasts: matches!(protocol, "plumtree" | "eager-push").then_some(3), ..SimRequest::default() };
         match run(&req, &|_, _| {}) {
             Ok(s) => prop_assert_eq!(s.delivery_ratio.min, 1.0, "{}", protocol),
             // a sparse random overlay may be disconnected; that is a topology error, not a delivery failure

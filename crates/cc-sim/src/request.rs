@@ -311,6 +311,38 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
     if n < 2 {
         return Err(SimError::param("nodes", format!("must be >= 2, got {n}")));
     }
+    // Protocol-specific fields are refused where they do not apply.
+    let proto = req.protocol.as_str();
+    let only = |name: &str, given: bool, valid: &[&str]| -> Result<(), SimError> {
+        if given && !valid.contains(&proto) {
+            return Err(SimError::param(
+                name,
+                format!(
+                    "does not apply to `{proto}`; it applies to: {}",
+                    valid.join(", ")
+                ),
+            ));
+        }
+        Ok(())
+    };
+    only(
+        "faults",
+        req.faults.is_some(),
+        &["2pc", "raft", "paxos", "crdt-counter"],
+    )?;
+    only("batch", req.batch.is_some(), &["raft"])?;
+    only("byzantine", req.byzantine.is_some(), &["pbft"])?;
+    only("proposers", req.proposers.is_some(), &["paxos"])?;
+    only("read_quorum", req.read_quorum.is_some(), &["quorum"])?;
+    only("write_quorum", req.write_quorum.is_some(), &["quorum"])?;
+    only("read_after_ms", req.read_after_ms != 0.0, &["quorum"])?;
+    only("epsilon_ms", req.epsilon_ms.is_some(), &["commit-wait"])?;
+    only(
+        "broadcasts",
+        req.broadcasts.is_some(),
+        &["plumtree", "eager-push"],
+    )?;
+    only("k", req.k.is_some(), &["rumor"])?;
     if req.trials == 0 || req.trials > MAX_TRIALS {
         return Err(SimError::param(
             "trials",
@@ -1504,6 +1536,27 @@ mod tests {
                     ..req("flood")
                 },
                 "latency",
+            ),
+            (
+                SimRequest {
+                    batch: Some(2),
+                    ..req("push")
+                },
+                "batch",
+            ),
+            (
+                SimRequest {
+                    faults: Some("default".into()),
+                    ..req("flood")
+                },
+                "faults",
+            ),
+            (
+                SimRequest {
+                    k: Some(2),
+                    ..req("push")
+                },
+                "k",
             ),
             (
                 SimRequest {
