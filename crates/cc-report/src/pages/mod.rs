@@ -1,6 +1,7 @@
 //! The page registry: every topic page of the reference report set, in index order.
 
 mod cost_audit;
+mod sim_coordination;
 mod sim_gossip;
 mod theory_bounds;
 mod theory_claims;
@@ -53,6 +54,12 @@ const PAGES: &[Page] = &[
         title: "Dissemination protocols against the literature",
         summary: "push, pull and push-pull rounds vs Frieze–Grimmett/Pittel and Karp et al.; Demers et al. 1987 Tables 1–3; exact flooding counts; Plumtree vs eager push",
         render: sim_gossip::render,
+    },
+    Page {
+        slug: "sim-coordination",
+        title: "Coordination protocols: exact message counts and safety under faults",
+        summary: "2PC, Paxos, Raft, quorums, PBFT and ring election simulated; messages per decision against the formulas and the source text's pattern table; batching; violations under the default fault mix",
+        render: sim_coordination::render,
     },
     Page {
         slug: "cost-audit",
