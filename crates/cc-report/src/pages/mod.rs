@@ -4,6 +4,7 @@ mod cost_audit;
 mod sim_coordination;
 mod sim_gossip;
 mod theory_bounds;
+mod theory_census;
 mod theory_claims;
 
 use crate::markdown::{Table, page_header};
@@ -42,6 +43,12 @@ const PAGES: &[Page] = &[
         title: "Lower bounds of the standard functions",
         summary: "exact ranks over Q and GF(2) and largest fooling sets of EQ, NEQ, GT, GE, DISJ, INT, IP, MAJ, HAMEQ for n = 1..4 and beyond, every certificate re-verified",
         render: theory_bounds::render,
+    },
+    Page {
+        slug: "theory-census",
+        title: "A census of small matrices: how often each lower bound is tight",
+        summary: "every Boolean matrix up to 4 × 4 (up to permutation and complement) and random 5 × 5 and 6 × 6 samples: exact D against each lower bound; matrices where D exceeds ⌈log2 χ⌉ with their optimal trees",
+        render: theory_census::render,
     },
     Page {
         slug: "theory-claims",
