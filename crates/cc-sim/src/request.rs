@@ -17,7 +17,7 @@
 //! | `lcr`, `hs` | event | ring leader election (`options`: `ascending`, `descending`, `random` UIDs) |
 //! | `crdt-counter` | event | PN-counter (`options`: `pn` (default) or `g`) on 2..=256 replicas, ops for 1 s, gossip every 50 ms, 6 s run; `t_ave`/`t_last` = convergence time after the last operation (ms); `delivery_ratio` = fraction of trials that converged to the exact sum; `faults`: `none` or `default` |
 //! | `pbft` | event | one request, `nodes` = 3f + 1 replicas, `byzantine` (≤ f) faulty backups (`options`: `silent` or `equivocating`) |
-//! | `paxos` | event | single-decree Paxos, `nodes` acceptors, `proposers` (1..=16) duelling proposers; `faults` |
+//! | `paxos` | event | single-decree Paxos, `nodes` acceptors, `proposers` (1..=16) duelling proposers co-located with acceptors `0..p` (`options`: `colocated` (default, 4(N−1) messages) or `separate` (4N)); `faults` |
 //! | `quorum` | event | one write (W acks of N) then one read (first R of N replies) `read_after_ms` later; `delivery_ratio` = fresh reads, `extra.stale`; `t_ave` = write latency, `t_last` = read latency; `messages_per_decision` = 2N per operation |
 //! | `commit-wait` | event | 200 transactions on `nodes` servers with clock offsets within ±`epsilon_ms`, TrueTime commit wait; `message_delays` = mean latency / link latency (RTT + 2ε) |
 //! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
@@ -635,7 +635,8 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             })
         }
         "paxos" => {
-            parse_options(req, &[])?;
+            let opts = parse_options(req, &["colocated", "separate"])?;
+            let colocated = !opts.iter().any(|o| o == "separate");
             if !(1..=255).contains(&n) {
                 return Err(SimError::param(
                     "nodes",
@@ -650,12 +651,28 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 ));
             }
             let faults = Faults::parse(req.faults.as_deref())?;
+            if colocated && p > n {
+                return Err(SimError::param(
+                    "proposers",
+                    format!("co-located proposers must be in 1..={n} (acceptors), got {p}"),
+                ));
+            }
             params.insert("proposers".into(), p.to_string());
+            params.insert(
+                "options".into(),
+                if colocated { "colocated" } else { "separate" }.into(),
+            );
             params.insert(
                 "faults".into(),
                 req.faults.clone().unwrap_or_else(|| "none".into()),
             );
-            Plan::Paxos(PaxosConfig::new(n, p), faults)
+            Plan::Paxos(
+                PaxosConfig {
+                    colocated,
+                    ..PaxosConfig::new(n, p)
+                },
+                faults,
+            )
         }
         "pbft" => {
             let opts = parse_options(req, &["silent", "equivocating"])?;
@@ -1007,7 +1024,12 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 Faults::Spec(s) => Some(*s),
             };
             if let Some(spec) = spec {
-                net = spec.schedule(cfg.acceptors + cfg.proposers, &mut rng);
+                let nodes = if cfg.colocated {
+                    cfg.acceptors.max(2)
+                } else {
+                    cfg.acceptors + cfg.proposers
+                };
+                net = spec.schedule(nodes, &mut rng);
             }
             let mean_latency = latency_hint(&net.latency) as f64;
             let r = run_paxos(cfg, &net, 60_000 * MS, rng)?;
@@ -1798,7 +1820,25 @@ mod tests {
             &|_, _| {},
         )
         .unwrap();
-        assert_eq!(s.messages_per_decision.as_ref().unwrap().mean, 20.0);
+        assert_eq!(
+            s.messages_per_decision.as_ref().unwrap().mean,
+            16.0,
+            "co-located: 4(N-1)"
+        );
+        let s = run(
+            &SimRequest {
+                nodes: 5,
+                options: vec!["separate".into()],
+                ..req("paxos")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(
+            s.messages_per_decision.as_ref().unwrap().mean,
+            20.0,
+            "separate: 4N"
+        );
         assert!((s.message_delays.as_ref().unwrap().mean - 4.0).abs() < 1e-9);
         let s = run(
             &SimRequest {

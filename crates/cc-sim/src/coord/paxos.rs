@@ -16,8 +16,9 @@
 //! a random back-off in `[0, retry)` — this breaks duelling livelock in
 //! practice. Acceptor state survives crashes.
 //!
-//! Fault-free, one proposer: `4n` messages and 4 message delays (proposer
-//! separate from the acceptors).
+//! Fault-free, one proposer: `4n` messages and 4 message delays with the
+//! proposer separate from the acceptors; `4(n − 1)` messages (and still 4
+//! delays) when proposer `j` is co-located with acceptor `j`.
 //!
 //! Checker: a value is *chosen* when a majority of acceptors accepted it in
 //! the same ballot; at most one value is ever chosen (agreement), it was
@@ -59,6 +60,9 @@ pub struct PaxosConfig {
     pub retry: Time,
     /// Injected bug: ignore values reported in promises.
     pub ignore_promised_values: bool,
+    /// Proposer `j` runs on acceptor `j`'s node (messages between them are
+    /// local and free): `4(n − 1)` messages fault-free instead of `4n`.
+    pub colocated: bool,
 }
 
 impl PaxosConfig {
@@ -69,6 +73,7 @@ impl PaxosConfig {
             proposers,
             retry: 100 * MS,
             ignore_promised_values: false,
+            colocated: false,
         }
     }
 }
@@ -112,6 +117,41 @@ impl Paxos {
         }
     }
 
+    /// Node of proposer `j`.
+    pub fn proposer_node(&self, j: usize) -> NodeId {
+        if self.cfg.colocated {
+            j as NodeId
+        } else {
+            (self.cfg.acceptors + j) as NodeId
+        }
+    }
+
+    fn proposer_of(&self, node: NodeId) -> Option<usize> {
+        let j = if self.cfg.colocated {
+            node as usize
+        } else {
+            (node as usize).checked_sub(self.cfg.acceptors)?
+        };
+        (j < self.cfg.proposers).then_some(j)
+    }
+
+    /// Send, or deliver locally when both roles share a node.
+    fn send(
+        &mut self,
+        sim: &mut Sim<PxMsg>,
+        from: NodeId,
+        to: NodeId,
+        kind: u8,
+        bytes: u32,
+        m: PxMsg,
+    ) {
+        if from == to {
+            self.handle(sim, to, from, kind, m);
+        } else {
+            sim.send(from, to, kind, bytes, m);
+        }
+    }
+
     fn majority(&self) -> u64 {
         (self.cfg.acceptors / 2 + 1) as u64
     }
@@ -127,9 +167,12 @@ impl Paxos {
         p.accepts.clear();
         p.best = (0, 0);
         p.phase = 1;
-        let (ballot, node) = (p.ballot, (self.cfg.acceptors + j) as NodeId);
+        let ballot = p.ballot;
+        let node = self.proposer_node(j);
+        sim.set_timer(node, self.cfg.retry, ballot);
         for a in 0..self.cfg.acceptors as NodeId {
-            sim.send(
+            self.send(
+                sim,
                 node,
                 a,
                 PREPARE,
@@ -141,7 +184,6 @@ impl Paxos {
                 },
             );
         }
-        sim.set_timer(node, self.cfg.retry, ballot);
     }
 
     fn retry_later(&mut self, sim: &mut Sim<PxMsg>, j: usize) {
@@ -150,7 +192,7 @@ impl Paxos {
             return;
         }
         p.phase = 0;
-        let node = (self.cfg.acceptors + j) as NodeId;
+        let node = self.proposer_node(j);
         let backoff = (unit(sim.rng()) * self.cfg.retry as f64) as Time + 1;
         sim.set_timer(node, backoff, 0);
     }
@@ -188,13 +230,15 @@ impl Protocol for Paxos {
     }
     fn start(&mut self, sim: &mut Sim<PxMsg>) {
         for j in 0..self.cfg.proposers {
-            if sim.is_up((self.cfg.acceptors + j) as NodeId) {
+            if sim.is_up(self.proposer_node(j)) {
                 self.start_round(sim, j);
             }
         }
     }
     fn on_timer(&mut self, sim: &mut Sim<PxMsg>, node: NodeId, id: u64) {
-        let j = node as usize - self.cfg.acceptors;
+        let Some(j) = self.proposer_of(node) else {
+            return;
+        };
         if id == 0 {
             if self.props[j].phase == 0 {
                 self.start_round(sim, j);
@@ -204,21 +248,28 @@ impl Protocol for Paxos {
         }
     }
     fn on_recover(&mut self, sim: &mut Sim<PxMsg>, node: NodeId) {
-        if let Some(j) = (node as usize).checked_sub(self.cfg.acceptors) {
+        if let Some(j) = self.proposer_of(node) {
             self.props[j].phase = 0;
             self.start_round(sim, j);
         }
     }
     fn on_message(&mut self, sim: &mut Sim<PxMsg>, to: NodeId, from: NodeId, kind: u8, m: PxMsg) {
+        self.handle(sim, to, from, kind, m);
+    }
+}
+
+impl Paxos {
+    fn handle(&mut self, sim: &mut Sim<PxMsg>, to: NodeId, from: NodeId, kind: u8, m: PxMsg) {
         let n = self.cfg.acceptors;
-        if (to as usize) < n {
+        if kind == PREPARE || kind == ACCEPT {
             let a = to as usize;
             match kind {
                 PREPARE => {
                     if m.ballot > self.promised[a] {
                         self.promised[a] = m.ballot;
                         let (b, v) = self.accepted[a];
-                        sim.send(
+                        self.send(
+                            sim,
                             to,
                             from,
                             PROMISE,
@@ -230,7 +281,8 @@ impl Protocol for Paxos {
                             },
                         );
                     } else {
-                        sim.send(
+                        self.send(
+                            sim,
                             to,
                             from,
                             NACK,
@@ -258,7 +310,8 @@ impl Protocol for Paxos {
                                 self.chosen.push(m.value);
                             }
                         }
-                        sim.send(
+                        self.send(
+                            sim,
                             to,
                             from,
                             ACCEPTED,
@@ -270,7 +323,8 @@ impl Protocol for Paxos {
                             },
                         );
                     } else {
-                        sim.send(
+                        self.send(
+                            sim,
                             to,
                             from,
                             NACK,
@@ -287,7 +341,9 @@ impl Protocol for Paxos {
             }
             return;
         }
-        let j = to as usize - n;
+        let Some(j) = self.proposer_of(to) else {
+            return;
+        };
         let maj = self.majority();
         let p = &mut self.props[j];
         if m.ballot != p.ballot || p.decided.is_some() {
@@ -312,7 +368,8 @@ impl Protocol for Paxos {
                     };
                     let ballot = p.ballot;
                     for a in 0..n as NodeId {
-                        sim.send(
+                        self.send(
+                            sim,
                             to,
                             a,
                             ACCEPT,
@@ -368,6 +425,12 @@ pub fn run_paxos(
             "paxos needs 1..=255 acceptors and 1..=16 proposers",
         ));
     }
+    if cfg.colocated && cfg.proposers > cfg.acceptors {
+        return Err(SimError::param(
+            "proposers",
+            "co-located proposers need proposers <= acceptors",
+        ));
+    }
     let mut p = Paxos::new(*cfg);
     let ecfg = EventConfig {
         max_time: horizon,
@@ -375,7 +438,12 @@ pub fn run_paxos(
         track_per_node: false,
         ..EventConfig::default()
     };
-    let (m, _) = run_events(&mut p, cfg.acceptors + cfg.proposers, net, &ecfg, rng)?;
+    let nodes = if cfg.colocated {
+        cfg.acceptors.max(2)
+    } else {
+        cfg.acceptors + cfg.proposers
+    };
+    let (m, _) = run_events(&mut p, nodes, net, &ecfg, rng)?;
     Ok(PaxosRun {
         messages: m.messages,
         decided_at: p.decided_at,
@@ -393,7 +461,12 @@ pub fn sweep_paxos(
     runs: u32,
 ) -> Result<(u64, Option<u64>, u64), SimError> {
     let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let net = spec.schedule(cfg.acceptors + cfg.proposers, &mut rng);
+        let nodes = if cfg.colocated {
+            cfg.acceptors.max(2)
+        } else {
+            cfg.acceptors + cfg.proposers
+        };
+        let net = spec.schedule(nodes, &mut rng);
         let r = run_paxos(cfg, &net, 3000 * MS, rng)?;
         Ok((i, r.violations.is_empty(), r.decided_at.is_some()))
     })?;
@@ -422,6 +495,14 @@ mod tests {
             let r = run_paxos(&PaxosConfig::new(n, 1), &net, 10_000 * MS, trial_rng(1, 0)).unwrap();
             assert!(r.violations.is_empty());
             assert_eq!(r.messages, 4 * n as u64);
+            assert_eq!(r.decided_at, Some(40 * MS));
+            let co = PaxosConfig {
+                colocated: true,
+                ..PaxosConfig::new(n, 1)
+            };
+            let r = run_paxos(&co, &net, 10_000 * MS, trial_rng(1, 0)).unwrap();
+            assert!(r.violations.is_empty());
+            assert_eq!(r.messages, 4 * (n as u64 - 1));
             assert_eq!(r.decided_at, Some(40 * MS));
         }
     }
@@ -470,5 +551,11 @@ mod tests {
         )
         .unwrap();
         assert!(bad > 0, "mutant not caught");
+        let co = PaxosConfig {
+            colocated: true,
+            ..cfg
+        };
+        let (bad, first, _) = sweep_paxos(&co, &spec, 1, 10_000).unwrap();
+        assert_eq!(bad, 0, "co-located: first violating schedule {first:?}");
     }
 }
