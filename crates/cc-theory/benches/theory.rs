@@ -1,4 +1,4 @@
-//! Speed targets of cc-theory (see `benches/anchors/` for the reference
+//! Speed targets of cc-theory (see the workspace's `bench/anchors/` for the reference
 //! programs they are compared with).
 
 #![allow(missing_docs)] // criterion_group! generates an undocumented pub fn
