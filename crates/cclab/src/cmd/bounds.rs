@@ -34,6 +34,9 @@ pub(crate) struct BoundsArgs {
     /// Branch-and-bound node budget of each exponential search.
     #[arg(long, value_name = "NODES")]
     budget_nodes: Option<u64>,
+    /// SAT conflict budget of the cover and partition searches (summed over k).
+    #[arg(long, value_name = "CONFLICTS")]
+    budget_conflicts: Option<u64>,
     /// Verify a fooling set you wrote (one `row col` pair per line, 0-based, or JSON [[r, c], …]).
     #[arg(long, value_name = "FILE")]
     check_fooling: Option<PathBuf>,
@@ -140,6 +143,9 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
     let mut budget = Budget::default();
     if let Some(nodes) = args.budget_nodes {
         budget.nodes = nodes;
+    }
+    if let Some(conflicts) = args.budget_conflicts {
+        budget.conflicts = conflicts;
     }
     let report = cc_theory::analyze(&m, &AnalysisOptions { measures, budget }).map_err(input)?;
     if args.json {
