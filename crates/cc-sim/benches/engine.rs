@@ -1,7 +1,7 @@
 //! Criterion benches for the round and event engines.
 //!
 //! * `round/push_1e6`: push gossip of one rumor to 10⁶ nodes (fanout 1,
-//!   per-node counters off) — compare with `benches/anchors/push_numpy.py`.
+//!   per-node counters off) — compare with the workspace's `bench/anchors/push_numpy.py`.
 //! * `round/push_pull_1e6`: push-pull on 10⁶ nodes.
 //! * `des/flood_regular8_1e5`: flooding on a random 8-regular graph with
 //!   10⁵ nodes and exponential latency; throughput in events/s.
