@@ -294,23 +294,27 @@ fn sim_refuses_bad_parameters_naming_them() {
 
 // ---- cost ----
 
+/// The source text's cross-region 2PC example (5 participants, RTT 100 ms, $0.01 per 1000
+/// messages, $1/s, 1M transactions a day).
+const COST_2PC_TEXT_EXAMPLE: [&str; 13] = [
+    "cost",
+    "2pc",
+    "--participants",
+    "5",
+    "--rtt-ms",
+    "100",
+    "--price-per-1000-messages",
+    "0.01",
+    "--latency-usd-per-s",
+    "1",
+    "--tx-per-day",
+    "1000000",
+    "--json",
+];
+
 #[test]
 fn cost_json_has_the_documented_keys() {
-    let v = json(&[
-        "cost",
-        "2pc",
-        "--participants",
-        "5",
-        "--rtt-ms",
-        "100",
-        "--price-per-1000-messages",
-        "0.01",
-        "--latency-usd-per-s",
-        "1",
-        "--tx-per-day",
-        "1000000",
-        "--json",
-    ]);
+    let v = json(&COST_2PC_TEXT_EXAMPLE);
     for key in [
         "messages_per_tx",
         "rounds",
@@ -381,21 +385,7 @@ fn snapshot_bounds_eq2_json() {
 
 #[test]
 fn snapshot_cost_2pc_json() {
-    insta::assert_snapshot!(stdout(&cclab(&[
-        "cost",
-        "2pc",
-        "--participants",
-        "5",
-        "--rtt-ms",
-        "100",
-        "--price-per-1000-messages",
-        "0.01",
-        "--latency-usd-per-s",
-        "1",
-        "--tx-per-day",
-        "1000000",
-        "--json",
-    ])));
+    insta::assert_snapshot!(stdout(&cclab(&COST_2PC_TEXT_EXAMPLE)));
 }
 
 #[test]

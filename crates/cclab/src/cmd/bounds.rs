@@ -9,10 +9,11 @@ use serde::Serialize;
 
 use crate::error::{CliError, emit, input, print_json, read_file};
 
-/// Arguments of `cclab bounds`.
+/// Where the communication matrix comes from: a named function, a file, or an expression.
+/// Shared by `cclab bounds` and `cclab check`.
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["function", "matrix", "expr"]))]
-pub(crate) struct BoundsArgs {
+pub(crate) struct MatrixSource {
     /// A named function: eq, neq, gt, ge, lt, disj, int, ip, maj, hameq, hamdist (needs --param),
     /// index, kushilevitz-and.
     function: Option<String>,
@@ -28,6 +29,39 @@ pub(crate) struct BoundsArgs {
     /// An expression in x and y over n-bit integers, e.g. 'popcount(x & y) % 2' (needs --bits).
     #[arg(long, value_name = "EXPR")]
     expr: Option<String>,
+}
+
+impl MatrixSource {
+    /// Builds the matrix from whichever source the user named.
+    pub(crate) fn load(&self) -> Result<CommMatrix, CliError> {
+        if let Some(path) = &self.matrix {
+            let text = read_file(path, "matrix file")?;
+            return cc_theory::parse::parse_matrix(&text).map_err(|e| {
+                CliError::Input(
+                    anyhow::Error::new(e).context(format!("in matrix file `{}`", path.display())),
+                )
+            });
+        }
+        let bits = self.bits.ok_or_else(|| {
+            CliError::input("--bits N is required with a named function or --expr")
+        })?;
+        if let Some(expr) = &self.expr {
+            return cc_theory::matrix_from_expr(expr, bits).map_err(|e| {
+                CliError::Input(anyhow::Error::new(e).context(format!("in expression `{expr}`")))
+            });
+        }
+        let name = self.function.as_deref().ok_or_else(|| {
+            CliError::input("name a function, or give --matrix FILE or --expr EXPR")
+        })?;
+        cc_theory::named_matrix(name, bits, self.param).map_err(input)
+    }
+}
+
+/// Arguments of `cclab bounds`.
+#[derive(Debug, Args)]
+pub(crate) struct BoundsArgs {
+    #[command(flatten)]
+    source: MatrixSource,
     /// Compute only these measures (comma-separated; what they need is added).
     #[arg(long, value_name = "LIST")]
     measures: Option<String>,
@@ -52,34 +86,6 @@ pub(crate) struct BoundsArgs {
     json: bool,
 }
 
-/// Builds the matrix from whichever source the user named.
-pub(crate) fn load_matrix(
-    function: Option<&str>,
-    bits: Option<u32>,
-    param: Option<u32>,
-    matrix: Option<&PathBuf>,
-    expr: Option<&str>,
-) -> Result<CommMatrix, CliError> {
-    if let Some(path) = matrix {
-        let text = read_file(path, "matrix file")?;
-        return cc_theory::parse::parse_matrix(&text).map_err(|e| {
-            CliError::Input(
-                anyhow::Error::new(e).context(format!("in matrix file `{}`", path.display())),
-            )
-        });
-    }
-    let bits = bits
-        .ok_or_else(|| CliError::input("--bits N is required with a named function or --expr"))?;
-    if let Some(expr) = expr {
-        return cc_theory::matrix_from_expr(expr, bits).map_err(|e| {
-            CliError::Input(anyhow::Error::new(e).context(format!("in expression `{expr}`")))
-        });
-    }
-    let name = function
-        .ok_or_else(|| CliError::input("name a function, or give --matrix FILE or --expr EXPR"))?;
-    cc_theory::named_matrix(name, bits, param).map_err(input)
-}
-
 #[derive(Serialize)]
 struct FoolingCheck {
     colour: u8,
@@ -89,13 +95,7 @@ struct FoolingCheck {
 }
 
 pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
-    let m = load_matrix(
-        args.function.as_deref(),
-        args.bits,
-        args.param,
-        args.matrix.as_ref(),
-        args.expr.as_deref(),
-    )?;
+    let m = args.source.load()?;
 
     if let Some(path) = &args.check_fooling {
         let text = read_file(path, "fooling set file")?;

@@ -9,28 +9,15 @@ use cc_theory::cover::{CoverKind, Rectangle};
 use clap::Args;
 use serde::Serialize;
 
-use super::bounds::load_matrix;
+use super::bounds::MatrixSource;
 use crate::error::{CliError, emit, print_json, read_file};
 
 /// Arguments of `cclab check`.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("source").required(true).args(["function", "matrix", "expr"]))]
 #[command(group = clap::ArgGroup::new("certificate").required(true).args(["protocol", "cover", "partition", "fooling"]))]
 pub(crate) struct CheckArgs {
-    /// A named function (see `cclab bounds --help`), with --bits.
-    function: Option<String>,
-    /// Input length n in bits (for a named function or --expr).
-    #[arg(long)]
-    bits: Option<u32>,
-    /// Parameter of a named function that takes one.
-    #[arg(long)]
-    param: Option<u32>,
-    /// The matrix file (text, CSV or JSON).
-    #[arg(long, value_name = "FILE")]
-    matrix: Option<PathBuf>,
-    /// An expression in x and y (with --bits).
-    #[arg(long, value_name = "EXPR")]
-    expr: Option<String>,
+    #[command(flatten)]
+    source: MatrixSource,
     /// A protocol tree (indented text format or JSON; see the cc-theory docs).
     #[arg(long, value_name = "FILE")]
     protocol: Option<PathBuf>,
@@ -99,13 +86,7 @@ fn ceil_log2(x: usize) -> u32 {
 }
 
 pub(crate) fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
-    let m = load_matrix(
-        args.function.as_deref(),
-        args.bits,
-        args.param,
-        args.matrix.as_ref(),
-        args.expr.as_deref(),
-    )?;
+    let m = args.source.load()?;
     let report = if let Some(path) = &args.protocol {
         let text = read_file(path, "protocol")?;
         let tree =
