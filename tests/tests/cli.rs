@@ -502,3 +502,24 @@ fn explained_optimal_tree_passes_the_protocol_checker() {
         assert_eq!(v["depth"], d, "{f}");
     }
 }
+
+#[test]
+fn the_other_answer_bit_convention_is_one_less_for_eq() {
+    let v = json(&[
+        "bounds",
+        "eq",
+        "--bits",
+        "3",
+        "--measures",
+        "deterministic",
+        "--answer-bit",
+        "not-counted",
+        "--json",
+    ]);
+    assert_eq!(
+        v["measures"]["deterministic"]["lower"], 4,
+        "KN convention: D(EQ_3) = 4"
+    );
+    assert_eq!(v["deterministic_answer_bit_not_counted"]["lower"], 3);
+    assert_eq!(v["deterministic_answer_bit_not_counted"]["upper"], 3);
+}

@@ -77,6 +77,12 @@ pub(crate) struct BoundsArgs {
     /// Colour of the fooling set to verify (default: the value of its first cell).
     #[arg(long, requires = "check_fooling")]
     colour: Option<u8>,
+    /// Convention for D(f): `counted` (Kushilevitz-Nisan, the default: the answer bit is sent, so
+    /// D(EQ_n) = n + 1) or `not-counted` (the last speaker need not announce the answer; one less
+    /// for non-constant functions). The `deterministic` measure itself always uses `counted`;
+    /// `not-counted` adds `deterministic_answer_bit_not_counted` next to it.
+    #[arg(long, value_enum, default_value_t = AnswerBitArg::Counted)]
+    answer_bit: AnswerBitArg,
     /// Also print the optimal protocol tree (the certificate of D(f)) as an indented tree,
     /// each node annotated with the rectangle it reaches.
     #[arg(long, conflicts_with = "json")]
@@ -84,6 +90,37 @@ pub(crate) struct BoundsArgs {
     /// Print JSON with stable keys instead of the table.
     #[arg(long)]
     json: bool,
+}
+
+/// The two conventions for counting the answer bit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum AnswerBitArg {
+    /// Kushilevitz-Nisan: the leaves announce the answer.
+    Counted,
+    /// The answer need not be sent.
+    NotCounted,
+}
+
+/// `--json` output with the other answer-bit convention added.
+#[derive(Serialize)]
+struct WithConvention<'a> {
+    #[serde(flatten)]
+    report: &'a cc_theory::BoundsReport,
+    deterministic_answer_bit_not_counted: Option<Interval>,
+}
+
+#[derive(Serialize)]
+struct Interval {
+    lower: u64,
+    upper: u64,
+}
+
+/// D(f) without the answer bit: one less for a non-constant function (D > 0).
+fn not_counted(report: &cc_theory::BoundsReport) -> Option<Interval> {
+    report.measures.get("deterministic").map(|d| Interval {
+        lower: d.lower.saturating_sub(1),
+        upper: d.upper.saturating_sub(1),
+    })
 }
 
 #[derive(Serialize)]
@@ -148,10 +185,32 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
         budget.conflicts = conflicts;
     }
     let report = cc_theory::analyze(&m, &AnalysisOptions { measures, budget }).map_err(input)?;
+    let other = if args.answer_bit == AnswerBitArg::NotCounted {
+        not_counted(&report)
+    } else {
+        None
+    };
     if args.json {
-        print_json(&report)?;
+        if args.answer_bit == AnswerBitArg::NotCounted {
+            print_json(&WithConvention {
+                report: &report,
+                deterministic_answer_bit_not_counted: other,
+            })?;
+        } else {
+            print_json(&report)?;
+        }
     } else {
         emit(&report.to_string())?;
+        if let Some(d) = &other {
+            let value = if d.lower == d.upper {
+                d.lower.to_string()
+            } else {
+                format!("[{}, {}]", d.lower, d.upper)
+            };
+            emit(&format!(
+                "\nD(f) without the answer bit (the last speaker need not announce it): {value}\n"
+            ))?;
+        }
         if args.explain {
             emit(&explain(&m, &report))?;
         }
