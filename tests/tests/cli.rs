@@ -523,3 +523,35 @@ fn the_other_answer_bit_convention_is_one_less_for_eq() {
     assert_eq!(v["deterministic_answer_bit_not_counted"]["lower"], 3);
     assert_eq!(v["deterministic_answer_bit_not_counted"]["upper"], 3);
 }
+
+#[test]
+fn cost_strategies_are_computed_before_and_after() {
+    let v = json(&[
+        "cost",
+        "raft",
+        "--participants",
+        "3",
+        "--regions",
+        "us-east-1,us-west-2,eu-west-1",
+        "--strategies",
+        "--json",
+    ]);
+    let strategies = v["strategies"].as_array().expect("strategies array");
+    let names: Vec<&str> = strategies
+        .iter()
+        .filter_map(|s| s["strategy"].as_str())
+        .collect();
+    for expected in [
+        "batching",
+        "regional affinity",
+        "sharding",
+        "async replication",
+        "CRDTs",
+    ] {
+        assert!(names.contains(&expected), "{names:?}");
+    }
+    assert!(
+        v.get("per_day_usd").is_some(),
+        "the report itself is still there"
+    );
+}

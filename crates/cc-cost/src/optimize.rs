@@ -121,14 +121,18 @@ fn mixf(a: f64, b: f64, (num, den): (i128, i128)) -> f64 {
     p * a + (1.0 - p) * b
 }
 
+/// The first placement's `provider:region` (a bare region code is resolved through the
+/// request's catalog, so that zones can be appended to it).
 fn home_region(req: &CostRequest) -> Option<String> {
     let first = req.regions.as_ref()?.first()?.clone();
-    let parts: Vec<&str> = first.split(':').collect();
-    Some(match parts.as_slice() {
-        [r] => (*r).to_string(),
-        [p, r, ..] => format!("{p}:{r}"),
-        _ => first.clone(),
-    })
+    let catalog = req
+        .catalog
+        .clone()
+        .unwrap_or(crate::request::CatalogSource::Builtin)
+        .load()
+        .ok()?;
+    let placed = catalog.placement("regions", &first).ok()?;
+    Some(format!("{}:{}", placed.provider, placed.region))
 }
 
 /// Evaluates every strategy against the scenario `before`.
@@ -364,5 +368,26 @@ mod tests {
         // groups of 10: 360 vs 19,800 messages
         assert_eq!(h.after_messages_per_tx, 360.0);
         assert!(h.saving_pct > 98.0);
+    }
+
+    #[test]
+    fn regional_affinity_accepts_bare_region_codes() {
+        let req = CostRequest {
+            model: "raft".into(),
+            participants: Some(3),
+            regions: Some(vec![
+                "us-east-1".into(),
+                "us-west-2".into(),
+                "eu-west-1".into(),
+            ]),
+            ..Default::default()
+        };
+        let out = strategies(&req).unwrap();
+        let affinity = out
+            .iter()
+            .find(|s| s.strategy == "regional affinity")
+            .unwrap();
+        assert!(affinity.applicable);
+        assert!(affinity.after_latency_ms < affinity.before_latency_ms);
     }
 }

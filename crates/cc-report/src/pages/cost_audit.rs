@@ -127,6 +127,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
     }
     out.push_str(&t.render());
 
+    out.push_str(&strategies_section()?);
     out.push_str(&simulated_runs_priced(options.seed)?);
     Ok(Rendered {
         markdown: out,
@@ -182,5 +183,91 @@ fn simulated_runs_priced(seed: u64) -> Result<String, ReportError> {
         ]);
     }
     out.push_str(&t.render());
+    Ok(out)
+}
+
+/// The optimisation strategies, computed (never asserted) for two scenarios.
+fn strategies_section() -> Result<String, ReportError> {
+    let mut out = String::from(
+        "\n## Optimisation strategies, computed\n\n\
+         Each strategy is applied to the scenario and priced again with the same models and data \
+         (`cclab cost <model> … --strategies`). Per-day totals; latency is the user-visible \
+         coordination wait; a negative saving means the strategy costs more here.\n",
+    );
+    let scenarios = [
+        (
+            "Cross-region 2PC, 5 participants (RTT 100 ms, the text's $1/s latency value, 1M tx/day)",
+            cc_cost::request::CostRequest {
+                model: "2pc".into(),
+                participants: Some(5),
+                rtt_ms: Some(100.0),
+                latency_usd_per_s: Some(1.0),
+                tx_per_day: Some(1_000_000),
+                ..Default::default()
+            },
+        ),
+        (
+            "Raft, 5 replicas in us-east-1, us-east-2, us-west-2, eu-west-1, eu-central-1 (1M entries/day; no latency value given, so transfer cost only)",
+            cc_cost::request::CostRequest {
+                model: "raft".into(),
+                participants: Some(5),
+                regions: Some(
+                    [
+                        "us-east-1",
+                        "us-east-2",
+                        "us-west-2",
+                        "eu-west-1",
+                        "eu-central-1",
+                    ]
+                    .iter()
+                    .map(|r| (*r).to_string())
+                    .collect(),
+                ),
+                tx_per_day: Some(1_000_000),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (title, req) in scenarios {
+        let rows = cc_cost::optimize::strategies(&req).map_err(cost)?;
+        let _ = write!(out, "\n**{title}**\n\n");
+        let mut t = Table::new(&[
+            "strategy",
+            ">$ / day before",
+            ">$ / day after",
+            ">saving",
+            ">messages / tx",
+            ">latency (ms)",
+            "parameters and caveats",
+        ]);
+        for r in rows {
+            if !r.applicable {
+                t.row([
+                    r.strategy.clone(),
+                    "—".into(),
+                    "—".into(),
+                    "not applicable".into(),
+                    String::new(),
+                    String::new(),
+                    r.note.clone(),
+                ]);
+                continue;
+            }
+            t.row([
+                r.strategy.clone(),
+                r.before_per_day_usd.to_string(),
+                r.after_per_day_usd.to_string(),
+                format!("{:.1} %", r.saving_pct),
+                format!(
+                    "{} → {}",
+                    num(r.before_messages_per_tx),
+                    num(r.after_messages_per_tx)
+                ),
+                format!("{} → {}", num(r.before_latency_ms), num(r.after_latency_ms)),
+                format!("{}; {}", r.parameters, r.note),
+            ]);
+        }
+        out.push_str(&t.render());
+    }
     Ok(out)
 }

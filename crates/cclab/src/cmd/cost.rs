@@ -80,9 +80,53 @@ pub(crate) struct CostArgs {
     /// transfer: network path SRC:DST priced from the catalog.
     #[arg(long)]
     path: Option<String>,
+    /// Also compute the optimisation strategies (batching, hierarchy, regional affinity,
+    /// sharding, asynchronous replication, CRDTs) as before/after dollars and latency.
+    #[arg(long)]
+    strategies: bool,
     /// Print JSON with stable keys instead of the table.
     #[arg(long)]
     json: bool,
+}
+
+/// `--json --strategies` output: the report with the strategies beside it.
+#[derive(serde::Serialize)]
+struct WithStrategies<'a> {
+    #[serde(flatten)]
+    report: &'a cc_cost::request::CostReport,
+    strategies: &'a [cc_cost::optimize::StrategyOutcome],
+}
+
+fn strategies_table(rows: &[cc_cost::optimize::StrategyOutcome]) -> String {
+    let mut out =
+        String::from("\noptimisation strategies (computed for this scenario, per day):\n");
+    out.push_str(&format!(
+        "  {:<26} {:>16} {:>16} {:>8} {:>12} {:>12}  {}\n",
+        "strategy", "before", "after", "saving", "msgs/tx", "latency ms", "parameters / note"
+    ));
+    for s in rows {
+        if !s.applicable {
+            out.push_str(&format!(
+                "  {:<26} {:>16}  {}\n",
+                s.strategy, "not applicable", s.note
+            ));
+            continue;
+        }
+        out.push_str(&format!(
+            "  {:<26} {:>16} {:>16} {:>7.1}% {:>5.1}→{:<6.1} {:>5.0}→{:<6.0}  {}; {}\n",
+            s.strategy,
+            format!("${}", s.before_per_day_usd),
+            format!("${}", s.after_per_day_usd),
+            s.saving_pct,
+            s.before_messages_per_tx,
+            s.after_messages_per_tx,
+            s.before_latency_ms,
+            s.after_latency_ms,
+            s.parameters,
+            s.note
+        ));
+    }
+    out
 }
 
 fn catalog_source(spec: &str) -> Result<CatalogSource, CliError> {
@@ -139,10 +183,24 @@ pub(crate) fn run(args: CostArgs) -> Result<ExitCode, CliError> {
         path: args.path,
     };
     let report = cc_cost::request::evaluate(&req).map_err(input)?;
+    let strategies = if args.strategies {
+        Some(cc_cost::optimize::strategies(&req).map_err(input)?)
+    } else {
+        None
+    };
     if args.json {
-        print_json(&report)?;
+        match &strategies {
+            Some(st) => print_json(&WithStrategies {
+                report: &report,
+                strategies: st,
+            })?,
+            None => print_json(&report)?,
+        }
     } else {
         emit(&report.to_string())?;
+        if let Some(st) = &strategies {
+            emit(&strategies_table(st))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
