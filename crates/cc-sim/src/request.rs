@@ -255,6 +255,38 @@ struct Trial {
     latencies_ns: Vec<f64>,
 }
 
+impl Trial {
+    /// A run that reaches (at most) one decision, at `decided_at` nanoseconds: the
+    /// delivery ratio is 1 if it decided, the decision's messages are all the run's.
+    fn single_decision(
+        messages: u64,
+        payload: f64,
+        bytes_per_message: f64,
+        decided_at: Option<u64>,
+        hash: u64,
+        extra: BTreeMap<String, f64>,
+        violations: Vec<String>,
+    ) -> Trial {
+        Trial {
+            rounds: None,
+            messages: messages as f64,
+            payload,
+            bytes: messages as f64 * bytes_per_message,
+            ratio: if decided_at.is_some() { 1.0 } else { 0.0 },
+            delivered: u64::from(decided_at.is_some()),
+            eligible: 1,
+            t_ave: decided_at.map(|t| t as f64 / MS as f64),
+            t_last: decided_at.map(|t| t as f64 / MS as f64),
+            hash,
+            extra,
+            decision_latency_ns: decided_at.map(|t| t as f64),
+            decision_messages: Some(messages as f64),
+            latencies_ns: decided_at.map(|t| vec![t as f64]).unwrap_or_default(),
+            violations,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Plan {
     Round(RoundProtocol, u32),
@@ -954,23 +986,15 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
             let r = run_ring(*algo, n, *arr, &net, rng)?;
             let mut extra = BTreeMap::new();
             extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
-            Ok(Trial {
-                rounds: None,
-                messages: r.messages as f64,
-                payload: 0.0,
-                bytes: r.messages as f64 * 16.0,
-                ratio: if r.elected_at.is_some() { 1.0 } else { 0.0 },
-                delivered: u64::from(r.elected_at.is_some()),
-                eligible: 1,
-                t_ave: r.elected_at.map(|t| ms(t as f64)),
-                t_last: r.elected_at.map(|t| ms(t as f64)),
-                hash: r.messages ^ r.elected_at.unwrap_or(0).rotate_left(17),
+            Ok(Trial::single_decision(
+                r.messages,
+                0.0,
+                16.0,
+                r.elected_at,
+                r.messages ^ r.elected_at.unwrap_or(0).rotate_left(17),
                 extra,
-                decision_latency_ns: r.elected_at.map(|t| t as f64),
-                decision_messages: Some(r.messages as f64),
-                latencies_ns: r.elected_at.map(|t| vec![t as f64]).unwrap_or_default(),
-                violations: r.violations,
-            })
+                r.violations,
+            ))
         }
         Plan::Crdt(cfg, faults) => {
             if *faults == Faults::Default {
@@ -1035,23 +1059,15 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
             let r = run_paxos(cfg, &net, 60_000 * MS, rng)?;
             let mut extra = BTreeMap::new();
             extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
-            Ok(Trial {
-                rounds: None,
-                messages: r.messages as f64,
-                payload: 0.0,
-                bytes: r.messages as f64 * 32.0,
-                ratio: if r.decided_at.is_some() { 1.0 } else { 0.0 },
-                delivered: u64::from(r.decided_at.is_some()),
-                eligible: 1,
-                t_ave: r.decided_at.map(|t| ms(t as f64)),
-                t_last: r.decided_at.map(|t| ms(t as f64)),
-                hash: r.events ^ r.messages.rotate_left(13),
+            Ok(Trial::single_decision(
+                r.messages,
+                0.0,
+                32.0,
+                r.decided_at,
+                r.events ^ r.messages.rotate_left(13),
                 extra,
-                decision_latency_ns: r.decided_at.map(|t| t as f64),
-                decision_messages: Some(r.messages as f64),
-                latencies_ns: r.decided_at.map(|t| vec![t as f64]).unwrap_or_default(),
-                violations: r.violations,
-            })
+                r.violations,
+            ))
         }
         Plan::CommitWait(cfg) => {
             let mean_latency = latency_hint(&net.latency) as f64;
@@ -1119,23 +1135,15 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 "formula_messages".to_string(),
                 cfg.formula_messages() as f64,
             );
-            Ok(Trial {
-                rounds: None,
-                messages: r.messages as f64,
-                payload: 1.0,
-                bytes: r.messages as f64 * 64.0,
-                ratio: if r.accepted_at.is_some() { 1.0 } else { 0.0 },
-                delivered: u64::from(r.accepted_at.is_some()),
-                eligible: 1,
-                t_ave: r.accepted_at.map(|t| ms(t as f64)),
-                t_last: r.accepted_at.map(|t| ms(t as f64)),
-                hash: r.messages ^ r.accepted_at.unwrap_or(0).rotate_left(11),
+            Ok(Trial::single_decision(
+                r.messages,
+                1.0,
+                64.0,
+                r.accepted_at,
+                r.messages ^ r.accepted_at.unwrap_or(0).rotate_left(11),
                 extra,
-                decision_latency_ns: r.accepted_at.map(|t| t as f64),
-                decision_messages: Some(r.messages as f64),
-                latencies_ns: r.accepted_at.map(|t| vec![t as f64]).unwrap_or_default(),
-                violations: r.violations,
-            })
+                r.violations,
+            ))
         }
         Plan::Health(mode) => {
             let period = 100 * MS;
