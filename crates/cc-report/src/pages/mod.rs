@@ -41,7 +41,7 @@ const PAGES: &[Page] = &[
     Page {
         slug: "theory-bounds",
         title: "Lower bounds of the standard functions",
-        summary: "exact ranks over Q and GF(2) and largest fooling sets of EQ, NEQ, GT, GE, DISJ, INT, IP, MAJ, HAMEQ for n = 1..4 and beyond, every certificate re-verified",
+        summary: "exact ranks over Q and GF(2), largest fooling sets, D with optimal trees, one-way complexity, cover and partition numbers and discrepancy of EQ, NEQ, GT, GE, DISJ, INT, IP, MAJ, HAMEQ for n = 1..4 and beyond, every certificate re-verified",
         render: theory_bounds::render,
     },
     Page {
