@@ -1175,21 +1175,30 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
     }
 }
 
+/// Summary of a non-negative metric (counts, bytes, times): the interval is kept `>= 0`.
 fn stat(xs: impl Iterator<Item = f64>) -> Stat {
     let v: Vec<f64> = xs.collect();
-    Stat::of(&v).unwrap_or(Stat {
-        mean: f64::NAN,
-        ci95: None,
-        median: f64::NAN,
-        min: f64::NAN,
-        max: f64::NAN,
-        count: 0,
-    })
+    Stat::of(&v)
+        .map(|s| s.clamped(0.0, f64::INFINITY))
+        .unwrap_or(Stat {
+            mean: f64::NAN,
+            ci95: None,
+            median: f64::NAN,
+            min: f64::NAN,
+            max: f64::NAN,
+            count: 0,
+        })
 }
 
+/// Summary of an optional non-negative metric (times, rounds).
 fn opt_stat(xs: impl Iterator<Item = Option<f64>>) -> Option<Stat> {
     let v: Vec<f64> = xs.flatten().collect();
-    Stat::of(&v)
+    Stat::of(&v).map(|s| s.clamped(0.0, f64::INFINITY))
+}
+
+/// Summary of a fraction: the interval is kept within `[0, 1]`.
+fn fraction_stat(xs: impl Iterator<Item = f64>) -> Stat {
+    stat(xs).clamped(0.0, 1.0)
 }
 
 /// Validate `req`, run its trials (in parallel, deterministic) and summarise.
@@ -1230,7 +1239,8 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
                 .filter_map(|t| t.extra.get(&k).copied())
                 .filter(|x| !x.is_nan())
                 .collect();
-            Stat::of(&v).map(|s| (k, s))
+            // every extra metric is a count, a 0/1 flag or a time: all non-negative
+            Stat::of(&v).map(|s| (k, s.clamped(0.0, f64::INFINITY)))
         })
         .collect();
     let round = matches!(plan, Plan::Round(..));
@@ -1267,10 +1277,10 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
         messages: stat(trials.iter().map(|t| t.messages)),
         messages_per_node: stat(trials.iter().map(|t| t.messages / n)),
         payload_messages: stat(trials.iter().map(|t| t.payload)),
-        residue: stat(trials.iter().map(|t| 1.0 - t.ratio)),
+        residue: fraction_stat(trials.iter().map(|t| 1.0 - t.ratio)),
         t_last: opt_stat(trials.iter().map(|t| t.t_last)),
         t_ave: opt_stat(trials.iter().map(|t| t.t_ave)),
-        delivery_ratio: stat(trials.iter().map(|t| t.ratio)),
+        delivery_ratio: fraction_stat(trials.iter().map(|t| t.ratio)),
         delivery_pooled: Fraction::new(
             trials.iter().map(|t| t.delivered).sum(),
             trials.iter().map(|t| t.eligible).sum(),

@@ -85,6 +85,28 @@ impl Stat {
             count: m,
         })
     }
+
+    /// The same summary for a quantity known to lie in `[lo, hi]` (a fraction in `[0, 1]`,
+    /// a count or a time `>= 0`): the t-interval is intersected with that range, so that a
+    /// few trials of a skewed fraction do not report an interval like `[-0.05, 1.5]`.
+    ///
+    /// ```text
+    /// ci95 = [max(lo, mean - h), min(hi, mean + h)]
+    /// ```
+    ///
+    /// ```
+    /// use cc_sim::stats::Stat;
+    /// let s = Stat::of(&[0.0, 1.0, 1.0, 1.0]).unwrap().clamped(0.0, 1.0);
+    /// let [lo, hi] = s.ci95.unwrap();
+    /// assert!(lo >= 0.0 && hi <= 1.0 && lo < s.mean && s.mean < hi);
+    /// ```
+    #[must_use]
+    pub fn clamped(mut self, lo: f64, hi: f64) -> Stat {
+        if let Some([a, b]) = self.ci95 {
+            self.ci95 = Some([a.clamp(lo, hi), b.clamp(lo, hi)]);
+        }
+        self
+    }
 }
 
 impl std::fmt::Display for Stat {

@@ -563,9 +563,10 @@ pub fn plumtree_vs_eager(seed: u64) -> Result<Vec<PlumtreeRow>, SimError> {
                 broadcasts: 10,
                 trials: 10,
                 seed,
-                rmr: get("rmr")?,
+                // RMR >= 0 (a broadcast reaching d nodes needs d - 1 payloads); reliability is a fraction
+                rmr: get("rmr")?.clamped(0.0, f64::INFINITY),
                 ldh: get("last_delivery_hop")?,
-                reliability: get("reliability")?,
+                reliability: get("reliability")?.clamped(0.0, 1.0),
                 last_delivery_ms: last,
             });
         }
