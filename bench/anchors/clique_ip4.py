@@ -34,4 +34,5 @@ for b in (1, 0):
         t0 = time.perf_counter()
         clique, size = nx.max_weight_clique(g, weight=None)
         times.append(time.perf_counter() - t0)
+    print(f"anchor networkx_ip4_colour{b} {statistics.median(times):.6f}")
     print(f"networkx max clique IP_4 colour={b} size={size} median_s={statistics.median(times):.3f}")

@@ -36,6 +36,7 @@ for _ in range(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() e
     t0 = time.perf_counter()
     rank = m.rank()
     times.append(time.perf_counter() - t0)
+print(f"anchor flint_nmod_rank_{N} {statistics.median(times):.6f}")
 print(f"flint nmod_mat rank n={N} p={P} rank={rank} median_s={statistics.median(times):.3f} runs={len(times)}")
 if "--exact" in sys.argv:
     t0 = time.perf_counter()

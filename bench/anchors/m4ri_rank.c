@@ -29,6 +29,7 @@ int main(int argc, char **argv) {
     mzd_free(b);
   }
   qsort(t, reps, sizeof(double), cmp);
+  printf("anchor m4ri_rank_%d %.9f\n", n, t[reps / 2] / 1e3);
   printf("m4ri gf2 rank n=%d rank=%d median_ms=%.3f min_ms=%.3f reps=%d\n", n, (int)rank, t[reps / 2], t[0], reps);
   mzd_free(a);
   free(t);

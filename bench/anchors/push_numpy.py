@@ -28,4 +28,5 @@ for rep in range(reps):
         rounds += 1
     times.append(time.perf_counter() - t0)
     rounds_seen.append(rounds)
+print(f"anchor numpy_push_{n} {statistics.median(times):.6f}")
 print(f"numpy push n={n} median_s={statistics.median(times):.4f} rounds_median={statistics.median(rounds_seen)} reps={reps}")

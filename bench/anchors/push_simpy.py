@@ -55,6 +55,7 @@ def main():
         events += ev
     times.sort()
     med = times[len(times) // 2]
+    print(f"anchor simpy_push_{n} {med:.6f}")
     print(f"simpy push n={n}: median {med * 1e3:.1f} ms, "
           f"{events / reps / med / 1e6:.3f} M deliveries/s, reps {reps}")
 

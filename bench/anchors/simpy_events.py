@@ -22,4 +22,5 @@ for _ in range(3):
     env.run(until=EVENTS * 4 // 1000)
     times.append(time.perf_counter() - t0)
 med = statistics.median(times)
+print(f"anchor simpy_events_per_s {EVENTS / med:.1f}")
 print(f"simpy events~{EVENTS} median_s={med:.3f} events_per_s={EVENTS / med:,.0f}")
