@@ -28,7 +28,7 @@
 //! | --- | --- | --- |
 //! | `rank_gf2`, `rank_gf2_complement` | M4RI elimination ([`gf2`]) | nonsingular minor mod 2; exact elimination |
 //! | `rank_q`, `rank_q_complement` | Bareiss in `i128`, else multimodular mod primes `~2^21` ([`rank`]) | minor nonzero mod a prime; exact elimination or product of primes > Hadamard bound (or a stated error bound) |
-//! | `fooling_1`, `fooling_0` | maximum clique, bitset branch and bound ([`fooling`]) | the fooling set; upper bound `rk_F(M_b)^2` (DHS 1996), colouring or exhaustion |
+//! | `fooling_1`, `fooling_0` | maximum clique, bitset branch and bound with orbital branching over verified matrix automorphisms ([`fooling`]) | the fooling set; upper bound `rk_F(M_b)^2` (DHS 1996), colouring or exhaustion |
 //!
 //! | `deterministic` | iterative deepening over protocol trees, memoised on normal forms ([`protocol`]) | an optimal protocol tree |
 //! | `cover_b`, `partition_b`, `partition` | SAT (batsat) with k increasing, symmetry breaking ([`cover`]) | the rectangles; "no k-1" is the solver's UNSAT answer |
@@ -104,6 +104,7 @@ pub mod parse;
 pub mod protocol;
 pub mod rank;
 pub mod reference;
+mod symmetry;
 
 pub use analyze::{
     AnalysisOptions, BoundsReport, Budget, Measure, analyze, parse_measures, verify_report,
