@@ -1,8 +1,8 @@
 //! Discrete-event mode: a priority queue of events keyed by integer
-//! nanoseconds, ties broken by insertion sequence number (a monotone radix
-//! heap, [`crate::queue::RadixQueue`], which pops in exactly the order of a
-//! binary heap on `(time, sequence)` and stays cache-friendly with millions
-//! of pending events).
+//! nanoseconds, ties broken by insertion order (a monotone radix heap,
+//! [`crate::queue::RadixQueue`], FIFO among equal times, which pops in
+//! exactly the order of a binary heap on `(time, insertion sequence)` and
+//! stays cache-friendly with millions of pending events).
 //!
 //! A protocol implements [`Protocol`]: it reacts to message deliveries,
 //! timers, crashes and recoveries of individual nodes and acts through the
@@ -12,14 +12,19 @@
 //! at delivery) and crash/recovery schedules (crash and recovery events are
 //! queued first, so at equal times they precede deliveries; a crash
 //! cancels the node's pending timers). Nothing is ever delivered to a node
-//! that is down or across an open partition.
+//! that is down or across an open partition. Timers are durations on the
+//! node's own clock ([`crate::net::ClockSkew`]): a node whose clock drifts by
+//! `ρ` sees its timer of `d` fire after the true time `⌈d / (1 + ρ)⌉`, and
+//! [`Sim::local_time`] reads its clock.
 //!
 //! Determinism: one [`ChaCha8Rng`] per run, events ordered by
-//! `(time, sequence)`; every processed event is folded into the trace hash.
+//! `(time, insertion order)`; every processed event is folded into the trace hash.
 
 use crate::SimError;
 use crate::metrics::{Recorder, RunMetrics, TimeUnit};
-use crate::net::{CrashIndex, LatencyDist, NetworkModel, NodeId, PartitionIndex, Time};
+use crate::net::{
+    ClockSkew, CrashIndex, LatencyDist, NetworkModel, NodeId, PartitionIndex, Time, real_duration,
+};
 use crate::queue::RadixQueue;
 use crate::rng::{ChaCha8Rng, chance, unit};
 use std::collections::BTreeMap;
@@ -118,7 +123,6 @@ impl Default for EventConfig {
 pub struct Sim<M> {
     n: usize,
     now: Time,
-    seq: u64,
     queue: RadixQueue<Ev<M>>,
     latency: LatencyDist,
     jitter_ns: Time,
@@ -126,13 +130,19 @@ pub struct Sim<M> {
     duplication: f64,
     bandwidth_bps: Option<u64>,
     parts: PartitionIndex,
-    down: Vec<bool>,
+    /// Down nodes, one bit per node (L1-resident for 10⁵ nodes).
+    down: Vec<u64>,
     epoch: Vec<u32>,
     rng: ChaCha8Rng,
     rec: Recorder,
     hops: Vec<u32>,
+    /// Nodes that received the payload, one bit per node: duplicates are
+    /// recognised without touching the 8-byte delivery times.
+    delivered_bits: Vec<u64>,
     log: Option<Vec<Delivery>>,
     stopped: bool,
+    /// Per-node clocks (empty = all perfect).
+    clocks: Vec<ClockSkew>,
 }
 
 impl<M: Clone> Sim<M> {
@@ -152,8 +162,24 @@ impl<M: Clone> Sim<M> {
     }
 
     /// Whether `v` is up now.
+    #[inline]
     pub fn is_up(&self, v: NodeId) -> bool {
-        !self.down[v as usize]
+        !self.is_down(v)
+    }
+
+    #[inline]
+    fn is_down(&self, v: NodeId) -> bool {
+        self.down[(v >> 6) as usize] >> (v & 63) & 1 != 0
+    }
+
+    #[inline]
+    fn set_down(&mut self, v: NodeId, down: bool) {
+        let w = &mut self.down[(v >> 6) as usize];
+        if down {
+            *w |= 1 << (v & 63);
+        } else {
+            *w &= !(1 << (v & 63));
+        }
     }
 
     /// Stop the run after the current event.
@@ -163,10 +189,8 @@ impl<M: Clone> Sim<M> {
 
     #[inline]
     fn push(&mut self, time: Time, ev: Ev<M>) {
-        self.seq += 1;
-        // Keys never go backwards: time >= now and the sequence grows.
-        self.queue
-            .push(u128::from(time) << 64 | u128::from(self.seq), ev);
+        // Keys never go backwards (time >= now); equal times pop in push order.
+        self.queue.push(time, ev);
     }
 
     #[inline]
@@ -185,7 +209,7 @@ impl<M: Clone> Sim<M> {
     /// Does nothing if `from` is down.
     #[inline]
     pub fn send(&mut self, from: NodeId, to: NodeId, kind: u8, bytes: u32, msg: M) {
-        if self.down[from as usize] {
+        if self.is_down(from) {
             return;
         }
         self.rec.sent(from, kind, bytes);
@@ -223,11 +247,39 @@ impl<M: Clone> Sim<M> {
         );
     }
 
-    /// Fire timer `id` at `node` after `delay` ns (cancelled if the node crashes first).
+    /// Fire timer `id` at `node` after `delay` ns *of the node's clock*
+    /// (cancelled if the node crashes first). With a drifting clock the true
+    /// delay is `⌈delay / (1 + ρ)⌉`.
+    #[inline]
     pub fn set_timer(&mut self, node: NodeId, delay: Time, id: u64) {
         let epoch = self.epoch[node as usize];
+        let delay = if self.clocks.is_empty() {
+            delay
+        } else {
+            real_duration(delay, self.clocks[node as usize].drift_ppm)
+        };
         let t = self.now.saturating_add(delay);
         self.push(t, Ev::Timer { node, epoch, id });
+    }
+
+    /// `node`'s clock reading now (`now + θ + ρ·now`; equals `now` for a perfect clock).
+    pub fn local_time(&self, node: NodeId) -> i64 {
+        match self.clocks.get(node as usize) {
+            Some(c) => c.read(self.now),
+            None => self.now.min(i64::MAX as Time) as i64,
+        }
+    }
+
+    /// `node`'s clock (offset 0 and drift 0 when perfect).
+    pub fn clock(&self, node: NodeId) -> ClockSkew {
+        self.clocks
+            .get(node as usize)
+            .copied()
+            .unwrap_or(ClockSkew {
+                node,
+                offset_ns: 0,
+                drift_ppm: 0,
+            })
     }
 
     /// Crash `node` right after the current event (its timers are cancelled
@@ -244,7 +296,13 @@ impl<M: Clone> Sim<M> {
 
     /// Record that `node` received the payload now, after `hops` hops; returns
     /// `true` on the first delivery.
+    #[inline]
     pub fn mark_delivered(&mut self, node: NodeId, hops: u32) -> bool {
+        let (w, b) = ((node >> 6) as usize, 1u64 << (node & 63));
+        if self.delivered_bits[w] & b != 0 {
+            return false;
+        }
+        self.delivered_bits[w] |= b;
         let first = self.rec.deliver(node, self.now);
         if first {
             self.hops[node as usize] = hops;
@@ -253,8 +311,9 @@ impl<M: Clone> Sim<M> {
     }
 
     /// Whether `node` has received the payload.
+    #[inline]
     pub fn delivered(&self, node: NodeId) -> bool {
-        self.rec.delivered_at[node as usize] != Time::MAX
+        self.delivered_bits[(node >> 6) as usize] >> (node & 63) & 1 != 0
     }
 
     /// Hop count of each node's first payload reception (`u32::MAX` = none).
@@ -297,7 +356,6 @@ pub fn run_events<P: Protocol>(
     let mut sim: Sim<P::Msg> = Sim {
         n,
         now: 0,
-        seq: 0,
         queue: RadixQueue::new(),
         latency: net.latency.clone(),
         jitter_ns: net.jitter_ns,
@@ -305,15 +363,29 @@ pub fn run_events<P: Protocol>(
         duplication: net.duplication,
         bandwidth_bps: net.bandwidth_bps,
         parts: PartitionIndex::new(&net.partitions, n),
-        down: vec![false; n],
+        down: vec![0; n.div_ceil(64)],
         epoch: vec![0; n],
         rng,
         rec: Recorder::new(n, proto.kinds(), proto.payload_kinds(), cfg.track_per_node),
         hops: vec![u32::MAX; n],
+        delivered_bits: vec![0; n.div_ceil(64)],
         log: cfg.log_deliveries.then(Vec::new),
         stopped: false,
+        clocks: Vec::new(),
     };
-    // Fault schedule first: lowest sequence numbers, so at equal times
+    if !net.clocks.is_empty() {
+        sim.clocks = (0..n as NodeId)
+            .map(|node| ClockSkew {
+                node,
+                offset_ns: 0,
+                drift_ppm: 0,
+            })
+            .collect();
+        for c in &net.clocks {
+            sim.clocks[c.node as usize] = *c;
+        }
+    }
+    // Fault schedule first: pushed first, so at equal times
     // crashes/recoveries precede deliveries.
     let mut sched: Vec<(Time, bool, NodeId)> = Vec::new();
     for c in &net.crashes {
@@ -325,14 +397,13 @@ pub fn run_events<P: Protocol>(
     sched.sort_unstable();
     for (t, crash, v) in sched {
         if t == 0 && crash {
-            sim.down[v as usize] = true;
+            sim.set_down(v, true);
             continue;
         }
         sim.push(t, if crash { Ev::Crash(v) } else { Ev::Recover(v) });
     }
     proto.start(&mut sim);
-    while let Some((key, ev)) = sim.queue.pop() {
-        let time = (key >> 64) as Time;
+    while let Some((time, ev)) = sim.queue.pop() {
         if time > cfg.max_time {
             break;
         }
@@ -355,7 +426,7 @@ pub fn run_events<P: Protocol>(
                     time.rotate_left(29)
                         ^ (u64::from(from) << 40 | u64::from(to) << 8 | u64::from(kind)),
                 );
-                if sim.down[to as usize] {
+                if sim.is_down(to) {
                     sim.rec.dropped_crashed += 1;
                     continue;
                 }
@@ -374,7 +445,7 @@ pub fn run_events<P: Protocol>(
                 proto.on_message(&mut sim, to, from, kind, msg);
             }
             Ev::Timer { node, epoch, id } => {
-                if sim.down[node as usize] || epoch != sim.epoch[node as usize] {
+                if sim.is_down(node) || epoch != sim.epoch[node as usize] {
                     continue;
                 }
                 sim.rec.hash.add(time ^ 0x7431);
@@ -384,8 +455,8 @@ pub fn run_events<P: Protocol>(
             Ev::Crash(v) => {
                 sim.rec.hash.add(time ^ 0xc4a5);
                 sim.rec.hash.add(u64::from(v));
-                if !sim.down[v as usize] {
-                    sim.down[v as usize] = true;
+                if !sim.is_down(v) {
+                    sim.set_down(v, true);
                     sim.epoch[v as usize] += 1;
                     proto.on_crash(&mut sim, v);
                 }
@@ -393,8 +464,8 @@ pub fn run_events<P: Protocol>(
             Ev::Recover(v) => {
                 sim.rec.hash.add(time ^ 0x4ec0);
                 sim.rec.hash.add(u64::from(v));
-                if sim.down[v as usize] {
-                    sim.down[v as usize] = false;
+                if sim.is_down(v) {
+                    sim.set_down(v, false);
                     proto.on_recover(&mut sim, v);
                 }
             }
@@ -533,5 +604,76 @@ mod tests {
         };
         let m = run(1, &net);
         assert_eq!(m.end_time, MS + 11 * MS);
+    }
+
+    #[test]
+    fn drifting_clocks_scale_timers_and_offsets_show_in_readings() {
+        use crate::net::ClockSkew;
+        /// One timer of 1 s per node, recording when it fired and the local reading.
+        struct Once(Vec<(Time, i64)>);
+        impl Protocol for Once {
+            type Msg = ();
+            fn kinds(&self) -> &'static [&'static str] {
+                &["none"]
+            }
+            fn payload_kinds(&self) -> u64 {
+                0
+            }
+            fn start(&mut self, sim: &mut Sim<()>) {
+                for v in 0..sim.n() as NodeId {
+                    sim.set_timer(v, 1000 * MS, 0);
+                }
+            }
+            fn on_message(&mut self, _: &mut Sim<()>, _: NodeId, _: NodeId, _: u8, _: ()) {}
+            fn on_timer(&mut self, sim: &mut Sim<()>, node: NodeId, _id: u64) {
+                self.0[node as usize] = (sim.now(), sim.local_time(node));
+            }
+        }
+        let net = NetworkModel {
+            clocks: vec![
+                ClockSkew {
+                    node: 1,
+                    offset_ns: 5 * MS as i64,
+                    drift_ppm: 10_000,
+                },
+                ClockSkew {
+                    node: 2,
+                    offset_ns: -3 * MS as i64,
+                    drift_ppm: -10_000,
+                },
+            ],
+            ..NetworkModel::default()
+        };
+        let mut p = Once(vec![(0, 0); 3]);
+        run_events(&mut p, 3, &net, &EventConfig::default(), trial_rng(0, 0)).unwrap();
+        // perfect clock: exactly 1 s
+        assert_eq!(p.0[0], (1000 * MS, 1000 * MS as i64));
+        // 1 % fast: fires after ⌈1 s / 1.01⌉ true time; its clock then reads offset + 1 s
+        let t1 = (1000 * MS * 1_000_000).div_ceil(1_010_000);
+        assert_eq!(p.0[1].0, t1);
+        assert!((p.0[1].1 - (1005 * MS) as i64).abs() <= 1, "{:?}", p.0[1]);
+        let t2 = (1000 * MS * 1_000_000).div_ceil(990_000);
+        assert_eq!(p.0[2].0, t2);
+        assert!((p.0[2].1 - (997 * MS) as i64).abs() <= 1, "{:?}", p.0[2]);
+        // invalid clocks are refused, naming the parameter
+        let bad = NetworkModel {
+            clocks: vec![ClockSkew {
+                node: 7,
+                offset_ns: 0,
+                drift_ppm: 0,
+            }],
+            ..NetworkModel::default()
+        };
+        let e = bad.validate(3).unwrap_err().to_string();
+        assert!(e.contains("`clocks`"), "{e}");
+        let bad = NetworkModel {
+            clocks: vec![ClockSkew {
+                node: 0,
+                offset_ns: 0,
+                drift_ppm: 600_000,
+            }],
+            ..NetworkModel::default()
+        };
+        assert!(bad.validate(3).unwrap_err().to_string().contains("ppm"));
     }
 }

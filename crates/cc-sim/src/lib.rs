@@ -10,14 +10,15 @@
 //! * **Round mode** ([`round`]): synchronous rounds over flat arrays (no heap),
 //!   for random-phone-call gossip at millions of nodes. In round `r` every
 //!   node acts on the state at the start of the round.
-//! * **Event mode** ([`des`]): a binary heap of events keyed by integer
-//!   nanoseconds with ties broken by insertion sequence, for protocols with
+//! * **Event mode** ([`des`]): a monotone priority queue of events keyed by
+//!   integer nanoseconds, ties broken by insertion order ([`queue`]), for protocols with
 //!   timers and latency. Protocols implement [`des::Protocol`].
 //!
 //! Both use [`net::NetworkModel`] — latency distributions (constant, uniform,
 //! exponential, log-normal, Pareto, mixtures, a region-to-region RTT matrix),
 //! jitter, loss, duplication, bandwidth (serialisation delay `8·bytes/bw`),
-//! partition windows and crash-stop / crash-recover schedules — and record
+//! partition windows, crash-stop / crash-recover schedules and per-node
+//! clock skew (timers run on each node's clock) — and record
 //! [`metrics::RunMetrics`]: messages and bytes (total, per node, by kind),
 //! payload transmissions, per-node delivery times (mean, p50, p99, max),
 //! delivery ratio / residue, and an event-trace hash.
@@ -47,9 +48,10 @@
 //! * [`validation`] — rows for the report: gossip rounds vs. theory, Demers
 //!   et al. 1987 Tables 1–3, flooding counts, Plumtree vs. eager push,
 //!   coordination message counts.
-//! * [`coord`] — coordination protocols under faults (2PC, Raft, Paxos, PBFT,
-//!   ring elections, CRDT counters, quorums, commit wait) with safety
-//!   checkers, seeded fault sweeps and mutations the sweeps catch.
+//! * [`coord`] — coordination protocols under faults (2PC, 3PC, Raft, Paxos,
+//!   Multi-Paxos, Kafka-style ISR replication, PBFT, ring elections, CRDT
+//!   counters, quorums, commit wait) with safety checkers, seeded fault
+//!   sweeps (clock skew included) and mutations the sweeps catch.
 //!
 //! ```
 //! use cc_sim::{SimRequest, run};

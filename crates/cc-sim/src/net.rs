@@ -15,6 +15,13 @@
 //! In round mode, round `r` happens at time `r · round_ns`; latency and
 //! bandwidth do not apply (every exchange completes within its round) but
 //! loss, crashes and partitions do, evaluated at the round's time.
+//!
+//! **Clocks** (event mode): node `v` may have a skewed clock ([`ClockSkew`])
+//! reading `C_v(t) = t + θ_v + ρ_v·t` at true time `t`, with offset `θ_v`
+//! (ns) and drift rate `ρ_v` (parts per million). Every timer a protocol sets
+//! is a duration on its node's clock, so it fires after the true duration
+//! `⌈d / (1 + ρ_v)⌉`; protocols that read clocks (commit wait) see `C_v(t)`.
+//! Without entries every clock is perfect and nothing changes.
 
 use crate::SimError;
 use crate::error::check_prob;
@@ -173,7 +180,23 @@ impl LatencyDist {
     }
 
     /// Draw a one-way latency for a message from `from` to `to`.
+    #[inline]
     pub fn sample(&self, from: NodeId, to: NodeId, rng: &mut ChaCha8Rng) -> Time {
+        match self {
+            LatencyDist::Constant { ns } => *ns,
+            LatencyDist::Exponential { mean_ns } => {
+                let x = -mean_ns * (1.0 - unit(rng)).ln();
+                if x.is_finite() {
+                    (x.max(0.0) as Time).min(MAX_LATENCY)
+                } else {
+                    MAX_LATENCY
+                }
+            }
+            _ => self.sample_general(from, to, rng),
+        }
+    }
+
+    fn sample_general(&self, from: NodeId, to: NodeId, rng: &mut ChaCha8Rng) -> Time {
         let x: f64 = match self {
             LatencyDist::Constant { ns } => return *ns,
             LatencyDist::Uniform { lo_ns, hi_ns } => {
@@ -291,6 +314,49 @@ pub struct Crash {
     pub recover_at: Option<Time>,
 }
 
+/// Largest accepted clock drift rate: ±50 % (500 000 ppm), so every clock
+/// still runs forward.
+pub const MAX_DRIFT_PPM: i32 = 500_000;
+/// Largest accepted clock offset: ±1 hour.
+pub const MAX_CLOCK_OFFSET: i64 = 3_600_000_000_000;
+
+/// A skewed clock: node `node` reads `t + offset_ns + drift_ppm · t / 10⁶` at
+/// true time `t`. Timers are durations on this clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClockSkew {
+    /// Node.
+    pub node: NodeId,
+    /// Offset `θ` in ns (`|θ| <= 1 h`).
+    pub offset_ns: i64,
+    /// Drift rate `ρ` in parts per million (`|ρ| <= 500 000`); positive = runs fast.
+    pub drift_ppm: i32,
+}
+
+impl ClockSkew {
+    /// The clock reading at true time `t`: `t + θ + ⌊ρ·t / 10⁶⌋`.
+    pub fn read(&self, t: Time) -> i64 {
+        let t = i128::from(t);
+        let c = t + i128::from(self.offset_ns) + t * i128::from(self.drift_ppm) / 1_000_000;
+        c.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+    }
+
+    /// True duration of a timer of `d` ns on this clock: `⌈d · 10⁶ / (10⁶ + ρ)⌉`
+    /// (exactly `d` when `ρ = 0`).
+    pub fn real_duration(&self, d: Time) -> Time {
+        real_duration(d, self.drift_ppm)
+    }
+}
+
+#[inline]
+pub(crate) fn real_duration(d: Time, ppm: i32) -> Time {
+    if ppm == 0 {
+        return d;
+    }
+    let den = (1_000_000 + i64::from(ppm)).max(1) as u128;
+    let r = (u128::from(d) * 1_000_000).div_ceil(den);
+    r.min(u128::from(Time::MAX)) as Time
+}
+
 /// Network and fault model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NetworkModel {
@@ -310,6 +376,8 @@ pub struct NetworkModel {
     pub crashes: Vec<Crash>,
     /// Duration of one round in round mode.
     pub round_ns: Time,
+    /// Skewed clocks (event mode); nodes not listed have perfect clocks.
+    pub clocks: Vec<ClockSkew>,
 }
 
 impl Default for NetworkModel {
@@ -323,6 +391,7 @@ impl Default for NetworkModel {
             partitions: Vec::new(),
             crashes: Vec::new(),
             round_ns: 100 * MS,
+            clocks: Vec::new(),
         }
     }
 }
@@ -358,6 +427,36 @@ impl NetworkModel {
                 return Err(SimError::param(
                     "crash",
                     "recovery must not precede the crash",
+                ));
+            }
+        }
+        let mut seen = vec![false; if self.clocks.is_empty() { 0 } else { n }];
+        for c in &self.clocks {
+            if c.node as usize >= n {
+                return Err(SimError::param("clocks", format!("node ids must be < {n}")));
+            }
+            if std::mem::replace(&mut seen[c.node as usize], true) {
+                return Err(SimError::param(
+                    "clocks",
+                    format!("node {} has two clock entries", c.node),
+                ));
+            }
+            if c.drift_ppm.abs() > MAX_DRIFT_PPM {
+                return Err(SimError::param(
+                    "clocks",
+                    format!(
+                        "drift must be within ±{MAX_DRIFT_PPM} ppm, got {} for node {}",
+                        c.drift_ppm, c.node
+                    ),
+                ));
+            }
+            if c.offset_ns.abs() > MAX_CLOCK_OFFSET {
+                return Err(SimError::param(
+                    "clocks",
+                    format!(
+                        "offset must be within ±1 h, got {} ns for node {}",
+                        c.offset_ns, c.node
+                    ),
                 ));
             }
         }

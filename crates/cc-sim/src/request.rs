@@ -13,7 +13,10 @@
 //! | `tree` | event | `fanout`-ary tree broadcast (default 2) |
 //! | `plumtree`, `eager-push` | event | `broadcasts` broadcasts (default 10) over `overlay` (default `hyparview:5`); crash applied after the first |
 //! | `2pc` | event | one transaction, `nodes − 1` participants and a separate TM (`options`: `colocated` → `nodes` participants); `faults`: `none` or `default` |
+//! | `3pc` | event | one three-phase-commit transaction, the same placement convention as `2pc` (`options`: `separate` (default, 5N − 1 messages, 6 delays) or `colocated` (5N − 5, 5 delays)); participant timeouts and the termination protocol; `faults`: `default` is 3PC's stated model (crash-stop, no loss, no partitions, delays ≤ 20 ms), explicit specs may include partitions, under which 3PC can violate atomicity (reported in `violations`); with faults each broadcast sends one message per 2 ms; `extra.blocked`, `extra.terminations` |
 //! | `raft` | event | 3..=64 servers commit 200 commands (`batch` entries per AppendEntries); `faults`: `none` or `default` |
+//! | `multi-paxos` | event | 3..=64 replicas choose 200 commands under a stable leader (phase 1 once, phase 2 per slot; `batch` commands per slot, `window` outstanding slots, default 64); `messages_per_decision` = (accept + accepted) / chosen command = 2(N − 1)/b fault-free; `faults`: `default` = Raft's mix |
+//! | `isr` | event | Kafka-style ISR replication: `nodes` brokers (2..=64) plus a controller, a producer and a consumer; 200 records, one in flight; `acks` `0`, `1` or `all` (default), `min_insync` (1..=N, default min(2, N)); `messages_per_decision` = (produce + produce-ack + fetch + fetch-response − (N − 1) opening fetches) / acknowledged record = 2N (acks 1, all) or 2N − 1 (acks 0) fault-free; `message_delays` 4 / 2 / 1; `extra.refused` (NotEnoughReplicas), `extra.lost_acks1`; `faults`: `default` = the ISR sweep's mix, explicit specs apply to the brokers |
 //! | `lcr`, `hs` | event | ring leader election (`options`: `ascending`, `descending`, `random` UIDs) |
 //! | `crdt-counter` | event | PN-counter (`options`: `pn` (default) or `g`) on 2..=256 replicas, ops for 1 s, gossip every 50 ms, 6 s run; `t_ave`/`t_last` = convergence time after the last operation (ms); `delivery_ratio` = fraction of trials that converged to the exact sum; `faults`: `none` or `default` |
 //! | `pbft` | event | one request, `nodes` = 3f + 1 replicas, `byzantine` (≤ f) faulty backups (`options`: `silent` or `equivocating`) |
@@ -25,6 +28,9 @@
 //! `crash` is the fraction of nodes (never the origin/root) that crash-stop;
 //! in round mode and for `flood`/`tree` they are down from the start.
 //!
+//! Every `--faults default` mix includes clock skew (drift ±1 %, offsets
+//! ±10 ms): timers run on each node's own clock ([`crate::coord::faults`]).
+//!
 //! Times: rounds for round-mode protocols, milliseconds for event-mode ones
 //! (`time_unit`). For `health-check`, `t_ave`/`t_last` are the mean/max
 //! detection latency of the crashed nodes and `delivery_ratio` is the fraction
@@ -35,11 +41,14 @@ use crate::coord::commitwait::{CommitWaitConfig, run_commit_wait};
 use crate::coord::crdt::{CrdtConfig, crdt_fault_schedule, run_crdt};
 use crate::coord::faults::FaultSpec;
 use crate::coord::faults::Faults;
+use crate::coord::isr::{Acks, IsrConfig, isr_fault_schedule, run_isr};
+use crate::coord::multipaxos::{MultiPaxosConfig, run_multipaxos};
 use crate::coord::paxos::{PaxosConfig, run_paxos};
 use crate::coord::pbft::{Byzantine, PbftConfig, run_pbft};
 use crate::coord::quorum::QuorumConfig;
 use crate::coord::raft::{RaftConfig, raft_fault_schedule, run_raft};
 use crate::coord::ring::{Arrangement, RingAlgorithm, run_ring};
+use crate::coord::threepc::{ThreePcConfig, run_3pc, threepc_fault_schedule};
 use crate::coord::twopc::{TwoPcConfig, fault_schedule, run_2pc};
 use crate::des::{EventConfig, run_events};
 use crate::error::check_prob;
@@ -78,6 +87,9 @@ pub const PROTOCOLS: &[&str] = &[
     "paxos",
     "quorum",
     "commit-wait",
+    "3pc",
+    "multi-paxos",
+    "isr",
 ];
 
 /// Largest accepted `trials`.
@@ -119,10 +131,13 @@ pub struct SimRequest {
     pub duplication: f64,
     /// Broadcasts per trial for `plumtree` / `eager-push` (`2..=1000`, default 10).
     pub broadcasts: Option<u32>,
-    /// Fault mix for coordination protocols: `none` (default) or `default`
-    /// (the seeded schedule of [`crate::coord::twopc::fault_schedule`]).
+    /// Fault mix for coordination protocols: `none` (default), `default`
+    /// (each protocol's documented seeded schedule, e.g.
+    /// [`crate::coord::twopc::fault_schedule`]; clock skew included) or an
+    /// explicit `key=value,…` list ([`crate::coord::faults::FaultSpec::parse`]).
     pub faults: Option<String>,
-    /// Entries per replication message for `raft` (`1..=1024`, default 1).
+    /// Entries per replication message for `raft`, commands per slot for
+    /// `multi-paxos` (`1..=1024`, default 1).
     pub batch: Option<u32>,
     /// Byzantine replicas for `pbft` (`0..=f`, default 0).
     pub byzantine: Option<usize>,
@@ -137,6 +152,18 @@ pub struct SimRequest {
     /// `commit-wait`: clock uncertainty ε in ms (`0..=10000`, default 7); clock
     /// offsets are uniform within ±ε.
     pub epsilon_ms: Option<f64>,
+    /// `isr`: producer acks, `"0"`, `"1"` or `"all"` (default `"all"`).
+    /// Omitted from the JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acks: Option<String>,
+    /// `isr`: `min.insync.replicas`, `1..=N` (default `min(2, N)`).
+    /// Omitted from the JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_insync: Option<usize>,
+    /// `multi-paxos`: pipelining window, outstanding slots `1..=4096`
+    /// (default 64). Omitted from the JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<u32>,
 }
 
 impl Default for SimRequest {
@@ -163,6 +190,9 @@ impl Default for SimRequest {
             write_quorum: None,
             read_after_ms: 0.0,
             epsilon_ms: None,
+            acks: None,
+            min_insync: None,
+            window: None,
         }
     }
 }
@@ -306,6 +336,9 @@ enum Plan {
     Paxos(PaxosConfig, Faults),
     Quorum(QuorumConfig),
     CommitWait(CommitWaitConfig),
+    ThreePc(ThreePcConfig, Faults),
+    MultiPaxos(MultiPaxosConfig, Faults),
+    Isr(IsrConfig, Faults),
 }
 
 fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimError> {
@@ -360,9 +393,20 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
     only(
         "faults",
         req.faults.is_some(),
-        &["2pc", "raft", "paxos", "crdt-counter"],
+        &[
+            "2pc",
+            "raft",
+            "paxos",
+            "crdt-counter",
+            "3pc",
+            "multi-paxos",
+            "isr",
+        ],
     )?;
-    only("batch", req.batch.is_some(), &["raft"])?;
+    only("batch", req.batch.is_some(), &["raft", "multi-paxos"])?;
+    only("window", req.window.is_some(), &["multi-paxos"])?;
+    only("acks", req.acks.is_some(), &["isr"])?;
+    only("min_insync", req.min_insync.is_some(), &["isr"])?;
     only("byzantine", req.byzantine.is_some(), &["pbft"])?;
     only("proposers", req.proposers.is_some(), &["paxos"])?;
     only("read_quorum", req.read_quorum.is_some(), &["quorum"])?;
@@ -735,6 +779,110 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 behaviour,
             })
         }
+        "3pc" => {
+            let opts = parse_options(req, &["colocated", "separate"])?;
+            let colocated = opts.iter().any(|o| o == "colocated");
+            let participants = if colocated { n } else { n - 1 };
+            if participants > 10_000 {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("3pc supports 2..=10001 nodes, got {n}"),
+                ));
+            }
+            let faults = Faults::parse(req.faults.as_deref())?;
+            params.insert(
+                "options".into(),
+                if colocated { "colocated" } else { "separate" }.into(),
+            );
+            params.insert(
+                "faults".into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
+            );
+            let gap = if faults == Faults::None { 0 } else { 2 * MS };
+            params.insert("send_gap_ms".into(), (gap / MS).to_string());
+            Plan::ThreePc(
+                ThreePcConfig {
+                    colocated,
+                    send_gap: gap,
+                    ..ThreePcConfig::new(participants as u32)
+                },
+                faults,
+            )
+        }
+        "multi-paxos" => {
+            parse_options(req, &[])?;
+            if !(3..=64).contains(&n) {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("multi-paxos supports 3..=64 replicas, got {n}"),
+                ));
+            }
+            let batch = req.batch.unwrap_or(1);
+            if !(1..=1024).contains(&batch) {
+                return Err(SimError::param(
+                    "batch",
+                    format!("must be in 1..=1024, got {batch}"),
+                ));
+            }
+            let window = req.window.unwrap_or(64);
+            if !(1..=4096).contains(&window) {
+                return Err(SimError::param(
+                    "window",
+                    format!("must be in 1..=4096, got {window}"),
+                ));
+            }
+            let faults = Faults::parse(req.faults.as_deref())?;
+            params.insert("batch".into(), batch.to_string());
+            params.insert("window".into(), window.to_string());
+            params.insert("commands".into(), "200".into());
+            params.insert(
+                "faults".into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
+            );
+            Plan::MultiPaxos(
+                MultiPaxosConfig {
+                    batch,
+                    window,
+                    commands: 200,
+                    ..MultiPaxosConfig::new(n)
+                },
+                faults,
+            )
+        }
+        "isr" => {
+            parse_options(req, &[])?;
+            if !(2..=64).contains(&n) {
+                return Err(SimError::param(
+                    "nodes",
+                    format!("isr supports 2..=64 brokers, got {n}"),
+                ));
+            }
+            let acks = Acks::parse(req.acks.as_deref().unwrap_or("all"))?;
+            let min_insync = req.min_insync.unwrap_or(n.min(2));
+            if !(1..=n).contains(&min_insync) {
+                return Err(SimError::param(
+                    "min_insync",
+                    format!("must be in 1..={n} (the replication factor N), got {min_insync}"),
+                ));
+            }
+            let faults = Faults::parse(req.faults.as_deref())?;
+            params.insert("acks".into(), acks.name().into());
+            params.insert("min_insync".into(), min_insync.to_string());
+            params.insert("records".into(), "200".into());
+            params.insert(
+                "faults".into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
+            );
+            Plan::Isr(
+                IsrConfig {
+                    acks,
+                    min_insync,
+                    records: 200,
+                    ..IsrConfig::new(n)
+                },
+                faults,
+            )
+        }
         "2pc" => {
             let opts = parse_options(req, &["colocated", "separate"])?;
             let colocated = opts.iter().any(|o| o == "colocated");
@@ -1069,6 +1217,132 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 r.violations,
             ))
         }
+        Plan::ThreePc(cfg, faults) => {
+            let (net, votes) = match faults {
+                Faults::Default => threepc_fault_schedule(cfg, &mut rng),
+                Faults::Spec(spec) => (
+                    spec.schedule(cfg.nodes(), &mut rng),
+                    vec![true; cfg.participants as usize],
+                ),
+                Faults::None => {
+                    // as for 2pc: participant 1 (the initiator) never crashes; crashes at 15 ms
+                    let rm1 = u32::from(!cfg.colocated);
+                    net.crash_fraction(cfg.nodes(), req.crash, 15 * MS, rm1, &mut rng)?;
+                    (net, vec![true; cfg.participants as usize])
+                }
+            };
+            let fault_free = *faults == Faults::None
+                && req.loss == 0.0
+                && req.crash == 0.0
+                && req.duplication == 0.0;
+            let mean_latency = latency_hint(&net.latency) as f64;
+            let r = run_3pc(cfg, votes, &net, fault_free, rng)?;
+            let mut extra = BTreeMap::new();
+            extra.insert("blocked".to_string(), r.blocked as f64);
+            extra.insert(
+                "committed".to_string(),
+                f64::from(u8::from(r.committed == Some(true))),
+            );
+            extra.insert("terminations".to_string(), r.terminations as f64);
+            extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            Ok(Trial::single_decision(
+                r.messages,
+                0.0,
+                48.0,
+                r.latency_ns,
+                r.events ^ r.messages.rotate_left(27),
+                extra,
+                r.violations,
+            ))
+        }
+        Plan::MultiPaxos(cfg, faults) => {
+            let horizon = if *faults == Faults::None {
+                60_000 * MS
+            } else {
+                4000 * MS
+            };
+            match faults {
+                Faults::Default => net = raft_fault_schedule(cfg.n, &mut rng),
+                Faults::Spec(spec) => net = spec.schedule(cfg.n, &mut rng),
+                Faults::None => {
+                    net.crash_fraction(cfg.n, req.crash, 500 * MS, 0, &mut rng)?;
+                }
+            }
+            let mean_latency = latency_hint(&net.latency) as f64;
+            let r = run_multipaxos(cfg, &net, horizon, rng)?;
+            let data = r.phase2_messages();
+            let mut extra = BTreeMap::new();
+            extra.insert("committed".to_string(), r.committed as f64);
+            extra.insert("chosen_slots".to_string(), r.chosen_slots as f64);
+            extra.insert("leaderships".to_string(), r.leaderships as f64);
+            extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            let done = r.committed as f64 / cfg.commands as f64;
+            Ok(Trial {
+                rounds: None,
+                messages: r.messages as f64,
+                payload: r.by_kind.get("accept").copied().unwrap_or(0) as f64,
+                bytes: 0.0,
+                ratio: done.min(1.0),
+                delivered: r.committed.min(cfg.commands),
+                eligible: cfg.commands,
+                t_ave: r.commit_latency_ns.map(ms),
+                t_last: r.latencies_ns.iter().max().map(|&t| ms(t as f64)),
+                hash: r.trace_hash,
+                extra,
+                decision_latency_ns: r.commit_latency_ns,
+                decision_messages: (r.committed > 0).then(|| data as f64 / r.committed as f64),
+                latencies_ns: r.latencies_ns.iter().map(|&t| t as f64).collect(),
+                violations: r.violations,
+            })
+        }
+        Plan::Isr(cfg, faults) => {
+            let horizon = if *faults == Faults::None {
+                600_000 * MS
+            } else {
+                20_000 * MS
+            };
+            match faults {
+                Faults::Default => net = isr_fault_schedule(cfg, &mut rng),
+                // explicit specs apply to the brokers (controller and clients are exempt)
+                Faults::Spec(spec) => net = spec.schedule(cfg.brokers, &mut rng),
+                Faults::None => {
+                    net.crash_fraction(cfg.brokers, req.crash, 500 * MS, 0, &mut rng)?;
+                }
+            }
+            let mean_latency = latency_hint(&net.latency) as f64;
+            let r = run_isr(cfg, &net, horizon, rng)?;
+            let data = r
+                .replication_messages()
+                .saturating_sub(cfg.opening_fetches());
+            let lat: Vec<f64> = r.latencies_ns.iter().map(|&t| t as f64).collect();
+            let mean = (!lat.is_empty()).then(|| lat.iter().sum::<f64>() / lat.len() as f64);
+            let mut extra = BTreeMap::new();
+            extra.insert("acknowledged".to_string(), r.acknowledged as f64);
+            extra.insert("refused".to_string(), r.refused as f64);
+            extra.insert("elections".to_string(), r.elections as f64);
+            extra.insert("lost_acks1".to_string(), r.lost_acks1 as f64);
+            extra.insert("offline_ms".to_string(), ms(r.offline_ns as f64));
+            extra.insert("consumed".to_string(), r.consumed as f64);
+            extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            Ok(Trial {
+                rounds: None,
+                messages: r.messages as f64,
+                payload: r.by_kind.get("fetch-response").copied().unwrap_or(0) as f64,
+                bytes: 0.0,
+                ratio: (r.acknowledged as f64 / cfg.records as f64).min(1.0),
+                delivered: r.acknowledged.min(cfg.records),
+                eligible: cfg.records,
+                t_ave: mean.map(ms),
+                t_last: r.latencies_ns.iter().max().map(|&t| ms(t as f64)),
+                hash: r.trace_hash,
+                extra,
+                decision_latency_ns: mean,
+                decision_messages: (r.acknowledged > 0)
+                    .then(|| data as f64 / r.acknowledged as f64),
+                latencies_ns: lat,
+                violations: r.violations,
+            })
+        }
         Plan::CommitWait(cfg) => {
             let mean_latency = latency_hint(&net.latency) as f64;
             let r = run_commit_wait(cfg, &net, rng)?;
@@ -1254,6 +1528,9 @@ pub fn run(req: &SimRequest, progress: Progress<'_>) -> Result<SimSummary, SimEr
             | Plan::Paxos(..)
             | Plan::Quorum(..)
             | Plan::CommitWait(..)
+            | Plan::ThreePc(..)
+            | Plan::MultiPaxos(..)
+            | Plan::Isr(..)
     );
     let link_ms: f64 = trials
         .iter()
@@ -1417,7 +1694,16 @@ mod tests {
     #[test]
     fn every_protocol_runs_and_delivers_without_faults() {
         for &p in PROTOCOLS {
-            let r = if p == "raft" || p == "crdt-counter" || p == "paxos" || p == "quorum" {
+            let r = if [
+                "raft",
+                "crdt-counter",
+                "paxos",
+                "quorum",
+                "multi-paxos",
+                "isr",
+            ]
+            .contains(&p)
+            {
                 SimRequest { nodes: 5, ..req(p) }
             } else if p == "pbft" {
                 SimRequest {
@@ -1495,6 +1781,36 @@ mod tests {
         )
         .unwrap();
         assert_ne!(one.trace_hash, other.trace_hash);
+    }
+
+    #[test]
+    fn new_coordination_protocols_are_deterministic_under_faults() {
+        for (p, n) in [("3pc", 5usize), ("multi-paxos", 5), ("isr", 3)] {
+            let r = SimRequest {
+                nodes: n,
+                trials: 8,
+                faults: Some("default".into()),
+                ..req(p)
+            };
+            let pool = |k| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(k)
+                    .build()
+                    .unwrap()
+            };
+            let one = pool(1).install(|| run(&r, &|_, _| {}).unwrap());
+            let two = pool(2).install(|| run(&r, &|_, _| {}).unwrap());
+            assert_eq!(one, two, "{p}");
+            let other = run(
+                &SimRequest {
+                    seed: 2,
+                    ..r.clone()
+                },
+                &|_, _| {},
+            )
+            .unwrap();
+            assert_ne!(one.trace_hash, other.trace_hash, "{p}");
+        }
     }
 
     #[test]
@@ -1672,6 +1988,212 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("`faults`"));
+    }
+
+    #[test]
+    fn three_phase_commit_request() {
+        for (opt, n, want, delays) in [("separate", 6usize, 24.0, 6.0), ("colocated", 5, 20.0, 5.0)]
+        {
+            let s = run(
+                &SimRequest {
+                    nodes: n,
+                    options: vec![opt.into()],
+                    ..req("3pc")
+                },
+                &|_, _| {},
+            )
+            .unwrap();
+            // 5 participants: 5N − 1 = 24 separate, 5N − 5 = 20 co-located
+            let m = s.messages_per_decision.as_ref().unwrap();
+            assert_eq!((m.min, m.max), (want, want), "{opt}");
+            let d = s.message_delays.as_ref().unwrap();
+            assert!(
+                (d.min - delays).abs() < 1e-9 && (d.max - delays).abs() < 1e-9,
+                "{d:?}"
+            );
+            assert_eq!(s.violations.as_ref().unwrap().count, 0);
+            assert_eq!(s.parameters["options"], opt);
+        }
+        // the documented fault model (crash-stop, synchronous): safe and non-blocking
+        let s = run(
+            &SimRequest {
+                nodes: 4,
+                trials: 300,
+                faults: Some("default".into()),
+                ..req("3pc")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(s.violations.as_ref().unwrap().count, 0);
+        assert_eq!(s.extra["blocked"].max, 0.0);
+        assert!(s.extra["terminations"].max > 0.0);
+        // partitions are outside it: violations are reported, not hidden
+        let s = run(
+            &SimRequest {
+                nodes: 4,
+                trials: 300,
+                faults: Some("partition=1,crash=0,loss=0,dup=0,window=200".into()),
+                ..req("3pc")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        let v = s.violations.as_ref().unwrap();
+        assert!(
+            v.count > 0 && v.first.as_ref().unwrap().contains("agreement"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn multi_paxos_request() {
+        for (n, b) in [(3usize, 1u32), (5, 10), (7, 100)] {
+            let s = run(
+                &SimRequest {
+                    nodes: n,
+                    batch: Some(b),
+                    trials: 2,
+                    ..req("multi-paxos")
+                },
+                &|_, _| {},
+            )
+            .unwrap();
+            // 200 commands: every slot full for b = 1, 10, 100 → exactly 2(N − 1)/b
+            let m = s.messages_per_decision.as_ref().unwrap();
+            let want = 2.0 * (n as f64 - 1.0) / f64::from(b);
+            assert_eq!((m.min, m.max), (want, want), "n={n} b={b}");
+            assert_eq!(s.violations.as_ref().unwrap().count, 0);
+            assert_eq!(s.delivery_ratio.min, 1.0);
+            if b == 1 {
+                assert!((s.message_delays.as_ref().unwrap().mean - 2.0).abs() < 1e-9);
+            }
+        }
+        let s = run(
+            &SimRequest {
+                nodes: 5,
+                trials: 50,
+                faults: Some("default".into()),
+                ..req("multi-paxos")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(s.violations.unwrap().count, 0);
+        for (r, name) in [
+            (
+                SimRequest {
+                    nodes: 5,
+                    batch: Some(0),
+                    ..req("multi-paxos")
+                },
+                "batch",
+            ),
+            (
+                SimRequest {
+                    nodes: 5,
+                    window: Some(0),
+                    ..req("multi-paxos")
+                },
+                "window",
+            ),
+            (
+                SimRequest {
+                    nodes: 2,
+                    ..req("multi-paxos")
+                },
+                "nodes",
+            ),
+            (
+                SimRequest {
+                    nodes: 5,
+                    window: Some(4),
+                    ..req("raft")
+                },
+                "window",
+            ),
+        ] {
+            let e = run(&r, &|_, _| {}).unwrap_err().to_string();
+            assert!(e.contains(&format!("`{name}`")), "{name}: {e}");
+        }
+    }
+
+    #[test]
+    fn isr_request() {
+        for (acks, want, delays) in [("all", 10.0, 4.0), ("1", 10.0, 2.0), ("0", 9.0, 1.0)] {
+            let s = run(
+                &SimRequest {
+                    nodes: 5,
+                    trials: 2,
+                    acks: Some(acks.into()),
+                    ..req("isr")
+                },
+                &|_, _| {},
+            )
+            .unwrap();
+            // 2N per record (2N − 1 for acks=0), N = 5
+            let m = s.messages_per_decision.as_ref().unwrap();
+            assert_eq!((m.min, m.max), (want, want), "acks={acks}");
+            let d = s.message_delays.as_ref().unwrap();
+            assert!((d.mean - delays).abs() < 1e-9, "acks={acks}: {d:?}");
+            assert_eq!(s.violations.as_ref().unwrap().count, 0);
+            assert_eq!(s.parameters["acks"], acks);
+            assert_eq!(s.parameters["min_insync"], "2");
+        }
+        let s = run(
+            &SimRequest {
+                nodes: 3,
+                trials: 40,
+                faults: Some("default".into()),
+                ..req("isr")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(s.violations.as_ref().unwrap().count, 0);
+        let j = serde_json::to_value(&s).unwrap();
+        assert!(j["extra"]["refused"]["max"].is_number());
+        for (r, name) in [
+            (
+                SimRequest {
+                    nodes: 3,
+                    min_insync: Some(4),
+                    ..req("isr")
+                },
+                "min_insync",
+            ),
+            (
+                SimRequest {
+                    nodes: 3,
+                    acks: Some("2".into()),
+                    ..req("isr")
+                },
+                "acks",
+            ),
+            (
+                SimRequest {
+                    nodes: 3,
+                    acks: Some("all".into()),
+                    ..req("raft")
+                },
+                "acks",
+            ),
+            (
+                SimRequest {
+                    nodes: 100,
+                    ..req("isr")
+                },
+                "nodes",
+            ),
+        ] {
+            let e = run(&r, &|_, _| {}).unwrap_err().to_string();
+            assert!(e.contains(&format!("`{name}`")), "{name}: {e}");
+        }
+        // new fields stay out of the request JSON unless set
+        let j = serde_json::to_value(SimRequest::default()).unwrap();
+        assert!(
+            j.get("acks").is_none() && j.get("min_insync").is_none() && j.get("window").is_none()
+        );
     }
 
     #[test]

@@ -596,8 +596,13 @@ pub struct CoordinationRow {
 }
 
 /// Fault-free messages per decision of 2PC (separate and co-located TM,
-/// N = 3, 5, 7, 9; Gray & Lamport counting) and Raft (n = 3, 5, 7, 9,
-/// batch 1 and 4; 200 commands), with 10 ms constant links.
+/// N = 3, 5, 7, 9; Gray & Lamport counting), Raft (n = 3, 5, 7, 9,
+/// batch 1 and 4; 200 commands), 3PC (separate and co-located, N = 3, 5, 7,
+/// 9: `5N − 1` / `5N − 5` messages, 6 / 5 delays), Multi-Paxos (n = 3, 5, 7,
+/// 9, batch 1, 10, 100; 1000 commands one per ms: `2(n − 1)/b` per command,
+/// `2 + (b − 1)/20` delays) and Kafka-style ISR replication (N = 3, 5, 7, 9
+/// brokers, acks 0, 1, all; 100 records: `2N − 1` / `2N` / `2N` per record,
+/// 1 / 2 / 4 delays), with 10 ms constant links.
 pub fn coordination_message_counts(seed: u64) -> Result<Vec<CoordinationRow>, SimError> {
     use crate::coord::raft::{RaftConfig, run_raft};
     use crate::coord::twopc::{TwoPcConfig, run_2pc};
@@ -665,6 +670,276 @@ pub fn coordination_message_counts(seed: u64) -> Result<Vec<CoordinationRow>, Si
             });
         }
     }
+    rows.extend(new_coordination_counts(seed, &net, link)?);
+    Ok(rows)
+}
+
+/// The 3PC, Multi-Paxos and ISR rows of [`coordination_message_counts`].
+fn new_coordination_counts(
+    seed: u64,
+    net: &NetworkModel,
+    link: u64,
+) -> Result<Vec<CoordinationRow>, SimError> {
+    use crate::coord::isr::{Acks, IsrConfig, run_isr};
+    use crate::coord::multipaxos::{MultiPaxosConfig, run_multipaxos};
+    use crate::coord::threepc::{ThreePcConfig, run_3pc};
+    use crate::net::MS;
+    let mut rows = Vec::new();
+    for n in [3u32, 5, 7, 9] {
+        for colocated in [false, true] {
+            let cfg = ThreePcConfig {
+                colocated,
+                ..ThreePcConfig::new(n)
+            };
+            let r = run_3pc(
+                &cfg,
+                vec![true; n as usize],
+                net,
+                true,
+                crate::rng::trial_rng(seed, u64::from(n)),
+            )?;
+            rows.push(CoordinationRow {
+                protocol: format!("3pc {}", if colocated { "co-located" } else { "separate" }),
+                n,
+                formula: if colocated {
+                    "5N - 5".into()
+                } else {
+                    "5N - 1".into()
+                },
+                expected: cfg.formula_messages() as f64,
+                measured: r.messages as f64,
+                expected_delays: f64::from(cfg.formula_delays()),
+                measured_delays: r.latency_ns.map_or(f64::NAN, |t| t as f64 / link as f64),
+                seed,
+            });
+        }
+    }
+    for n in [3usize, 5, 7, 9] {
+        for batch in [1u32, 10, 100] {
+            let cfg = MultiPaxosConfig {
+                batch,
+                commands: 1000,
+                ..MultiPaxosConfig::new(n)
+            };
+            let r = run_multipaxos(
+                &cfg,
+                net,
+                600_000 * MS,
+                crate::rng::trial_rng(seed, n as u64),
+            )?;
+            rows.push(CoordinationRow {
+                protocol: format!("multi-paxos b={batch}"),
+                n: n as u32,
+                formula: "2(n - 1)/b (accept + accepted per slot of b commands)".into(),
+                expected: cfg.formula_messages_per_command(),
+                measured: r.phase2_messages() as f64 / r.committed.max(1) as f64,
+                // one command per ms: the batch fills in b − 1 ms, waited (b − 1)/2 on average
+                expected_delays: 2.0 + f64::from(batch - 1) / 2.0 * MS as f64 / link as f64,
+                measured_delays: r.commit_latency_ns.map_or(f64::NAN, |t| t / link as f64),
+                seed,
+            });
+        }
+    }
+    for n in [3usize, 5, 7, 9] {
+        for acks in [Acks::Zero, Acks::One, Acks::All] {
+            let cfg = IsrConfig {
+                acks,
+                records: 100,
+                ..IsrConfig::new(n)
+            };
+            let r = run_isr(
+                &cfg,
+                net,
+                600_000 * MS,
+                crate::rng::trial_rng(seed, n as u64),
+            )?;
+            let per = r
+                .replication_messages()
+                .saturating_sub(cfg.opening_fetches()) as f64
+                / r.acknowledged.max(1) as f64;
+            let lat =
+                r.latencies_ns.iter().sum::<u64>() as f64 / r.latencies_ns.len().max(1) as f64;
+            rows.push(CoordinationRow {
+                protocol: format!("isr acks={}", acks.name()),
+                n: n as u32,
+                formula: if acks == Acks::Zero {
+                    "2N - 1 (produce, N - 1 fetch responses, N - 1 fetches) per record".into()
+                } else {
+                    "2N (produce, N - 1 fetch responses, N - 1 fetches, ack) per record".into()
+                },
+                expected: cfg.formula_messages_per_record() as f64,
+                measured: per,
+                expected_delays: f64::from(cfg.formula_delays()),
+                measured_delays: lat / link as f64,
+                seed,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// One row of the fault-sweep table of the newer coordination protocols.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaultSweepRow {
+    /// Protocol and configuration.
+    pub protocol: String,
+    /// The schedules' fault model, in words.
+    pub fault_model: String,
+    /// Whether the protocol claims safety under this model.
+    pub in_model: bool,
+    /// Schedules run.
+    pub runs: u64,
+    /// Seed (schedule `i` uses `trial_rng(seed, i)`).
+    pub seed: u64,
+    /// Schedules with a safety violation.
+    pub violating_runs: u64,
+    /// First violating schedule index and its first violation.
+    pub first_violation: Option<(u64, String)>,
+    /// Liveness / progress figure, in words.
+    pub progress: String,
+    /// The injected bug run on the same schedules (in-model rows only).
+    pub mutation: Option<String>,
+    /// Schedules in which the mutant violated safety.
+    pub mutant_violating_runs: Option<u64>,
+}
+
+/// Fault sweeps of 3PC, Multi-Paxos and ISR replication, `runs` schedules
+/// each (the test suite runs 10 000): the in-model sweeps with their
+/// mutations, 3PC against 2PC on the same crash-stop schedules, and 3PC
+/// under random partitions (outside its model: violations expected and
+/// reported). The 3PC crash-stop row runs at least 10 000 schedules (about
+/// 0.3 s): its mutant needs a double failure — the TM crashing inside its
+/// `DoCommit` broadcast and the participant that committed crashing before
+/// the survivors' recovery — which about 0.15 % of the schedules contain.
+pub fn coordination_fault_sweeps(seed: u64, runs: u32) -> Result<Vec<FaultSweepRow>, SimError> {
+    use crate::coord::isr::{IsrConfig, sweep_isr};
+    use crate::coord::multipaxos::{MultiPaxosConfig, sweep_multipaxos};
+    use crate::coord::threepc::{
+        ThreePcConfig, blocking_comparison, sweep_3pc, threepc_fault_schedule,
+        threepc_partition_schedule,
+    };
+    use crate::net::MS;
+    let first = |s: &Option<(u64, Vec<String>, Vec<String>)>| {
+        s.as_ref()
+            .map(|(i, v, _)| (*i, v.first().cloned().unwrap_or_default()))
+    };
+    let mut rows = Vec::new();
+    let cfg3 = ThreePcConfig {
+        no_probability: 0.05,
+        send_gap: 2 * MS,
+        ..ThreePcConfig::new(3)
+    };
+    let runs3 = runs.max(10_000);
+    let ok = sweep_3pc(&cfg3, threepc_fault_schedule, seed, runs3)?;
+    let bad = sweep_3pc(
+        &ThreePcConfig {
+            recovery_ignores_precommit: true,
+            ..cfg3
+        },
+        threepc_fault_schedule,
+        seed,
+        runs3,
+    )?;
+    let (b2, b3) = blocking_comparison(3, seed, runs3)?;
+    rows.push(FaultSweepRow {
+        protocol: "3pc N=3 separate".into(),
+        fault_model: "crash-stop (TM p=0.5, participants p=0.3, in [0, 120) ms, mid-broadcast included), no loss, no partitions, delays uniform 1-20 ms, duplication < 5 %, clock drift ±1 %".into(),
+        in_model: true,
+        runs: ok.runs,
+        seed,
+        violating_runs: ok.violating_runs,
+        first_violation: first(&ok.shortest),
+        progress: format!(
+            "{} runs with a live participant blocked (2PC on the same schedules: {b2}; 3PC: {b3})",
+            ok.blocked_runs
+        ),
+        mutation: Some("recovery coordinator treats pre-committed as uncertain".into()),
+        mutant_violating_runs: Some(bad.violating_runs),
+    });
+    let part = sweep_3pc(&cfg3, threepc_partition_schedule, seed, runs)?;
+    rows.push(FaultSweepRow {
+        protocol: "3pc N=3 separate".into(),
+        fault_model: "one random partition opening in [0, 100) ms for up to 2 s, no crashes (outside 3PC's model)".into(),
+        in_model: false,
+        runs: part.runs,
+        seed,
+        violating_runs: part.violating_runs,
+        first_violation: first(&part.shortest),
+        progress: format!("{} runs with a live participant blocked", part.blocked_runs),
+        mutation: None,
+        mutant_violating_runs: None,
+    });
+    let mp = MultiPaxosConfig {
+        commands: 30,
+        propose_interval: 20 * MS,
+        batch: 2,
+        window: 4,
+        ..MultiPaxosConfig::new(5)
+    };
+    let ok = sweep_multipaxos(&mp, seed, runs)?;
+    let bad = sweep_multipaxos(
+        &MultiPaxosConfig {
+            ignore_promised_values: true,
+            ..mp
+        },
+        seed,
+        runs,
+    )?;
+    rows.push(FaultSweepRow {
+        protocol: "multi-paxos n=5 b=2 window=4".into(),
+        fault_model: "Raft's mix: crash-recover (p=0.4), partitions (p=0.4), loss < 10 %, duplication < 5 %, exponential delays (mean 10 ms), clock skew".into(),
+        in_model: true,
+        runs: ok.runs,
+        seed,
+        violating_runs: ok.violating_runs,
+        first_violation: ok.shortest.as_ref().map(|(i, v)| (*i, v.first().cloned().unwrap_or_default())),
+        progress: format!(
+            "{} runs with a leader change; {:.1} of 30 commands chosen on average",
+            ok.failover_runs, ok.mean_committed
+        ),
+        mutation: Some("new leader ignores values reported in promises".into()),
+        mutant_violating_runs: Some(bad.violating_runs),
+    });
+    let isr = IsrConfig {
+        records: 60,
+        produce_interval: 20 * MS,
+        ..IsrConfig::new(3)
+    };
+    let ok = sweep_isr(&isr, seed, runs)?;
+    let unclean = sweep_isr(
+        &IsrConfig {
+            unclean_election: true,
+            ..isr
+        },
+        seed,
+        runs,
+    )?;
+    let hw = sweep_isr(
+        &IsrConfig {
+            hw_on_leader_leo: true,
+            ..isr
+        },
+        seed,
+        runs,
+    )?;
+    let (first_u, first_h) = (unclean.violating_runs, hw.violating_runs);
+    rows.push(FaultSweepRow {
+        protocol: "isr N=3 acks=all min.insync=2".into(),
+        fault_model: "broker crash-recover (p=0.4), partitions of all nodes (p=0.4), loss < 5 %, duplication < 5 %, exponential delays (mean 10 ms), clock skew; controller and clients do not crash".into(),
+        in_model: true,
+        runs: ok.runs,
+        seed,
+        violating_runs: ok.violating_runs,
+        first_violation: ok.shortest.as_ref().map(|(i, v)| (*i, v.first().cloned().unwrap_or_default())),
+        progress: format!(
+            "{} runs with a failover, {} with writes refused (NotEnoughReplicas); {:.1} of 60 records acknowledged on average",
+            ok.failover_runs, ok.refused_runs, ok.mean_acknowledged
+        ),
+        mutation: Some(format!(
+            "unclean leader election ({first_u} runs) / HW advanced on the leader's LEO ({first_h} runs)"
+        )),
+        mutant_violating_runs: Some(first_u.min(first_h)),
+    });
     Ok(rows)
 }
 
@@ -751,9 +1026,28 @@ mod tests {
     }
 
     #[test]
+    fn fault_sweep_rows_are_safe_in_model_and_catch_mutants() {
+        let rows = coordination_fault_sweeps(3, 1000).unwrap();
+        assert_eq!(rows.len(), 4);
+        for r in &rows {
+            if r.in_model {
+                assert_eq!(r.violating_runs, 0, "{r:?}");
+                assert!(r.mutant_violating_runs.unwrap() > 0, "{r:?}");
+            } else {
+                assert!(r.violating_runs > 0, "{r:?}");
+            }
+            assert_eq!(r.seed, 3);
+            assert!(r.runs >= 1000);
+        }
+    }
+
+    #[test]
     fn coordination_counts_match_formulas() {
         for r in coordination_message_counts(9).unwrap() {
-            if r.protocol.starts_with("2pc") {
+            if ["2pc", "3pc", "multi-paxos", "isr"]
+                .iter()
+                .any(|p| r.protocol.starts_with(p))
+            {
                 assert_eq!(r.measured, r.expected, "{r:?}");
                 assert!(
                     (r.measured_delays - r.expected_delays).abs() < 1e-9,

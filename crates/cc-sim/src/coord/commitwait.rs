@@ -14,10 +14,17 @@
 //! time), then `s_j > s_i`. Messages per transaction: 2; latency
 //! `RTT + 2ε`. Mutations: no commit wait, or `ε` smaller than the real skew —
 //! both violate external consistency.
+//!
+//! The offsets are installed as the servers' clocks in the event engine
+//! ([`crate::net::ClockSkew`], the mechanism every protocol's timers use):
+//! `clock()` is [`crate::des::Sim::local_time`] and the commit-wait timer is a
+//! duration on the server's clock. Clock skew already present in the network
+//! model (a drift, say) is added to the drawn offsets — with drift the clock
+//! error grows with time, and once it exceeds ε external consistency can fail.
 
 use crate::SimError;
 use crate::des::{EventConfig, Protocol, Sim, run_events};
-use crate::net::{NetworkModel, NodeId, Time};
+use crate::net::{ClockSkew, NetworkModel, NodeId, Time};
 use crate::rng::{ChaCha8Rng, below, unit};
 use serde::Serialize;
 
@@ -71,7 +78,24 @@ impl CommitWait {
     }
 
     fn clock(&self, sim: &Sim<u64>, i: usize) -> i64 {
-        sim.now() as i64 + self.offset[i]
+        sim.local_time(i as NodeId)
+    }
+
+    /// The servers' clocks (drawn offsets, no drift) merged into `net`'s
+    /// clocks: offsets add, drift is kept.
+    pub fn clocks(&self, net: &NetworkModel) -> Vec<ClockSkew> {
+        let mut out: Vec<ClockSkew> = net.clocks.clone();
+        for (i, &off) in self.offset.iter().enumerate() {
+            match out.iter_mut().find(|c| c.node as usize == i) {
+                Some(c) => c.offset_ns = c.offset_ns.saturating_add(off),
+                None => out.push(ClockSkew {
+                    node: i as NodeId,
+                    offset_ns: off,
+                    drift_ppm: 0,
+                }),
+            }
+        }
+        out
     }
 
     /// External-consistency violations (pairs), as text.
@@ -197,7 +221,11 @@ pub fn run_commit_wait(
         track_per_node: false,
         ..EventConfig::default()
     };
-    let (m, _) = run_events(&mut p, cfg.servers + 1, net, &ecfg, rng)?;
+    let net = NetworkModel {
+        clocks: p.clocks(net),
+        ..net.clone()
+    };
+    let (m, _) = run_events(&mut p, cfg.servers + 1, &net, &ecfg, rng)?;
     let lat = p.latencies();
     Ok(CommitWaitRun {
         messages: m.messages,
@@ -273,5 +301,41 @@ mod tests {
             bad,
             "epsilon below the real skew must violate external consistency"
         );
+    }
+
+    #[test]
+    fn clock_drift_through_the_engine_breaks_commit_wait() {
+        // Offsets within ε are safe; a drift of 1 % makes the clock error grow
+        // past ε = 7 ms within a second, and external consistency fails.
+        use crate::net::ClockSkew;
+        let base = NetworkModel {
+            latency: LatencyDist::Exponential { mean_ns: 1e6 },
+            ..NetworkModel::default()
+        };
+        let cfg = CommitWaitConfig {
+            transactions: 400,
+            ..cfg(true, 7 * MS)
+        };
+        let drifting = |ppm: i32| NetworkModel {
+            clocks: (0..5)
+                .map(|node| ClockSkew {
+                    node,
+                    offset_ns: 0,
+                    drift_ppm: if node % 2 == 0 { ppm } else { -ppm },
+                })
+                .collect(),
+            ..base.clone()
+        };
+        for seed in 0..10 {
+            let r = run_commit_wait(&cfg, &drifting(0), trial_rng(seed, 3)).unwrap();
+            assert!(r.violations.is_empty(), "{:?}", r.violations);
+        }
+        let bad = (0..10).any(|seed| {
+            !run_commit_wait(&cfg, &drifting(10_000), trial_rng(seed, 3))
+                .unwrap()
+                .violations
+                .is_empty()
+        });
+        assert!(bad, "1 % drift must eventually exceed ε");
     }
 }

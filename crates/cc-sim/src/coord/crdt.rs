@@ -232,8 +232,10 @@ pub struct CrdtRun {
 /// Seeded fault schedule: loss in [0, 0.3), duplication in [0, 0.2),
 /// exponential latency (mean 10 ms), each replica crashing with probability
 /// 0.4 during the workload and recovering within 1.5 s, a partition with
-/// probability 0.5 healing by 3 s.
+/// probability 0.5 healing by 3 s, and every clock skewed by
+/// [`super::faults::default_clocks`] (gossip periods drift by up to ±1 %).
 pub fn crdt_fault_schedule(n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
+    let clocks = super::faults::default_clocks(n, r);
     let mut crashes = Vec::new();
     for v in 0..n as NodeId {
         if chance(r, 0.4) {
@@ -261,6 +263,7 @@ pub fn crdt_fault_schedule(n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
         duplication: unit(r) * 0.2,
         crashes,
         partitions,
+        clocks,
         ..NetworkModel::default()
     }
 }

@@ -722,8 +722,11 @@ pub fn run_raft(
 /// Seeded fault schedule for a Raft sweep: exponential latency (mean 10 ms),
 /// loss in [0, 0.1), duplication in [0, 0.05), each server crashing with
 /// probability 0.4 at a uniform time in [0, 2 s) and recovering with
-/// probability 0.8 after [1, 1500] ms, and a partition with probability 0.4.
+/// probability 0.8 after [1, 1500] ms, a partition with probability 0.4,
+/// and every clock skewed by [`super::faults::default_clocks`] (offset
+/// ±10 ms, drift ±1 %: election timeouts and heartbeats stretch or shrink).
 pub fn raft_fault_schedule(n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
+    let clocks = super::faults::default_clocks(n, r);
     let mut crashes = Vec::new();
     for v in 0..n as NodeId {
         if chance(r, 0.4) {
@@ -749,6 +752,7 @@ pub fn raft_fault_schedule(n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
         duplication: unit(r) * 0.05,
         crashes,
         partitions,
+        clocks,
         ..NetworkModel::default()
     }
 }

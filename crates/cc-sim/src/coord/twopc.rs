@@ -418,6 +418,8 @@ pub struct TwoPcRun {
     pub committed: Option<bool>,
     /// RMs blocked (prepared, undecided) at the end.
     pub blocked: usize,
+    /// Blocked RMs that are up at the end (crashed ones excluded).
+    pub blocked_live: usize,
     /// Violations found by the checker.
     pub violations: Vec<String>,
     /// Processed events.
@@ -473,6 +475,12 @@ pub fn run_2pc(
         latency_ns,
         committed: p.tm_decision,
         blocked: p.blocked(),
+        blocked_live: (0..cfg.participants as usize)
+            .filter(|&i| {
+                p.rm[i] == RmState::Prepared
+                    && m.up_at_end.get(p.node_of(i) as usize) == Some(&true)
+            })
+            .count(),
         violations,
         events: m.events,
         trace,
@@ -501,12 +509,14 @@ pub struct SweepReport {
 /// crashing with probability 0.3 at a uniform time in [0, 100 ms) and
 /// recovering with probability 0.7 after [1, 400] ms, an optional partition
 /// of a random side during a random window, and each RM voting no with
-/// probability `cfg.no_probability`.
+/// probability `cfg.no_probability`; every clock skewed by
+/// [`super::faults::default_clocks`] (offset ±10 ms, drift ±1 %).
 ///
 /// Draws from `r` (the trial's stream), so schedule `i` of a sweep with seed
 /// `s` is reproduced by `fault_schedule(cfg, &mut trial_rng(s, i))`.
 pub fn fault_schedule(cfg: &TwoPcConfig, r: &mut ChaCha8Rng) -> (NetworkModel, Vec<bool>) {
     let n = cfg.nodes();
+    let clocks = super::faults::default_clocks(n, r);
     let mut crashes = Vec::new();
     for v in 0..n as NodeId {
         if chance(r, 0.3) {
@@ -532,6 +542,7 @@ pub fn fault_schedule(cfg: &TwoPcConfig, r: &mut ChaCha8Rng) -> (NetworkModel, V
         duplication: crate::rng::unit(r) * 0.1,
         crashes,
         partitions,
+        clocks,
         ..NetworkModel::default()
     };
     let votes = (0..cfg.participants)

@@ -1,0 +1,1827 @@
+//! Kafka-style in-sync-replica (ISR) replication of one partition, as a
+//! state machine on the event engine.
+//!
+//! **Nodes.** Brokers `0..N` hold the replicas (broker 0 leads epoch 1); node
+//! `N` is the **controller** (the replicated KRaft quorum, modelled as one
+//! node that does not crash); node `N + 1` is the **producer**, node `N + 2`
+//! a **consumer**.
+//!
+//! * **Fetching.** Followers pull: `Fetch(epoch, offset = their log end,
+//!   epoch of their last entry)`. The leader checks that the follower's last
+//!   entry matches its own (same epoch at that offset); if not, it answers
+//!   with the offset to truncate to (the end of the follower's last epoch in
+//!   the leader's log, KIP-101/279 style). Otherwise the fetch offset is the
+//!   follower's log end offset (LEO): the leader answers at once with the
+//!   records from there and its high watermark (HW), or **parks** the fetch
+//!   until a record arrives or `fetch_max_wait` passes (long poll; the
+//!   expiry answer is a `fetch-empty`). A follower fetches again as soon as
+//!   it has appended a response, re-sends after `fetch_timeout` of silence,
+//!   and sets its HW to `min(leader HW, own LEO)`.
+//! * **ISR.** The leader records when each follower was last caught up (its
+//!   fetch offset reached the leader's LEO, Kafka's `lastCaughtUpTimeMs`); a
+//!   follower not caught up for more than `lag_max` (`replica.lag.time.max`)
+//!   is removed, and a follower outside the ISR whose fetch offset reaches the
+//!   leader's LEO is added back — both through `AlterIsr` to the controller
+//!   (KIP-497: the change counts once the controller has committed it; while
+//!   it is pending the leader uses the *maximal* ISR, the union of the
+//!   committed and the proposed one). The controller also removes a broker
+//!   from the ISR when it fences it.
+//! * **High watermark** = `min` over the (maximal) ISR of the LEOs, never
+//!   decreasing. Consumers read only offsets below the leader's HW.
+//! * **Producer acks.** `acks = 0`: fire and forget; `acks = 1`: the leader
+//!   answers after appending; `acks = all`: the leader refuses the write with
+//!   `NotEnoughReplicas` when the committed ISR is smaller than
+//!   `min_insync` (`min.insync.replicas`), otherwise answers once the HW
+//!   covers the record (`NotEnoughReplicasAfterAppend` if the ISR shrank
+//!   below `min_insync` meanwhile). The producer keeps one request in flight,
+//!   retries after errors and `request_timeout`, and refreshes the leader
+//!   from the controller.
+//! * **Failover.** Brokers heartbeat the controller every `heartbeat`; after
+//!   `session_timeout` of silence it fences the broker. A fenced leader is
+//!   replaced by the first live member of the ISR (**clean election**, new
+//!   leader epoch, ISR minus the old leader); if no ISR member is live the
+//!   partition goes offline until one returns. Heartbeat answers and pushed
+//!   `LeaderAndIsr` messages carry the partition state. Logs survive
+//!   crashes; all other broker state is volatile.
+//!
+//! **Message count** (convention): one record per produce request and one in
+//! flight; fault-free, each follower's parked fetch is answered with the new
+//! record (`fetch-response`) and the follower's next `fetch` acknowledges it.
+//! Counting `produce`, `produce-ack`, `fetch`, `fetch-response`:
+//!
+//! ```text
+//! per record   1 + (N − 1) + (N − 1) + 1 = 2N     (acks = 1, all)
+//!              1 + (N − 1) + (N − 1)     = 2N − 1 (acks = 0)
+//! once         N − 1 opening fetches (the first long polls)
+//! delays       acks = all: 4 (produce, fetch-response, fetch, ack)
+//!              acks = 1:   2 (produce, ack);  acks = 0: 1 (to the leader's append)
+//! ```
+//!
+//! Heartbeats, controller traffic, metadata and consumer fetches have their
+//! own kinds and are not part of the figure.
+//!
+//! **Checkers.** *No acknowledged `acks = all` write lost*: whenever the
+//! controller elects a leader, and at the end, the leader's log holds every
+//! acknowledged `acks = all` record (and every consumed record) at its
+//! offset. *HW safety*: whenever the legitimate leader (the controller's
+//! leader of the current epoch) advances its HW or serves a consumer, every
+//! member of the committed ISR holds the leader's log up to that offset —
+//! the HW never exceeds an ISR member's LEO and never covers an un-replicated
+//! record; consumers see only offsets below it. *Prefix*: at the end, every
+//! ISR member that has fetched from the current leader holds a prefix of its
+//! log. Writes acknowledged with `acks = 1` may be lost on failover — Kafka's
+//! documented trade-off — and are counted (`lost_acks1`), not flagged.
+//!
+//! **Mutations** (the sweep catches both): `unclean_election` — the controller
+//! elects a live broker outside the ISR when no ISR member is live
+//! (`unclean.leader.election.enable`); `hw_on_leader_leo` — the leader sets
+//! its HW to its own LEO.
+
+use crate::SimError;
+use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::montecarlo::{no_progress, run_trials};
+use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
+use crate::rng::{ChaCha8Rng, below, chance, unit};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Producer acknowledgement mode (`acks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Acks {
+    /// `acks=0`: no acknowledgement.
+    Zero,
+    /// `acks=1`: the leader's append.
+    One,
+    /// `acks=all`: every member of the ISR.
+    All,
+}
+
+impl Acks {
+    /// Parse `0`, `1` or `all` (also `-1`, Kafka's alias of `all`).
+    pub fn parse(s: &str) -> Result<Acks, SimError> {
+        match s.trim() {
+            "0" => Ok(Acks::Zero),
+            "1" => Ok(Acks::One),
+            "all" | "-1" => Ok(Acks::All),
+            other => Err(SimError::param(
+                "acks",
+                format!("must be one of 0, 1, all, got `{other}`"),
+            )),
+        }
+    }
+
+    /// The spelling `0`, `1` or `all`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Acks::Zero => "0",
+            Acks::One => "1",
+            Acks::All => "all",
+        }
+    }
+}
+
+/// Outcome of a produce request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProduceResult {
+    /// Acknowledged at this offset.
+    Ok(u64),
+    /// The broker is not the leader.
+    NotLeader,
+    /// `acks=all` refused: ISR smaller than `min.insync.replicas`.
+    NotEnoughReplicas,
+    /// `acks=all`: the ISR shrank below `min.insync.replicas` after the append.
+    NotEnoughReplicasAfterAppend,
+}
+
+/// Partition state as the controller publishes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartitionState {
+    /// Leader (`None` = offline).
+    pub leader: Option<u32>,
+    /// Leader epoch.
+    pub epoch: u32,
+    /// Committed ISR (bit mask of brokers).
+    pub isr: u64,
+    /// ISR version.
+    pub version: u32,
+}
+
+/// ISR message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IsrMsg {
+    /// Producer → leader.
+    Produce {
+        /// Request id.
+        req: u64,
+        /// Record id.
+        record: u64,
+    },
+    /// Leader → producer.
+    ProduceAck {
+        /// Request id.
+        req: u64,
+        /// Outcome.
+        result: ProduceResult,
+    },
+    /// Follower → leader.
+    Fetch {
+        /// Follower's leader epoch.
+        epoch: u32,
+        /// Fetch offset (the follower's LEO).
+        offset: u64,
+        /// Epoch of the follower's entry at `offset − 1` (0 if none).
+        last_epoch: u32,
+        /// Sequence number (matches the response).
+        seq: u64,
+    },
+    /// Leader → follower.
+    FetchResp {
+        /// Leader epoch.
+        epoch: u32,
+        /// Sequence number of the fetch.
+        seq: u64,
+        /// Offset of the first record.
+        start: u64,
+        /// Records `(epoch, id)` from `start`.
+        records: Vec<(u32, u64)>,
+        /// Leader's HW.
+        hw: u64,
+        /// Divergence: truncate the log to this offset and fetch again.
+        truncate_to: Option<u64>,
+        /// Epoch mismatch or not the leader.
+        error: bool,
+    },
+    /// Leader → controller: propose a new ISR.
+    AlterIsr {
+        /// Leader epoch.
+        epoch: u32,
+        /// ISR version the change is based on.
+        version: u32,
+        /// Proposed ISR.
+        isr: u64,
+        /// Request id (echoed in the response).
+        req: u64,
+    },
+    /// Controller → leader.
+    AlterIsrResp {
+        /// Request id.
+        req: u64,
+        /// Accepted.
+        ok: bool,
+        /// The partition state after the request.
+        state: PartitionState,
+    },
+    /// Controller → brokers: the partition state changed.
+    LeaderAndIsr(PartitionState),
+    /// Broker → controller.
+    BrokerHeartbeat,
+    /// Controller → broker: the partition state.
+    HeartbeatResp(PartitionState),
+    /// Client → controller.
+    Metadata,
+    /// Controller → client.
+    MetadataResp(PartitionState),
+    /// Consumer → leader.
+    ConsumerFetch {
+        /// Next offset to read.
+        offset: u64,
+    },
+    /// Leader → consumer: records `[start, hw)`.
+    ConsumerRecords {
+        /// First offset.
+        start: u64,
+        /// Record ids.
+        records: Vec<u64>,
+        /// The broker is not the leader.
+        error: bool,
+    },
+}
+
+const K_PRODUCE: u8 = 0;
+const K_PRODUCE_ACK: u8 = 1;
+const K_FETCH: u8 = 2;
+const K_FETCH_RESP: u8 = 3;
+const K_FETCH_EMPTY: u8 = 4;
+const K_ALTER: u8 = 5;
+const K_ALTER_RESP: u8 = 6;
+const K_LAI: u8 = 7;
+const K_HB: u8 = 8;
+const K_HB_RESP: u8 = 9;
+const K_META: u8 = 10;
+const K_META_RESP: u8 = 11;
+const K_CFETCH: u8 = 12;
+const K_CRECORDS: u8 = 13;
+const KINDS: &[&str] = &[
+    "produce",
+    "produce-ack",
+    "fetch",
+    "fetch-response",
+    "fetch-empty",
+    "alter-isr",
+    "alter-isr-response",
+    "leader-and-isr",
+    "broker-heartbeat",
+    "heartbeat-response",
+    "metadata",
+    "metadata-response",
+    "consumer-fetch",
+    "consumer-records",
+];
+
+const T_HB: u64 = 1 << 56;
+const T_FETCH: u64 = 2 << 56;
+const T_PARK: u64 = 3 << 56;
+const T_ISR_CHECK: u64 = 4 << 56;
+const T_ALTER_TIMEOUT: u64 = 5 << 56;
+const T_CTRL_CHECK: u64 = 6 << 56;
+const T_PRODUCE: u64 = 7 << 56;
+const T_REQ_TIMEOUT: u64 = 8 << 56;
+const T_CONSUME: u64 = 9 << 56;
+const T_META: u64 = 10 << 56;
+const GEN: u64 = (1 << 48) - 1;
+const TAG: u64 = 0xff << 56;
+const MAX_FETCH_RECORDS: usize = 1024;
+
+/// ISR replication configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct IsrConfig {
+    /// Brokers = replication factor (`2..=64`).
+    pub brokers: usize,
+    /// Producer acks.
+    pub acks: Acks,
+    /// `min.insync.replicas` (`1..=brokers`; applies to `acks = all`).
+    pub min_insync: usize,
+    /// Records to produce.
+    pub records: u64,
+    /// `acks = 0`: time between records; all modes: retry back-off.
+    pub produce_interval: Time,
+    /// `replica.lag.time.max`.
+    pub lag_max: Time,
+    /// Long-poll wait of a parked fetch.
+    pub fetch_max_wait: Time,
+    /// Follower re-sends a fetch after this silence.
+    pub fetch_timeout: Time,
+    /// Producer request timeout.
+    pub request_timeout: Time,
+    /// Controller's broker session timeout.
+    pub session_timeout: Time,
+    /// Broker heartbeat interval.
+    pub heartbeat: Time,
+    /// Consumer poll interval.
+    pub consumer_interval: Time,
+    /// Stop when every record is produced and replicated to the ISR.
+    pub stop_when_done: bool,
+    /// Injected bug: elect a live broker outside the ISR when no ISR member is live.
+    pub unclean_election: bool,
+    /// Injected bug: the leader's HW is its own LEO.
+    pub hw_on_leader_leo: bool,
+}
+
+impl IsrConfig {
+    /// Defaults for `n` brokers: `acks = all`, `min.insync = min(2, n)`, 200
+    /// records, 50 ms produce interval / back-off, lag max 300 ms, long poll
+    /// 100 ms, fetch timeout 300 ms, request timeout 500 ms, session timeout
+    /// 300 ms, heartbeats 50 ms, consumer polls every 100 ms.
+    pub fn new(n: usize) -> Self {
+        IsrConfig {
+            brokers: n,
+            acks: Acks::All,
+            min_insync: n.clamp(1, 2),
+            records: 200,
+            produce_interval: 50 * MS,
+            lag_max: 300 * MS,
+            fetch_max_wait: 100 * MS,
+            fetch_timeout: 300 * MS,
+            request_timeout: 500 * MS,
+            session_timeout: 300 * MS,
+            heartbeat: 50 * MS,
+            consumer_interval: 100 * MS,
+            stop_when_done: true,
+            unclean_election: false,
+            hw_on_leader_leo: false,
+        }
+    }
+
+    /// Fault-free replication messages per record: `2N` (acks 1, all) or `2N − 1` (acks 0).
+    pub fn formula_messages_per_record(&self) -> u64 {
+        let n = self.brokers as u64;
+        if self.acks == Acks::Zero {
+            2 * n - 1
+        } else {
+            2 * n
+        }
+    }
+
+    /// Opening fetches, once: `N − 1`.
+    pub fn opening_fetches(&self) -> u64 {
+        self.brokers as u64 - 1
+    }
+
+    /// Fault-free message delays per record: 4 (all), 2 (1), 1 (0).
+    pub fn formula_delays(&self) -> u32 {
+        match self.acks {
+            Acks::All => 4,
+            Acks::One => 2,
+            Acks::Zero => 1,
+        }
+    }
+
+    /// Nodes simulated: brokers, controller, producer, consumer.
+    pub fn nodes(&self) -> usize {
+        self.brokers + 3
+    }
+
+    fn validate(&self) -> Result<(), SimError> {
+        if !(2..=64).contains(&self.brokers) {
+            return Err(SimError::param(
+                "nodes",
+                format!("isr supports 2..=64 brokers, got {}", self.brokers),
+            ));
+        }
+        if !(1..=self.brokers).contains(&self.min_insync) {
+            return Err(SimError::param(
+                "min_insync",
+                format!(
+                    "must be in 1..={} (the replication factor), got {}",
+                    self.brokers, self.min_insync
+                ),
+            ));
+        }
+        if self.records > 1_000_000 {
+            return Err(SimError::param("records", "must be <= 1000000"));
+        }
+        Ok(())
+    }
+}
+
+/// The fields of a `Fetch`.
+#[derive(Debug, Clone, Copy)]
+struct FetchReq {
+    epoch: u32,
+    offset: u64,
+    last_epoch: u32,
+    seq: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Broker {
+    // persistent
+    log: Vec<(u32, u64)>,
+    hw: u64,
+    // metadata (volatile)
+    state: Option<PartitionState>,
+    // leader (volatile)
+    leading: bool,
+    follower_leo: Vec<u64>,
+    last_caught_up: Vec<i64>,
+    leo_at_last_fetch: Vec<u64>,
+    last_fetch_time: Vec<i64>,
+    parked: BTreeMap<u32, (u64, u64)>,
+    park_gen: u64,
+    pending_isr: Option<u64>,
+    alter_gen: u64,
+    waiting: BTreeMap<u64, u64>,
+    // follower (volatile)
+    fetch_seq: u64,
+    fetched_epoch: u32,
+    hb_gen: u64,
+}
+
+impl Broker {
+    fn epoch(&self) -> u32 {
+        self.state.map_or(0, |s| s.epoch)
+    }
+    fn leo(&self) -> u64 {
+        self.log.len() as u64
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Controller {
+    st: PartitionState,
+    last_hb: Vec<i64>,
+    fenced: Vec<bool>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Producer {
+    next_record: u64,
+    req: u64,
+    inflight: Option<(u64, u64, Time)>,
+    leader: Option<u32>,
+    done: bool,
+    generation: u64,
+}
+
+/// The ISR replication state machine (brokers, controller, producer, consumer).
+#[derive(Debug, Clone)]
+pub struct Isr {
+    cfg: IsrConfig,
+    b: Vec<Broker>,
+    ctrl: Controller,
+    prod: Producer,
+    cons_leader: Option<u32>,
+    cons_next: u64,
+    consumed: BTreeMap<u64, u64>,
+    acked_all: BTreeMap<u64, u64>,
+    acked_one: BTreeMap<u64, u64>,
+    sent_at: BTreeMap<u64, Time>,
+    latencies: Vec<Time>,
+    refused: u64,
+    elections: u64,
+    offline_ns: Time,
+    offline_since: Option<Time>,
+    isr_shrinks: u64,
+    isr_expands: u64,
+    violations: Vec<String>,
+}
+
+fn bits(mask: u64) -> impl Iterator<Item = u32> {
+    (0..64u32).filter(move |&i| mask & (1 << i) != 0)
+}
+
+impl Isr {
+    /// Fresh state: broker 0 leads epoch 1 with every broker in the ISR.
+    pub fn new(cfg: IsrConfig) -> Self {
+        let n = cfg.brokers;
+        let all = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+        let st = PartitionState {
+            leader: Some(0),
+            epoch: 1,
+            isr: all,
+            version: 1,
+        };
+        Isr {
+            cfg,
+            b: vec![Broker::default(); n],
+            ctrl: Controller {
+                st,
+                last_hb: vec![0; n],
+                fenced: vec![false; n],
+            },
+            prod: Producer {
+                leader: Some(0),
+                ..Producer::default()
+            },
+            cons_leader: Some(0),
+            cons_next: 0,
+            consumed: BTreeMap::new(),
+            acked_all: BTreeMap::new(),
+            acked_one: BTreeMap::new(),
+            sent_at: BTreeMap::new(),
+            latencies: Vec::new(),
+            refused: 0,
+            elections: 0,
+            offline_ns: 0,
+            offline_since: None,
+            isr_shrinks: 0,
+            isr_expands: 0,
+            violations: Vec::new(),
+        }
+    }
+
+    fn ctrl_node(&self) -> NodeId {
+        self.cfg.brokers as NodeId
+    }
+    fn prod_node(&self) -> NodeId {
+        self.cfg.brokers as NodeId + 1
+    }
+    fn cons_node(&self) -> NodeId {
+        self.cfg.brokers as NodeId + 2
+    }
+
+    /// Whether broker `v` is the controller's leader of the current epoch.
+    fn legit(&self, v: usize) -> bool {
+        self.b[v].leading
+            && self.ctrl.st.leader == Some(v as u32)
+            && self.b[v].epoch() == self.ctrl.st.epoch
+    }
+
+    // ---- checkers ----
+
+    /// Every committed-ISR member holds the leader `v`'s log below `upto`.
+    fn check_replicated(&mut self, v: usize, upto: u64, what: &str) {
+        if !self.legit(v) {
+            return;
+        }
+        let upto = upto as usize;
+        for m in bits(self.ctrl.st.isr) {
+            let m = m as usize;
+            if m == v {
+                continue;
+            }
+            let (ml, vl) = (&self.b[m].log, &self.b[v].log);
+            if ml.len() < upto || ml[..upto] != vl[..upto] {
+                self.violations.push(format!(
+                    "{what} {upto} at leader {v} (epoch {}), but ISR member {m} has LEO {} {}",
+                    self.b[v].epoch(),
+                    ml.len(),
+                    if ml.len() >= upto {
+                        "with different records"
+                    } else {
+                        "(un-replicated record covered)"
+                    }
+                ));
+                return;
+            }
+        }
+    }
+
+    /// The log of broker `v` holds every acknowledged `acks=all` and every consumed record.
+    fn check_durable(&mut self, v: usize, when: &str) {
+        let log = &self.b[v].log;
+        for (what, map) in [
+            ("acknowledged", &self.acked_all),
+            ("consumed", &self.consumed),
+        ] {
+            if let Some((&o, &id)) = map
+                .iter()
+                .find(|&(&o, &id)| log.get(o as usize).map(|e| e.1) != Some(id))
+            {
+                self.violations.push(format!(
+                    "lost {what} write: record {id} at offset {o} missing from leader {v}'s log {when}"
+                ));
+                return;
+            }
+        }
+    }
+
+    // ---- controller ----
+
+    fn publish(&mut self, sim: &mut Sim<IsrMsg>) {
+        let c = self.ctrl_node();
+        for v in 0..self.cfg.brokers {
+            if !self.ctrl.fenced[v] {
+                sim.send(
+                    c,
+                    v as NodeId,
+                    K_LAI,
+                    32,
+                    IsrMsg::LeaderAndIsr(self.ctrl.st),
+                );
+            }
+        }
+    }
+
+    fn elect(&mut self, sim: &mut Sim<IsrMsg>, dead: Option<u32>) {
+        let st = self.ctrl.st;
+        let isr = match dead {
+            Some(d) if st.isr.count_ones() > 1 => st.isr & !(1 << d),
+            _ => st.isr,
+        };
+        let live = |v: u32| !self.ctrl.fenced[v as usize];
+        let mut leader = bits(isr).find(|&v| live(v));
+        let mut new_isr = isr;
+        if leader.is_none() && self.cfg.unclean_election {
+            leader = (0..self.cfg.brokers as u32).find(|&v| live(v));
+            if let Some(l) = leader {
+                new_isr = 1 << l;
+            }
+        }
+        let now = sim.now();
+        match leader {
+            Some(_) => {
+                if let Some(t) = self.offline_since.take() {
+                    self.offline_ns += now - t;
+                }
+            }
+            None => {
+                self.offline_since.get_or_insert(now);
+            }
+        }
+        self.ctrl.st = PartitionState {
+            leader,
+            epoch: st.epoch + 1,
+            isr: new_isr,
+            version: st.version + 1,
+        };
+        if let Some(l) = leader {
+            self.elections += 1;
+            self.check_durable(
+                l as usize,
+                &format!("when elected for epoch {}", st.epoch + 1),
+            );
+        }
+        self.publish(sim);
+    }
+
+    fn ctrl_check(&mut self, sim: &mut Sim<IsrMsg>) {
+        let c = self.ctrl_node();
+        let now = sim.local_time(c);
+        for v in 0..self.cfg.brokers {
+            if self.ctrl.fenced[v] || now - self.ctrl.last_hb[v] <= self.cfg.session_timeout as i64
+            {
+                continue;
+            }
+            self.ctrl.fenced[v] = true;
+            let st = self.ctrl.st;
+            if st.leader == Some(v as u32) {
+                self.elect(sim, Some(v as u32));
+            } else if st.isr & (1 << v) != 0 && st.isr.count_ones() > 1 {
+                self.ctrl.st.isr &= !(1 << v);
+                self.ctrl.st.version += 1;
+                self.publish(sim);
+            }
+        }
+        sim.set_timer(c, self.cfg.heartbeat, T_CTRL_CHECK);
+    }
+
+    fn ctrl_message(&mut self, sim: &mut Sim<IsrMsg>, from: NodeId, msg: IsrMsg) {
+        let c = self.ctrl_node();
+        match msg {
+            IsrMsg::BrokerHeartbeat => {
+                let v = from as usize;
+                if v >= self.cfg.brokers {
+                    return;
+                }
+                self.ctrl.last_hb[v] = sim.local_time(c);
+                if self.ctrl.fenced[v] {
+                    self.ctrl.fenced[v] = false;
+                    let st = self.ctrl.st;
+                    let clean = st.isr & (1 << v) != 0;
+                    if st.leader.is_none() && (clean || self.cfg.unclean_election) {
+                        self.elect(sim, None);
+                    }
+                }
+                sim.send(c, from, K_HB_RESP, 32, IsrMsg::HeartbeatResp(self.ctrl.st));
+            }
+            IsrMsg::AlterIsr {
+                epoch,
+                version,
+                isr,
+                req,
+            } => {
+                let st = self.ctrl.st;
+                let ok = st.leader == Some(from)
+                    && epoch == st.epoch
+                    && version == st.version
+                    && isr & (1 << from) != 0
+                    && bits(isr)
+                        .all(|v| (v as usize) < self.cfg.brokers && !self.ctrl.fenced[v as usize]);
+                if ok {
+                    self.ctrl.st.isr = isr;
+                    self.ctrl.st.version += 1;
+                }
+                let state = self.ctrl.st;
+                let m = IsrMsg::AlterIsrResp { req, ok, state };
+                sim.send(c, from, K_ALTER_RESP, 32, m);
+            }
+            IsrMsg::Metadata => {
+                sim.send(c, from, K_META_RESP, 32, IsrMsg::MetadataResp(self.ctrl.st));
+            }
+            _ => {}
+        }
+    }
+
+    // ---- brokers ----
+
+    fn maximal_isr(&self, v: usize) -> u64 {
+        let committed = self.b[v].state.map_or(0, |s| s.isr);
+        committed | self.b[v].pending_isr.unwrap_or(0)
+    }
+
+    fn committed_isr_size(&self, v: usize) -> usize {
+        self.b[v].state.map_or(0, |s| s.isr.count_ones() as usize)
+    }
+
+    /// Adopt a partition state published by the controller.
+    fn adopt(&mut self, sim: &mut Sim<IsrMsg>, v: usize, st: PartitionState) {
+        let cur = self.b[v].state;
+        let newer_epoch = cur.is_none_or(|c| st.epoch > c.epoch);
+        let newer_isr = cur.is_some_and(|c| st.epoch == c.epoch && st.version > c.version);
+        if newer_epoch {
+            if self.b[v].leading {
+                self.stop_leading(sim, v);
+            }
+            self.b[v].state = Some(st);
+            if st.leader == Some(v as u32) {
+                self.start_leading(sim, v);
+            } else if st.leader.is_some() {
+                self.send_fetch(sim, v);
+            }
+        } else if newer_isr {
+            self.b[v].state = Some(st);
+            if self.b[v].leading {
+                if self.b[v].pending_isr.is_some() {
+                    self.b[v].pending_isr = None;
+                    self.b[v].alter_gen += 1;
+                }
+                self.advance_hw(sim, v);
+            }
+        }
+    }
+
+    fn start_leading(&mut self, sim: &mut Sim<IsrMsg>, v: usize) {
+        let n = self.cfg.brokers;
+        let now = sim.local_time(v as NodeId);
+        let leo = self.b[v].leo();
+        let br = &mut self.b[v];
+        br.leading = true;
+        br.follower_leo = vec![0; n];
+        br.follower_leo[v] = leo;
+        br.last_caught_up = vec![now; n];
+        br.leo_at_last_fetch = vec![0; n];
+        br.last_fetch_time = vec![now; n];
+        br.parked.clear();
+        br.pending_isr = None;
+        br.waiting.clear();
+        br.alter_gen += 1;
+        br.fetched_epoch = br.epoch();
+        let e = u64::from(br.epoch());
+        sim.set_timer(v as NodeId, self.cfg.lag_max / 2, T_ISR_CHECK | (e & GEN));
+    }
+
+    fn stop_leading(&mut self, sim: &mut Sim<IsrMsg>, v: usize) {
+        self.b[v].leading = false;
+        self.b[v].parked.clear();
+        self.b[v].pending_isr = None;
+        let waiting = std::mem::take(&mut self.b[v].waiting);
+        let p = self.prod_node();
+        for (_, req) in waiting {
+            let m = IsrMsg::ProduceAck {
+                req,
+                result: ProduceResult::NotLeader,
+            };
+            sim.send(v as NodeId, p, K_PRODUCE_ACK, 24, m);
+        }
+    }
+
+    fn send_fetch(&mut self, sim: &mut Sim<IsrMsg>, v: usize) {
+        let br = &mut self.b[v];
+        let Some(PartitionState {
+            leader: Some(l),
+            epoch,
+            ..
+        }) = br.state
+        else {
+            return;
+        };
+        if l as usize == v {
+            return;
+        }
+        br.fetch_seq += 1;
+        let m = IsrMsg::Fetch {
+            epoch,
+            offset: br.leo(),
+            last_epoch: br.log.last().map_or(0, |e| e.0),
+            seq: br.fetch_seq,
+        };
+        let id = T_FETCH | (br.fetch_seq & GEN);
+        sim.send(v as NodeId, l, K_FETCH, 40, m);
+        sim.set_timer(v as NodeId, self.cfg.fetch_timeout, id);
+    }
+
+    fn respond_fetch(&mut self, sim: &mut Sim<IsrMsg>, v: usize, f: u32, seq: u64, offset: u64) {
+        let br = &self.b[v];
+        let end = br.log.len().min(offset as usize + MAX_FETCH_RECORDS);
+        let records: Vec<(u32, u64)> = br
+            .log
+            .get(offset as usize..end)
+            .map(<[(u32, u64)]>::to_vec)
+            .unwrap_or_default();
+        let kind = if records.is_empty() {
+            K_FETCH_EMPTY
+        } else {
+            K_FETCH_RESP
+        };
+        let bytes = 40 + 16 * records.len() as u32;
+        let m = IsrMsg::FetchResp {
+            epoch: br.epoch(),
+            seq,
+            start: offset,
+            records,
+            hw: br.hw,
+            truncate_to: None,
+            error: false,
+        };
+        sim.send(v as NodeId, f, kind, bytes, m);
+    }
+
+    fn on_fetch(&mut self, sim: &mut Sim<IsrMsg>, v: usize, f: u32, req: FetchReq) {
+        let FetchReq {
+            epoch,
+            offset,
+            last_epoch,
+            seq,
+        } = req;
+        let fi = f as usize;
+        if !self.b[v].leading || epoch != self.b[v].epoch() || fi >= self.cfg.brokers {
+            let m = IsrMsg::FetchResp {
+                epoch: self.b[v].epoch(),
+                seq,
+                start: offset,
+                records: Vec::new(),
+                hw: 0,
+                truncate_to: None,
+                error: true,
+            };
+            sim.send(v as NodeId, f, K_FETCH_EMPTY, 24, m);
+            return;
+        }
+        let leo = self.b[v].leo();
+        let log = &self.b[v].log;
+        let consistent = offset == 0 || (offset <= leo && log[offset as usize - 1].0 == last_epoch);
+        if !consistent {
+            // end offset of the follower's last epoch in the leader's log
+            let end = log.partition_point(|e| e.0 <= last_epoch) as u64;
+            let m = IsrMsg::FetchResp {
+                epoch: self.b[v].epoch(),
+                seq,
+                start: offset,
+                records: Vec::new(),
+                hw: self.b[v].hw,
+                truncate_to: Some(end.min(offset - 1)),
+                error: false,
+            };
+            sim.send(v as NodeId, f, K_FETCH_EMPTY, 24, m);
+            return;
+        }
+        let now = sim.local_time(v as NodeId);
+        let br = &mut self.b[v];
+        br.follower_leo[fi] = offset;
+        if offset >= leo {
+            br.last_caught_up[fi] = now;
+        } else if offset >= br.leo_at_last_fetch[fi] {
+            br.last_caught_up[fi] = br.last_caught_up[fi].max(br.last_fetch_time[fi]);
+        }
+        br.leo_at_last_fetch[fi] = leo;
+        br.last_fetch_time[fi] = now;
+        // rejoin: a follower outside the ISR that has caught up to the leader's LEO
+        if self.maximal_isr(v) & (1 << f) == 0 && offset >= leo && self.b[v].pending_isr.is_none() {
+            let isr = self.b[v].state.map_or(0, |s| s.isr) | (1 << f);
+            self.alter_isr(sim, v, isr);
+        }
+        self.advance_hw(sim, v);
+        if offset < self.b[v].leo() {
+            self.respond_fetch(sim, v, f, seq, offset);
+        } else {
+            let br = &mut self.b[v];
+            br.park_gen += 1;
+            let g = br.park_gen;
+            br.parked.insert(f, (seq, g));
+            sim.set_timer(v as NodeId, self.cfg.fetch_max_wait, T_PARK | (g & GEN));
+        }
+    }
+
+    fn alter_isr(&mut self, sim: &mut Sim<IsrMsg>, v: usize, isr: u64) {
+        let Some(st) = self.b[v].state else { return };
+        if isr == st.isr {
+            return;
+        }
+        if isr.count_ones() > st.isr.count_ones() {
+            self.isr_expands += 1;
+        } else {
+            self.isr_shrinks += 1;
+        }
+        self.b[v].pending_isr = Some(isr);
+        self.send_alter(sim, v);
+    }
+
+    /// (Re-)send the pending ISR change; it stays pending until a response
+    /// to this very request (or a newer partition state) arrives.
+    fn send_alter(&mut self, sim: &mut Sim<IsrMsg>, v: usize) {
+        let (Some(st), Some(isr)) = (self.b[v].state, self.b[v].pending_isr) else {
+            return;
+        };
+        self.b[v].alter_gen += 1;
+        let g = self.b[v].alter_gen;
+        let c = self.ctrl_node();
+        let m = IsrMsg::AlterIsr {
+            epoch: st.epoch,
+            version: st.version,
+            isr,
+            req: g,
+        };
+        sim.send(v as NodeId, c, K_ALTER, 32, m);
+        sim.set_timer(
+            v as NodeId,
+            self.cfg.request_timeout,
+            T_ALTER_TIMEOUT | (g & GEN),
+        );
+    }
+
+    fn advance_hw(&mut self, sim: &mut Sim<IsrMsg>, v: usize) {
+        if !self.b[v].leading {
+            return;
+        }
+        let leo = self.b[v].leo();
+        let computed = if self.cfg.hw_on_leader_leo {
+            leo
+        } else {
+            let isr = self.maximal_isr(v) | (1 << v);
+            bits(isr)
+                .map(|m| {
+                    if m as usize == v {
+                        leo
+                    } else {
+                        self.b[v].follower_leo.get(m as usize).copied().unwrap_or(0)
+                    }
+                })
+                .min()
+                .unwrap_or(leo)
+                .min(leo)
+        };
+        if computed <= self.b[v].hw {
+            return;
+        }
+        self.b[v].hw = computed;
+        self.check_replicated(v, computed, "HW");
+        // complete acks=all requests now covered
+        let covered: Vec<(u64, u64)> = self.b[v]
+            .waiting
+            .range(..computed)
+            .map(|(&o, &r)| (o, r))
+            .collect();
+        let enough = self.committed_isr_size(v) >= self.cfg.min_insync;
+        let p = self.prod_node();
+        for (o, req) in covered {
+            self.b[v].waiting.remove(&o);
+            let result = if enough {
+                ProduceResult::Ok(o)
+            } else {
+                ProduceResult::NotEnoughReplicasAfterAppend
+            };
+            sim.send(
+                v as NodeId,
+                p,
+                K_PRODUCE_ACK,
+                24,
+                IsrMsg::ProduceAck { req, result },
+            );
+        }
+        self.maybe_stop(sim);
+    }
+
+    fn on_produce(&mut self, sim: &mut Sim<IsrMsg>, v: usize, req: u64, record: u64) {
+        let p = self.prod_node();
+        let reply = |sim: &mut Sim<IsrMsg>, result: ProduceResult| {
+            sim.send(
+                v as NodeId,
+                p,
+                K_PRODUCE_ACK,
+                24,
+                IsrMsg::ProduceAck { req, result },
+            );
+        };
+        if !self.b[v].leading {
+            if self.cfg.acks != Acks::Zero {
+                reply(sim, ProduceResult::NotLeader);
+            }
+            return;
+        }
+        if self.cfg.acks == Acks::All && self.committed_isr_size(v) < self.cfg.min_insync {
+            self.refused += 1;
+            reply(sim, ProduceResult::NotEnoughReplicas);
+            return;
+        }
+        let epoch = self.b[v].epoch();
+        let offset = self.b[v].leo();
+        self.b[v].log.push((epoch, record));
+        self.b[v].follower_leo[v] = offset + 1;
+        if self.cfg.acks == Acks::Zero
+            && let Some(t) = self.sent_at.remove(&record)
+        {
+            self.latencies.push(sim.now() - t);
+        }
+        match self.cfg.acks {
+            Acks::Zero => {}
+            Acks::One => reply(sim, ProduceResult::Ok(offset)),
+            Acks::All => {
+                self.b[v].waiting.insert(offset, req);
+            }
+        }
+        // wake the parked fetches
+        let parked = std::mem::take(&mut self.b[v].parked);
+        for (f, (seq, _)) in parked {
+            let off = self.b[v].follower_leo[f as usize];
+            self.respond_fetch(sim, v, f, seq, off);
+        }
+        self.advance_hw(sim, v);
+    }
+
+    fn on_fetch_resp(&mut self, sim: &mut Sim<IsrMsg>, v: usize, from: u32, msg: IsrMsg) {
+        let IsrMsg::FetchResp {
+            epoch,
+            seq,
+            start,
+            records,
+            hw,
+            truncate_to,
+            error,
+        } = msg
+        else {
+            return;
+        };
+        let br = &mut self.b[v];
+        let current = br.state.and_then(|s| s.leader) == Some(from)
+            && br.epoch() == epoch
+            && seq == br.fetch_seq
+            && !br.leading;
+        if !current {
+            return;
+        }
+        br.fetch_seq += 1; // cancels the fetch timeout
+        if error {
+            let id = T_FETCH | (br.fetch_seq & GEN);
+            sim.set_timer(v as NodeId, self.cfg.produce_interval, id);
+            return;
+        }
+        if let Some(t) = truncate_to {
+            br.log.truncate(t as usize);
+            br.hw = br.hw.min(t);
+            self.send_fetch(sim, v);
+            return;
+        }
+        if start != br.leo() {
+            self.send_fetch(sim, v);
+            return;
+        }
+        br.log.extend(records);
+        br.hw = hw.min(br.leo());
+        br.fetched_epoch = epoch;
+        self.send_fetch(sim, v);
+    }
+
+    // ---- producer and consumer ----
+
+    fn produce_next(&mut self, sim: &mut Sim<IsrMsg>) {
+        let p = self.prod_node();
+        if self.prod.done {
+            return;
+        }
+        let record = match self.prod.inflight {
+            Some((_, r, _)) => r,
+            None => {
+                if self.prod.next_record >= self.cfg.records {
+                    self.prod.done = true;
+                    self.maybe_stop(sim);
+                    return;
+                }
+                let r = self.prod.next_record;
+                self.prod.next_record += 1;
+                r
+            }
+        };
+        let Some(l) = self.prod.leader else {
+            sim.send(p, self.ctrl_node(), K_META, 16, IsrMsg::Metadata);
+            self.prod.generation += 1;
+            let first_sent = self.prod.inflight.map_or(sim.now(), |x| x.2);
+            self.prod.inflight = Some((0, record, first_sent));
+            let id = T_PRODUCE | (self.prod.generation & GEN);
+            sim.set_timer(p, self.cfg.produce_interval, id);
+            return;
+        };
+        self.prod.req += 1;
+        let req = self.prod.req;
+        let first_sent = self.prod.inflight.map_or(sim.now(), |x| x.2);
+        self.sent_at.entry(record).or_insert(first_sent);
+        sim.send(p, l, K_PRODUCE, 64, IsrMsg::Produce { req, record });
+        self.prod.generation += 1;
+        if self.cfg.acks == Acks::Zero {
+            self.prod.inflight = None;
+            let id = T_PRODUCE | (self.prod.generation & GEN);
+            sim.set_timer(p, self.cfg.produce_interval, id);
+        } else {
+            self.prod.inflight = Some((req, record, first_sent));
+            let id = T_REQ_TIMEOUT | (self.prod.generation & GEN);
+            sim.set_timer(p, self.cfg.request_timeout, id);
+        }
+    }
+
+    fn on_produce_ack(&mut self, sim: &mut Sim<IsrMsg>, req: u64, result: ProduceResult) {
+        let Some((r, record, _)) = self.prod.inflight else {
+            return;
+        };
+        if r != req {
+            return;
+        }
+        match result {
+            ProduceResult::Ok(offset) => {
+                if let Some(t) = self.sent_at.remove(&record) {
+                    self.latencies.push(sim.now() - t);
+                }
+                match self.cfg.acks {
+                    Acks::All => self.acked_all.insert(offset, record),
+                    _ => self.acked_one.insert(offset, record),
+                };
+                self.prod.inflight = None;
+                self.produce_next(sim);
+            }
+            _ => {
+                // refresh the leader, retry after the back-off
+                let p = self.prod_node();
+                sim.send(p, self.ctrl_node(), K_META, 16, IsrMsg::Metadata);
+                self.prod.generation += 1;
+                let id = T_PRODUCE | (self.prod.generation & GEN);
+                sim.set_timer(p, self.cfg.produce_interval, id);
+            }
+        }
+    }
+
+    fn on_consumer_fetch(&mut self, sim: &mut Sim<IsrMsg>, v: usize, offset: u64) {
+        let q = self.cons_node();
+        if !self.b[v].leading {
+            let m = IsrMsg::ConsumerRecords {
+                start: offset,
+                records: Vec::new(),
+                error: true,
+            };
+            sim.send(v as NodeId, q, K_CRECORDS, 16, m);
+            return;
+        }
+        let hw = self.b[v].hw;
+        let records: Vec<u64> = self.b[v]
+            .log
+            .get(offset as usize..hw as usize)
+            .map(|r| r.iter().map(|e| e.1).collect())
+            .unwrap_or_default();
+        if !records.is_empty() {
+            self.check_replicated(v, hw, "consumer served offsets below");
+        }
+        let bytes = 24 + 8 * records.len() as u32;
+        let m = IsrMsg::ConsumerRecords {
+            start: offset,
+            records,
+            error: false,
+        };
+        sim.send(v as NodeId, q, K_CRECORDS, bytes, m);
+    }
+
+    fn maybe_stop(&mut self, sim: &mut Sim<IsrMsg>) {
+        if !self.cfg.stop_when_done || !self.prod.done {
+            return;
+        }
+        if let Some(l) = self.ctrl.st.leader {
+            let br = &self.b[l as usize];
+            if br.leading && br.hw == br.leo() && br.leo() >= self.cfg.records {
+                sim.stop();
+            }
+        }
+    }
+
+    /// Final checks; returns the violations.
+    pub fn check(&mut self) -> Vec<String> {
+        if let Some(l) = self.ctrl.st.leader {
+            let l = l as usize;
+            self.check_durable(l, "at the end");
+            let epoch = self.ctrl.st.epoch;
+            for m in bits(self.ctrl.st.isr) {
+                let m = m as usize;
+                if m == l
+                    || self.b[m].fetched_epoch != epoch
+                    || self.b[m].state.is_none_or(|s| s.epoch != epoch)
+                {
+                    continue;
+                }
+                let (ml, ll) = (&self.b[m].log, &self.b[l].log);
+                if ml.len() > ll.len() || ml[..] != ll[..ml.len()] {
+                    self.violations.push(format!(
+                        "prefix: ISR member {m}'s log (LEO {}) is not a prefix of leader {l}'s (LEO {})",
+                        ml.len(),
+                        ll.len()
+                    ));
+                    break;
+                }
+            }
+        }
+        self.violations.clone()
+    }
+
+    /// `acks=1` acknowledged records missing from the final leader's log.
+    pub fn lost_acks1(&self) -> usize {
+        let Some(l) = self.ctrl.st.leader else {
+            return 0;
+        };
+        let log = &self.b[l as usize].log;
+        self.acked_one
+            .iter()
+            .filter(|&(&o, &id)| log.get(o as usize).map(|e| e.1) != Some(id))
+            .count()
+    }
+}
+
+impl Protocol for Isr {
+    type Msg = IsrMsg;
+    fn kinds(&self) -> &'static [&'static str] {
+        KINDS
+    }
+    fn payload_kinds(&self) -> u64 {
+        1 << K_FETCH_RESP
+    }
+    fn start(&mut self, sim: &mut Sim<IsrMsg>) {
+        let st = self.ctrl.st;
+        let c = self.ctrl_node();
+        let now = sim.local_time(c);
+        self.ctrl.last_hb = vec![now; self.cfg.brokers];
+        sim.set_timer(c, self.cfg.heartbeat, T_CTRL_CHECK);
+        for v in 0..self.cfg.brokers {
+            let node = v as NodeId;
+            if !sim.is_up(node) {
+                continue;
+            }
+            self.b[v].hb_gen += 1;
+            sim.set_timer(node, self.cfg.heartbeat, T_HB | (self.b[v].hb_gen & GEN));
+            self.adopt(sim, v, st);
+        }
+        self.produce_next(sim);
+        let q = self.cons_node();
+        sim.set_timer(q, self.cfg.consumer_interval, T_CONSUME);
+        if self.cfg.acks == Acks::Zero {
+            sim.set_timer(self.prod_node(), 10 * self.cfg.produce_interval, T_META);
+        }
+    }
+    fn on_timer(&mut self, sim: &mut Sim<IsrMsg>, node: NodeId, id: u64) {
+        let g = id & GEN;
+        let v = node as usize;
+        match id & TAG {
+            T_HB if v < self.cfg.brokers && g == self.b[v].hb_gen & GEN => {
+                sim.send(node, self.ctrl_node(), K_HB, 16, IsrMsg::BrokerHeartbeat);
+                sim.set_timer(node, self.cfg.heartbeat, id);
+            }
+            T_FETCH
+                if v < self.cfg.brokers && g == self.b[v].fetch_seq & GEN && !self.b[v].leading =>
+            {
+                self.send_fetch(sim, v);
+            }
+            T_PARK if v < self.cfg.brokers => {
+                let expired: Vec<(u32, u64)> = self.b[v]
+                    .parked
+                    .iter()
+                    .filter(|(_, (_, pg))| pg & GEN == g)
+                    .map(|(&f, &(seq, _))| (f, seq))
+                    .collect();
+                for (f, seq) in expired {
+                    self.b[v].parked.remove(&f);
+                    let off = self.b[v].follower_leo[f as usize];
+                    self.respond_fetch(sim, v, f, seq, off);
+                }
+            }
+            T_ISR_CHECK if v < self.cfg.brokers => {
+                if !self.b[v].leading || g != u64::from(self.b[v].epoch()) & GEN {
+                    return;
+                }
+                if self.b[v].pending_isr.is_none() {
+                    let now = sim.local_time(node);
+                    let st_isr = self.b[v].state.map_or(0, |s| s.isr);
+                    let lagging: u64 = bits(st_isr)
+                        .filter(|&f| {
+                            f as usize != v
+                                && now - self.b[v].last_caught_up[f as usize]
+                                    > self.cfg.lag_max as i64
+                        })
+                        .fold(0, |m, f| m | (1 << f));
+                    if lagging != 0 {
+                        self.alter_isr(sim, v, st_isr & !lagging);
+                    }
+                }
+                sim.set_timer(node, self.cfg.lag_max / 2, id);
+            }
+            T_ALTER_TIMEOUT
+                if v < self.cfg.brokers && g == self.b[v].alter_gen & GEN && self.b[v].leading =>
+            {
+                self.send_alter(sim, v);
+            }
+            T_CTRL_CHECK if node == self.ctrl_node() => self.ctrl_check(sim),
+            T_PRODUCE | T_REQ_TIMEOUT if node == self.prod_node() => {
+                if g != self.prod.generation & GEN {
+                    return;
+                }
+                if id & TAG == T_REQ_TIMEOUT {
+                    sim.send(node, self.ctrl_node(), K_META, 16, IsrMsg::Metadata);
+                }
+                self.produce_next(sim);
+            }
+            T_META if node == self.prod_node() && !self.prod.done => {
+                sim.send(node, self.ctrl_node(), K_META, 16, IsrMsg::Metadata);
+                sim.set_timer(node, 10 * self.cfg.produce_interval, T_META);
+            }
+            T_CONSUME if node == self.cons_node() => {
+                match self.cons_leader {
+                    Some(l) => {
+                        let m = IsrMsg::ConsumerFetch {
+                            offset: self.cons_next,
+                        };
+                        sim.send(node, l, K_CFETCH, 16, m);
+                    }
+                    None => sim.send(node, self.ctrl_node(), K_META, 16, IsrMsg::Metadata),
+                }
+                sim.set_timer(node, self.cfg.consumer_interval, T_CONSUME);
+            }
+            _ => {}
+        }
+    }
+    fn on_message(&mut self, sim: &mut Sim<IsrMsg>, to: NodeId, from: NodeId, _k: u8, msg: IsrMsg) {
+        let v = to as usize;
+        if to == self.ctrl_node() {
+            return self.ctrl_message(sim, from, msg);
+        }
+        if to == self.prod_node() {
+            match msg {
+                IsrMsg::ProduceAck { req, result } => self.on_produce_ack(sim, req, result),
+                IsrMsg::MetadataResp(st) => self.prod.leader = st.leader,
+                _ => {}
+            }
+            return;
+        }
+        if to == self.cons_node() {
+            match msg {
+                IsrMsg::ConsumerRecords {
+                    start,
+                    records,
+                    error,
+                } => {
+                    if error {
+                        sim.send(to, self.ctrl_node(), K_META, 16, IsrMsg::Metadata);
+                    } else if start == self.cons_next {
+                        for (k, id) in records.into_iter().enumerate() {
+                            self.consumed.insert(start + k as u64, id);
+                        }
+                        self.cons_next = self.consumed.len() as u64;
+                    }
+                }
+                IsrMsg::MetadataResp(st) => self.cons_leader = st.leader,
+                _ => {}
+            }
+            return;
+        }
+        match msg {
+            IsrMsg::Produce { req, record } => self.on_produce(sim, v, req, record),
+            IsrMsg::Fetch {
+                epoch,
+                offset,
+                last_epoch,
+                seq,
+            } => {
+                let req = FetchReq {
+                    epoch,
+                    offset,
+                    last_epoch,
+                    seq,
+                };
+                self.on_fetch(sim, v, from, req);
+            }
+            m @ IsrMsg::FetchResp { .. } => self.on_fetch_resp(sim, v, from, m),
+            IsrMsg::LeaderAndIsr(st) | IsrMsg::HeartbeatResp(st) => self.adopt(sim, v, st),
+            IsrMsg::AlterIsrResp { req, ok: _, state } => {
+                if self.b[v].leading
+                    && self.b[v].pending_isr.is_some()
+                    && req == self.b[v].alter_gen
+                {
+                    self.b[v].pending_isr = None;
+                    self.b[v].alter_gen += 1;
+                }
+                self.adopt(sim, v, state);
+                self.advance_hw(sim, v);
+            }
+            IsrMsg::ConsumerFetch { offset } => self.on_consumer_fetch(sim, v, offset),
+            _ => {}
+        }
+    }
+    fn on_crash(&mut self, _sim: &mut Sim<IsrMsg>, node: NodeId) {
+        let v = node as usize;
+        if v < self.cfg.brokers {
+            let br = &mut self.b[v];
+            // volatile state is lost; the log and HW checkpoint survive (and
+            // the generation counters, so no stale message or timer matches)
+            let old = std::mem::take(br);
+            *br = Broker {
+                log: old.log,
+                hw: old.hw,
+                fetch_seq: old.fetch_seq,
+                hb_gen: old.hb_gen,
+                park_gen: old.park_gen,
+                alter_gen: old.alter_gen,
+                ..Broker::default()
+            };
+        }
+    }
+    fn on_recover(&mut self, sim: &mut Sim<IsrMsg>, node: NodeId) {
+        let v = node as usize;
+        // the controller and the clients (not crashed by the sweeps) resume their loops
+        if node == self.ctrl_node() {
+            sim.set_timer(node, self.cfg.heartbeat, T_CTRL_CHECK);
+        } else if node == self.prod_node() {
+            self.prod.generation += 1;
+            sim.set_timer(
+                node,
+                self.cfg.produce_interval,
+                T_PRODUCE | (self.prod.generation & GEN),
+            );
+        } else if node == self.cons_node() {
+            sim.set_timer(node, self.cfg.consumer_interval, T_CONSUME);
+        }
+        if v < self.cfg.brokers {
+            self.b[v].hb_gen += 1;
+            sim.send(node, self.ctrl_node(), K_HB, 16, IsrMsg::BrokerHeartbeat);
+            sim.set_timer(node, self.cfg.heartbeat, T_HB | (self.b[v].hb_gen & GEN));
+        }
+    }
+    fn extra(&self, _sim: &Sim<IsrMsg>) -> BTreeMap<String, f64> {
+        BTreeMap::from([
+            ("elections".to_string(), self.elections as f64),
+            ("isr_shrinks".to_string(), self.isr_shrinks as f64),
+            ("isr_expands".to_string(), self.isr_expands as f64),
+        ])
+    }
+}
+
+/// Outcome of one ISR run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IsrRun {
+    /// Records acknowledged (acks 1, all) or appended at a leader (acks 0).
+    pub acknowledged: u64,
+    /// Messages by kind.
+    pub by_kind: BTreeMap<String, u64>,
+    /// Total messages.
+    pub messages: u64,
+    /// Per-record latencies (ns): send to acknowledgement (acks 0: to the leader's append).
+    pub latencies_ns: Vec<Time>,
+    /// Produce requests refused with `NotEnoughReplicas`.
+    pub refused: u64,
+    /// Leader elections by the controller.
+    pub elections: u64,
+    /// ISR shrinks and expansions proposed by leaders.
+    pub isr_changes: (u64, u64),
+    /// Time without a leader (ns).
+    pub offline_ns: Time,
+    /// `acks=1` acknowledged records missing from the final leader (allowed by Kafka's semantics).
+    pub lost_acks1: usize,
+    /// Records consumed.
+    pub consumed: usize,
+    /// Violations.
+    pub violations: Vec<String>,
+    /// Processed events.
+    pub events: u64,
+    /// Trace hash.
+    pub trace_hash: u64,
+}
+
+impl IsrRun {
+    /// Messages of the replication convention: produce, produce-ack, fetch, fetch-response.
+    pub fn replication_messages(&self) -> u64 {
+        ["produce", "produce-ack", "fetch", "fetch-response"]
+            .iter()
+            .map(|k| self.by_kind.get(*k).copied().unwrap_or(0))
+            .sum()
+    }
+}
+
+/// Run one ISR-replicated partition over `net` until `max_time` (or all records replicated).
+pub fn run_isr(
+    cfg: &IsrConfig,
+    net: &NetworkModel,
+    max_time: Time,
+    rng: ChaCha8Rng,
+) -> Result<IsrRun, SimError> {
+    cfg.validate()?;
+    let mut p = Isr::new(*cfg);
+    let ecfg = EventConfig {
+        max_time,
+        origin: None,
+        track_per_node: false,
+        ..EventConfig::default()
+    };
+    let (m, _) = run_events(&mut p, cfg.nodes(), net, &ecfg, rng)?;
+    let violations = p.check();
+    if let Some(t) = p.offline_since {
+        p.offline_ns += m.end_time.saturating_sub(t);
+    }
+    Ok(IsrRun {
+        acknowledged: p.latencies.len() as u64,
+        by_kind: m
+            .by_kind
+            .iter()
+            .map(|(k, c)| (k.clone(), c.messages))
+            .collect(),
+        messages: m.messages,
+        latencies_ns: p.latencies.clone(),
+        refused: p.refused,
+        elections: p.elections,
+        isr_changes: (p.isr_shrinks, p.isr_expands),
+        offline_ns: p.offline_ns,
+        lost_acks1: p.lost_acks1(),
+        consumed: p.consumed.len(),
+        violations,
+        events: m.events,
+        trace_hash: m.trace_hash,
+    })
+}
+
+/// The ISR sweep's fault schedule: exponential latency (mean 10 ms), loss in
+/// `[0, 0.05)`, duplication in `[0, 0.05)`, each broker crashing with
+/// probability 0.4 at a uniform time in `[0, 2 s)` and recovering with
+/// probability 0.7 after `[1, 1500]` ms, a partition of a random side of all
+/// nodes (controller and clients included) with probability 0.4 opening in
+/// `[0, 2 s)` for `[1, 1500]` ms, and clocks from
+/// [`super::faults::default_clocks`]. The controller, producer and consumer
+/// do not crash.
+pub fn isr_fault_schedule(cfg: &IsrConfig, r: &mut ChaCha8Rng) -> NetworkModel {
+    let n = cfg.nodes();
+    let clocks = super::faults::default_clocks(n, r);
+    let mut crashes = Vec::new();
+    for v in 0..cfg.brokers as NodeId {
+        if chance(r, 0.4) {
+            let at = u64::from(below(r, 2000)) * MS;
+            let recover_at = chance(r, 0.7).then(|| at + u64::from(below(r, 1500) + 1) * MS);
+            crashes.push(Crash {
+                node: v,
+                at,
+                recover_at,
+            });
+        }
+    }
+    let mut partitions = Vec::new();
+    if chance(r, 0.4) {
+        let start = u64::from(below(r, 2000)) * MS;
+        let end = start + u64::from(below(r, 1500) + 1) * MS;
+        let side = (0..n as NodeId).filter(|_| chance(r, 0.5)).collect();
+        partitions.push(Partition { start, end, side });
+    }
+    NetworkModel {
+        latency: LatencyDist::Exponential { mean_ns: 1e7 },
+        loss: unit(r) * 0.05,
+        duplication: unit(r) * 0.05,
+        crashes,
+        partitions,
+        clocks,
+        ..NetworkModel::default()
+    }
+}
+
+/// Result of an ISR fault sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IsrSweep {
+    /// Schedules run.
+    pub runs: u64,
+    /// Runs with a violation.
+    pub violating_runs: u64,
+    /// Lowest violating trial index (reproduce with `trial_rng(seed, index)`).
+    pub first_seed: Option<u64>,
+    /// Violating run with the fewest events: (index, violations).
+    pub shortest: Option<(u64, Vec<String>)>,
+    /// Mean acknowledged records per run.
+    pub mean_acknowledged: f64,
+    /// Runs with at least one failover election.
+    pub failover_runs: u64,
+    /// Runs in which some produce request was refused (`NotEnoughReplicas`).
+    pub refused_runs: u64,
+    /// Runs that lost an `acks=1` acknowledged write (allowed).
+    pub lost_acks1_runs: u64,
+}
+
+/// Run `runs` seeded schedules of [`isr_fault_schedule`] (5 s each) and check every run.
+pub fn sweep_isr(cfg: &IsrConfig, seed: u64, runs: u32) -> Result<IsrSweep, SimError> {
+    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
+        let net = isr_fault_schedule(cfg, &mut rng);
+        let r = run_isr(cfg, &net, 5000 * MS, rng)?;
+        Ok((i, r))
+    })?;
+    let bad: Vec<&(u64, IsrRun)> = res.iter().filter(|r| !r.1.violations.is_empty()).collect();
+    Ok(IsrSweep {
+        runs: u64::from(runs),
+        violating_runs: bad.len() as u64,
+        first_seed: bad.first().map(|r| r.0),
+        shortest: bad
+            .iter()
+            .min_by_key(|r| r.1.events)
+            .map(|r| (r.0, r.1.violations.clone())),
+        mean_acknowledged: res.iter().map(|r| r.1.acknowledged as f64).sum::<f64>()
+            / f64::from(runs),
+        failover_runs: res.iter().filter(|r| r.1.elections > 0).count() as u64,
+        refused_runs: res.iter().filter(|r| r.1.refused > 0).count() as u64,
+        lost_acks1_runs: res.iter().filter(|r| r.1.lost_acks1 > 0).count() as u64,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::trial_rng;
+
+    fn constant() -> NetworkModel {
+        NetworkModel {
+            latency: LatencyDist::Constant { ns: 10 * MS },
+            ..NetworkModel::default()
+        }
+    }
+
+    #[test]
+    fn fault_free_messages_per_record_and_delays_are_exact() {
+        for n in [3usize, 5, 7, 9] {
+            for acks in [Acks::Zero, Acks::One, Acks::All] {
+                let cfg = IsrConfig {
+                    acks,
+                    records: 100,
+                    ..IsrConfig::new(n)
+                };
+                let r = run_isr(&cfg, &constant(), 600_000 * MS, trial_rng(n as u64, 0)).unwrap();
+                assert!(r.violations.is_empty(), "{:?}", r.violations);
+                assert_eq!(r.acknowledged, 100, "n={n} acks={acks:?}");
+                assert_eq!(
+                    r.replication_messages(),
+                    cfg.formula_messages_per_record() * 100 + cfg.opening_fetches(),
+                    "n={n} acks={acks:?}: {:?}",
+                    r.by_kind
+                );
+                assert_eq!(r.by_kind.get("fetch-empty"), None, "no long poll expired");
+                let want = u64::from(cfg.formula_delays()) * 10 * MS;
+                assert!(
+                    r.latencies_ns.iter().all(|&t| t == want),
+                    "n={n} acks={acks:?}"
+                );
+                assert_eq!((r.elections, r.isr_changes), (0, (0, 0)));
+            }
+        }
+    }
+
+    #[test]
+    fn acks_all_is_refused_below_min_insync_and_resumes_after_rejoin() {
+        // Two of three brokers are down from 100 ms to 800 ms: the ISR shrinks to
+        // the leader alone, acks=all with min.insync=2 is refused, then the
+        // followers catch up, rejoin the ISR and writes complete.
+        let net = NetworkModel {
+            crashes: vec![
+                Crash {
+                    node: 1,
+                    at: 100 * MS,
+                    recover_at: Some(800 * MS),
+                },
+                Crash {
+                    node: 2,
+                    at: 100 * MS,
+                    recover_at: Some(800 * MS),
+                },
+            ],
+            ..constant()
+        };
+        let cfg = IsrConfig {
+            records: 40,
+            ..IsrConfig::new(3)
+        };
+        let r = run_isr(&cfg, &net, 60_000 * MS, trial_rng(1, 0)).unwrap();
+        assert!(r.violations.is_empty(), "{:?}", r.violations);
+        assert!(r.refused > 0, "{r:?}");
+        assert_eq!(r.acknowledged, 40);
+        assert!(r.isr_changes.1 > 0, "followers rejoined: {r:?}");
+        // with min.insync=1 the same outage does not refuse
+        let r = run_isr(
+            &IsrConfig {
+                min_insync: 1,
+                ..cfg
+            },
+            &net,
+            60_000 * MS,
+            trial_rng(1, 0),
+        )
+        .unwrap();
+        assert!(r.violations.is_empty(), "{:?}", r.violations);
+        assert_eq!(r.refused, 0);
+    }
+
+    #[test]
+    fn leader_failover_is_clean_and_keeps_acknowledged_writes() {
+        let net = NetworkModel {
+            crashes: vec![Crash {
+                node: 0,
+                at: 500 * MS,
+                recover_at: None,
+            }],
+            ..constant()
+        };
+        let r = run_isr(&IsrConfig::new(3), &net, 60_000 * MS, trial_rng(2, 0)).unwrap();
+        assert!(r.violations.is_empty(), "{:?}", r.violations);
+        assert_eq!(r.elections, 1);
+        assert_eq!(r.acknowledged, 200);
+        assert!(r.offline_ns == 0 && r.consumed > 0);
+    }
+
+    #[test]
+    fn invalid_configs_are_refused() {
+        for (cfg, name) in [
+            (IsrConfig::new(1), "nodes"),
+            (
+                IsrConfig {
+                    min_insync: 4,
+                    ..IsrConfig::new(3)
+                },
+                "min_insync",
+            ),
+            (
+                IsrConfig {
+                    min_insync: 0,
+                    ..IsrConfig::new(3)
+                },
+                "min_insync",
+            ),
+        ] {
+            let e = run_isr(&cfg, &constant(), MS, trial_rng(0, 0)).unwrap_err();
+            assert!(e.to_string().contains(&format!("`{name}`")), "{e}");
+        }
+        assert_eq!(Acks::parse("all").unwrap(), Acks::All);
+        assert_eq!(Acks::parse("-1").unwrap(), Acks::All);
+        assert!(Acks::parse("2").unwrap_err().to_string().contains("`acks`"));
+    }
+
+    #[test]
+    fn sweep_is_safe_and_both_mutants_are_caught() {
+        let cfg = IsrConfig {
+            records: 60,
+            produce_interval: 20 * MS,
+            ..IsrConfig::new(3)
+        };
+        let ok = sweep_isr(&cfg, 0, 10_000).unwrap();
+        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
+        assert!(ok.failover_runs > 1000 && ok.refused_runs > 100, "{ok:?}");
+        let unclean = sweep_isr(
+            &IsrConfig {
+                unclean_election: true,
+                ..cfg
+            },
+            0,
+            10_000,
+        )
+        .unwrap();
+        let hw = sweep_isr(
+            &IsrConfig {
+                hw_on_leader_leo: true,
+                ..cfg
+            },
+            0,
+            10_000,
+        )
+        .unwrap();
+        println!(
+            "isr sweep: {} runs, 0 violations, {} with failover, {} with refused writes, mean acknowledged {:.1}; unclean election caught in {} runs, HW-on-leader-LEO in {}",
+            ok.runs,
+            ok.failover_runs,
+            ok.refused_runs,
+            ok.mean_acknowledged,
+            unclean.violating_runs,
+            hw.violating_runs
+        );
+        assert!(unclean.violating_runs > 0, "unclean election not caught");
+        assert!(
+            unclean
+                .shortest
+                .as_ref()
+                .unwrap()
+                .1
+                .iter()
+                .any(|v| v.contains("lost")),
+            "{unclean:?}"
+        );
+        assert!(hw.violating_runs > 0, "HW mutant not caught");
+        // acks=1 under the same faults: no violation flagged, but acknowledged writes can be lost
+        let one = sweep_isr(
+            &IsrConfig {
+                acks: Acks::One,
+                ..cfg
+            },
+            0,
+            2000,
+        )
+        .unwrap();
+        assert_eq!(one.violating_runs, 0, "{:?}", one.shortest);
+        assert!(one.lost_acks1_runs > 0, "{one:?}");
+    }
+}

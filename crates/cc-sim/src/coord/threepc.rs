@@ -1,0 +1,1411 @@
+//! Three-phase commit (Skeen 1981; Bernstein, Hadzilacos & Goodman 1987,
+//! §7.4) as a state machine on the event engine, with participant timeouts
+//! and the termination protocol (an elected recovery coordinator).
+//!
+//! **Roles and placement** — the same convention as [`super::twopc`]: a
+//! coordinator (TM, node 0) and `N` participants; *separate* puts them on
+//! nodes `1..=N`, *co-located* puts participant 1 on node 0 with the TM
+//! (messages between them are local and free).
+//!
+//! **Normal case.** Participant 1 starts commit by sending its `Yes` vote to
+//! the TM (as in 2PC's Gray–Lamport counting); the TM sends `CanCommit` to
+//! participants `2..=N`, each answers `Yes` or `No`; with all votes yes the TM
+//! sends `PreCommit` to every participant, each acknowledges (`Ack`); with all
+//! acknowledgements the TM sends `DoCommit`. Messages and message delays,
+//! fault-free:
+//!
+//! ```text
+//! separate TM:   1 + (N−1) + (N−1) + N + N + N = 5N − 1 messages, 6 delays
+//! co-located:    (N−1) · 5                     = 5N − 5 messages, 5 delays
+//! ```
+//!
+//! (`Yes`₁, `CanCommit`, `Yes`, `PreCommit`, `Ack`, `DoCommit`; the
+//! optional `HaveCommitted` acknowledgements that let a TM forget the
+//! transaction are not sent.) Compared with 2PC (`3N − 1`, 4 delays) 3PC pays
+//! `2N` messages and 2 delays for the `PreCommit` round.
+//!
+//! **Participant states** `q` (working) → `w` (voted yes, uncertain) → `p`
+//! (pre-committed, committable) → `c`; `a` from `q` or `w`. No participant is
+//! ever in `w` while another has committed: that is what makes 3PC
+//! non-blocking.
+//!
+//! **Timeouts.** TM: missing vote after `vote_timeout` → abort; missing ack
+//! after `ack_timeout` → commit anyway (the silent participant is presumed
+//! crashed). Participant: no `CanCommit` within `rm_timeout` → abort
+//! unilaterally; in `w` or `p` with no decision within `rm_timeout` → the
+//! **termination protocol**.
+//!
+//! **Termination protocol** (epochs; epoch 0 is the TM's). A participant that
+//! times out in epoch `e` moves to epoch `e + 1`, whose coordinator is
+//! participant `((e) mod N) + 1`; it sends its state to that coordinator
+//! (`State`) and waits `epoch_timeout` before moving on. The coordinator of
+//! epoch `e` (on its own timeout, or on the first `State` of epoch `e`) asks
+//! every participant for its state (`StateReq(e)`); a participant adopts the
+//! highest epoch it has seen and ignores `PreCommit`s of lower epochs; an
+//! unvoted participant asked for its state aborts first; a decided one
+//! answers with its decision. After `collect_timeout` the coordinator decides
+//! on the reports it has (its own included):
+//!
+//! 1. some participant committed → commit; some aborted → abort;
+//! 2. all reports uncertain (`w`) → abort;
+//! 3. some pre-committed (`p`), none decided → send `PreCommit(e)` to the
+//!    uncertain ones, wait for their `Ack`s (at most `ack_timeout`), commit.
+//!
+//! Decisions (`DoCommit`, `Abort`) are accepted from any coordinator.
+//!
+//! **Fault model, stated.** 3PC is correct (atomic and non-blocking) under
+//! *crash-stop* failures with a *synchronous* network: no loss, no
+//! partitions, one-way delays at most `D`, timer drift at most `ρ`, and
+//! timeouts that exceed the worst case of what they wait for
+//! ([`ThreePcConfig::timing_ok`] states the inequalities). The sweep
+//! ([`sweep_3pc`] over [`threepc_fault_schedule`]) draws exactly that —
+//! crash-stop at random times, including in the middle of a broadcast (each
+//! broadcast sends one message per `send_gap`), latencies uniform in
+//! `[1, 20]` ms, duplication, clock drift ±1 % — and finds no violation and no
+//! blocked participant, where 2PC under the same schedules blocks.
+//! Under **network partitions** 3PC can violate atomicity (Skeen 1981): a
+//! partition that cuts the TM and a pre-committed participant off from the
+//! uncertain ones lets the TM commit on its ack timeout while the uncertain
+//! side's recovery coordinator aborts. [`partition_counterexample`] runs that
+//! schedule; [`threepc_partition_schedule`] sweeps random partitions and
+//! reports the violating seeds.
+//!
+//! **Checker** (after every run): *agreement* — no participant (crashed or
+//! not) commits while another aborts, and the TM's decision matches;
+//! *validity* — commit only if every participant voted yes; *fault-free
+//! termination* — with no faults every participant decides, commit iff all
+//! voted yes. Participants that are up and undecided at the end are reported
+//! as `blocked`.
+//!
+//! **Mutation** `recovery_ignores_precommit`: the recovery coordinator treats
+//! pre-committed reports like uncertain ones (so it aborts unless someone
+//! reports a commit) — the 2PC intuition "abort on timeout". The crash-stop
+//! sweep catches it: the TM crashes in the middle of its `DoCommit`
+//! broadcast, the participant that committed crashes too, and the survivors —
+//! all pre-committed — abort.
+
+use crate::SimError;
+use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events};
+use crate::montecarlo::{no_progress, run_trials};
+use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
+use crate::rng::{ChaCha8Rng, below, chance, unit};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::twopc::SweepReport;
+
+const YES: u8 = 0;
+const NO: u8 = 1;
+const CAN_COMMIT: u8 = 2;
+const PRE_COMMIT: u8 = 3;
+const ACK: u8 = 4;
+const DO_COMMIT: u8 = 5;
+const ABORT: u8 = 6;
+const STATE_REQ: u8 = 7;
+const STATE: u8 = 8;
+const KINDS: &[&str] = &[
+    "yes",
+    "no",
+    "can-commit",
+    "pre-commit",
+    "ack",
+    "do-commit",
+    "abort",
+    "state-req",
+    "state",
+];
+
+const T_SEND: u64 = 1 << 60;
+const T_TM_VOTE: u64 = 2 << 60;
+const T_TM_ACK: u64 = 3 << 60;
+const T_RM: u64 = 4 << 60;
+const T_COLLECT: u64 = 5 << 60;
+const T_RACK: u64 = 6 << 60;
+const TAG: u64 = 0xf << 60;
+
+/// 3PC message: the sender's epoch (0 = the TM's) and, for `State`, the
+/// reported participant state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TpMsg {
+    epoch: u32,
+    state: St,
+}
+
+/// A participant's state (Skeen's `q`, `w`, `p`, `c`, `a`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum St {
+    /// Working, not voted (`q`).
+    Working,
+    /// Voted yes, uncertain (`w`).
+    Uncertain,
+    /// Pre-committed, committable (`p`).
+    PreCommitted,
+    /// Committed (`c`).
+    Committed,
+    /// Aborted (`a`).
+    Aborted,
+}
+
+impl St {
+    fn decided(self) -> bool {
+        matches!(self, St::Committed | St::Aborted)
+    }
+}
+
+/// 3PC configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ThreePcConfig {
+    /// Number of participants `N >= 1` (`>= 2` co-located).
+    pub participants: u32,
+    /// TM co-located with participant 1.
+    pub colocated: bool,
+    /// Probability that a participant votes no (used by the fault schedules).
+    pub no_probability: f64,
+    /// TM's wait for votes before aborting.
+    pub vote_timeout: Time,
+    /// TM's (and a recovery coordinator's) wait for `Ack`s before committing.
+    pub ack_timeout: Time,
+    /// Participant's wait for `CanCommit` (then abort) or for a decision (then terminate).
+    pub rm_timeout: Time,
+    /// Recovery coordinator's wait for state reports.
+    pub collect_timeout: Time,
+    /// Participant's wait for the coordinator of an epoch `>= 1`.
+    pub epoch_timeout: Time,
+    /// Time between consecutive messages of one broadcast (0 = all at once);
+    /// a crash in the middle of a broadcast loses its remaining messages.
+    pub send_gap: Time,
+    /// Injected bug: the recovery coordinator treats pre-committed like uncertain.
+    pub recovery_ignores_precommit: bool,
+}
+
+impl ThreePcConfig {
+    /// Defaults for `n` participants: separate TM, all yes, vote and ack
+    /// timeouts 100 ms, participant timeout 200 ms, state collection 60 ms,
+    /// epoch timeout 300 ms, broadcasts all at once.
+    pub fn new(n: u32) -> Self {
+        ThreePcConfig {
+            participants: n,
+            colocated: false,
+            no_probability: 0.0,
+            vote_timeout: 100 * MS,
+            ack_timeout: 100 * MS,
+            rm_timeout: 200 * MS,
+            collect_timeout: 60 * MS,
+            epoch_timeout: 300 * MS,
+            send_gap: 0,
+            recovery_ignores_precommit: false,
+        }
+    }
+
+    /// Number of nodes: `N + 1` separate, `N` co-located.
+    pub fn nodes(&self) -> usize {
+        self.participants as usize + usize::from(!self.colocated)
+    }
+
+    /// Fault-free message count: `5N − 1` separate, `5N − 5` co-located.
+    pub fn formula_messages(&self) -> u64 {
+        let n = u64::from(self.participants);
+        if self.colocated { 5 * n - 5 } else { 5 * n - 1 }
+    }
+
+    /// Fault-free message delays until every participant has decided: 6 separate, 5 co-located.
+    pub fn formula_delays(&self) -> u32 {
+        if self.colocated { 5 } else { 6 }
+    }
+
+    /// Whether the timeouts are safe for one-way delays `<= max_delay` and
+    /// clock drift `<= drift_ppm` (the synchronous model), with `s` the time
+    /// one broadcast takes (`(N − 1)·send_gap`) and `k = (1 + ρ)/(1 − ρ)` the
+    /// worst ratio of two timers' true durations:
+    ///
+    /// ```text
+    /// rm_timeout      > k·(vote_timeout + s + D),  k·(ack_timeout + s + D)
+    /// collect_timeout > k·(2D + s),  ack_timeout > k·(2D + s)
+    /// epoch_timeout   > k·(D + s + rm-timer spread + collect_timeout + ack_timeout + 2s + D)
+    /// ```
+    ///
+    /// where the rm-timer spread is `D + s` (participants enter `w` or `p`
+    /// at most that far apart). Conservative, not tight.
+    pub fn timing_ok(&self, max_delay: Time, drift_ppm: u32) -> bool {
+        let rho = f64::from(drift_ppm) / 1e6;
+        let k = (1.0 + rho) / (1.0 - rho);
+        let d = max_delay as f64;
+        let s = f64::from(self.participants.saturating_sub(1)) * self.send_gap as f64;
+        let t = |x: Time| x as f64;
+        t(self.rm_timeout) > k * (t(self.vote_timeout) + s + d)
+            && t(self.rm_timeout) > k * (t(self.ack_timeout) + s + d)
+            && t(self.collect_timeout) > k * (2.0 * d + s)
+            && t(self.ack_timeout) > k * (2.0 * d + s)
+            && t(self.epoch_timeout)
+                > k * (d
+                    + s
+                    + (d + s)
+                    + t(self.collect_timeout)
+                    + t(self.ack_timeout)
+                    + 2.0 * s
+                    + d)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TmState {
+    Init,
+    Waiting,
+    PreCommitting,
+    Done(bool),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Phase {
+    Collect(BTreeMap<usize, St>),
+    PreCommitting(BTreeSet<usize>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Recovery {
+    epoch: u32,
+    phase: Phase,
+}
+
+/// The 3PC state machine (TM + participants).
+#[derive(Debug, Clone)]
+pub struct ThreePc {
+    cfg: ThreePcConfig,
+    votes_yes: Vec<bool>,
+    st: Vec<St>,
+    epoch: Vec<u32>,
+    rec: Vec<Option<Recovery>>,
+    rm_gen: Vec<u64>,
+    co_gen: Vec<u64>,
+    tm: TmState,
+    tm_votes: BTreeSet<usize>,
+    tm_acks: BTreeSet<usize>,
+    outbox: Vec<VecDeque<(NodeId, u8, TpMsg)>>,
+    down: Vec<bool>,
+    decided_at: Vec<Option<Time>>,
+    terminations: u64,
+    violations: Vec<String>,
+}
+
+impl ThreePc {
+    /// A transaction whose participants vote according to `votes_yes` (index 0 = participant 1).
+    pub fn new(cfg: ThreePcConfig, votes_yes: Vec<bool>) -> Self {
+        let n = cfg.participants as usize;
+        ThreePc {
+            cfg,
+            votes_yes,
+            st: vec![St::Working; n],
+            epoch: vec![0; n],
+            rec: vec![None; n],
+            rm_gen: vec![0; n],
+            co_gen: vec![0; n],
+            tm: TmState::Init,
+            tm_votes: BTreeSet::new(),
+            tm_acks: BTreeSet::new(),
+            outbox: vec![VecDeque::new(); cfg.nodes().max(2)],
+            down: vec![false; cfg.nodes().max(2)],
+            decided_at: vec![None; n],
+            terminations: 0,
+            violations: Vec::new(),
+        }
+    }
+
+    fn n(&self) -> usize {
+        self.cfg.participants as usize
+    }
+
+    fn node_of(&self, i: usize) -> NodeId {
+        if self.cfg.colocated {
+            i as NodeId
+        } else {
+            i as NodeId + 1
+        }
+    }
+
+    fn part_of(&self, node: NodeId) -> Option<usize> {
+        let i = if self.cfg.colocated {
+            node as usize
+        } else {
+            (node as usize).checked_sub(1)?
+        };
+        (i < self.n()).then_some(i)
+    }
+
+    /// Coordinator (participant index) of epoch `e >= 1`.
+    fn coordinator(&self, e: u32) -> usize {
+        (e as usize - 1) % self.n()
+    }
+
+    fn msg(epoch: u32) -> TpMsg {
+        TpMsg {
+            epoch,
+            state: St::Working,
+        }
+    }
+
+    /// Send one message now, or handle it locally when both ends share a node.
+    fn send_now(&mut self, sim: &mut Sim<TpMsg>, from: NodeId, to: NodeId, kind: u8, m: TpMsg) {
+        if from == to {
+            self.handle(sim, to, from, kind, m);
+        } else {
+            sim.send(from, to, kind, 48, m);
+        }
+    }
+
+    /// Send `kind` to every node in `targets`, one per `send_gap`.
+    fn broadcast(
+        &mut self,
+        sim: &mut Sim<TpMsg>,
+        from: NodeId,
+        targets: &[NodeId],
+        kind: u8,
+        m: TpMsg,
+    ) {
+        if self.cfg.send_gap == 0 {
+            for &t in targets {
+                self.send_now(sim, from, t, kind, m);
+            }
+            return;
+        }
+        let idle = self.outbox[from as usize].is_empty();
+        for &t in targets {
+            self.outbox[from as usize].push_back((t, kind, m));
+        }
+        if idle {
+            self.pump(sim, from);
+        }
+    }
+
+    fn pump(&mut self, sim: &mut Sim<TpMsg>, node: NodeId) {
+        if let Some((to, kind, m)) = self.outbox[node as usize].pop_front() {
+            self.send_now(sim, node, to, kind, m);
+            if !self.outbox[node as usize].is_empty() {
+                sim.set_timer(node, self.cfg.send_gap, T_SEND);
+            }
+        }
+    }
+
+    fn all_participants(&self) -> Vec<NodeId> {
+        (0..self.n()).map(|i| self.node_of(i)).collect()
+    }
+
+    fn others(&self, i: usize) -> Vec<NodeId> {
+        (0..self.n())
+            .filter(|&j| j != i)
+            .map(|j| self.node_of(j))
+            .collect()
+    }
+
+    fn arm_rm(&mut self, sim: &mut Sim<TpMsg>, i: usize, after: Time) {
+        self.rm_gen[i] += 1;
+        let id = T_RM | (self.rm_gen[i] & !TAG);
+        sim.set_timer(self.node_of(i), after, id);
+    }
+
+    fn set_state(&mut self, sim: &mut Sim<TpMsg>, i: usize, s: St) {
+        let cur = self.st[i];
+        if cur == s {
+            return;
+        }
+        if cur.decided() {
+            self.violations.push(format!(
+                "agreement: participant {} told {s:?} after {cur:?}",
+                i + 1
+            ));
+            return;
+        }
+        self.st[i] = s;
+        if s.decided() {
+            self.decided_at[i] = Some(sim.now());
+            self.rec[i] = None;
+            self.rm_gen[i] += 1; // cancel the participant's timeout
+            self.co_gen[i] += 1;
+        }
+    }
+
+    // ---- TM ----
+
+    fn tm_decide(&mut self, sim: &mut Sim<TpMsg>, commit: bool) {
+        if matches!(self.tm, TmState::Done(_)) {
+            return;
+        }
+        self.tm = TmState::Done(commit);
+        let targets = self.all_participants();
+        self.broadcast(
+            sim,
+            0,
+            &targets,
+            if commit { DO_COMMIT } else { ABORT },
+            Self::msg(0),
+        );
+    }
+
+    fn tm_on_vote(&mut self, sim: &mut Sim<TpMsg>, i: usize, yes: bool) {
+        if !yes {
+            if matches!(self.tm, TmState::Init | TmState::Waiting) {
+                self.tm_decide(sim, false);
+            }
+            return;
+        }
+        match self.tm {
+            TmState::Init => {
+                // participant 1's vote starts the transaction
+                self.tm = TmState::Waiting;
+                self.tm_votes.insert(i);
+                let targets = self.others(i);
+                sim.set_timer(0, self.cfg.vote_timeout, T_TM_VOTE);
+                self.broadcast(sim, 0, &targets, CAN_COMMIT, Self::msg(0));
+                self.tm_check_votes(sim);
+            }
+            TmState::Waiting => {
+                self.tm_votes.insert(i);
+                self.tm_check_votes(sim);
+            }
+            _ => {}
+        }
+    }
+
+    fn tm_check_votes(&mut self, sim: &mut Sim<TpMsg>) {
+        if self.tm == TmState::Waiting && self.tm_votes.len() == self.n() {
+            self.tm = TmState::PreCommitting;
+            sim.set_timer(0, self.cfg.ack_timeout, T_TM_ACK);
+            let targets = self.all_participants();
+            self.broadcast(sim, 0, &targets, PRE_COMMIT, Self::msg(0));
+        }
+    }
+
+    // ---- participants ----
+
+    fn vote(&mut self, sim: &mut Sim<TpMsg>, i: usize) {
+        let me = self.node_of(i);
+        match self.st[i] {
+            St::Working => {
+                if self.votes_yes[i] {
+                    self.st[i] = St::Uncertain;
+                    self.arm_rm(sim, i, self.cfg.rm_timeout);
+                    self.send_now(sim, me, 0, YES, Self::msg(0));
+                } else {
+                    self.set_state(sim, i, St::Aborted);
+                    self.send_now(sim, me, 0, NO, Self::msg(0));
+                }
+            }
+            St::Aborted => self.send_now(sim, me, 0, NO, Self::msg(0)),
+            _ => {}
+        }
+    }
+
+    /// Participant `i` moves to epoch `e` (by timeout): report to its coordinator.
+    fn enter_epoch(&mut self, sim: &mut Sim<TpMsg>, i: usize, e: u32) {
+        self.epoch[i] = e;
+        self.rec[i] = None;
+        self.co_gen[i] += 1;
+        self.terminations += 1;
+        self.arm_rm(sim, i, self.cfg.epoch_timeout);
+        let c = self.coordinator(e);
+        if c == i {
+            self.start_recovery(sim, i, e);
+        } else {
+            let m = TpMsg {
+                epoch: e,
+                state: self.st[i],
+            };
+            let (me, to) = (self.node_of(i), self.node_of(c));
+            self.send_now(sim, me, to, STATE, m);
+        }
+    }
+
+    fn start_recovery(&mut self, sim: &mut Sim<TpMsg>, i: usize, e: u32) {
+        self.rec[i] = Some(Recovery {
+            epoch: e,
+            phase: Phase::Collect(BTreeMap::from([(i, self.st[i])])),
+        });
+        self.co_gen[i] += 1;
+        let id = T_COLLECT | (self.co_gen[i] & !TAG);
+        sim.set_timer(self.node_of(i), self.cfg.collect_timeout, id);
+        let targets = self.others(i);
+        self.broadcast(sim, self.node_of(i), &targets, STATE_REQ, Self::msg(e));
+    }
+
+    fn recovery_commit(&mut self, sim: &mut Sim<TpMsg>, i: usize, e: u32) {
+        self.set_state(sim, i, St::Committed);
+        let targets = self.others(i);
+        self.broadcast(sim, self.node_of(i), &targets, DO_COMMIT, Self::msg(e));
+    }
+
+    fn recovery_abort(&mut self, sim: &mut Sim<TpMsg>, i: usize, e: u32) {
+        self.set_state(sim, i, St::Aborted);
+        let targets = self.others(i);
+        self.broadcast(sim, self.node_of(i), &targets, ABORT, Self::msg(e));
+    }
+
+    /// The termination rules, applied by participant `i` to the collected reports.
+    fn recovery_decide(&mut self, sim: &mut Sim<TpMsg>, i: usize) {
+        let Some(Recovery {
+            epoch: e,
+            phase: Phase::Collect(reports),
+        }) = self.rec[i].clone()
+        else {
+            return;
+        };
+        let mut reports = reports;
+        reports.insert(i, self.st[i]);
+        if reports.values().any(|&s| s == St::Committed) {
+            return self.recovery_commit(sim, i, e);
+        }
+        if reports
+            .values()
+            .any(|&s| matches!(s, St::Aborted | St::Working))
+        {
+            return self.recovery_abort(sim, i, e);
+        }
+        let committable = !self.cfg.recovery_ignores_precommit
+            && reports.values().any(|&s| s == St::PreCommitted);
+        if !committable {
+            return self.recovery_abort(sim, i, e);
+        }
+        // TR4: bring the uncertain ones to pre-committed, then commit.
+        self.st[i] = St::PreCommitted;
+        let uncertain: BTreeSet<usize> = reports
+            .iter()
+            .filter(|&(&j, &s)| j != i && s == St::Uncertain)
+            .map(|(&j, _)| j)
+            .collect();
+        if uncertain.is_empty() {
+            return self.recovery_commit(sim, i, e);
+        }
+        let targets: Vec<NodeId> = uncertain.iter().map(|&j| self.node_of(j)).collect();
+        self.rec[i] = Some(Recovery {
+            epoch: e,
+            phase: Phase::PreCommitting(uncertain),
+        });
+        self.co_gen[i] += 1;
+        let id = T_RACK | (self.co_gen[i] & !TAG);
+        sim.set_timer(self.node_of(i), self.cfg.ack_timeout, id);
+        self.broadcast(sim, self.node_of(i), &targets, PRE_COMMIT, Self::msg(e));
+    }
+
+    fn decision_to(&mut self, sim: &mut Sim<TpMsg>, i: usize, to: NodeId) {
+        let kind = match self.st[i] {
+            St::Committed => DO_COMMIT,
+            St::Aborted => ABORT,
+            _ => return,
+        };
+        let e = self.epoch[i];
+        let me = self.node_of(i);
+        self.send_now(sim, me, to, kind, Self::msg(e));
+    }
+
+    fn handle(&mut self, sim: &mut Sim<TpMsg>, to: NodeId, from: NodeId, kind: u8, m: TpMsg) {
+        match kind {
+            YES | NO if to == 0 => {
+                if let Some(i) = self.part_of(from) {
+                    self.tm_on_vote(sim, i, kind == YES);
+                }
+            }
+            ACK if to == 0 && m.epoch == 0 => {
+                if self.tm == TmState::PreCommitting
+                    && let Some(i) = self.part_of(from)
+                {
+                    self.tm_acks.insert(i);
+                    if self.tm_acks.len() == self.n() {
+                        self.tm_decide(sim, true);
+                    }
+                }
+            }
+            _ => {
+                if let Some(i) = self.part_of(to) {
+                    self.participant(sim, i, from, kind, m);
+                }
+            }
+        }
+    }
+
+    fn participant(&mut self, sim: &mut Sim<TpMsg>, i: usize, from: NodeId, kind: u8, m: TpMsg) {
+        match kind {
+            CAN_COMMIT => self.vote(sim, i),
+            PRE_COMMIT => {
+                if m.epoch < self.epoch[i]
+                    || !matches!(self.st[i], St::Uncertain | St::PreCommitted)
+                {
+                    return;
+                }
+                if m.epoch > self.epoch[i] {
+                    self.epoch[i] = m.epoch;
+                    self.rec[i] = None;
+                }
+                self.st[i] = St::PreCommitted;
+                let t = if m.epoch == 0 {
+                    self.cfg.rm_timeout
+                } else {
+                    self.cfg.epoch_timeout
+                };
+                self.arm_rm(sim, i, t);
+                let me = self.node_of(i);
+                self.send_now(sim, me, from, ACK, Self::msg(m.epoch));
+            }
+            DO_COMMIT => self.set_state(sim, i, St::Committed),
+            ABORT => self.set_state(sim, i, St::Aborted),
+            STATE_REQ => {
+                if self.st[i] == St::Working {
+                    // never voted: abort unilaterally (no one can have pre-committed)
+                    self.set_state(sim, i, St::Aborted);
+                }
+                if self.st[i].decided() {
+                    return self.decision_to(sim, i, from);
+                }
+                if m.epoch < self.epoch[i] {
+                    return;
+                }
+                if m.epoch > self.epoch[i] {
+                    self.epoch[i] = m.epoch;
+                    self.rec[i] = None;
+                    self.co_gen[i] += 1;
+                    self.arm_rm(sim, i, self.cfg.epoch_timeout);
+                }
+                let me = self.node_of(i);
+                let r = TpMsg {
+                    epoch: m.epoch,
+                    state: self.st[i],
+                };
+                self.send_now(sim, me, from, STATE, r);
+            }
+            STATE => {
+                if self.st[i].decided() {
+                    return self.decision_to(sim, i, from);
+                }
+                if self.coordinator(m.epoch) != i || m.epoch < self.epoch[i] {
+                    return;
+                }
+                if m.epoch > self.epoch[i] || self.rec[i].is_none() {
+                    if self.st[i] == St::Working {
+                        self.set_state(sim, i, St::Aborted);
+                        return self.decision_to(sim, i, from);
+                    }
+                    self.epoch[i] = m.epoch;
+                    self.terminations += 1;
+                    self.arm_rm(sim, i, self.cfg.epoch_timeout);
+                    self.start_recovery(sim, i, m.epoch);
+                }
+                if let Some(j) = self.part_of(from)
+                    && let Some(Recovery {
+                        epoch,
+                        phase: Phase::Collect(reports),
+                    }) = self.rec[i].as_mut()
+                    && *epoch == m.epoch
+                {
+                    reports.insert(j, m.state);
+                    if reports.len() == self.n() {
+                        self.recovery_decide(sim, i);
+                    }
+                }
+            }
+            ACK => {
+                let e = self.epoch[i];
+                if let Some(j) = self.part_of(from)
+                    && let Some(Recovery {
+                        epoch,
+                        phase: Phase::PreCommitting(waiting),
+                    }) = self.rec[i].as_mut()
+                    && *epoch == m.epoch
+                {
+                    waiting.remove(&j);
+                    if waiting.is_empty() {
+                        self.recovery_commit(sim, i, e);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Final check after a run; returns the violations.
+    pub fn check(&mut self, fault_free: bool) -> Vec<String> {
+        let commits = self.st.iter().filter(|&&s| s == St::Committed).count();
+        let aborts = self.st.iter().filter(|&&s| s == St::Aborted).count();
+        if commits > 0 && aborts > 0 {
+            self.violations.push(format!(
+                "agreement: {commits} participant(s) committed and {aborts} aborted: {:?}",
+                self.st
+            ));
+        }
+        if let TmState::Done(d) = self.tm
+            && ((d && aborts > 0) || (!d && commits > 0))
+        {
+            self.violations
+                .push("agreement: TM decision differs from a participant".into());
+        }
+        if commits > 0 && self.votes_yes.iter().any(|&y| !y) {
+            self.violations
+                .push("validity: committed although a participant voted no".into());
+        }
+        if fault_free {
+            let want = if self.votes_yes.iter().all(|&y| y) {
+                St::Committed
+            } else {
+                St::Aborted
+            };
+            if self.st.iter().any(|&s| s != want) {
+                self.violations.push(format!(
+                    "fault-free run ended with {:?}, expected all {want:?}",
+                    self.st
+                ));
+            }
+        }
+        self.violations.clone()
+    }
+
+    /// Participants up at the end and still undecided (blocked).
+    pub fn blocked(&self) -> usize {
+        (0..self.n())
+            .filter(|&i| !self.st[i].decided() && !self.down[self.node_of(i) as usize])
+            .count()
+    }
+
+    /// Final participant states.
+    pub fn states(&self) -> &[St] {
+        &self.st
+    }
+}
+
+impl Protocol for ThreePc {
+    type Msg = TpMsg;
+    fn kinds(&self) -> &'static [&'static str] {
+        KINDS
+    }
+    fn payload_kinds(&self) -> u64 {
+        0
+    }
+    fn start(&mut self, sim: &mut Sim<TpMsg>) {
+        for i in 0..self.n() {
+            let node = self.node_of(i);
+            self.down[node as usize] = !sim.is_up(node);
+            if i > 0 {
+                self.arm_rm(sim, i, self.cfg.rm_timeout);
+            }
+        }
+        self.down[0] = !sim.is_up(0);
+        if sim.is_up(self.node_of(0)) {
+            self.vote(sim, 0);
+        }
+    }
+    fn on_message(&mut self, sim: &mut Sim<TpMsg>, to: NodeId, from: NodeId, kind: u8, m: TpMsg) {
+        self.handle(sim, to, from, kind, m);
+    }
+    fn on_timer(&mut self, sim: &mut Sim<TpMsg>, node: NodeId, id: u64) {
+        match id & TAG {
+            T_SEND => self.pump(sim, node),
+            T_TM_VOTE if node == 0 && self.tm == TmState::Waiting => self.tm_decide(sim, false),
+            // silent participants are presumed crashed
+            T_TM_ACK if node == 0 && self.tm == TmState::PreCommitting => {
+                self.tm_decide(sim, true);
+            }
+            T_RM => {
+                let Some(i) = self.part_of(node) else { return };
+                if id & !TAG != self.rm_gen[i] & !TAG {
+                    return;
+                }
+                match self.st[i] {
+                    St::Working => self.set_state(sim, i, St::Aborted),
+                    St::Uncertain | St::PreCommitted => {
+                        let e = self.epoch[i] + 1;
+                        self.enter_epoch(sim, i, e);
+                    }
+                    _ => {}
+                }
+            }
+            T_COLLECT | T_RACK => {
+                let Some(i) = self.part_of(node) else { return };
+                if id & !TAG != self.co_gen[i] & !TAG || self.st[i].decided() {
+                    return;
+                }
+                let e = self.epoch[i];
+                match self.rec[i].as_ref().map(|r| &r.phase) {
+                    Some(Phase::Collect(_)) if id & TAG == T_COLLECT => {
+                        self.recovery_decide(sim, i)
+                    }
+                    // silent uncertain participants are presumed crashed
+                    Some(Phase::PreCommitting(_)) if id & TAG == T_RACK => {
+                        self.recovery_commit(sim, i, e);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    fn on_crash(&mut self, _sim: &mut Sim<TpMsg>, node: NodeId) {
+        self.down[node as usize] = true;
+        self.outbox[node as usize].clear();
+        if let Some(i) = self.part_of(node) {
+            self.rec[i] = None;
+        }
+    }
+    fn on_recover(&mut self, sim: &mut Sim<TpMsg>, node: NodeId) {
+        self.down[node as usize] = false;
+        if node == 0 {
+            match self.tm {
+                // votes were volatile and nobody can be pre-committed: abort
+                TmState::Waiting => self.tm_decide(sim, false),
+                TmState::Done(d) => {
+                    let targets = self.all_participants();
+                    let kind = if d { DO_COMMIT } else { ABORT };
+                    self.broadcast(sim, 0, &targets, kind, Self::msg(0));
+                }
+                // pre-committing: the outcome belongs to the termination protocol now
+                _ => {}
+            }
+        }
+        if let Some(i) = self.part_of(node) {
+            match self.st[i] {
+                St::Working if i == 0 => self.vote(sim, 0),
+                St::Working | St::Uncertain | St::PreCommitted => {
+                    self.arm_rm(sim, i, self.cfg.rm_timeout);
+                }
+                _ => {}
+            }
+        }
+    }
+    fn extra(&self, _sim: &Sim<TpMsg>) -> BTreeMap<String, f64> {
+        BTreeMap::from([
+            ("blocked".to_string(), self.blocked() as f64),
+            ("terminations".to_string(), self.terminations as f64),
+            ("violations".to_string(), self.violations.len() as f64),
+        ])
+    }
+}
+
+/// Outcome of one 3PC run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThreePcRun {
+    /// Messages sent (all kinds).
+    pub messages: u64,
+    /// Time until the last participant decided (ns), if all decided.
+    pub latency_ns: Option<Time>,
+    /// Whether the transaction committed (majority of decided participants;
+    /// `None` if none decided).
+    pub committed: Option<bool>,
+    /// Participants up at the end and undecided.
+    pub blocked: usize,
+    /// Final participant states.
+    pub states: Vec<St>,
+    /// Epochs entered by the termination protocol.
+    pub terminations: u64,
+    /// Violations found by the checker.
+    pub violations: Vec<String>,
+    /// Processed events.
+    pub events: u64,
+    /// Delivered messages, in order (for traces).
+    pub trace: Vec<String>,
+}
+
+/// Run one transaction with `votes_yes` over `net`.
+pub fn run_3pc(
+    cfg: &ThreePcConfig,
+    votes_yes: Vec<bool>,
+    net: &NetworkModel,
+    fault_free: bool,
+    rng: ChaCha8Rng,
+) -> Result<ThreePcRun, SimError> {
+    if cfg.participants < 1 || (cfg.colocated && cfg.participants < 2) {
+        return Err(SimError::param(
+            "nodes",
+            "3pc needs at least 1 participant (2 when co-located)",
+        ));
+    }
+    if cfg.participants > 10_000 {
+        return Err(SimError::param(
+            "nodes",
+            "3pc supports at most 10000 participants",
+        ));
+    }
+    if votes_yes.len() != cfg.participants as usize {
+        return Err(SimError::param("votes", "one vote per participant"));
+    }
+    let n = cfg.nodes().max(2);
+    let mut p = ThreePc::new(*cfg, votes_yes);
+    // long enough for every participant's epoch to come round four times
+    let horizon = 60 * cfg.rm_timeout + 4 * (u64::from(cfg.participants) + 1) * cfg.epoch_timeout;
+    let ecfg = EventConfig {
+        max_time: horizon,
+        origin: None,
+        log_deliveries: true,
+        ..EventConfig::default()
+    };
+    let (m, log) = run_events(&mut p, n, net, &ecfg, rng)?;
+    let violations = p.check(fault_free);
+    let latency_ns = p
+        .decided_at
+        .iter()
+        .copied()
+        .collect::<Option<Vec<Time>>>()
+        .and_then(|v| v.into_iter().max());
+    let commits = p.st.iter().filter(|&&s| s == St::Committed).count();
+    let aborts = p.st.iter().filter(|&&s| s == St::Aborted).count();
+    let trace = log
+        .iter()
+        .map(|d: &Delivery| {
+            format!(
+                "{} ms: {} -> {} {}",
+                d.time as f64 / MS as f64,
+                d.from,
+                d.to,
+                KINDS[d.kind as usize]
+            )
+        })
+        .collect();
+    Ok(ThreePcRun {
+        messages: m.messages,
+        latency_ns,
+        committed: (commits + aborts > 0).then_some(commits >= aborts),
+        blocked: p.blocked(),
+        states: p.st.clone(),
+        terminations: p.terminations,
+        violations,
+        events: m.events,
+        trace,
+    })
+}
+
+/// The 3PC sweep's fault model (crash-stop, synchronous), schedule `i` of a
+/// sweep drawn from `r`: latency uniform in `[1, 20]` ms (`D = 20 ms`), no
+/// loss, no partitions, duplication in `[0, 0.05)`, the TM crash-stopping with
+/// probability 0.5 and every participant with probability 0.3, each at a
+/// uniform time in `[0, 120)` ms (the protocol's active window) and never
+/// recovering, clocks from [`super::faults::default_clocks`] (drift ±1 %),
+/// and each participant voting no with probability `cfg.no_probability`.
+pub fn threepc_fault_schedule(
+    cfg: &ThreePcConfig,
+    r: &mut ChaCha8Rng,
+) -> (NetworkModel, Vec<bool>) {
+    let n = cfg.nodes();
+    let clocks = super::faults::default_clocks(n, r);
+    let mut crashes = Vec::new();
+    for v in 0..n as NodeId {
+        let p = if v == 0 { 0.5 } else { 0.3 };
+        if chance(r, p) {
+            crashes.push(Crash {
+                node: v,
+                at: u64::from(below(r, 120_000)) * MS / 1000,
+                recover_at: None,
+            });
+        }
+    }
+    let net = NetworkModel {
+        latency: LatencyDist::Uniform {
+            lo_ns: MS,
+            hi_ns: 20 * MS,
+        },
+        duplication: unit(r) * 0.05,
+        crashes,
+        clocks,
+        ..NetworkModel::default()
+    };
+    let votes = (0..cfg.participants)
+        .map(|_| !chance(r, cfg.no_probability))
+        .collect();
+    (net, votes)
+}
+
+/// Random partitions instead of crashes (outside 3PC's fault model): the
+/// same latencies and clocks as [`threepc_fault_schedule`], no crashes, and
+/// one partition of a random side opening at a uniform time in `[0, 100)` ms
+/// and lasting `[1, 2000]` ms.
+pub fn threepc_partition_schedule(
+    cfg: &ThreePcConfig,
+    r: &mut ChaCha8Rng,
+) -> (NetworkModel, Vec<bool>) {
+    let n = cfg.nodes();
+    let clocks = super::faults::default_clocks(n, r);
+    let start = u64::from(below(r, 100_000)) * MS / 1000;
+    let end = start + u64::from(below(r, 2000) + 1) * MS;
+    let side = (0..n as NodeId).filter(|_| chance(r, 0.5)).collect();
+    let net = NetworkModel {
+        latency: LatencyDist::Uniform {
+            lo_ns: MS,
+            hi_ns: 20 * MS,
+        },
+        partitions: vec![Partition { start, end, side }],
+        clocks,
+        ..NetworkModel::default()
+    };
+    let votes = (0..cfg.participants)
+        .map(|_| !chance(r, cfg.no_probability))
+        .collect();
+    (net, votes)
+}
+
+/// A schedule generator for [`sweep_3pc`].
+pub type ScheduleFn = fn(&ThreePcConfig, &mut ChaCha8Rng) -> (NetworkModel, Vec<bool>);
+
+/// Run `runs` seeded schedules from `schedule` (trial `i` uses
+/// `trial_rng(seed, i)`, in parallel, deterministic) and check every run;
+/// `first_seed` and `shortest` name the trial index `i`.
+pub fn sweep_3pc(
+    cfg: &ThreePcConfig,
+    schedule: ScheduleFn,
+    seed: u64,
+    runs: u32,
+) -> Result<SweepReport, SimError> {
+    let results = run_trials(seed, runs, &no_progress, |i, mut rng| {
+        let (net, votes) = schedule(cfg, &mut rng);
+        let r = run_3pc(cfg, votes, &net, false, rng)?;
+        Ok((i, r))
+    })?;
+    let mut rep = SweepReport {
+        runs: u64::from(runs),
+        violating_runs: 0,
+        first_seed: None,
+        shortest: None,
+        blocked_runs: 0,
+        committed_runs: 0,
+    };
+    let mut best: Option<(u64, u64)> = None;
+    for (i, r) in &results {
+        rep.blocked_runs += u64::from(r.blocked > 0);
+        rep.committed_runs += u64::from(r.committed == Some(true));
+        if !r.violations.is_empty() {
+            rep.violating_runs += 1;
+            rep.first_seed.get_or_insert(*i);
+            if best.is_none_or(|(_, e)| r.events < e) {
+                best = Some((*i, r.events));
+            }
+        }
+    }
+    if let Some((i, _)) = best {
+        let r = &results[i as usize].1;
+        rep.shortest = Some((i, r.violations.clone(), r.trace.clone()));
+    }
+    Ok(rep)
+}
+
+/// The same crash-stop schedules for 2PC and 3PC: runs in which some
+/// participant that is up at the end never decides, `(2PC, 3PC)`. Schedule
+/// `i` is [`threepc_fault_schedule`] on `trial_rng(seed, i)`; 2PC uses the
+/// same nodes (TM = node 0), timeouts scaled alike (votes 100 ms, participant
+/// 200 ms).
+pub fn blocking_comparison(n: u32, seed: u64, runs: u32) -> Result<(u64, u64), SimError> {
+    use super::twopc::{TwoPcConfig, run_2pc};
+    let cfg3 = ThreePcConfig {
+        send_gap: MS,
+        ..ThreePcConfig::new(n)
+    };
+    let cfg2 = TwoPcConfig {
+        vote_timeout: 100 * MS,
+        rm_timeout: 200 * MS,
+        ..TwoPcConfig::new(n)
+    };
+    let res = run_trials(seed, runs, &no_progress, |_, mut rng| {
+        let (net, votes) = threepc_fault_schedule(&cfg3, &mut rng);
+        let r3 = run_3pc(&cfg3, votes.clone(), &net, false, rng.clone())?;
+        let r2 = run_2pc(&cfg2, votes, &net, false, rng)?;
+        Ok((r2.blocked_live > 0, r3.blocked > 0))
+    })?;
+    Ok((
+        res.iter().filter(|r| r.0).count() as u64,
+        res.iter().filter(|r| r.1).count() as u64,
+    ))
+}
+
+/// Skeen's partition counterexample, deterministic: 3 participants and a
+/// separate TM, constant 10 ms links, all vote yes. At 35 ms — after the TM
+/// has sent `PreCommit` (30 ms) and before it arrives (40 ms) — a partition
+/// separates {TM, participant 1} from {participants 2, 3} for good.
+/// Participant 1 pre-commits and acknowledges; the TM's ack timeout expires
+/// and it commits (participants 2 and 3 look crashed), so participant 1
+/// commits. Participants 2 and 3, uncertain, time out, find participant 1
+/// unreachable, and participant 2 as coordinator of epoch 2 sees only
+/// uncertain states and aborts. The run's `violations` report the
+/// disagreement and `trace` lists every delivered message.
+pub fn partition_counterexample(seed: u64) -> Result<ThreePcRun, SimError> {
+    let cfg = ThreePcConfig::new(3);
+    let net = NetworkModel {
+        latency: LatencyDist::Constant { ns: 10 * MS },
+        partitions: vec![Partition {
+            start: 35 * MS,
+            end: Time::MAX,
+            side: vec![0, 1],
+        }],
+        ..NetworkModel::default()
+    };
+    run_3pc(
+        &cfg,
+        vec![true; 3],
+        &net,
+        false,
+        crate::rng::trial_rng(seed, 0),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::trial_rng;
+
+    fn constant_net() -> NetworkModel {
+        NetworkModel {
+            latency: LatencyDist::Constant { ns: 10 * MS },
+            ..NetworkModel::default()
+        }
+    }
+
+    fn sweep_cfg() -> ThreePcConfig {
+        ThreePcConfig {
+            no_probability: 0.05,
+            send_gap: 2 * MS,
+            ..ThreePcConfig::new(3)
+        }
+    }
+
+    #[test]
+    fn fault_free_messages_and_delays_match_formula() {
+        for n in [3u32, 5, 7, 9] {
+            for colocated in [false, true] {
+                let cfg = ThreePcConfig {
+                    colocated,
+                    ..ThreePcConfig::new(n)
+                };
+                let r = run_3pc(
+                    &cfg,
+                    vec![true; n as usize],
+                    &constant_net(),
+                    true,
+                    trial_rng(1, 0),
+                )
+                .unwrap();
+                assert!(r.violations.is_empty(), "{:?}", r.violations);
+                assert_eq!(r.committed, Some(true));
+                assert_eq!(
+                    r.messages,
+                    cfg.formula_messages(),
+                    "n={n} colocated={colocated}"
+                );
+                assert_eq!(
+                    r.latency_ns,
+                    Some(u64::from(cfg.formula_delays()) * 10 * MS),
+                    "n={n} colocated={colocated}"
+                );
+                assert_eq!(r.terminations, 0);
+            }
+        }
+        // 5N − 1 vs 2PC's 3N − 1: the PreCommit round costs 2N messages and 2 delays.
+        let three = ThreePcConfig::new(5);
+        let two = super::super::twopc::TwoPcConfig::new(5);
+        assert_eq!(three.formula_messages() - two.formula_messages(), 10);
+        assert_eq!(three.formula_delays() - two.formula_delays(), 2);
+    }
+
+    #[test]
+    fn a_no_vote_aborts_everyone() {
+        let r = run_3pc(
+            &ThreePcConfig::new(4),
+            vec![true, true, false, true],
+            &constant_net(),
+            true,
+            trial_rng(2, 0),
+        )
+        .unwrap();
+        assert!(r.violations.is_empty(), "{:?}", r.violations);
+        assert_eq!(r.committed, Some(false));
+        assert_eq!(r.blocked, 0);
+    }
+
+    #[test]
+    fn coordinator_crash_does_not_block_where_2pc_blocks() {
+        use super::super::twopc::{TwoPcConfig, run_2pc};
+        // TM crash-stops at 15 ms: before any decision. 2PC: prepared RMs block.
+        let net = NetworkModel {
+            crashes: vec![Crash {
+                node: 0,
+                at: 15 * MS,
+                recover_at: None,
+            }],
+            ..constant_net()
+        };
+        let two = run_2pc(
+            &TwoPcConfig::new(3),
+            vec![true; 3],
+            &net,
+            false,
+            trial_rng(3, 0),
+        )
+        .unwrap();
+        assert_eq!(two.blocked, 3);
+        let three = run_3pc(
+            &ThreePcConfig::new(3),
+            vec![true; 3],
+            &net,
+            false,
+            trial_rng(3, 0),
+        )
+        .unwrap();
+        assert!(three.violations.is_empty(), "{:?}", three.violations);
+        assert_eq!(three.blocked, 0, "{:?}", three.states);
+        assert_eq!(
+            three.committed,
+            Some(false),
+            "all uncertain: the survivors abort"
+        );
+        // TM crash-stops at 45 ms, after PreCommit (30 ms) and before the acks (50 ms):
+        // everyone is pre-committed and the termination protocol commits.
+        let net = NetworkModel {
+            crashes: vec![Crash {
+                node: 0,
+                at: 45 * MS,
+                recover_at: None,
+            }],
+            ..constant_net()
+        };
+        let three = run_3pc(
+            &ThreePcConfig::new(3),
+            vec![true; 3],
+            &net,
+            false,
+            trial_rng(3, 0),
+        )
+        .unwrap();
+        assert!(three.violations.is_empty(), "{:?}", three.violations);
+        assert_eq!(three.states, vec![St::Committed; 3]);
+        // TM and participant 1 (the epoch-1 coordinator) both crash: epoch 2 decides.
+        let net = NetworkModel {
+            crashes: vec![
+                Crash {
+                    node: 0,
+                    at: 45 * MS,
+                    recover_at: None,
+                },
+                Crash {
+                    node: 1,
+                    at: 45 * MS,
+                    recover_at: None,
+                },
+            ],
+            ..constant_net()
+        };
+        let three = run_3pc(
+            &ThreePcConfig::new(3),
+            vec![true; 3],
+            &net,
+            false,
+            trial_rng(3, 0),
+        )
+        .unwrap();
+        assert!(three.violations.is_empty(), "{:?}", three.violations);
+        assert_eq!(three.blocked, 0);
+        assert_eq!(&three.states[1..], &[St::Committed; 2]);
+    }
+
+    #[test]
+    fn sweep_timeouts_satisfy_the_synchronous_bounds() {
+        // D = 20 ms, drift ±1 %: the sweep's model.
+        assert!(sweep_cfg().timing_ok(20 * MS, 10_000));
+        assert!(
+            ThreePcConfig {
+                participants: 9,
+                ..sweep_cfg()
+            }
+            .timing_ok(20 * MS, 10_000)
+        );
+        // too short a participant timeout is not
+        assert!(
+            !ThreePcConfig {
+                rm_timeout: 110 * MS,
+                ..sweep_cfg()
+            }
+            .timing_ok(20 * MS, 10_000)
+        );
+    }
+
+    #[test]
+    fn crash_stop_sweep_is_safe_non_blocking_and_catches_the_mutant() {
+        let cfg = sweep_cfg();
+        let ok = sweep_3pc(&cfg, threepc_fault_schedule, 0, 10_000).unwrap();
+        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
+        assert_eq!(ok.blocked_runs, 0, "3PC must not block under crash-stop");
+        assert!(ok.committed_runs > 1000, "{ok:?}");
+        let mutant = ThreePcConfig {
+            recovery_ignores_precommit: true,
+            ..cfg
+        };
+        let bad = sweep_3pc(&mutant, threepc_fault_schedule, 0, 10_000).unwrap();
+        println!(
+            "3PC crash-stop sweep: {} runs, {} violating, {} blocked, {} committed; mutant: {} violating (first schedule {:?})",
+            ok.runs,
+            ok.violating_runs,
+            ok.blocked_runs,
+            ok.committed_runs,
+            bad.violating_runs,
+            bad.first_seed
+        );
+        assert!(bad.violating_runs > 0, "mutant not caught: {bad:?}");
+        let (i, v, trace) = bad.shortest.unwrap();
+        assert!(v.iter().any(|s| s.contains("agreement")), "{v:?}");
+        assert!(!trace.is_empty());
+        // the reported index reproduces it
+        let mut rng = trial_rng(0, i);
+        let (net, votes) = threepc_fault_schedule(&mutant, &mut rng);
+        assert!(
+            !run_3pc(&mutant, votes, &net, false, rng)
+                .unwrap()
+                .violations
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn timeouts_below_the_synchronous_bound_break_safety() {
+        // A participant timeout shorter than vote timeout + delay: uncertain
+        // participants run the termination protocol (and abort) while the TM,
+        // alive but waiting for a slow vote, goes on to commit.
+        let short = ThreePcConfig {
+            rm_timeout: 60 * MS,
+            ..sweep_cfg()
+        };
+        assert!(!short.timing_ok(20 * MS, 10_000));
+        let rep = sweep_3pc(&short, threepc_fault_schedule, 0, 2000).unwrap();
+        assert!(rep.violating_runs > 0, "{rep:?}");
+    }
+
+    #[test]
+    fn two_pc_blocks_where_three_pc_does_not() {
+        let (b2, b3) = blocking_comparison(3, 7, 2000).unwrap();
+        println!(
+            "crash-stop schedules with a live participant blocked: 2PC {b2} / 2000, 3PC {b3} / 2000"
+        );
+        assert_eq!(b3, 0);
+        assert!(b2 > 50, "2PC blocked in {b2} of 2000 crash-stop schedules");
+    }
+
+    #[test]
+    fn partitions_break_atomicity_skeen_counterexample() {
+        let r = partition_counterexample(0).unwrap();
+        println!(
+            "3PC partition counterexample (seed 0): states {:?}",
+            r.states
+        );
+        for line in &r.trace {
+            println!("  {line}");
+        }
+        assert_eq!(
+            r.states,
+            vec![St::Committed, St::Aborted, St::Aborted],
+            "{:?}",
+            r.trace
+        );
+        assert!(
+            r.violations.iter().any(|v| v.contains("agreement")),
+            "{:?}",
+            r.violations
+        );
+        // Random partitions (no crashes) find such schedules too; they are reported, not hidden.
+        let rep = sweep_3pc(&sweep_cfg(), threepc_partition_schedule, 0, 2000).unwrap();
+        assert!(rep.violating_runs > 0, "{rep:?}");
+        let (i, v, trace) = rep.shortest.unwrap();
+        println!(
+            "3PC under random partitions: {} of 2000 schedules violate; shortest: sweep seed 0, schedule {i}: {v:?}",
+            rep.violating_runs
+        );
+        for line in &trace {
+            println!("  {line}");
+        }
+    }
+}
