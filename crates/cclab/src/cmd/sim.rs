@@ -11,8 +11,9 @@ use crate::error::{CliError, emit, input, print_json};
 /// Arguments of `cclab sim`.
 #[derive(Debug, Args)]
 pub(crate) struct SimArgs {
-    /// Protocol: push, pull, push-pull, flood, tree, plumtree, eager-push, rumor, anti-entropy,
-    /// health-check (and the coordination protocols where this build has them).
+    /// Protocol. Dissemination: push, pull, push-pull, flood, tree, plumtree, eager-push, rumor,
+    /// anti-entropy, health-check. Coordination: 2pc, 3pc, paxos, multi-paxos, raft, isr, quorum,
+    /// pbft, commit-wait, lcr, hs, crdt-counter.
     protocol: String,
     /// Number of nodes (at least 2).
     #[arg(long, default_value_t = 1000)]
@@ -41,7 +42,9 @@ pub(crate) struct SimArgs {
     /// Overlay: complete, ring, grid, tree:K, regular:K, er:P, hyparview:K (flood, plumtree, eager-push).
     #[arg(long)]
     overlay: Option<String>,
-    /// Link latency, e.g. const:10, uniform:5:15, exp:10, lognormal:MU:SIGMA, pareto:XM:ALPHA (milliseconds).
+    /// One-way link latency in ms: const:MS, uniform:LO-HI, exp:MEAN, lognormal:MEDIAN,SIGMA,
+    /// pareto:SCALE,SHAPE, or `regions` (nodes placed round-robin in five cloud regions, one-way
+    /// latency = RTT/2 of the region-to-region matrix).
     #[arg(long)]
     latency: Option<String>,
     /// Broadcasts per trial (plumtree, eager-push).
@@ -69,7 +72,35 @@ pub(crate) struct SimArgs {
     /// or an explicit spec.
     #[arg(long)]
     faults: Option<String>,
-    /// Extra protocol options, e.g. --option full-mesh for health-check (repeatable).
+    /// pbft: Byzantine backups, at most f = (n - 1) / 3 (behaviour: --option silent|equivocating).
+    #[arg(long)]
+    byzantine: Option<usize>,
+    /// paxos: concurrent (duelling) proposers, 1..=16.
+    #[arg(long)]
+    proposers: Option<usize>,
+    /// quorum: read quorum R, 1..=N (default majority).
+    #[arg(long)]
+    read_quorum: Option<usize>,
+    /// quorum: write quorum W, 1..=N (default majority).
+    #[arg(long)]
+    write_quorum: Option<usize>,
+    /// quorum: delay between the write's commit and the read, in ms.
+    #[arg(long, default_value_t = 0.0)]
+    read_after_ms: f64,
+    /// commit-wait: clock uncertainty epsilon in ms, 0..=10000 (default 7).
+    #[arg(long)]
+    epsilon_ms: Option<f64>,
+    /// isr: producer acks, 0, 1 or all (default all).
+    #[arg(long)]
+    acks: Option<String>,
+    /// isr: min.insync.replicas, 1..=N (default min(2, N)).
+    #[arg(long)]
+    min_insync: Option<usize>,
+    /// multi-paxos: pipelining window, outstanding slots 1..=4096 (default 64).
+    #[arg(long)]
+    window: Option<u32>,
+    /// Extra protocol options, e.g. --option full-mesh for health-check, --option colocated for
+    /// 2pc/3pc/paxos, --option descending for lcr/hs, --option g for crdt-counter (repeatable).
     #[arg(long = "option", value_name = "OPTION")]
     options: Vec<String>,
     /// Print JSON with stable keys instead of the table (and no progress bar).
@@ -107,7 +138,15 @@ impl SimArgs {
             broadcasts: self.broadcasts,
             faults: self.faults.clone(),
             batch: self.batch,
-            ..SimRequest::default()
+            byzantine: self.byzantine,
+            proposers: self.proposers,
+            read_quorum: self.read_quorum,
+            write_quorum: self.write_quorum,
+            read_after_ms: self.read_after_ms,
+            epsilon_ms: self.epsilon_ms,
+            acks: self.acks.clone(),
+            min_insync: self.min_insync,
+            window: self.window,
         }
     }
 }
