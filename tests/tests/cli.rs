@@ -292,6 +292,100 @@ fn sim_refuses_bad_parameters_naming_them() {
     assert_input_error(&["sim", "telepathy", "--nodes", "10"], &["telepathy"]);
 }
 
+#[test]
+fn sim_coordination_json_and_protocol_flags() {
+    // Every coordination protocol's JSON carries the keys.
+    for (protocol, nodes) in [
+        ("2pc", "5"),
+        ("3pc", "5"),
+        ("paxos", "5"),
+        ("multi-paxos", "5"),
+        ("raft", "5"),
+        ("isr", "5"),
+        ("quorum", "5"),
+        ("pbft", "4"),
+        ("commit-wait", "5"),
+    ] {
+        let v = json(&["sim", protocol, "--nodes", nodes, "--trials", "3", "--json"]);
+        for key in ["messages_per_decision", "message_delays", "violations"] {
+            assert!(v.get(key).is_some(), "{protocol} lacks {key}: {v}");
+        }
+        assert!(v["latency_ms"].get("p50").is_some(), "{protocol}: {v}");
+        assert!(v["latency_ms"].get("p99").is_some(), "{protocol}: {v}");
+        assert_eq!(v["violations"]["count"], 0, "{protocol}: {v}");
+    }
+    // The protocol-specific flags reach the simulation: acks = 0 skips the ack, 2N - 1.
+    let v = json(&[
+        "sim", "isr", "--nodes", "5", "--acks", "0", "--trials", "2", "--json",
+    ]);
+    assert_eq!(v["messages_per_decision"]["mean"], 9.0, "{v}");
+    assert_eq!(v["parameters"]["acks"], "0");
+    // Batching divides Multi-Paxos messages per command: 2(N - 1)/b.
+    let v = json(&[
+        "sim",
+        "multi-paxos",
+        "--nodes",
+        "5",
+        "--batch",
+        "10",
+        "--window",
+        "8",
+        "--trials",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(v["messages_per_decision"]["mean"], 0.8, "{v}");
+    assert_eq!(v["parameters"]["window"], "8");
+    let v = json(&[
+        "sim",
+        "pbft",
+        "--nodes",
+        "7",
+        "--byzantine",
+        "2",
+        "--option",
+        "equivocating",
+        "--trials",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(v["violations"]["count"], 0, "{v}");
+    let v = json(&[
+        "sim",
+        "commit-wait",
+        "--nodes",
+        "3",
+        "--epsilon-ms",
+        "2",
+        "--trials",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(v["parameters"]["epsilon_ms"], "2");
+    // Impossible configurations are refused, naming the parameter.
+    assert_input_error(
+        &["sim", "pbft", "--nodes", "7", "--byzantine", "3"],
+        &["byzantine"],
+    );
+    assert_input_error(&["sim", "pbft", "--nodes", "5"], &["nodes", "3f + 1"]);
+    assert_input_error(
+        &["sim", "quorum", "--nodes", "5", "--write-quorum", "6"],
+        &["write_quorum"],
+    );
+    assert_input_error(&["sim", "isr", "--nodes", "5", "--acks", "2"], &["acks"]);
+    assert_input_error(
+        &[
+            "sim",
+            "raft",
+            "--nodes",
+            "5",
+            "--faults",
+            "loss=0.1,wobble=3",
+        ],
+        &["faults", "wobble"],
+    );
+}
+
 // ---- cost ----
 
 /// The source text's cross-region 2PC example (5 participants, RTT 100 ms, $0.01 per 1000
