@@ -14,9 +14,11 @@ use serde::Serialize;
 
 use crate::CostError;
 use crate::catalog::Catalog;
+use crate::econ::{Beta, LatencyValue, ms_to_ns};
+use crate::hidden::{config_push_vs_pull, discovery_polling_vs_push};
 use crate::money::Usd;
-use crate::protocols::{Coordinator, HealthTopology, Protocol, gossip_rounds};
-use crate::queueing::{little_l, servers_for_availability, servers_for_quantile};
+use crate::protocols::{Coordinator, HealthTopology, Protocol, election_messages, gossip_rounds};
+use crate::queueing::{capacity_plan, little_l};
 use crate::request::{CostReport, CostRequest, evaluate_with};
 
 /// The audit's judgement of a claim.
@@ -107,6 +109,31 @@ fn pct(new: f64, old: f64) -> String {
     format!("{:+.0}%", (new / old - 1.0) * 100.0)
 }
 
+/// An integer with thousands separators (`19,800`).
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A decimal literal of the audit (never fails for the literals used here).
+fn dec(text: &str) -> Result<Usd, CostError> {
+    Usd::parse_decimal(text).map_err(|m| CostError::invalid("audit", m))
+}
+
+/// The flat "$L per second" latency value of the text.
+fn flat_per_s(dollars: i64) -> LatencyValue {
+    LatencyValue::Flat {
+        usd_per_second: Usd::from_dollars(dollars),
+    }
+}
+
 /// Recomputes every worked example of the source texts.
 pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
     let cat = Catalog::try_builtin()?;
@@ -128,7 +155,11 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "2-Phase Commit Costs",
         "2PC sends 3N messages (prepare + vote + commit); 15 for N = 5",
         "3N = 15",
-        format!("3N = 15 under the text's convention; Gray & Lamport 3N − 1 = {gl}; co-located coordinator 3N − 3 = {co}; with commit acks 4N = 20"),
+        format!(
+            "3N = {} under the text's convention; Gray & Lamport 3N − 1 = {gl}; co-located coordinator 3N − 3 = {co}; with commit acks 4N = {}",
+            3 * 5,
+            4 * 5
+        ),
         Verdict::Right,
         "3N holds for a separate, client-triggered coordinator that sends Prepare and Commit to N participants without acks; cclab's default follows Gray & Lamport (2006) and counts 3N − 1.".into(),
     ));
@@ -184,15 +215,28 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
             "price the bytes on the path (or the managed bus's request fee)",
             format!("${} per 1000 (1 KB, AWS US/EU inter-region)", inter.exact_string()),
         ),
-        "No AWS price is $10 per million messages: SQS is $0.40/M (25× less), and raw inter-region transfer of a 1 KB message is 500× less. Immaterial here because the latency term dominates.".into(),
+        format!(
+            "No AWS price is $10 per million messages: SQS is ${}/M ({}× less), and raw inter-region transfer of a 1 KB message is {}× less. Immaterial here because the latency term dominates.",
+            sqs.exact_string(),
+            factor(dec("0.01")?, per_1000_sqs),
+            factor(dec("0.01")?, inter)
+        ),
     ));
+    let text_latency_ms = 3.0 * 100.0;
+    let lat_cost_text = flat_per_s(1).cost(ms_to_ns(text_latency_ms)?);
+    let lat_cost_gl = flat_per_s(1).cost(ms_to_ns(lat_gl)?);
     rows.push(row(
         "2pc-latency-cost",
         "004",
         s2pc,
         "300 ms × $1/s",
         "$0.30",
-        "$0.30 (with the text's 300 ms); $0.20 with the 2-RTT latency".into(),
+        format!(
+            "${} (with the text's {text_latency_ms} ms); ${} with the {} message delays = {lat_gl} ms",
+            lat_cost_text.exact_string(),
+            lat_cost_gl.exact_string(),
+            sep.message_delays()
+        ),
         Verdict::Right,
         "Arithmetic is right; the 300 ms input is the model error of row 2pc-latency.".into(),
     ));
@@ -270,6 +314,10 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         ),
         "$300,000 × 365 = $109.5M is right arithmetic; the model error carries through.".into(),
     ));
+    let revenue_1usd = LatencyValue::Revenue {
+        revenue_per_tx: Usd::from_dollars(1),
+        beta: Beta::new(crate::econ::DEFAULT_BETA_PER_SECOND)?,
+    };
     let bing_beta = crate::econ::published_studies()
         .get(2)
         .map_or(0.024, |s| s.beta_per_second);
@@ -285,9 +333,16 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         ),
         model_err(
             "beta × R × Δt with published A/B betas",
-            "$0.02 per transaction for R = $1 at beta = 0.1/s and 200 ms",
+            format!(
+                "${} per transaction for R = $1 at beta = {}/s and {lat_gl} ms",
+                revenue_1usd.cost(ms_to_ns(lat_gl)?).exact_string(),
+                crate::econ::DEFAULT_BETA_PER_SECOND
+            ),
         ),
-        "A flat $/s rate detached from the transaction's value makes a $1 purchase lose 30 cents to 300 ms; tie it to revenue per transaction.".into(),
+        format!(
+            "A flat $/s rate detached from the transaction's value makes a $1 purchase lose ${} to {text_latency_ms} ms; tie it to revenue per transaction.",
+            lat_cost_text.exact_string()
+        ),
     ));
 
     // ---- Paxos/Raft ------------------------------------------------------------
@@ -303,14 +358,18 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         model_err("2(N − 1) per decision (stable leader)", format!("{mp5} for N = 5")),
         "The table is inconsistent (2N per round × 2 rounds is 4N, not 2N) and counts the leader messaging itself.".into(),
     ));
+    let e1 = election_messages(5, 1)?;
+    let e5 = election_messages(5, 5)?;
     rows.push(row(
         "paxos-election",
         "004",
         "Paxos/Raft Costs / During Failures",
         "leader election costs N² messages (25 for N = 5)",
         "N² = 25",
-        "one candidate: 2(N − 1) = 8 (RequestVote/Prepare + replies); N² only if all N nodes campaign at once (N · 2(N − 1) = 40)".into(),
-        model_err("2(N − 1) per election attempt", "8 for N = 5"),
+        format!(
+            "one candidate: 2(N − 1) = {e1} (RequestVote/Prepare + replies); N² only if all N nodes campaign at once (N · 2(N − 1) = {e5})"
+        ),
+        model_err("2(N − 1) per election attempt", format!("{e1} for N = 5")),
         "Elections are linear per candidate; quadratic only under repeated split votes, which randomised timeouts make rare.".into(),
     ));
     let batched = Protocol::MultiPaxos {
@@ -324,9 +383,10 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "004",
         "Paxos/Raft Costs / Cost Optimization",
         "100 decisions cost 2N + 99 messages, ~1 per decision",
-        "2N + 99 = 109 (N = 5), ~1 per decision",
+        &format!("2N + 99 = {} (N = 5), ~1 per decision", 2 * 5 + 99),
         format!(
-            "one Accept round per batch: 2(N − 1)/b = {batched} per decision (b = 100); unbatched with a stable leader 2(N − 1) = {mp5} per decision (808 per 100 incl. one phase 1)"
+            "one Accept round per batch: 2(N − 1)/b = {batched} per decision (b = 100); unbatched with a stable leader 2(N − 1) = {mp5} per decision ({} per 100 incl. one phase 1)",
+            100 * mp5 + e1
         ),
         model_err("2(N − 1)/b", format!("{batched} messages per decision (N = 5, b = 100)")),
         "2N + 99 matches no protocol: batching sends one Accept per follower per batch; without batching each decision still needs its own Accept round.".into(),
@@ -458,6 +518,9 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
     let ir = cat.path_price(&use1a, &euw1)?.row;
     let sae = cat.placement("audit", "sa-east-1")?;
     let ir_sa = cat.path_price(&sae, &euw1)?.row;
+    let use2 = cat.placement("audit", "us-east-2")?;
+    let ir_pair = cat.path_price(&use1a, &use2)?.row;
+    let same_az = cat.path_price(&use1a, &use1a)?.row;
     rows.push(row(
         "aws-cross-region",
         "004",
@@ -465,9 +528,11 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "cross-region transfer costs $0.02/GB (same-AZ $0)",
         "$0.02/GB; same AZ $0",
         format!(
-            "${}/GB from US/EU source regions; $0.01 us-east-1 ↔ us-east-2; up to ${}/GB from sa-east-1; same AZ $0",
+            "${}/GB from US/EU source regions; ${} us-east-1 ↔ us-east-2; up to ${}/GB from sa-east-1; same AZ ${}",
             ir.usd.exact_string(),
-            ir_sa.usd.exact_string()
+            ir_pair.usd.exact_string(),
+            ir_sa.usd.exact_string(),
+            same_az.usd.exact_string()
         ),
         Verdict::Right,
         "Right for US/EU sources; the price is set by the source region.".into(),
@@ -562,10 +627,22 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "Hidden Coordination Costs / Health Checking",
         "full mesh: N² checks, 10,000 per interval for 100 services",
         "N² = 10,000",
-        format!("N(N − 1) = 9,900 probes, {n100} messages with replies"),
-        model_err("N(N − 1) probes", "9,900 probes (19,800 messages)"),
+        format!(
+            "N(N − 1) = {} probes, {} messages with replies",
+            thousands(n100 / 2),
+            thousands(n100)
+        ),
+        model_err(
+            "N(N − 1) probes",
+            format!(
+                "{} probes ({} messages)",
+                thousands(n100 / 2),
+                thousands(n100)
+            ),
+        ),
         "A node does not probe itself; each probe has a reply.".into(),
     ));
+    let groups = 100u64.div_ceil(10);
     let h10 = msgs(Protocol::HealthCheck {
         nodes: 100,
         topology: HealthTopology::Hierarchical { group_size: 10 },
@@ -576,28 +653,52 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "Hidden Coordination Costs / Health Checking",
         "hierarchical health checking is O(N log N)",
         "O(N log N)",
-        format!("groups of 10: (N − G) + G(G − 1) = 90 + 90 = 180 probes ({h10} messages) per interval; any fixed fan-out tree needs N − 1 probes"),
-        model_err("O(N) probes", format!("{h10} messages for N = 100, g = 10 (vs {n100})")),
+        format!(
+            "groups of 10: (N − G) + G(G − 1) = {} + {} = {} probes ({h10} messages) per interval; any fixed fan-out tree needs N − 1 = 99 probes",
+            100 - groups,
+            groups * (groups - 1),
+            h10 / 2
+        ),
+        model_err(
+            "O(N) probes",
+            format!("{h10} messages for N = 100, g = 10 (vs {})", thousands(n100)),
+        ),
         "Aggregation trees are linear in N; log N only appears as the tree depth (detection latency).".into(),
     ));
+    let cfg = config_push_vs_pull(1000, 10.0, 30.0, 30.0)?;
     rows.push(row(
         "config-push",
         "004",
         "Hidden Coordination Costs / Configuration Management",
         "push to all is O(N) messages per change",
         "O(N)",
-        "N messages per change (1,000 for 1,000 nodes); pull with period T costs N/T requests per second whether or not anything changed (33.3/s for T = 30 s), with staleness up to T".into(),
+        format!(
+            "N messages per change ({} for 1,000 nodes); pull with period T costs N/T requests per second whether or not anything changed ({:.1}/s for T = 30 s, {} a day), with staleness up to T; at 10 changes a day push sends {} messages, so push is cheaper until {:.0} changes a day",
+            thousands((cfg.push_messages_per_day / 10.0) as u64),
+            cfg.pull_requests_per_day / 86_400.0,
+            thousands(cfg.pull_requests_per_day as u64),
+            thousands(cfg.push_messages_per_day as u64),
+            86_400.0 / 30.0
+        ),
         Verdict::Right,
         "Right; see hidden::config_push_vs_pull for the crossover between push and pull.".into(),
     ));
+    let d100 = discovery_polling_vs_push(1000, 1.0, 100.0, 0.0)?;
+    let d300 = discovery_polling_vs_push(1000, 10.0, 30.0, 0.0)?;
     rows.push(row(
         "discovery-cache",
         "004",
         "Hidden Coordination Costs / Service Discovery",
         "local caching + push reduces registry queries 100×",
         "100×",
-        "reduction = M × TTL (queries per second per service × cache lifetime): 100× for M = 1/s and a 100 s TTL, 300× for M = 10/s and 30 s".into(),
-        model_err("reduction factor M × TTL", "scenario-dependent (100× for M = 1/s, TTL = 100 s)"),
+        format!(
+            "reduction = M × TTL (queries per second per service × cache lifetime): {:.0}× for M = 1/s and a 100 s TTL, {:.0}× for M = 10/s and 30 s",
+            d100.reduction, d300.reduction
+        ),
+        model_err(
+            "reduction factor M × TTL",
+            format!("scenario-dependent ({:.0}× for M = 1/s, TTL = 100 s)", d100.reduction),
+        ),
         "The factor is not a constant; see hidden::discovery_polling_vs_push.".into(),
     ));
 
@@ -642,7 +743,11 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "$100/day",
         format!("{}/day", dhc.pretty()),
         Verdict::ArithmeticError { factor: factor(Usd::from_dollars(100), dhc) },
-        "10⁸ × $0.001 = $100,000: off by 1000×. (A real probe of ~100 B within an AZ costs $0, cross-AZ about $0.000000004.)".into(),
+        format!(
+            "10⁸ × $0.001 = $100,000: off by 1000×. (A real probe and its reply, 100 B each, cost ${} within an AZ and ${} across AZs.)",
+            same_az.cost_of_bytes(200).exact_string(),
+            cz.cost_of_bytes(200).exact_string()
+        ),
     ));
     rows.push(row(
         "dashboard-total",
@@ -666,7 +771,7 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
             text_total.times(365).pretty()
         ),
         Verdict::ArithmeticError {
-            factor: factor(text_total, total),
+            factor: factor(Usd::from_dollars(13_000_000), total.times(365)),
         },
         "× 365 is right; inherits the health-check error.".into(),
     ));
@@ -685,8 +790,8 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         Verdict::WorkedAnswer,
         "Concurrency (threads, connections) must scale with both rate and latency.".into(),
     ));
-    let c99 = servers_for_quantile(50_000.0, 100.0, 0.99, 0.1)?;
-    let n_av = servers_for_availability(c99, 0.99, 0.999)?;
+    let plan = capacity_plan(50_000.0, 100.0, 0.99, 0.1, 0.99, 0.999)?;
+    let (c99, n_av) = (plan.servers_for_latency, plan.servers_deployed);
     rows.push(row(
         "exercise-2",
         "004",
@@ -694,14 +799,24 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "50,000 RPS peak, p99 < 100 ms, 99.9% availability",
         "(no figure given)",
         format!(
-            "assuming exponential service with mean 10 ms per request per server (μ = 100/s) and independent 99% server availability: M/M/c needs c = {c99} servers for p99 ≤ 100 ms (utilisation {:.1}%); {n_av} servers keep ≥ {c99} up with probability ≥ 99.9%",
-            50_000.0 / (f64::from(c99) * 100.0) * 100.0
+            "assuming exponential service with mean 10 ms per request per server (μ = 100/s) and independent 99% server availability: M/M/c needs c = {c99} servers for p99 ≤ 100 ms (utilisation {:.1}%, p99 {:.1} ms); {n_av} servers keep ≥ {c99} up with probability {:.4}% ≥ 99.9%",
+            plan.utilisation * 100.0,
+            plan.achieved_quantile_seconds * 1e3,
+            plan.achieved_availability * 100.0
         ),
         Verdict::WorkedAnswer,
-        "Service time and per-server availability are assumptions; change them in queueing::servers_for_quantile / servers_for_availability.".into(),
+        "Service time and per-server availability are assumptions; change them in queueing::capacity_plan.".into(),
     ));
 
     // ---- text 000: replication and compression tables -------------------------------
+    let listed: [Usd; 5] = [
+        dec("0.02")?,
+        dec("0.08")?,
+        dec("0.09")?,
+        dec("0.01")?,
+        dec("0.015")?,
+    ];
+    let listed_mean = listed.iter().copied().sum::<Usd>().mul_ratio(1, 5);
     for (name, tb, text_year) in [
         ("synchronous", 50u64, "730000"),
         ("asynchronous", 500, "7300000"),
@@ -716,7 +831,10 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
             &format!("{text_year} USD/year (printed by the script)"),
             format!("{}/day, {}/year", per_day.pretty(), per_day.times(365).pretty()),
             Verdict::Right,
-            "Arithmetic is right (TB → GB × 1000); the $0.04 'average' is unweighted over the listed pairs (their mean is $0.043) and see row 000-inter-region-prices.".into(),
+            format!(
+                "Arithmetic is right (TB → GB × 1000); the $0.04 'average' is unweighted over the listed pairs (their mean is ${}) and see row 000-inter-region-prices.",
+                listed_mean.exact_string()
+            ),
         ));
     }
     let tokyo = cat.placement("audit", "ap-northeast-1")?;
@@ -989,7 +1107,70 @@ pub fn priced_with_real_data() -> Result<Vec<PricedScenario>, CostError> {
             },
         )?;
     }
+
+    // ---- the cost dashboard's four lines, with real prices and RTTs -----------------
+    push(
+        "dashboard-2pc",
+        "Cost dashboard, 2PC line: 50K transactions/day, 5 participants, 1 KB, latency at the text's $1/s",
+        "coordinator us-east-1; participants us-east-2, us-west-2, eu-west-1, eu-central-1, ap-northeast-1 (AWS)",
+        CostRequest {
+            participants: Some(5),
+            regions: Some(five.clone()),
+            message_bytes: Some(1000),
+            latency_usd_per_s: Some(1.0),
+            tx_per_day: Some(50_000),
+            ..base("2pc")
+        },
+    )?;
+    push(
+        "dashboard-raft",
+        "Cost dashboard, Raft line: 1M entries/day, 5 replicas, 1 KB, latency at the text's $1/s",
+        "AWS us-east-1 (leader), us-east-2, us-west-2, eu-west-1, eu-central-1",
+        CostRequest {
+            participants: Some(5),
+            regions: Some(five[..5].to_vec()),
+            message_bytes: Some(1000),
+            latency_usd_per_s: Some(1.0),
+            tx_per_day: Some(1_000_000),
+            ..base("raft")
+        },
+    )?;
+    push(
+        "dashboard-health",
+        "Cost dashboard, health-check line: 100M probes/day, each probe and its reply 100 B (200M messages)",
+        "AWS us-east-1 zone a → zone b (both sides billed)",
+        CostRequest {
+            messages_per_day: Some(200_000_000),
+            message_bytes: Some(100),
+            path: Some("aws:us-east-1:a->aws:us-east-1:b".into()),
+            ..base("transfer")
+        },
+    )?;
+    push(
+        "dashboard-config",
+        "Cost dashboard, config line: 10K changes/day pushed to 100 nodes (20 per region), 1 KB, asynchronous",
+        "pusher in us-east-1; AWS us-east-1, us-west-2, eu-west-1, eu-central-1, ap-northeast-1",
+        CostRequest {
+            participants: Some(100),
+            regions: Some(placed),
+            message_bytes: Some(1000),
+            synchronous: Some(false),
+            tx_per_day: Some(10_000),
+            ..base("leader")
+        },
+    )?;
     Ok(out)
+}
+
+/// Per-day total of the cost dashboard priced with real data: the sum of the
+/// `dashboard-*` scenarios of [`priced_with_real_data`] (each already rounded to the
+/// cent, as a dashboard shows its lines).
+pub fn dashboard_total_per_day(scenarios: &[PricedScenario]) -> Usd {
+    scenarios
+        .iter()
+        .filter(|s| s.id.starts_with("dashboard-"))
+        .map(|s| s.report.per_day_usd)
+        .sum()
 }
 
 #[cfg(test)]
@@ -1081,7 +1262,86 @@ mod tests {
         assert!(
             find(&rows, "health-full-mesh")
                 .recomputed
-                .contains("19800 messages")
+                .contains("9,900 probes, 19,800 messages")
+        );
+        // figures that used to be typed in are computed; check them against hand values
+        let r = find(&rows, "2pc-latency-cost");
+        assert!(
+            r.recomputed.starts_with(
+                "$0.30 (with the text's 300 ms); $0.20 with the 4 message delays = 200 ms"
+            ),
+            "{}",
+            r.recomputed
+        );
+        let r = find(&rows, "2pc-latency-value");
+        // beta 0.1/s × $1 × 0.2 s = $0.02
+        assert_eq!(
+            r.verdict,
+            model_err(
+                "beta × R × Δt with published A/B betas",
+                "$0.02 per transaction for R = $1 at beta = 0.1/s and 200 ms"
+            )
+        );
+        assert!(r.explanation.contains("lose $0.30 to 300 ms"));
+        // $0.01 per 1000 vs SQS $0.40/M (= $0.0004 per 1000) and 1 KB at $0.02/GB
+        let r = find(&rows, "2pc-message-price");
+        assert!(
+            r.explanation.contains("SQS is $0.40/M (25× less)"),
+            "{}",
+            r.explanation
+        );
+        assert!(r.explanation.contains("500× less"), "{}", r.explanation);
+        let r = find(&rows, "paxos-election");
+        assert!(r.recomputed.contains("2(N − 1) = 8") && r.recomputed.contains("= 40)"));
+        let r = find(&rows, "multipaxos-batching");
+        // 100 decisions × 8 + one phase 1 of 8
+        assert!(r.recomputed.contains("(808 per 100 incl. one phase 1)"));
+        assert_eq!(r.text_figure, "2N + 99 = 109 (N = 5), ~1 per decision");
+        assert!(
+            find(&rows, "health-hierarchical")
+                .recomputed
+                .contains("= 90 + 90 = 180 probes (360 messages)")
+        );
+        let r = find(&rows, "config-push");
+        // 1000 nodes polling every 30 s: 33.3/s, 2,880,000 a day; push at 10 changes/day
+        assert!(
+            r.recomputed.contains("(1,000 for 1,000 nodes)")
+                && r.recomputed
+                    .contains("33.3/s for T = 30 s, 2,880,000 a day")
+                && r.recomputed.contains("push sends 10,000 messages")
+                && r.recomputed.contains("until 2880 changes a day"),
+            "{}",
+            r.recomputed
+        );
+        let r = find(&rows, "discovery-cache");
+        assert!(
+            r.recomputed.contains("100× for M = 1/s") && r.recomputed.contains("300× for M = 10/s")
+        );
+        let r = find(&rows, "aws-cross-region");
+        assert!(
+            r.recomputed.contains("$0.01 us-east-1 ↔ us-east-2")
+                && r.recomputed.contains("$0.138/GB from sa-east-1")
+                && r.recomputed.ends_with("same AZ $0.00"),
+            "{}",
+            r.recomputed
+        );
+        // 200 B across AZs: 200 × $0.02 / 10⁹ = $0.000000004
+        assert!(
+            find(&rows, "dashboard-health")
+                .explanation
+                .contains("$0.00 within an AZ and $0.000000004 across AZs")
+        );
+        // $13M ÷ $49.64M
+        if let Verdict::ArithmeticError { factor } = find(&rows, "dashboard-year").verdict {
+            assert!((factor - 13.0 / 49.64).abs() < 1e-9, "{factor}");
+        } else {
+            panic!("verdict");
+        }
+        // (0.02 + 0.08 + 0.09 + 0.01 + 0.015) / 5 = 0.043
+        assert!(
+            find(&rows, "000-replication-asynchronous")
+                .explanation
+                .contains("their mean is $0.043")
         );
         assert!(
             find(&rows, "exercise-1")
@@ -1137,5 +1397,40 @@ mod tests {
         // hierarchical health checks are far cheaper than full mesh
         assert!(get("health-hierarchical").per_day_usd < get("health-full-mesh").per_day_usd);
         assert_eq!(get("health-full-mesh").messages_per_tx, 19_800.0);
+        // the dashboard with real data
+        let d2pc = get("dashboard-2pc");
+        assert_eq!(d2pc.tx_per_day, 50_000);
+        assert_eq!(d2pc.messages_per_tx, 14.0);
+        assert_eq!(d2pc.latency_ms, get("2pc").latency_ms);
+        assert_eq!(d2pc.per_tx_usd, get("2pc").per_tx_usd);
+        // 2 × 10⁸ × 100 B = 20 GB across AZs at $0.01 each side = $0.40
+        assert_eq!(get("dashboard-health").per_day_usd, Usd::from_cents(40));
+        // config push: 99 one-way messages of 1 KB from us-east-1, 19 across AZs
+        // ($0.02/GB both sides) and 80 to other US/EU/Asia regions ($0.02/GB from
+        // us-east-1): 99 × 1000 × 0.02 / 10⁹ per change, × 10,000 changes = $0.0198
+        let cfg = get("dashboard-config");
+        assert_eq!(cfg.messages_per_tx, 99.0);
+        assert_eq!(cfg.latency_ms, 0.0);
+        assert_eq!(
+            cfg.message_cost_usd_per_tx,
+            Usd::parse_decimal("0.00000198").unwrap()
+        );
+        assert_eq!(cfg.per_day_usd, Usd::from_cents(2));
+        let total = dashboard_total_per_day(&s);
+        let by_hand = [
+            "dashboard-2pc",
+            "dashboard-raft",
+            "dashboard-health",
+            "dashboard-config",
+        ]
+        .iter()
+        .map(|id| get(id).per_day_usd)
+        .sum::<Usd>();
+        assert_eq!(total, by_hand);
+        // the real dashboard is dominated by the latency valuation, not by messages
+        assert!(
+            get("dashboard-raft").latency_cost_usd_per_tx
+                > get("dashboard-raft").message_cost_usd_per_tx
+        );
     }
 }

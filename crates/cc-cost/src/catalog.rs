@@ -369,21 +369,40 @@ pub struct Catalog {
     pub matrices: Vec<RttMatrix>,
 }
 
+/// Whether `v` is a date `YYYY-MM` or `YYYY-MM-DD` with month 01–12 and day 01–31.
+fn is_date(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('-').collect();
+    let num = |p: &str| p.parse::<u32>().ok();
+    (parts.len() == 2 || parts.len() == 3)
+        && parts[0].len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[1..].iter().all(|p| p.len() == 2)
+        && num(parts[1]).is_some_and(|m| (1..=12).contains(&m))
+        && parts
+            .get(2)
+            .is_none_or(|d| num(d).is_some_and(|d| (1..=31).contains(&d)))
+}
+
 fn check_as_of(t: &Table, row: &Row, col: usize) -> Result<String, CostError> {
     let v = t.req(row, col)?;
-    let ok = {
-        let parts: Vec<&str> = v.split('-').collect();
-        (parts.len() == 2 || parts.len() == 3)
-            && parts[0].len() == 4
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-            && parts[1..].iter().all(|p| p.len() == 2)
-    };
-    if !ok {
+    if !is_date(v) {
         return Err(t.err(
             row,
             col,
+            format!("`{v}` is not a date YYYY-MM or YYYY-MM-DD"),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// The required `# as_of:` metadata comment, validated as a date.
+fn meta_as_of(t: &Table) -> Result<String, CostError> {
+    let v = t.meta_req("as_of")?;
+    if !is_date(v) {
+        return Err(t.meta_err(
+            "as_of",
             format!("`{v}` is not a date YYYY-MM or YYYY-MM-DD"),
         ));
     }
@@ -774,7 +793,7 @@ fn parse_regions(file: &str, text: &str) -> Result<(Vec<RegionInfo>, String, Str
         t.col("location")?,
     );
     let source = t.meta_req("source")?.to_string();
-    let as_of = t.meta_req("as_of")?.to_string();
+    let as_of = meta_as_of(&t)?;
     let mut out: Vec<RegionInfo> = Vec::new();
     for row in &t.rows {
         let p = t.req(row, cp)?;
@@ -961,20 +980,22 @@ pub(crate) fn parse_rtt_matrix(
         ));
     }
     let p = t.meta_req("provider")?;
-    let provider = Provider::parse(p)
-        .ok_or_else(|| CostError::data(file, 0, "provider", format!("unknown provider `{p}`")))?;
+    let provider = Provider::parse(p).ok_or_else(|| {
+        t.meta_err(
+            "provider",
+            format!("unknown provider `{p}` (aws, gcp, azure)"),
+        )
+    })?;
     let statistic = t.meta_req("statistic")?.to_string();
     let source = t.meta_req("source")?.to_string();
-    let as_of = t.meta_req("as_of")?.to_string();
+    let as_of = meta_as_of(&t)?;
     let szr = t.meta_req("same_zone_rtt_ms")?;
     let same_zone_rtt_ms: f64 = szr
         .parse()
         .ok()
         .filter(|v: &f64| v.is_finite() && *v >= 0.0)
         .ok_or_else(|| {
-            CostError::data(
-                file,
-                0,
+            t.meta_err(
                 "same_zone_rtt_ms",
                 format!("`{szr}` is not a non-negative number"),
             )
@@ -1106,21 +1127,22 @@ impl fmt::Display for CatalogListing {
         )?;
         writeln!(
             f,
-            "{:<6} {:<16} {:<24} {:<24} {:>10} {:<12} {:<10} {:<13} {:<8}",
-            "cloud", "kind", "from", "to", "usd", "per", "billing", "tier (GB/mo)", "as_of"
+            "{:<6} {:<16} {:<24} {:<24} {:>10} {:<12} {:<10} {:<17} {:<8}",
+            "cloud", "kind", "from", "to", "usd", "per", "billing", "tier (per mo)", "as_of"
         )?;
         for p in &self.prices {
             let tier = match (p.tier_start_gb, p.tier_end_gb) {
                 (None, None) => String::new(),
                 (a, b) => format!(
-                    "{}-{}",
+                    "{}-{} {}",
                     a.unwrap_or(0),
-                    b.map_or_else(|| "".to_string(), |x| x.to_string())
+                    b.map_or_else(|| "".to_string(), |x| x.to_string()),
+                    p.unit.label()
                 ),
             };
             writeln!(
                 f,
-                "{:<6} {:<16} {:<24} {:<24} {:>10} {:<12} {:<10} {:<13} {:<8}",
+                "{:<6} {:<16} {:<24} {:<24} {:>10} {:<12} {:<10} {:<17} {:<8}",
                 p.provider.name(),
                 p.kind.name(),
                 p.from,
@@ -1285,6 +1307,135 @@ mod tests {
             c.internet_egress_monthly(Provider::Aws, "us-east-1", 20480)
                 .unwrap(),
             Usd::from_dollars(1783)
+        );
+    }
+
+    #[test]
+    fn every_shipped_row_is_sourced_dated_and_in_a_labelled_unit() {
+        let c = cat();
+        for p in &c.prices {
+            assert!(p.source.contains("https://"), "{}:{}", p.file, p.line);
+            assert!(is_date(&p.as_of), "{}:{}", p.file, p.line);
+        }
+        for m in &c.matrices {
+            assert!(m.source.contains("https://"), "{}", m.file);
+            assert!(is_date(&m.as_of), "{}", m.file);
+            assert_eq!(m.statistic, "median", "{}", m.file);
+            assert!(m.same_zone_rtt_ms > 0.0 && m.same_zone_rtt_ms < 1.0);
+            // the diagonal (cross-zone) is below every inter-region RTT
+            for i in 0..m.regions.len() {
+                for j in 0..m.regions.len() {
+                    if i != j {
+                        assert!(m.rtt_ms[i][i] < m.rtt_ms[i][j], "{}", m.file);
+                    }
+                }
+            }
+        }
+        // GCP is priced per GiB, AWS and Azure per GB; the listing says which
+        let unit = |prov: Provider| {
+            c.prices
+                .iter()
+                .filter(|p| p.provider == prov && p.kind != PriceKind::Request)
+                .map(|p| p.unit.label())
+                .collect::<BTreeSet<_>>()
+        };
+        assert_eq!(unit(Provider::Gcp), BTreeSet::from(["GiB"]));
+        assert_eq!(unit(Provider::Aws), BTreeSet::from(["GB"]));
+        assert_eq!(unit(Provider::Azure), BTreeSet::from(["GB"]));
+        assert_eq!(PriceUnit::Gb.size(), 1_000_000_000);
+        assert_eq!(PriceUnit::Gib.size(), 1_073_741_824);
+        let listing = c.listing().to_string();
+        assert!(listing.contains(" GiB ") && listing.contains(" GB "));
+        assert!(listing.contains("1024-10240 GiB"), "{listing}");
+        // every kind the issue names is present
+        let kinds: BTreeSet<(Provider, PriceKind)> =
+            c.prices.iter().map(|p| (p.provider, p.kind)).collect();
+        for prov in [Provider::Aws, Provider::Gcp, Provider::Azure] {
+            for k in [
+                PriceKind::SameZone,
+                PriceKind::CrossZone,
+                PriceKind::InterRegion,
+                PriceKind::InternetEgress,
+            ] {
+                assert!(kinds.contains(&(prov, k)), "{prov} {k:?}");
+            }
+        }
+        assert!(kinds.contains(&(Provider::Aws, PriceKind::NatProcessing)));
+        for bus in [
+            "sqs-standard",
+            "sqs-fifo",
+            "sns-publish",
+            "kinesis-put",
+            "dynamodb-write",
+        ] {
+            let r = c.request_price(bus).unwrap();
+            assert_eq!(r.unit, PriceUnit::MillionRequests, "{bus}");
+            assert!(r.usd > Usd::ZERO && r.chunk_bytes.is_some(), "{bus}");
+        }
+    }
+
+    #[test]
+    fn azure_and_gcp_continent_pairs_and_tiers() {
+        let c = cat();
+        let p = |s: &str| c.placement("regions", s).unwrap();
+        let usd = |a: &str, b: &str| c.path_price(&p(a), &p(b)).unwrap().row.usd;
+        // Azure: within North America / Europe $0.02, between them $0.05, from Asia
+        // $0.08, from South America $0.16; cross-zone free
+        assert_eq!(usd("eastus", "westus2"), Usd::from_cents(2));
+        assert_eq!(usd("northeurope", "westeurope"), Usd::from_cents(2));
+        assert_eq!(usd("eastus", "westeurope"), Usd::from_cents(5));
+        assert_eq!(usd("japaneast", "eastus"), Usd::from_cents(8));
+        assert_eq!(usd("brazilsouth", "eastus"), Usd::from_cents(16));
+        assert_eq!(
+            c.path_price(&p("azure:eastus:1"), &p("azure:eastus:2"))
+                .unwrap()
+                .class,
+            PathClass::CrossZone
+        );
+        // GCP: Asia–Asia $0.05, Asia–Europe $0.08, anything to or from Oceania $0.15
+        assert_eq!(
+            usd("asia-northeast1", "asia-southeast1"),
+            Usd::from_cents(5)
+        );
+        assert_eq!(usd("asia-northeast1", "europe-west1"), Usd::from_cents(8));
+        assert_eq!(usd("australia-southeast1", "us-east1"), Usd::from_cents(15));
+        assert_eq!(
+            usd("europe-west3", "australia-southeast1"),
+            Usd::from_cents(15)
+        );
+        // GCP cross-zone is billed once: 2^30 B at $0.01/GiB = $0.01
+        let z = c
+            .path_price(&p("gcp:us-central1:a"), &p("gcp:us-central1:b"))
+            .unwrap()
+            .row;
+        assert_eq!(z.cost_of_bytes(1 << 30), Usd::from_cents(1));
+        // internet tiers integrate in the rows' own unit (GiB for GCP)
+        // 2048 GiB: 1024 × 0.12 + 1024 × 0.11 = 235.52
+        assert_eq!(
+            c.internet_egress_monthly(Provider::Gcp, "us-central1", 2048)
+                .unwrap(),
+            Usd::parse_decimal("235.52").unwrap()
+        );
+        // Azure: 100 GB free, then 0.087: 1100 GB → $87
+        assert_eq!(
+            c.internet_egress_monthly(Provider::Azure, "eastus", 1100)
+                .unwrap(),
+            Usd::from_dollars(87)
+        );
+        // beyond Azure's last listed tier (500 TB) is an error naming the row
+        let e = c
+            .internet_egress_monthly(Provider::Azure, "eastus", 600_000)
+            .unwrap_err();
+        assert!(e.to_string().contains("builtin:prices.csv:"), "{e}");
+        // AWS NAT processing: $0.045/GB on every byte through the gateway
+        let nat = c
+            .prices
+            .iter()
+            .find(|r| r.kind == PriceKind::NatProcessing)
+            .unwrap();
+        assert_eq!(
+            nat.cost_of_bytes(1_000_000_000),
+            Usd::parse_decimal("0.045").unwrap()
         );
     }
 
@@ -1460,6 +1611,294 @@ mod tests {
             matches!(&e, CostError::Data { field, .. } if field == "provider"),
             "{e}"
         );
+    }
+
+    /// `(file, line, field)` of a data error; panics on any other error.
+    fn where_(e: &CostError) -> (String, usize, String) {
+        match e {
+            CostError::Data {
+                file, line, field, ..
+            } => (file.clone(), *line, field.clone()),
+            other => panic!("not a data error: {other}"),
+        }
+    }
+
+    fn check(text: &str, file: &str, line: usize, field: &str, needle: &str) {
+        let e = cat().with_user_file(file, text).unwrap_err();
+        assert_eq!(
+            where_(&e),
+            (file.to_string(), line, field.to_string()),
+            "{e}"
+        );
+        assert!(e.to_string().contains(needle), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{file}:{line}: field `{field}`")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn price_file_errors_name_file_line_and_field() {
+        let f = "my-prices.csv";
+        let row = |r: &str| {
+            format!(
+                "{HDR}aws,cross_zone,*,*,0.01,GB,both_sides,x,2024-01
+{r}
+"
+            )
+        };
+        // unknown region, on either side of an inter-region row
+        check(
+            &row("aws,inter_region,mars-1,*,0.02,GB,one_side,x,2024-01"),
+            f,
+            3,
+            "from",
+            "unknown region `mars-1`",
+        );
+        check(
+            &row("aws,inter_region,us-east-1,eu-west-9,0.02,GB,one_side,x,2024-01"),
+            f,
+            3,
+            "to",
+            "unknown region `eu-west-9`",
+        );
+        // a region of another provider is unknown for this one
+        check(
+            &row("gcp,inter_region,us-east-1,*,0.02,GiB,one_side,x,2024-01"),
+            f,
+            3,
+            "from",
+            "for gcp",
+        );
+        // negative price
+        check(
+            &row("aws,inter_region,*,*,-0.02,GB,one_side,x,2024-01"),
+            f,
+            3,
+            "usd",
+            "negative price",
+        );
+        // missing field: empty value, short row, missing column
+        check(
+            &row("aws,inter_region,*,*,0.02,GB,one_side,,2024-01"),
+            f,
+            3,
+            "source",
+            "required field is empty",
+        );
+        check(
+            &row("aws,inter_region,*,*,0.02,GB,one_side,x"),
+            f,
+            3,
+            "as_of",
+            "row has 8 fields",
+        );
+        check(
+            "# comment\nprovider,kind,from,to,usd,unit,billing,as_of\n",
+            f,
+            2,
+            "source",
+            "missing required column",
+        );
+        // unknown provider / kind / unit, bad date, per-GB unit on a request row
+        check(
+            &row("ibm,inter_region,*,*,0.02,GB,one_side,x,2024-01"),
+            f,
+            3,
+            "provider",
+            "unknown provider",
+        );
+        check(
+            &row("aws,teleport,*,*,0.02,GB,one_side,x,2024-01"),
+            f,
+            3,
+            "kind",
+            "unknown kind",
+        );
+        check(
+            &row("aws,inter_region,*,*,0.02,GB,one_side,x,2024-13"),
+            f,
+            3,
+            "as_of",
+            "not a date",
+        );
+        check(
+            &row("aws,request,*,sqs-standard,0.40,GB,one_side,x,2024-01"),
+            f,
+            3,
+            "unit",
+            "does not fit kind",
+        );
+        check(
+            &row("aws,cross_zone,*,*,0.02,GB,both_sides,x,2024-01"),
+            f,
+            3,
+            "kind",
+            "duplicate row",
+        );
+    }
+
+    #[test]
+    fn matrix_file_errors_name_file_line_and_field() {
+        let f = "rtt-mine.csv";
+        // non-square: one row for two columns (reported on the last row)
+        check(
+            &matrix("us-east-1,1,70\n"),
+            f,
+            7,
+            "from",
+            "not square: 1 rows for 2 columns",
+        );
+        // non-square: three rows for two columns
+        check(
+            &matrix("us-east-1,1,70\neu-west-1,70,1\nus-east-2,1,1\n"),
+            f,
+            9,
+            "from",
+            "not square: 3 rows for 2 columns",
+        );
+        // rows out of header order
+        check(
+            &matrix("eu-west-1,70,1\nus-east-1,1,70\n"),
+            f,
+            7,
+            "from",
+            "rows repeat the header order",
+        );
+        // a missing cell
+        check(
+            &matrix("us-east-1,1\neu-west-1,70,1\n"),
+            f,
+            7,
+            "eu-west-1",
+            "row has 2 fields",
+        );
+        // asymmetric beyond max(2 ms, 10 %): 70 vs 90 (tolerance 9 ms) at row 8, column us-east-1
+        check(
+            &matrix("us-east-1,1,70\neu-west-1,90,1\n"),
+            f,
+            8,
+            "us-east-1",
+            "asymmetric",
+        );
+        // unknown region in the header
+        check(
+            &matrix("").replace("eu-west-1", "eu-west-9"),
+            f,
+            6,
+            "eu-west-9",
+            "unknown region `eu-west-9`",
+        );
+        // negative and malformed values
+        check(
+            &matrix("us-east-1,1,-70\neu-west-1,70,1\n"),
+            f,
+            7,
+            "eu-west-1",
+            "not a non-negative RTT",
+        );
+        check(
+            &matrix("us-east-1,1,fast\neu-west-1,70,1\n"),
+            f,
+            7,
+            "eu-west-1",
+            "not a non-negative RTT",
+        );
+        // metadata: a missing comment is a whole-file problem (line 0); a bad value is
+        // reported at its comment's line
+        check(
+            &matrix("us-east-1,1,70\neu-west-1,70,1\n").replace("# statistic: p95\n", ""),
+            f,
+            0,
+            "statistic",
+            "missing metadata comment",
+        );
+        check(
+            &matrix("us-east-1,1,70\neu-west-1,70,1\n").replace("aws", "ibm"),
+            f,
+            1,
+            "provider",
+            "unknown provider `ibm`",
+        );
+        check(
+            &matrix("us-east-1,1,70\neu-west-1,70,1\n").replace("2024-01", "last June"),
+            f,
+            4,
+            "as_of",
+            "not a date",
+        );
+        check(
+            &matrix("us-east-1,1,70\neu-west-1,70,1\n").replace("0.1", "-1"),
+            f,
+            5,
+            "same_zone_rtt_ms",
+            "not a non-negative number",
+        );
+    }
+
+    #[test]
+    fn asymmetry_tolerance_is_max_of_2_ms_and_10_percent() {
+        let c = cat();
+        let ok = |a: &str, b: &str| {
+            c.clone()
+                .with_user_file(
+                    "t.csv",
+                    &matrix(&format!("us-east-1,1,{a}\neu-west-1,{b},1\n")),
+                )
+                .is_ok()
+        };
+        assert!(ok("70", "77")); // 7 ≤ 7.7
+        assert!(!ok("70", "78")); // 8 > 7.8
+        assert!(ok("5", "7")); // 2 ≤ max(2, 0.7)
+        assert!(!ok("5", "7.5")); // 2.5 > 2
+        assert_eq!(SYMMETRY_TOLERANCE_MS, 2.0);
+        assert_eq!(SYMMETRY_TOLERANCE_REL, 0.10);
+    }
+
+    #[test]
+    fn region_file_errors_name_file_line_and_field() {
+        let f = "regions-mine.csv";
+        let body = |extra: &str| {
+            let mut t = REGIONS_CSV.to_string();
+            t.push_str(extra);
+            t
+        };
+        check(
+            &body("aws,mars-1,mars,Olympus Mons\n"),
+            f,
+            40,
+            "continent",
+            "unknown continent `mars`",
+        );
+        check(
+            &body("aws,us-east-1,north-america,again\n"),
+            f,
+            40,
+            "region",
+            "duplicate region",
+        );
+        check(
+            &REGIONS_CSV.replace("2024-06", "mid-2024"),
+            f,
+            3,
+            "as_of",
+            "not a date",
+        );
+        // dropping a region that the shipped RTT matrix uses
+        let without: String = REGIONS_CSV
+            .lines()
+            .filter(|l| !l.starts_with("aws,eu-north-1,"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        check(&without, f, 0, "region", "`eu-north-1`");
+        // and one that a price row uses
+        let without: String = REGIONS_CSV
+            .lines()
+            .filter(|l| !l.starts_with("aws,sa-east-1,"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        check(&without, f, 0, "region", "`sa-east-1`");
     }
 
     #[test]

@@ -24,7 +24,8 @@
 //! * [`protocols`] — closed-form traffic models (2PC and 3PC with a stated
 //!   coordinator convention, Paxos, Multi-Paxos and Raft with batching, leader-based,
 //!   leaderless quorum (N, R, W), gossip, PBFT, full-mesh vs hierarchical health
-//!   checks) as directed message edges plus a critical path of phases.
+//!   checks) as directed message edges plus a critical path of phases, and
+//!   leader-election message counts ([`protocols::election_messages`]).
 //! * [`orderstat`] — quorum latency as an order statistic: the k-th of n
 //!   independent reply latencies (exponential, shifted-exponential, deterministic,
 //!   empirical), exactly via the Poisson-binomial recursion, and from placed RTTs.
@@ -38,7 +39,8 @@
 //!   replication and CRDTs, each computed as before/after dollars and latency.
 //! * [`hidden`] — config push vs pull with jitter, discovery polling vs push.
 //! * [`queueing`] — Little's law, M/M/c (Erlang C) waits and percentiles, servers
-//!   for a p99 target and for an availability target.
+//!   for a p99 target and for an availability target, and both together
+//!   ([`queueing::capacity_plan`]).
 //! * [`audit`] — the source texts' worked examples recomputed with verdicts, and the
 //!   same scenarios priced with the shipped data.
 //! * [`money`] — [`Usd`], exact integer atto-dollars; JSON as decimal strings.

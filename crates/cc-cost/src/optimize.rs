@@ -135,6 +135,24 @@ fn home_region(req: &CostRequest) -> Option<String> {
     Some(format!("{}:{}", placed.provider, placed.region))
 }
 
+/// Number of distinct `provider:region`s among the request's placements (zones and
+/// the spelling `us-east-1` vs `aws:us-east-1` do not count as different regions).
+fn distinct_regions(req: &CostRequest) -> Option<usize> {
+    let list = req.regions.as_ref().filter(|r| !r.is_empty())?;
+    let catalog = req
+        .catalog
+        .clone()
+        .unwrap_or(crate::request::CatalogSource::Builtin)
+        .load()
+        .ok()?;
+    let mut set = std::collections::BTreeSet::new();
+    for spec in list {
+        let p = catalog.placement("regions", spec).ok()?;
+        set.insert((p.provider, p.region));
+    }
+    Some(set.len())
+}
+
 /// Evaluates every strategy against the scenario `before`.
 pub fn strategies(before_req: &CostRequest) -> Result<Vec<StrategyOutcome>, CostError> {
     let before = evaluate(before_req)?;
@@ -170,13 +188,9 @@ pub fn strategies(before_req: &CostRequest) -> Result<Vec<StrategyOutcome>, Cost
     // hierarchical coordination
     if model == "health-check" {
         let n = before.nodes;
-        let g = match &before_req.regions {
-            Some(r) if !r.is_empty() => {
-                let mut distinct: Vec<&String> = r.iter().collect();
-                distinct.dedup();
-                n.div_ceil(distinct.len().max(1))
-            }
-            _ => (n as f64).sqrt().ceil() as usize,
+        let g = match distinct_regions(before_req) {
+            Some(k) => n.div_ceil(k.max(1)),
+            None => (n as f64).sqrt().ceil() as usize,
         };
         let h = evaluate(&CostRequest {
             group_size: Some(g as u32),
@@ -368,6 +382,33 @@ mod tests {
         // groups of 10: 360 vs 19,800 messages
         assert_eq!(h.after_messages_per_tx, 360.0);
         assert!(h.saving_pct > 98.0);
+    }
+
+    #[test]
+    fn hierarchy_groups_by_distinct_region_not_by_list_entry() {
+        // 100 nodes placed round-robin over two regions written four ways: two
+        // regions, so one aggregator per region and groups of 50
+        let req = CostRequest {
+            model: "health-check".into(),
+            participants: Some(100),
+            regions: Some(vec![
+                "us-east-1".into(),
+                "aws:eu-west-1:a".into(),
+                "aws:us-east-1:b".into(),
+                "eu-west-1".into(),
+            ]),
+            message_bytes: Some(100),
+            tx_per_day: Some(8640),
+            ..Default::default()
+        };
+        let s = strategies(&req).unwrap();
+        let h = s
+            .iter()
+            .find(|x| x.strategy == "hierarchical coordination")
+            .unwrap();
+        assert_eq!(h.parameters, "groups of 50 with one aggregator each");
+        // G = 2: 2[(100 − 2) + 2·1] = 200 messages
+        assert_eq!(h.after_messages_per_tx, 200.0);
     }
 
     #[test]

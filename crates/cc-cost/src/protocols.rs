@@ -420,6 +420,34 @@ pub fn gossip_rounds(nodes: u32, fanout: u32) -> u32 {
     (n.ln() / (1.0 + f).ln() + n.ln() / f).ceil() as u32
 }
 
+/// Messages of one leader election among `nodes` replicas when `candidates` of them
+/// campaign at the same time: each candidate asks the N − 1 others for their vote
+/// (Raft RequestVote, Paxos phase-1 Prepare) and each answers, so
+///
+/// ```text
+/// messages = candidates · 2(N − 1)
+/// ```
+///
+/// One candidate (the normal case with randomised timeouts) costs 2(N − 1); the
+/// quadratic N · 2(N − 1) needs every node to campaign at once.
+///
+/// ```
+/// use cc_cost::protocols::election_messages;
+/// assert_eq!(election_messages(5, 1)?, 8);
+/// assert_eq!(election_messages(5, 5)?, 40);
+/// # Ok::<(), cc_cost::CostError>(())
+/// ```
+pub fn election_messages(nodes: u32, candidates: u32) -> Result<u64, CostError> {
+    need("participants", nodes, 1)?;
+    if candidates == 0 || candidates > nodes {
+        return Err(CostError::invalid(
+            "candidates",
+            format!("must be in 1..={nodes}, got {candidates}"),
+        ));
+    }
+    Ok(u64::from(candidates) * 2 * u64::from(nodes - 1))
+}
+
 impl Protocol {
     /// Model name as used on the command line.
     pub fn name(&self) -> &'static str {
@@ -1030,6 +1058,30 @@ mod tests {
             assert_eq!(m.uniform_latency_ms(100.0), 200.0); // request and reply are local
         }
         assert!(Protocol::Pbft { nodes: 3 }.model().is_err());
+    }
+
+    #[test]
+    fn election_counts() {
+        for n in 1..12u32 {
+            assert_eq!(election_messages(n, 1).unwrap(), u64::from(2 * (n - 1)));
+            assert_eq!(
+                election_messages(n, n).unwrap(),
+                u64::from(n) * u64::from(2 * (n - 1))
+            );
+        }
+        // one candidate costs the same as one Paxos phase 1 (Prepare/Promise)
+        assert_eq!(
+            2 * election_messages(5, 1).unwrap(),
+            Protocol::Paxos { nodes: 5 }
+                .model()
+                .unwrap()
+                .messages_fraction()
+                .0
+        );
+        let e = election_messages(3, 4).unwrap_err();
+        assert!(matches!(&e, CostError::InvalidParameter { name, .. } if name == "candidates"));
+        assert!(election_messages(3, 0).is_err());
+        assert!(election_messages(0, 0).is_err());
     }
 
     #[test]

@@ -12,8 +12,11 @@
 //! * Response time T = W_q + S with S ~ Exp(μ) independent:
 //!   P(T > t) = (1 − C) e^{−μt} + C (θ e^{−μt} − μ e^{−θt}) / (θ − μ) (θ ≠ μ), and
 //!   (1 − C) e^{−μt} + C (1 + μt) e^{−μt} when θ = μ. Percentiles by bisection.
+//!   The waiting-time quantile is closed-form: w_q = max(0, ln(C/(1 − q))/θ).
 //! * Availability: with n servers each up independently with probability A, the
 //!   service has ≥ c servers with probability Σ_{j ≥ c} C(n, j) Aʲ (1 − A)^{n−j}.
+//! * Capacity plan ([`capacity_plan`]): the smallest c meeting the latency quantile,
+//!   then the smallest n ≥ c that keeps ≥ c servers up with the target probability.
 
 use serde::Serialize;
 
@@ -125,14 +128,25 @@ impl MMc {
         self.erlang_c() * (-self.theta() * t).exp()
     }
 
+    /// The `q`-quantile of the queueing wait W_q, seconds (0 when the probability of
+    /// waiting at all is at most 1 − q):
+    ///
+    /// ```text
+    /// w_q = max(0, ln(C / (1 − q)) / (cμ − λ))
+    /// ```
+    pub fn wait_quantile(&self, q: f64) -> Result<f64, CostError> {
+        check_q(q)?;
+        let c = self.erlang_c();
+        Ok(if c <= 1.0 - q {
+            0.0
+        } else {
+            (c / (1.0 - q)).ln() / self.theta()
+        })
+    }
+
     /// The `q`-quantile of the response time (e.g. 0.99), seconds.
     pub fn response_quantile(&self, q: f64) -> Result<f64, CostError> {
-        if !(q > 0.0 && q < 1.0) {
-            return Err(CostError::invalid(
-                "quantile",
-                format!("must be in (0, 1), got {q}"),
-            ));
-        }
+        check_q(q)?;
         let target = 1.0 - q;
         let mut hi = 1.0 / self.mu;
         while self.response_survival(hi) > target {
@@ -151,8 +165,22 @@ impl MMc {
     }
 }
 
+fn check_q(q: f64) -> Result<(), CostError> {
+    if !(q > 0.0 && q < 1.0) {
+        return Err(CostError::invalid(
+            "quantile",
+            format!("must be in (0, 1), got {q}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Smallest number of servers whose M/M/c response-time `q`-quantile is at most
 /// `target_seconds`.
+///
+/// The search starts at the first stable c = ⌊λ/μ⌋ + 1 and stops with an error if
+/// the target is not met by max(4·λ/μ, λ/μ + 10 000) servers (a target at the
+/// service-time quantile itself is only approached as c grows).
 pub fn servers_for_quantile(
     lambda: f64,
     mu: f64,
@@ -162,6 +190,7 @@ pub fn servers_for_quantile(
     pos("lambda", lambda)?;
     pos("mu", mu)?;
     pos("target", target_seconds)?;
+    check_q(q)?;
     // Even with no queueing the response time is Exp(μ): its q-quantile is −ln(1−q)/μ.
     let floor = -(1.0 - q).ln() / mu;
     if floor > target_seconds {
@@ -173,16 +202,80 @@ pub fn servers_for_quantile(
             ),
         ));
     }
-    let mut c = (lambda / mu).floor() as u32 + 1;
-    loop {
+    let a = lambda / mu;
+    if a >= f64::from(u32::MAX / 8) {
+        return Err(CostError::invalid(
+            "lambda",
+            format!("offered load λ/μ = {a} Erlangs is too large"),
+        ));
+    }
+    let limit = (4.0 * a).max(a + 10_000.0) as u32;
+    let mut c = a.floor() as u32 + 1;
+    while c <= limit {
         let m = MMc::new(lambda, mu, c)?;
         if m.response_quantile(q)? <= target_seconds {
             return Ok(c);
         }
-        c = c
-            .checked_add(1)
-            .ok_or_else(|| CostError::invalid("servers", "overflow"))?;
+        c += 1;
     }
+    Err(CostError::invalid(
+        "target",
+        format!(
+            "not met with {limit} servers: the service time alone has a {q} quantile of {:.3} ms",
+            floor * 1e3
+        ),
+    ))
+}
+
+/// Servers needed for a response-time quantile target **and** an availability target.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CapacityPlan {
+    /// Servers that must be up for the latency target (M/M/c).
+    pub servers_for_latency: u32,
+    /// Servers to deploy so that at least `servers_for_latency` are up with the
+    /// target probability.
+    pub servers_deployed: u32,
+    /// Utilisation ρ = λ/(cμ) with `servers_for_latency` up.
+    pub utilisation: f64,
+    /// The achieved response-time quantile with `servers_for_latency` up, seconds.
+    pub achieved_quantile_seconds: f64,
+    /// Probability that at least `servers_for_latency` of `servers_deployed` are up.
+    pub achieved_availability: f64,
+}
+
+/// The capacity plan behind the source text's Exercise 2: the fewest servers whose
+/// M/M/c response-time `q`-quantile is ≤ `target_seconds`
+/// ([`servers_for_quantile`]), then the fewest deployed servers that keep that many up
+/// with probability ≥ `availability_target` when each is up independently with
+/// probability `server_availability` ([`servers_for_availability`]).
+///
+/// ```
+/// use cc_cost::queueing::capacity_plan;
+/// // 50,000 RPS, 10 ms mean service, p99 ≤ 100 ms, 99 % servers, 99.9 % target
+/// let plan = capacity_plan(50_000.0, 100.0, 0.99, 0.1, 0.99, 0.999)?;
+/// assert!(plan.achieved_quantile_seconds <= 0.1);
+/// assert!(plan.achieved_availability >= 0.999);
+/// assert!(plan.servers_deployed > plan.servers_for_latency);
+/// # Ok::<(), cc_cost::CostError>(())
+/// ```
+pub fn capacity_plan(
+    lambda: f64,
+    mu: f64,
+    q: f64,
+    target_seconds: f64,
+    server_availability: f64,
+    availability_target: f64,
+) -> Result<CapacityPlan, CostError> {
+    let c = servers_for_quantile(lambda, mu, q, target_seconds)?;
+    let n = servers_for_availability(c, server_availability, availability_target)?;
+    let m = MMc::new(lambda, mu, c)?;
+    Ok(CapacityPlan {
+        servers_for_latency: c,
+        servers_deployed: n,
+        utilisation: m.utilisation(),
+        achieved_quantile_seconds: m.response_quantile(q)?,
+        achieved_availability: prob_at_least_up(n, c, server_availability),
+    })
 }
 
 /// P(at least `needed` of `n` servers are up) with independent availability `a`.
@@ -297,6 +390,65 @@ mod tests {
         let fewer = MMc::new(50_000.0, 100.0, c - 1);
         assert!(fewer.is_err() || fewer.unwrap().response_quantile(0.99).unwrap() > 0.1);
         assert!(servers_for_quantile(10.0, 10.0, 0.99, 0.1).is_err()); // S p99 = 460 ms
+    }
+
+    #[test]
+    fn wait_quantile_closed_form() {
+        // M/M/1 at ρ = 0.8: P(W_q > t) = 0.8 e^{−20 t}; p99: ln(0.8/0.01)/20
+        let m = MMc::new(80.0, 100.0, 1).unwrap();
+        let w99 = m.wait_quantile(0.99).unwrap();
+        assert!((w99 - (80f64).ln() / 20.0).abs() < 1e-12);
+        assert!((m.wait_survival(w99) - 0.01).abs() < 1e-12);
+        // the median wait is 0 when fewer than half the arrivals wait
+        let light = MMc::new(10.0, 100.0, 2).unwrap();
+        assert!(light.erlang_c() < 0.5);
+        assert_eq!(light.wait_quantile(0.5).unwrap(), 0.0);
+        // the response-time quantile exceeds the wait quantile
+        assert!(m.response_quantile(0.99).unwrap() > w99);
+        assert!(m.wait_quantile(1.0).is_err());
+    }
+
+    #[test]
+    fn capacity_search_validates_and_terminates() {
+        let e = servers_for_quantile(100.0, 10.0, 1.0, 1.0).unwrap_err();
+        assert!(matches!(&e, CostError::InvalidParameter { name, .. } if name == "quantile"));
+        assert!(servers_for_quantile(100.0, 10.0, 0.0, 1.0).is_err());
+        // below the service-time quantile: unreachable, said at once
+        let floor = -(0.01f64).ln() / 10.0;
+        let e = servers_for_quantile(100.0, 10.0, 0.99, floor * 0.999).unwrap_err();
+        assert!(
+            matches!(&e, CostError::InvalidParameter { name, .. } if name == "target"),
+            "{e}"
+        );
+        // at the service-time quantile: the search ends (met within rounding, or a
+        // clear error after the stated limit), never loops
+        match servers_for_quantile(100.0, 10.0, 0.99, floor) {
+            Ok(c) => {
+                let m = MMc::new(100.0, 10.0, c).unwrap();
+                assert!(m.response_quantile(0.99).unwrap() <= floor);
+            }
+            Err(e) => assert!(
+                matches!(&e, CostError::InvalidParameter { name, .. } if name == "target"),
+                "{e}"
+            ),
+        }
+    }
+
+    #[test]
+    fn capacity_plan_for_exercise_two() {
+        let plan = capacity_plan(50_000.0, 100.0, 0.99, 0.1, 0.99, 0.999).unwrap();
+        let c = servers_for_quantile(50_000.0, 100.0, 0.99, 0.1).unwrap();
+        assert_eq!(plan.servers_for_latency, c);
+        assert_eq!(
+            plan.servers_deployed,
+            servers_for_availability(c, 0.99, 0.999).unwrap()
+        );
+        assert!(plan.achieved_quantile_seconds <= 0.1);
+        assert!(plan.achieved_availability >= 0.999);
+        assert!(prob_at_least_up(plan.servers_deployed - 1, c, 0.99) < 0.999);
+        assert!((plan.utilisation - 50_000.0 / (f64::from(c) * 100.0)).abs() < 1e-12);
+        // the offered load is 500 Erlangs: c > 500
+        assert!(c > 500);
     }
 
     #[test]

@@ -392,7 +392,7 @@ impl Scenario {
         }
     }
 
-    fn tornado(&self, has_paths_bytes: bool) -> Vec<SensitivityRow> {
+    fn tornado(&self, has_paths_bytes: bool) -> (Vec<SensitivityRow>, String) {
         let base = self.compute(UNIT).per_day_exact();
         let mut inputs: Vec<(&str, KnobSetter)> = vec![
             ("message price", |k, f| k.price = f),
@@ -403,7 +403,7 @@ impl Scenario {
         if has_paths_bytes {
             inputs.insert(1, ("message bytes", |k, f| k.bytes = f));
         }
-        let mut rows: Vec<SensitivityRow> = inputs
+        let rows: Vec<(SensitivityRow, Usd)> = inputs
             .into_iter()
             .map(|(name, set)| {
                 let mut lo = UNIT;
@@ -412,22 +412,10 @@ impl Scenario {
                 set(&mut hi, 1.1);
                 let l = self.compute(lo).per_day_exact();
                 let h = self.compute(hi).per_day_exact();
-                let swing = if h > l { h - l } else { l - h };
-                SensitivityRow {
-                    input: name.to_string(),
-                    low_per_day_usd: l.round_to_cents(),
-                    high_per_day_usd: h.round_to_cents(),
-                    swing_usd: swing.round_to_cents(),
-                    elasticity: if base == Usd::ZERO {
-                        0.0
-                    } else {
-                        (h - l).ratio(base) / 0.2
-                    },
-                }
+                tornado_row(name, l, h, base)
             })
             .collect();
-        rows.sort_by(|a, b| b.swing_usd.cmp(&a.swing_usd).then(a.input.cmp(&b.input)));
-        rows
+        rank_tornado(rows)
     }
 }
 
@@ -454,11 +442,48 @@ fn protocol_for(req: &CostRequest, a: &mut Vec<Assumption>) -> Result<Protocol, 
         match req.participants {
             Some(v) => v,
             None => {
-                a.push(assumption("participants", default.to_string(), "default"));
+                let why = match req.model.as_str() {
+                    "2pc" | "3pc" => "default: the source text's 5-participant example",
+                    "gossip" | "health-check" => "default: the source text's 100 services",
+                    "pbft" => "default: the smallest PBFT group, n = 3f + 1 with f = 1",
+                    _ => "default: 5 replicas, tolerating 2 crash failures",
+                };
+                a.push(assumption("participants", default.to_string(), why));
                 default
             }
         }
     };
+    if matches!(req.model.as_str(), "2pc" | "3pc") && req.coordinator.is_none() {
+        a.push(assumption(
+            "coordinator",
+            "separate transaction manager",
+            "default: Gray & Lamport, Consensus on Transaction Commit (2006); \
+             `colocated` puts it on a participant",
+        ));
+    }
+    match req.model.as_str() {
+        "leader" if req.synchronous.is_none() => a.push(assumption(
+            "replication",
+            "synchronous: the leader waits for every backup's ack",
+            "default (strong consistency); asynchronous replication does not wait",
+        )),
+        "gossip" if req.fanout.is_none() => a.push(assumption(
+            "fanout",
+            "1",
+            "default: push to one random peer per round (Pittel 1987 round count)",
+        )),
+        "health-check" if req.group_size.is_none() => a.push(assumption(
+            "topology",
+            "full mesh",
+            "default: every node probes every other node; a group size selects the hierarchy",
+        )),
+        "multi-paxos" | "raft" if req.batch.is_none() => a.push(assumption(
+            "batch",
+            "1",
+            "default: one log entry per replication round (no batching)",
+        )),
+        _ => {}
+    }
     let coordinator = match req.coordinator.as_deref() {
         None | Some("separate") => Coordinator::Separate,
         Some("colocated") | Some("co-located") => Coordinator::CoLocated,
@@ -956,7 +981,7 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
     };
     let c = sc.compute(UNIT);
     let has_bytes = matches!(sc.pricing, MsgPricing::Paths { .. });
-    let sensitivity = sc.tornado(has_bytes);
+    let (sensitivity, dominant_input) = sc.tornado(has_bytes);
     let total_den = den * u64::from(batch);
     let g = gcd(num, total_den);
     let mut formula = model.formula.clone();
@@ -990,19 +1015,47 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
             .round_to_cents(),
         days_per_year: DAYS_PER_YEAR,
         paths: c.lines,
-        dominant_input: dominant(&sensitivity),
+        dominant_input,
         sensitivity,
         assumptions: a,
     })
 }
 
-/// The cost driver with the largest swing; volume inputs (which scale every
-/// term alike, elasticity 1) are skipped.
-fn dominant(rows: &[SensitivityRow]) -> String {
-    rows.iter()
-        .find(|r| !r.input.ends_with("per day"))
-        .map(|r| r.input.clone())
-        .unwrap_or_default()
+/// Text of [`CostReport::dominant_input`] when no input moves the total.
+pub const NO_DOMINANT_INPUT: &str = "none (no input changes the total)";
+
+/// One tornado bar from the exact per-day totals at −10 % (`l`) and +10 % (`h`)
+/// of an input, with the exact swing kept for ranking.
+fn tornado_row(name: &str, l: Usd, h: Usd, base: Usd) -> (SensitivityRow, Usd) {
+    let swing = if h > l { h - l } else { l - h };
+    (
+        SensitivityRow {
+            input: name.to_string(),
+            low_per_day_usd: l.round_to_cents(),
+            high_per_day_usd: h.round_to_cents(),
+            swing_usd: swing.round_to_cents(),
+            elasticity: if base == Usd::ZERO {
+                0.0
+            } else {
+                (h - l).ratio(base) / 0.2
+            },
+        },
+        swing,
+    )
+}
+
+/// Orders the tornado by the **exact** swing (largest first, ties by name) and names
+/// the dominant input: the first with a non-zero swing that is not a volume input
+/// (volume scales every term alike, elasticity 1). Ranking by the exact swing
+/// matters when totals are below a cent: rounded swings are then all $0.00 and
+/// would rank alphabetically.
+fn rank_tornado(mut rows: Vec<(SensitivityRow, Usd)>) -> (Vec<SensitivityRow>, String) {
+    rows.sort_by(|(a, sa), (b, sb)| sb.cmp(sa).then(a.input.cmp(&b.input)));
+    let dominant = rows
+        .iter()
+        .find(|(r, swing)| *swing > Usd::ZERO && !r.input.ends_with("per day"))
+        .map_or_else(|| NO_DOMINANT_INPUT.to_string(), |(r, _)| r.input.clone());
+    (rows.into_iter().map(|(r, _)| r).collect(), dominant)
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
@@ -1154,7 +1207,7 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
         (per_day_transfer + lat.times(msgs), per_msg, lat, msgs)
     };
     let (per_day, per_msg, lat, _) = compute(1.0, 1.0, 1.0, 1.0);
-    let mut sens = Vec::new();
+    let mut sens_exact = Vec::new();
     for (name, idx) in [
         ("price per GB", 0),
         ("message bytes", 1),
@@ -1167,19 +1220,9 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
             compute(k[0], k[1], k[2], k[3]).0
         };
         let (l, h) = (f(0.9), f(1.1));
-        sens.push(SensitivityRow {
-            input: name.to_string(),
-            low_per_day_usd: l.round_to_cents(),
-            high_per_day_usd: h.round_to_cents(),
-            swing_usd: if h > l { h - l } else { l - h }.round_to_cents(),
-            elasticity: if per_day == Usd::ZERO {
-                0.0
-            } else {
-                (h - l).ratio(per_day) / 0.2
-            },
-        });
+        sens_exact.push(tornado_row(name, l, h, per_day));
     }
-    sens.sort_by(|x, y| y.swing_usd.cmp(&x.swing_usd).then(x.input.cmp(&y.input)));
+    let (sens, dominant_input) = rank_tornado(sens_exact);
     Ok(CostReport {
         model: "transfer".into(),
         formula: "messages/day × bytes × price per unit (GB = 10^9 B, GiB = 2^30 B)".into(),
@@ -1206,7 +1249,7 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
             usd_per_tx: per_msg,
             price: label,
         }],
-        dominant_input: dominant(&sens),
+        dominant_input,
         sensitivity: sens,
         assumptions: a,
     })
@@ -1650,6 +1693,110 @@ mod tests {
             assert!(r.per_tx_usd > Usd::ZERO, "{m}");
             assert!(!r.to_string().is_empty());
         }
+    }
+
+    #[test]
+    fn dominant_input_ranks_exact_swings_below_a_cent() {
+        // 100 health-checked nodes in one region's three AZs, hierarchical, 100 B probes,
+        // 10 intervals a day: the per-day total is a fraction of a cent, so every rounded
+        // swing is $0.00 — the ranking must still follow the exact swings.
+        let r = evaluate(&CostRequest {
+            participants: Some(100),
+            group_size: Some(10),
+            regions: Some(vec![
+                "aws:us-east-1:a".into(),
+                "aws:us-east-1:b".into(),
+                "aws:us-east-1:c".into(),
+            ]),
+            message_bytes: Some(100),
+            tx_per_day: Some(10),
+            ..req("health-check")
+        })
+        .unwrap();
+        assert_eq!(r.per_day_usd, Usd::ZERO);
+        assert!(r.per_tx_usd > Usd::ZERO);
+        assert!(r.sensitivity.iter().all(|s| s.swing_usd == Usd::ZERO));
+        // bytes and price both have elasticity 1 (tie broken by name); the latency
+        // value is zero and must not be named
+        assert_eq!(r.dominant_input, "message bytes");
+        assert_eq!(r.sensitivity[0].input, "message bytes");
+        assert_eq!(r.sensitivity[1].input, "message price");
+        // nothing costs anything: no dominant input
+        let free = evaluate(&CostRequest {
+            participants: Some(3),
+            rtt_ms: Some(0.0),
+            price_per_1000_messages: Some(0.0),
+            ..req("raft")
+        })
+        .unwrap();
+        assert_eq!(free.per_tx_usd, Usd::ZERO);
+        assert_eq!(free.dominant_input, NO_DOMINANT_INPUT);
+        // the transfer model ranks the same way
+        let t = evaluate(&CostRequest {
+            messages_per_day: Some(10),
+            message_bytes: Some(100),
+            price_per_gb: Some(0.02),
+            ..req("transfer")
+        })
+        .unwrap();
+        assert_eq!(t.per_day_usd, Usd::ZERO);
+        assert_ne!(t.dominant_input, "latency value ($/s or beta x revenue)");
+        assert_ne!(t.dominant_input, NO_DOMINANT_INPUT);
+    }
+
+    #[test]
+    fn every_default_used_is_an_assumption_with_its_source() {
+        let names = |r: &CostReport| -> Vec<String> {
+            r.assumptions.iter().map(|a| a.name.clone()).collect()
+        };
+        let base = |m: &str| CostRequest {
+            rtt_ms: Some(10.0),
+            ..req(m)
+        };
+        for (m, expected) in [
+            ("2pc", &["participants", "coordinator"][..]),
+            ("3pc", &["participants", "coordinator"]),
+            ("paxos", &["participants"]),
+            ("multi-paxos", &["participants", "batch"]),
+            ("raft", &["participants", "batch"]),
+            ("leader", &["participants", "replication"]),
+            ("gossip", &["participants", "fanout"]),
+            ("pbft", &["participants"]),
+            ("health-check", &["participants", "topology"]),
+        ] {
+            let r = evaluate(&base(m)).unwrap();
+            let got = names(&r);
+            for e in
+                expected
+                    .iter()
+                    .chain(&["message bytes", "transactions per day", "message price"])
+            {
+                assert!(got.iter().any(|g| g == e), "{m}: missing {e} in {got:?}");
+            }
+            assert!(
+                r.assumptions.iter().all(|a| !a.source.is_empty()),
+                "{m}: {:?}",
+                r.assumptions
+            );
+        }
+        // given values are not reported as defaults
+        let r = evaluate(&CostRequest {
+            participants: Some(3),
+            coordinator: Some("separate".into()),
+            ..base("2pc")
+        })
+        .unwrap();
+        assert!(
+            !names(&r)
+                .iter()
+                .any(|n| n == "participants" || n == "coordinator")
+        );
+        let r = evaluate(&CostRequest {
+            fanout: Some(2),
+            ..base("gossip")
+        })
+        .unwrap();
+        assert!(!names(&r).iter().any(|n| n == "fanout"));
     }
 
     use proptest::prelude::*;

@@ -26,6 +26,8 @@ pub(crate) struct Table {
     pub header_line: usize,
     pub rows: Vec<Row>,
     pub meta: BTreeMap<String, String>,
+    /// 1-based line of each metadata comment.
+    pub meta_lines: BTreeMap<String, usize>,
 }
 
 fn split_line(file: &str, line_no: usize, line: &str) -> Result<Vec<String>, CostError> {
@@ -93,6 +95,7 @@ impl Table {
         let mut header: Option<(usize, Vec<String>)> = None;
         let mut rows = Vec::new();
         let mut meta = BTreeMap::new();
+        let mut meta_lines = BTreeMap::new();
         for (i, raw) in text.lines().enumerate() {
             let line_no = i + 1;
             let line = raw.trim_end_matches('\r');
@@ -105,6 +108,7 @@ impl Table {
                     let k = k.trim();
                     if !k.is_empty() && !k.contains(' ') {
                         meta.insert(k.to_string(), v.trim().to_string());
+                        meta_lines.insert(k.to_string(), line_no);
                     }
                 }
                 continue;
@@ -155,6 +159,7 @@ impl Table {
             header_line,
             rows,
             meta,
+            meta_lines,
         })
     }
 
@@ -187,6 +192,16 @@ impl Table {
     /// Error at a row and column.
     pub fn err(&self, row: &Row, col: usize, msg: impl Into<String>) -> CostError {
         CostError::data(&self.file, row.line, &self.header[col], msg)
+    }
+
+    /// Error about the metadata comment `# key: ...`, at its line (0 if absent).
+    pub fn meta_err(&self, key: &str, msg: impl Into<String>) -> CostError {
+        CostError::data(
+            &self.file,
+            self.meta_lines.get(key).copied().unwrap_or(0),
+            key,
+            msg,
+        )
     }
 
     /// Required metadata key (`# key: value`).

@@ -126,6 +126,14 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         ]);
     }
     out.push_str(&t.render());
+    let dashboard = audit::dashboard_total_per_day(&priced);
+    let _ = write!(
+        out,
+        "\nThe cost dashboard's lines (the `dashboard-*` rows) priced with real data total \
+         **{} per day, {} per year** (365-day year), against the text's \"$36K/day = $13M/year\".\n",
+        dashboard,
+        dashboard.times(365),
+    );
 
     out.push_str(&strategies_section()?);
     out.push_str(&simulated_runs_priced(options.seed)?);
