@@ -235,6 +235,21 @@ fn strategies_section() -> Result<String, ReportError> {
                 ..Default::default()
             },
         ),
+        (
+            "Full-mesh health checks, 100 nodes spread over us-east-1, us-west-2, eu-west-1, ap-northeast-1, one probe round per second (86,400 a day)",
+            cc_cost::request::CostRequest {
+                model: "health-check".into(),
+                participants: Some(100),
+                regions: Some(
+                    ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
+                        .iter()
+                        .map(|r| (*r).to_string())
+                        .collect(),
+                ),
+                tx_per_day: Some(86_400),
+                ..Default::default()
+            },
+        ),
     ];
     for (title, req) in scenarios {
         let rows = cc_cost::optimize::strategies(&req).map_err(cost)?;
