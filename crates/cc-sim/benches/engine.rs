@@ -3,6 +3,8 @@
 //! * `round/push_1e6`: push gossip of one rumor to 10⁶ nodes (fanout 1,
 //!   per-node counters off) — compare with the workspace's `bench/anchors/push_numpy.py`.
 //! * `round/push_pull_1e6`: push-pull on 10⁶ nodes.
+//! * `round/push_1e5`: push gossip on 10⁵ nodes — the size at which the SimPy
+//!   anchor (`bench/anchors/push_simpy.py`) is always measured.
 //! * `des/flood_regular8_1e5`: flooding on a random 8-regular graph with
 //!   10⁵ nodes and exponential latency; throughput in events/s.
 //! * `des/hold_1e4`: classic hold model — 10⁴ timers pending, each firing
@@ -22,15 +24,16 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
 fn rounds(c: &mut Criterion) {
-    let mut cfg = RoundConfig::new(1_000_000);
-    cfg.track_per_node = false;
     let net = NetworkModel::default();
     let mut g = c.benchmark_group("round");
     g.sample_size(20);
-    for (name, p) in [
-        ("push_1e6", Spread::Push),
-        ("push_pull_1e6", Spread::PushPull),
+    for (name, n, p) in [
+        ("push_1e6", 1_000_000, Spread::Push),
+        ("push_pull_1e6", 1_000_000, Spread::PushPull),
+        ("push_1e5", 100_000, Spread::Push),
     ] {
+        let mut cfg = RoundConfig::new(n);
+        cfg.track_per_node = false;
         let mut seed = 0;
         g.bench_function(name, |b| {
             b.iter(|| {

@@ -60,6 +60,17 @@ pub struct Delivery {
     pub kind: u8,
 }
 
+/// One line per delivered message, `"<time> ns: <from> -> <to> <kind>"`: the
+/// event trace a sweep prints for its shortest violating run.
+pub fn trace_lines(log: &[Delivery], kinds: &[&str]) -> Vec<String> {
+    log.iter()
+        .map(|d| {
+            let kind = kinds.get(d.kind as usize).copied().unwrap_or("?");
+            format!("{} ns: {} -> {} {kind}", d.time, d.from, d.to)
+        })
+        .collect()
+}
+
 /// A protocol running on the event engine.
 pub trait Protocol {
     /// Message type.
@@ -303,11 +314,11 @@ impl<M: Clone> Sim<M> {
             return false;
         }
         self.delivered_bits[w] |= b;
-        let first = self.rec.deliver(node, self.now);
-        if first {
-            self.hops[node as usize] = hops;
-        }
-        first
+        // The bit was clear, so this is the first delivery: blind stores (no
+        // dependent load of the 8-byte delivery time).
+        self.rec.delivered_at[node as usize] = self.now;
+        self.hops[node as usize] = hops;
+        true
     }
 
     /// Whether `node` has received the payload.
@@ -366,7 +377,13 @@ pub fn run_events<P: Protocol>(
         down: vec![0; n.div_ceil(64)],
         epoch: vec![0; n],
         rng,
-        rec: Recorder::new(n, proto.kinds(), proto.payload_kinds(), cfg.track_per_node),
+        rec: Recorder::new(
+            n,
+            proto.kinds(),
+            proto.payload_kinds(),
+            cfg.track_per_node,
+            true,
+        ),
         hops: vec![u32::MAX; n],
         delivered_bits: vec![0; n.div_ceil(64)],
         log: cfg.log_deliveries.then(Vec::new),
@@ -448,8 +465,13 @@ pub fn run_events<P: Protocol>(
                 if sim.is_down(node) || epoch != sim.epoch[node as usize] {
                     continue;
                 }
-                sim.rec.hash.add(time ^ 0x7431);
-                sim.rec.hash.add(u64::from(node) << 32 | (id & 0xffff_ffff));
+                // one fold per timer: time, node and the id's low 40 bits (ids
+                // carry a tag in their top byte; fold it in too)
+                sim.rec.hash.add(
+                    time.rotate_left(17)
+                        ^ (u64::from(node) << 40 | (id ^ id >> 40) & 0xff_ffff_ffff)
+                        ^ 0x7431,
+                );
                 proto.on_timer(&mut sim, node, id);
             }
             Ev::Crash(v) => {

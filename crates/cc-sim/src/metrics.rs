@@ -204,6 +204,7 @@ impl Recorder {
         kinds: &'static [&'static str],
         payload_kinds: u64,
         track_per_node: bool,
+        deliveries: bool,
     ) -> Self {
         Recorder {
             kinds,
@@ -216,7 +217,11 @@ impl Recorder {
                 Vec::new()
             },
             track_per_node,
-            delivered_at: vec![Time::MAX; n],
+            delivered_at: if deliveries {
+                vec![Time::MAX; n]
+            } else {
+                Vec::new()
+            },
             hash: TraceHash::default(),
             lost: 0,
             dropped_crashed: 0,
@@ -231,18 +236,6 @@ impl Recorder {
         self.bytes[kind as usize] += u64::from(bytes);
         if self.track_per_node {
             self.per_node[from as usize] += 1;
-        }
-    }
-
-    /// Record a first delivery; returns true if it was the first.
-    #[inline]
-    pub(crate) fn deliver(&mut self, v: NodeId, t: Time) -> bool {
-        let slot = &mut self.delivered_at[v as usize];
-        if *slot == Time::MAX {
-            *slot = t;
-            true
-        } else {
-            false
         }
     }
 

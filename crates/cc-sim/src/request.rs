@@ -291,7 +291,7 @@ impl Trial {
     fn single_decision(
         messages: u64,
         payload: f64,
-        bytes_per_message: f64,
+        bytes: u64,
         decided_at: Option<u64>,
         hash: u64,
         extra: BTreeMap<String, f64>,
@@ -301,7 +301,7 @@ impl Trial {
             rounds: None,
             messages: messages as f64,
             payload,
-            bytes: messages as f64 * bytes_per_message,
+            bytes: bytes as f64,
             ratio: if decided_at.is_some() { 1.0 } else { 0.0 },
             delivered: u64::from(decided_at.is_some()),
             eligible: 1,
@@ -708,6 +708,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 r,
                 w,
                 read_after: (req.read_after_ms * MS as f64) as u64,
+                count_duplicates: false,
             })
         }
         "paxos" => {
@@ -777,6 +778,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 f,
                 byzantine,
                 behaviour,
+                client_accepts_f_replies: false,
             })
         }
         "3pc" => {
@@ -1073,13 +1075,13 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 rounds: None,
                 messages: r.messages as f64,
                 payload: 0.0,
-                bytes: r.messages as f64 * 64.0,
+                bytes: r.bytes as f64,
                 ratio: if r.latency_ns.is_some() { 1.0 } else { 0.0 },
                 delivered: u64::from(r.latency_ns.is_some()),
                 eligible: 1,
                 t_ave: r.latency_ns.map(|t| ms(t as f64)),
                 t_last: r.latency_ns.map(|t| ms(t as f64)),
-                hash: r.trace.len() as u64 ^ r.events.rotate_left(20),
+                hash: r.trace_hash,
                 extra,
                 decision_latency_ns: r.latency_ns.map(|t| t as f64),
                 decision_messages: Some(r.messages as f64),
@@ -1115,13 +1117,13 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 rounds: None,
                 messages: r.messages as f64,
                 payload: r.by_kind.get("append").copied().unwrap_or(0) as f64,
-                bytes: 0.0,
+                bytes: r.bytes as f64,
                 ratio: done.min(1.0),
                 delivered: r.committed,
                 eligible: cfg.commands,
                 t_ave: r.commit_latency_ns.map(ms),
                 t_last: r.latencies_ns.iter().max().map(|&t| ms(t as f64)),
-                hash: r.events ^ r.messages.rotate_left(32),
+                hash: r.trace_hash,
                 extra,
                 decision_latency_ns: r.commit_latency_ns,
                 decision_messages: (r.committed > 0).then(|| data as f64 / r.committed as f64),
@@ -1137,9 +1139,9 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
             Ok(Trial::single_decision(
                 r.messages,
                 0.0,
-                16.0,
+                r.bytes,
                 r.elected_at,
-                r.messages ^ r.elected_at.unwrap_or(0).rotate_left(17),
+                r.trace_hash,
                 extra,
                 r.violations,
             ))
@@ -1175,13 +1177,13 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 rounds: None,
                 messages: r.messages as f64,
                 payload: r.messages as f64,
-                bytes: r.messages as f64 * 16.0 * cfg.n as f64,
+                bytes: r.bytes as f64,
                 ratio: if r.violations.is_empty() { 1.0 } else { 0.0 },
                 delivered: u64::from(r.violations.is_empty()),
                 eligible: 1,
                 t_ave: conv,
                 t_last: conv,
-                hash: r.messages ^ r.converged_at.unwrap_or(0).rotate_left(23),
+                hash: r.trace_hash,
                 extra: BTreeMap::new(),
                 decision_latency_ns: None,
                 decision_messages: None,
@@ -1210,9 +1212,9 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
             Ok(Trial::single_decision(
                 r.messages,
                 0.0,
-                32.0,
+                r.bytes,
                 r.decided_at,
-                r.events ^ r.messages.rotate_left(13),
+                r.trace_hash,
                 extra,
                 r.violations,
             ))
@@ -1248,9 +1250,9 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
             Ok(Trial::single_decision(
                 r.messages,
                 0.0,
-                48.0,
+                r.bytes,
                 r.latency_ns,
-                r.events ^ r.messages.rotate_left(27),
+                r.trace_hash,
                 extra,
                 r.violations,
             ))
@@ -1281,7 +1283,7 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 rounds: None,
                 messages: r.messages as f64,
                 payload: r.by_kind.get("accept").copied().unwrap_or(0) as f64,
-                bytes: 0.0,
+                bytes: r.bytes as f64,
                 ratio: done.min(1.0),
                 delivered: r.committed.min(cfg.commands),
                 eligible: cfg.commands,
@@ -1328,7 +1330,7 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 rounds: None,
                 messages: r.messages as f64,
                 payload: r.by_kind.get("fetch-response").copied().unwrap_or(0) as f64,
-                bytes: 0.0,
+                bytes: r.bytes as f64,
                 ratio: (r.acknowledged as f64 / cfg.records as f64).min(1.0),
                 delivered: r.acknowledged.min(cfg.records),
                 eligible: cfg.records,
@@ -1353,13 +1355,13 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 rounds: None,
                 messages: r.messages as f64,
                 payload: 0.0,
-                bytes: r.messages as f64 * 48.0,
+                bytes: r.bytes as f64,
                 ratio: r.committed as f64 / cfg.transactions as f64,
                 delivered: r.committed as u64,
                 eligible: cfg.transactions as u64,
                 t_ave: Some(ms(r.mean_latency_ns)),
                 t_last: r.latencies_ns.iter().max().map(|&t| ms(t as f64)),
-                hash: r.messages ^ (r.mean_latency_ns as u64).rotate_left(9),
+                hash: r.trace_hash,
                 extra,
                 decision_latency_ns: Some(r.mean_latency_ns),
                 decision_messages: Some(r.messages as f64 / r.committed.max(1) as f64),
@@ -1384,7 +1386,7 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 rounds: None,
                 messages: row.messages,
                 payload: 0.0,
-                bytes: 0.0,
+                bytes: row.bytes,
                 ratio: if stale { 0.0 } else { 1.0 },
                 delivered: u64::from(!stale),
                 eligible: 1,
@@ -1412,9 +1414,9 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
             Ok(Trial::single_decision(
                 r.messages,
                 1.0,
-                64.0,
+                r.bytes,
                 r.accepted_at,
-                r.messages ^ r.accepted_at.unwrap_or(0).rotate_left(11),
+                r.trace_hash,
                 extra,
                 r.violations,
             ))
@@ -2194,6 +2196,69 @@ mod tests {
         assert!(
             j.get("acks").is_none() && j.get("min_insync").is_none() && j.get("window").is_none()
         );
+    }
+
+    #[test]
+    fn coordination_bytes_are_measured_and_scale_with_entries() {
+        // every coordination protocol reports the engine's byte count (wire sizes)
+        for p in [
+            "2pc",
+            "3pc",
+            "paxos",
+            "multi-paxos",
+            "raft",
+            "isr",
+            "quorum",
+            "pbft",
+            "commit-wait",
+            "lcr",
+            "hs",
+            "crdt-counter",
+        ] {
+            let nodes = if p == "pbft" { 4 } else { 5 };
+            let s = run(&SimRequest { nodes, ..req(p) }, &|_, _| {}).unwrap();
+            assert!(s.bytes.min > 0.0, "{p}: bytes {:?}", s.bytes);
+            assert!(
+                s.bytes.mean >= 16.0 * s.messages.mean,
+                "{p}: a header per message"
+            );
+        }
+        // quorum: exactly 336·N per write + read
+        let s = run(
+            &SimRequest {
+                nodes: 5,
+                ..req("quorum")
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!((s.bytes.min, s.bytes.max), (336.0 * 5.0, 336.0 * 5.0));
+        // batching divides messages, not the entries' bytes
+        for p in ["raft", "multi-paxos"] {
+            let at = |b| {
+                run(
+                    &SimRequest {
+                        nodes: 5,
+                        batch: Some(b),
+                        trials: 2,
+                        ..req(p)
+                    },
+                    &|_, _| {},
+                )
+                .unwrap()
+            };
+            let (one, ten) = (at(1), at(10));
+            let per = |s: &SimSummary| s.bytes.mean / s.extra["committed"].mean;
+            // every committed command crosses 4 links with its 100 payload bytes
+            assert!(per(&ten) >= 4.0 * 108.0, "{p}: {}", per(&ten));
+            assert!(ten.messages.mean < 0.3 * one.messages.mean, "{p}");
+            assert!(
+                per(&ten) > 0.5 * per(&one),
+                "{p}: {} vs {}",
+                per(&ten),
+                per(&one)
+            );
+        }
     }
 
     #[test]

@@ -275,7 +275,8 @@ pub fn run_rounds(
         parts: PartitionIndex::new(&net.partitions, n),
         net,
     };
-    let mut rec = Recorder::new(n, ROUND_KINDS, PAYLOAD_MASK, cfg.track_per_node);
+    // delivery times are built from `st.round` at the end (no fill up front)
+    let mut rec = Recorder::new(n, ROUND_KINDS, PAYLOAD_MASK, cfg.track_per_node, false);
     let mut st = State::new(cfg, &rn);
     let mut extra = BTreeMap::new();
     let rounds = match *proto {
@@ -289,11 +290,12 @@ pub fn run_rounds(
         }
         RoundProtocol::AntiEntropy(mode) => anti_entropy(cfg, mode, &rn, &mut st, &mut rec, rng),
     };
-    for (v, &r) in st.round.iter().enumerate() {
-        if r != NONE {
-            rec.delivered_at[v] = Time::from(r);
-        }
-    }
+    // One pass builds the delivery times (the recorder left them unallocated).
+    rec.delivered_at = st
+        .round
+        .iter()
+        .map(|&r| if r == NONE { Time::MAX } else { Time::from(r) })
+        .collect();
     let end_t = Time::from(rounds) * rn.net.round_ns;
     let up_at_end: Vec<bool> = if rn.faults {
         (0..n as NodeId)
@@ -414,6 +416,9 @@ fn push(
     r
 }
 
+/// Successes of the skipping push phase drawn before they are applied.
+const SKIP_BLOCK: usize = 64;
+
 /// Uniform 32-bit draws from the ChaCha8 stream, fetched in blocks.
 struct Draws {
     buf: [u32; 512],
@@ -510,23 +515,44 @@ fn push_fault_free(
             if !unknown.is_empty() {
                 let p = unknown.len() as f64 / f64::from(s);
                 let lq = (-p).ln_1p();
+                let len = unknown.len() as u32;
                 let mut pos = 0u64;
-                loop {
-                    // g >= 0, so truncation below is the floor
-                    let g = (1.0 - crate::rng::unit(rng)).ln() / lq;
-                    if g.is_nan() || g >= (pushes - pos) as f64 {
-                        break;
+                // Successes are drawn in blocks, then applied in order: the
+                // draws do not depend on `known` within a round (`unknown` is
+                // only pruned after it), so the random stream and the order
+                // of infections are those of one success at a time, while the
+                // block's random loads from `unknown` (megabytes at 10⁶ nodes)
+                // are issued back to back and overlap.
+                let mut block = [0u32; SKIP_BLOCK];
+                let mut done = false;
+                while !done {
+                    let mut k = 0;
+                    while k < SKIP_BLOCK {
+                        // g >= 0, so truncation below is the floor
+                        let g = (1.0 - crate::rng::unit(rng)).ln() / lq;
+                        if g.is_nan() || g >= (pushes - pos) as f64 {
+                            done = true;
+                            break;
+                        }
+                        pos += g as u64 + 1;
+                        block[k] = draws.below(rng, len);
+                        k += 1;
+                        if pos >= pushes {
+                            done = true;
+                            break;
+                        }
                     }
-                    pos += g as u64 + 1;
-                    let u = unknown[draws.below(rng, unknown.len() as u32) as usize];
-                    let w = (u >> 6) as usize;
-                    let bit = 1u64 << (u & 63);
-                    if known[w] & bit == 0 {
-                        known[w] |= bit;
-                        st.inform_new(u, r, rec);
+                    // a tight gather: the block's loads are independent
+                    for i in &mut block[..k] {
+                        *i = unknown[*i as usize];
                     }
-                    if pos >= pushes {
-                        break;
+                    for &u in &block[..k] {
+                        let w = (u >> 6) as usize;
+                        let bit = 1u64 << (u & 63);
+                        if known[w] & bit == 0 {
+                            known[w] |= bit;
+                            st.inform_new(u, r, rec);
+                        }
                     }
                 }
                 unknown.retain(|&u| known[(u >> 6) as usize] & (1 << (u & 63)) == 0);

@@ -193,6 +193,10 @@ impl Protocol for CommitWait {
 pub struct CommitWaitRun {
     /// Messages.
     pub messages: u64,
+    /// Bytes sent (all kinds; see [`super::wire`]).
+    pub bytes: u64,
+    /// The engine's event-trace hash.
+    pub trace_hash: u64,
     /// Committed transactions.
     pub committed: usize,
     /// Mean commit latency (ns).
@@ -229,6 +233,8 @@ pub fn run_commit_wait(
     let lat = p.latencies();
     Ok(CommitWaitRun {
         messages: m.messages,
+        bytes: m.bytes,
+        trace_hash: m.trace_hash,
         committed: lat.len(),
         mean_latency_ns: if lat.is_empty() {
             f64::NAN

@@ -221,6 +221,10 @@ impl Protocol for Counter {
 pub struct CrdtRun {
     /// Messages (state transfers).
     pub messages: u64,
+    /// Bytes sent (all kinds; see [`super::wire`]).
+    pub bytes: u64,
+    /// The engine's event-trace hash.
+    pub trace_hash: u64,
     /// Sum of the operations performed.
     pub operations_value: i128,
     /// First time after the workload at which all replicas agreed (ns).
@@ -291,6 +295,8 @@ pub fn run_crdt(
     let violations = p.check();
     Ok(CrdtRun {
         messages: m.messages,
+        bytes: m.bytes,
+        trace_hash: m.trace_hash,
         operations_value: p.truth(),
         converged_at: p.converged_at,
         violations,

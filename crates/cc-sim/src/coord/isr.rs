@@ -60,6 +60,29 @@
 //! Heartbeats, controller traffic, metadata and consumer fetches have their
 //! own kinds and are not part of the figure.
 //!
+//! **Bytes** ([`super::wire`], `c` = [`IsrConfig::record_bytes`]; a record
+//! in a log is an entry: epoch, id and payload; the partition state is 4
+//! fields: leader, epoch, ISR, version):
+//!
+//! ```text
+//! produce            request id + 1 record (id, payload)        24 + (8 + c)
+//! produce-ack        request id, result                         32
+//! fetch              epoch, offset, last epoch, sequence        48
+//! fetch-response     epoch, sequence, start, HW, truncate-to,
+//! / fetch-empty      error, count + k records                   72 + k·(16 + c)
+//! alter-isr          epoch, version, ISR, request id            48
+//! alter-isr-response request id, ok + partition state           64
+//! leader-and-isr, heartbeat-response, metadata-response: state  48
+//! heartbeat, metadata                                           16
+//! consumer-fetch     offset                                     24
+//! consumer-records   start, error, count + k records (id, payload) 40 + k·(8 + c)
+//! ```
+//!
+//! Fault-free replication bytes per record (`acks = 1, all`):
+//! `(32 + c) + (N − 1)·(88 + c) + (N − 1)·48 + 32`; without the ack for
+//! `acks = 0`; plus `(N − 1)·48` once for the opening fetches
+//! ([`IsrConfig::formula_bytes_per_record`]).
+//!
 //! **Checkers.** *No acknowledged `acks = all` write lost*: whenever the
 //! controller elects a leader, and at the end, the leader's log holds every
 //! acknowledged `acks = all` record (and every consumed record) at its
@@ -77,8 +100,9 @@
 //! (`unclean.leader.election.enable`); `hw_on_leader_leo` — the leader sets
 //! its HW to its own LEO.
 
+use super::wire;
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
 use crate::montecarlo::{no_progress, run_trials};
 use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
 use crate::rng::{ChaCha8Rng, below, chance, unit};
@@ -237,6 +261,13 @@ pub enum IsrMsg {
     },
 }
 
+/// `produce-ack` (request id, result).
+const PRODUCE_ACK: u32 = wire::message(2);
+/// `fetch` (epoch, offset, last epoch, sequence).
+const FETCH: u32 = wire::message(4);
+/// A message carrying the partition state (leader, epoch, ISR, version).
+const STATE_MSG: u32 = wire::message(4);
+
 const K_PRODUCE: u8 = 0;
 const K_PRODUCE_ACK: u8 = 1;
 const K_FETCH: u8 = 2;
@@ -315,6 +346,8 @@ pub struct IsrConfig {
     pub unclean_election: bool,
     /// Injected bug: the leader's HW is its own LEO.
     pub hw_on_leader_leo: bool,
+    /// Payload bytes of one record (`0..=1 MiB`; see [`super::wire`]).
+    pub record_bytes: u32,
 }
 
 impl IsrConfig {
@@ -339,7 +372,30 @@ impl IsrConfig {
             stop_when_done: true,
             unclean_election: false,
             hw_on_leader_leo: false,
+            record_bytes: wire::DEFAULT_COMMAND_BYTES,
         }
+    }
+
+    /// Fault-free bytes per record of `produce`, `fetch-response`, `fetch` and
+    /// `produce-ack` (the last not for `acks = 0`):
+    /// `(32 + c) + (N − 1)·(88 + c) + (N − 1)·48 + 32`.
+    pub fn formula_bytes_per_record(&self) -> u64 {
+        let f = self.brokers as u64 - 1;
+        let c = self.record_bytes;
+        let ack = if self.acks == Acks::Zero {
+            0
+        } else {
+            PRODUCE_ACK
+        };
+        u64::from(wire::message_commands(1, 1, c))
+            + f * u64::from(wire::message_entries(7, 1, c))
+            + f * u64::from(FETCH)
+            + u64::from(ack)
+    }
+
+    /// Fault-free bytes of the opening fetches, once: `(N − 1)·48`.
+    pub fn opening_fetch_bytes(&self) -> u64 {
+        self.opening_fetches() * u64::from(FETCH)
     }
 
     /// Fault-free replication messages per record: `2N` (acks 1, all) or `2N − 1` (acks 0).
@@ -389,6 +445,16 @@ impl IsrConfig {
         }
         if self.records > 1_000_000 {
             return Err(SimError::param("records", "must be <= 1000000"));
+        }
+        if self.record_bytes > wire::MAX_COMMAND_BYTES {
+            return Err(SimError::param(
+                "record_bytes",
+                format!(
+                    "must be in 0..={}, got {}",
+                    wire::MAX_COMMAND_BYTES,
+                    self.record_bytes
+                ),
+            ));
         }
         Ok(())
     }
@@ -596,7 +662,7 @@ impl Isr {
                     c,
                     v as NodeId,
                     K_LAI,
-                    32,
+                    STATE_MSG,
                     IsrMsg::LeaderAndIsr(self.ctrl.st),
                 );
             }
@@ -683,7 +749,13 @@ impl Isr {
                         self.elect(sim, None);
                     }
                 }
-                sim.send(c, from, K_HB_RESP, 32, IsrMsg::HeartbeatResp(self.ctrl.st));
+                sim.send(
+                    c,
+                    from,
+                    K_HB_RESP,
+                    STATE_MSG,
+                    IsrMsg::HeartbeatResp(self.ctrl.st),
+                );
             }
             IsrMsg::AlterIsr {
                 epoch,
@@ -704,10 +776,16 @@ impl Isr {
                 }
                 let state = self.ctrl.st;
                 let m = IsrMsg::AlterIsrResp { req, ok, state };
-                sim.send(c, from, K_ALTER_RESP, 32, m);
+                sim.send(c, from, K_ALTER_RESP, wire::message(6), m);
             }
             IsrMsg::Metadata => {
-                sim.send(c, from, K_META_RESP, 32, IsrMsg::MetadataResp(self.ctrl.st));
+                sim.send(
+                    c,
+                    from,
+                    K_META_RESP,
+                    STATE_MSG,
+                    IsrMsg::MetadataResp(self.ctrl.st),
+                );
             }
             _ => {}
         }
@@ -782,7 +860,7 @@ impl Isr {
                 req,
                 result: ProduceResult::NotLeader,
             };
-            sim.send(v as NodeId, p, K_PRODUCE_ACK, 24, m);
+            sim.send(v as NodeId, p, K_PRODUCE_ACK, PRODUCE_ACK, m);
         }
     }
 
@@ -807,7 +885,7 @@ impl Isr {
             seq: br.fetch_seq,
         };
         let id = T_FETCH | (br.fetch_seq & GEN);
-        sim.send(v as NodeId, l, K_FETCH, 40, m);
+        sim.send(v as NodeId, l, K_FETCH, FETCH, m);
         sim.set_timer(v as NodeId, self.cfg.fetch_timeout, id);
     }
 
@@ -824,7 +902,7 @@ impl Isr {
         } else {
             K_FETCH_RESP
         };
-        let bytes = 40 + 16 * records.len() as u32;
+        let bytes = wire::message_entries(7, records.len() as u32, self.cfg.record_bytes);
         let m = IsrMsg::FetchResp {
             epoch: br.epoch(),
             seq,
@@ -855,7 +933,7 @@ impl Isr {
                 truncate_to: None,
                 error: true,
             };
-            sim.send(v as NodeId, f, K_FETCH_EMPTY, 24, m);
+            sim.send(v as NodeId, f, K_FETCH_EMPTY, wire::message(7), m);
             return;
         }
         let leo = self.b[v].leo();
@@ -873,7 +951,7 @@ impl Isr {
                 truncate_to: Some(end.min(offset - 1)),
                 error: false,
             };
-            sim.send(v as NodeId, f, K_FETCH_EMPTY, 24, m);
+            sim.send(v as NodeId, f, K_FETCH_EMPTY, wire::message(7), m);
             return;
         }
         let now = sim.local_time(v as NodeId);
@@ -932,7 +1010,7 @@ impl Isr {
             isr,
             req: g,
         };
-        sim.send(v as NodeId, c, K_ALTER, 32, m);
+        sim.send(v as NodeId, c, K_ALTER, wire::message(4), m);
         sim.set_timer(
             v as NodeId,
             self.cfg.request_timeout,
@@ -985,7 +1063,7 @@ impl Isr {
                 v as NodeId,
                 p,
                 K_PRODUCE_ACK,
-                24,
+                PRODUCE_ACK,
                 IsrMsg::ProduceAck { req, result },
             );
         }
@@ -999,7 +1077,7 @@ impl Isr {
                 v as NodeId,
                 p,
                 K_PRODUCE_ACK,
-                24,
+                PRODUCE_ACK,
                 IsrMsg::ProduceAck { req, result },
             );
         };
@@ -1103,7 +1181,13 @@ impl Isr {
             }
         };
         let Some(l) = self.prod.leader else {
-            sim.send(p, self.ctrl_node(), K_META, 16, IsrMsg::Metadata);
+            sim.send(
+                p,
+                self.ctrl_node(),
+                K_META,
+                wire::message(0),
+                IsrMsg::Metadata,
+            );
             self.prod.generation += 1;
             let first_sent = self.prod.inflight.map_or(sim.now(), |x| x.2);
             self.prod.inflight = Some((0, record, first_sent));
@@ -1115,7 +1199,8 @@ impl Isr {
         let req = self.prod.req;
         let first_sent = self.prod.inflight.map_or(sim.now(), |x| x.2);
         self.sent_at.entry(record).or_insert(first_sent);
-        sim.send(p, l, K_PRODUCE, 64, IsrMsg::Produce { req, record });
+        let bytes = wire::message_commands(1, 1, self.cfg.record_bytes);
+        sim.send(p, l, K_PRODUCE, bytes, IsrMsg::Produce { req, record });
         self.prod.generation += 1;
         if self.cfg.acks == Acks::Zero {
             self.prod.inflight = None;
@@ -1150,7 +1235,13 @@ impl Isr {
             _ => {
                 // refresh the leader, retry after the back-off
                 let p = self.prod_node();
-                sim.send(p, self.ctrl_node(), K_META, 16, IsrMsg::Metadata);
+                sim.send(
+                    p,
+                    self.ctrl_node(),
+                    K_META,
+                    wire::message(0),
+                    IsrMsg::Metadata,
+                );
                 self.prod.generation += 1;
                 let id = T_PRODUCE | (self.prod.generation & GEN);
                 sim.set_timer(p, self.cfg.produce_interval, id);
@@ -1166,7 +1257,7 @@ impl Isr {
                 records: Vec::new(),
                 error: true,
             };
-            sim.send(v as NodeId, q, K_CRECORDS, 16, m);
+            sim.send(v as NodeId, q, K_CRECORDS, wire::message(3), m);
             return;
         }
         let hw = self.b[v].hw;
@@ -1178,7 +1269,7 @@ impl Isr {
         if !records.is_empty() {
             self.check_replicated(v, hw, "consumer served offsets below");
         }
-        let bytes = 24 + 8 * records.len() as u32;
+        let bytes = wire::message_commands(3, records.len() as u32, self.cfg.record_bytes);
         let m = IsrMsg::ConsumerRecords {
             start: offset,
             records,
@@ -1275,7 +1366,13 @@ impl Protocol for Isr {
         let v = node as usize;
         match id & TAG {
             T_HB if v < self.cfg.brokers && g == self.b[v].hb_gen & GEN => {
-                sim.send(node, self.ctrl_node(), K_HB, 16, IsrMsg::BrokerHeartbeat);
+                sim.send(
+                    node,
+                    self.ctrl_node(),
+                    K_HB,
+                    wire::message(0),
+                    IsrMsg::BrokerHeartbeat,
+                );
                 sim.set_timer(node, self.cfg.heartbeat, id);
             }
             T_FETCH
@@ -1327,12 +1424,24 @@ impl Protocol for Isr {
                     return;
                 }
                 if id & TAG == T_REQ_TIMEOUT {
-                    sim.send(node, self.ctrl_node(), K_META, 16, IsrMsg::Metadata);
+                    sim.send(
+                        node,
+                        self.ctrl_node(),
+                        K_META,
+                        wire::message(0),
+                        IsrMsg::Metadata,
+                    );
                 }
                 self.produce_next(sim);
             }
             T_META if node == self.prod_node() && !self.prod.done => {
-                sim.send(node, self.ctrl_node(), K_META, 16, IsrMsg::Metadata);
+                sim.send(
+                    node,
+                    self.ctrl_node(),
+                    K_META,
+                    wire::message(0),
+                    IsrMsg::Metadata,
+                );
                 sim.set_timer(node, 10 * self.cfg.produce_interval, T_META);
             }
             T_CONSUME if node == self.cons_node() => {
@@ -1341,9 +1450,15 @@ impl Protocol for Isr {
                         let m = IsrMsg::ConsumerFetch {
                             offset: self.cons_next,
                         };
-                        sim.send(node, l, K_CFETCH, 16, m);
+                        sim.send(node, l, K_CFETCH, wire::message(1), m);
                     }
-                    None => sim.send(node, self.ctrl_node(), K_META, 16, IsrMsg::Metadata),
+                    None => sim.send(
+                        node,
+                        self.ctrl_node(),
+                        K_META,
+                        wire::message(0),
+                        IsrMsg::Metadata,
+                    ),
                 }
                 sim.set_timer(node, self.cfg.consumer_interval, T_CONSUME);
             }
@@ -1371,7 +1486,13 @@ impl Protocol for Isr {
                     error,
                 } => {
                     if error {
-                        sim.send(to, self.ctrl_node(), K_META, 16, IsrMsg::Metadata);
+                        sim.send(
+                            to,
+                            self.ctrl_node(),
+                            K_META,
+                            wire::message(0),
+                            IsrMsg::Metadata,
+                        );
                     } else if start == self.cons_next {
                         for (k, id) in records.into_iter().enumerate() {
                             self.consumed.insert(start + k as u64, id);
@@ -1452,7 +1573,13 @@ impl Protocol for Isr {
         }
         if v < self.cfg.brokers {
             self.b[v].hb_gen += 1;
-            sim.send(node, self.ctrl_node(), K_HB, 16, IsrMsg::BrokerHeartbeat);
+            sim.send(
+                node,
+                self.ctrl_node(),
+                K_HB,
+                wire::message(0),
+                IsrMsg::BrokerHeartbeat,
+            );
             sim.set_timer(node, self.cfg.heartbeat, T_HB | (self.b[v].hb_gen & GEN));
         }
     }
@@ -1474,6 +1601,10 @@ pub struct IsrRun {
     pub by_kind: BTreeMap<String, u64>,
     /// Total messages.
     pub messages: u64,
+    /// Bytes by kind ([`super::wire`]).
+    pub bytes_by_kind: BTreeMap<String, u64>,
+    /// Total bytes.
+    pub bytes: u64,
     /// Per-record latencies (ns): send to acknowledgement (acks 0: to the leader's append).
     pub latencies_ns: Vec<Time>,
     /// Produce requests refused with `NotEnoughReplicas`.
@@ -1497,6 +1628,14 @@ pub struct IsrRun {
 }
 
 impl IsrRun {
+    /// Bytes of the replication convention's kinds (produce, produce-ack, fetch, fetch-response).
+    pub fn replication_bytes(&self) -> u64 {
+        ["produce", "produce-ack", "fetch", "fetch-response"]
+            .iter()
+            .map(|k| self.bytes_by_kind.get(*k).copied().unwrap_or(0))
+            .sum()
+    }
+
     /// Messages of the replication convention: produce, produce-ack, fetch, fetch-response.
     pub fn replication_messages(&self) -> u64 {
         ["produce", "produce-ack", "fetch", "fetch-response"]
@@ -1513,38 +1652,58 @@ pub fn run_isr(
     max_time: Time,
     rng: ChaCha8Rng,
 ) -> Result<IsrRun, SimError> {
+    run_isr_logged(cfg, net, max_time, rng, false).map(|r| r.0)
+}
+
+fn run_isr_logged(
+    cfg: &IsrConfig,
+    net: &NetworkModel,
+    max_time: Time,
+    rng: ChaCha8Rng,
+    log: bool,
+) -> Result<(IsrRun, Vec<Delivery>), SimError> {
     cfg.validate()?;
     let mut p = Isr::new(*cfg);
     let ecfg = EventConfig {
         max_time,
         origin: None,
         track_per_node: false,
+        log_deliveries: log,
         ..EventConfig::default()
     };
-    let (m, _) = run_events(&mut p, cfg.nodes(), net, &ecfg, rng)?;
+    let (m, log) = run_events(&mut p, cfg.nodes(), net, &ecfg, rng)?;
     let violations = p.check();
     if let Some(t) = p.offline_since {
         p.offline_ns += m.end_time.saturating_sub(t);
     }
-    Ok(IsrRun {
-        acknowledged: p.latencies.len() as u64,
-        by_kind: m
-            .by_kind
-            .iter()
-            .map(|(k, c)| (k.clone(), c.messages))
-            .collect(),
-        messages: m.messages,
-        latencies_ns: p.latencies.clone(),
-        refused: p.refused,
-        elections: p.elections,
-        isr_changes: (p.isr_shrinks, p.isr_expands),
-        offline_ns: p.offline_ns,
-        lost_acks1: p.lost_acks1(),
-        consumed: p.consumed.len(),
-        violations,
-        events: m.events,
-        trace_hash: m.trace_hash,
-    })
+    Ok((
+        IsrRun {
+            acknowledged: p.latencies.len() as u64,
+            by_kind: m
+                .by_kind
+                .iter()
+                .map(|(k, c)| (k.clone(), c.messages))
+                .collect(),
+            messages: m.messages,
+            bytes_by_kind: m
+                .by_kind
+                .iter()
+                .map(|(k, c)| (k.clone(), c.bytes))
+                .collect(),
+            bytes: m.bytes,
+            latencies_ns: p.latencies.clone(),
+            refused: p.refused,
+            elections: p.elections,
+            isr_changes: (p.isr_shrinks, p.isr_expands),
+            offline_ns: p.offline_ns,
+            lost_acks1: p.lost_acks1(),
+            consumed: p.consumed.len(),
+            violations,
+            events: m.events,
+            trace_hash: m.trace_hash,
+        },
+        log,
+    ))
 }
 
 /// The ISR sweep's fault schedule: exponential latency (mean 10 ms), loss in
@@ -1599,6 +1758,8 @@ pub struct IsrSweep {
     pub first_seed: Option<u64>,
     /// Violating run with the fewest events: (index, violations).
     pub shortest: Option<(u64, Vec<String>)>,
+    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
+    pub shortest_trace: Vec<String>,
     /// Mean acknowledged records per run.
     pub mean_acknowledged: f64,
     /// Runs with at least one failover election.
@@ -1617,14 +1778,25 @@ pub fn sweep_isr(cfg: &IsrConfig, seed: u64, runs: u32) -> Result<IsrSweep, SimE
         Ok((i, r))
     })?;
     let bad: Vec<&(u64, IsrRun)> = res.iter().filter(|r| !r.1.violations.is_empty()).collect();
+    let shortest = bad
+        .iter()
+        .min_by_key(|r| r.1.events)
+        .map(|r| (r.0, r.1.violations.clone()));
+    let shortest_trace = match &shortest {
+        Some((i, _)) => {
+            let mut rng = crate::rng::trial_rng(seed, *i);
+            let net = isr_fault_schedule(cfg, &mut rng);
+            let (_, log) = run_isr_logged(cfg, &net, 5000 * MS, rng, true)?;
+            trace_lines(&log, KINDS)
+        }
+        None => Vec::new(),
+    };
     Ok(IsrSweep {
         runs: u64::from(runs),
         violating_runs: bad.len() as u64,
         first_seed: bad.first().map(|r| r.0),
-        shortest: bad
-            .iter()
-            .min_by_key(|r| r.1.events)
-            .map(|r| (r.0, r.1.violations.clone())),
+        shortest,
+        shortest_trace,
         mean_acknowledged: res.iter().map(|r| r.1.acknowledged as f64).sum::<f64>()
             / f64::from(runs),
         failover_runs: res.iter().filter(|r| r.1.elections > 0).count() as u64,
@@ -1664,6 +1836,15 @@ mod tests {
                     r.by_kind
                 );
                 assert_eq!(r.by_kind.get("fetch-empty"), None, "no long poll expired");
+                assert_eq!(
+                    r.replication_bytes(),
+                    cfg.formula_bytes_per_record() * 100 + cfg.opening_fetch_bytes(),
+                    "n={n} acks={acks:?}"
+                );
+                // with c = 100: 132 + (N − 1)·188 + (N − 1)·48 (+ 32)
+                let f = n as u64 - 1;
+                let ack = if acks == Acks::Zero { 0 } else { 32 };
+                assert_eq!(cfg.formula_bytes_per_record(), 132 + f * 188 + f * 48 + ack);
                 let want = u64::from(cfg.formula_delays()) * 10 * MS;
                 assert!(
                     r.latencies_ns.iter().all(|&t| t == want),
@@ -1800,6 +1981,8 @@ mod tests {
             hw.violating_runs
         );
         assert!(unclean.violating_runs > 0, "unclean election not caught");
+        assert!(unclean.shortest_trace.iter().any(|l| l.contains("fetch")));
+        assert!(ok.shortest_trace.is_empty());
         assert!(
             unclean
                 .shortest

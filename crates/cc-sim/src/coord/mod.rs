@@ -17,6 +17,7 @@
 //!   watermark, acks 0/1/all, `min.insync.replicas`, clean leader election.
 //! * [`quorum`] — Dynamo-style (N, R, W) quorums and PBS stale-read probability.
 //! * [`commitwait`] — commit wait with clock uncertainty ε (external consistency).
+//! * [`wire`] — wire sizes of coordination messages (the `bytes` metric).
 //! * [`faults`] — `--faults` parsing (`none`, `default`, explicit `key=value`
 //!   lists) and clock skew, a fault of every protocol's timers.
 
@@ -32,3 +33,4 @@ pub mod raft;
 pub mod ring;
 pub mod threepc;
 pub mod twopc;
+pub mod wire;

@@ -43,6 +43,22 @@
 //! heartbeats and nacks are counted under their own kinds. Commit latency at
 //! the leader, fault-free, batch 1: 2 message delays.
 //!
+//! **Bytes** ([`super::wire`], `c` = [`MultiPaxosConfig::command_bytes`], a
+//! slot value of `k` commands):
+//!
+//! ```text
+//! prepare     ballot, from                        16 + 2·8 = 32
+//! promise     ballot, count + per reported slot
+//!             (slot, ballot, count, k commands)   32 + Σ (24 + k·(8 + c))
+//! accept      ballot, slot, commit, count         48 + k·(8 + c)
+//! accepted    ballot, slot                        32
+//! heartbeat   ballot, commit                      32
+//! nack        promised                            24
+//! ```
+//!
+//! Fault-free phase-2 bytes per slot of `b` commands: `(n − 1)·(80 + b·(8 + c))`
+//! ([`MultiPaxosConfig::formula_bytes_per_slot`]).
+//!
 //! **Checkers** (a global oracle counts acceptances per `(slot, ballot)`):
 //! *per-slot agreement* — a slot is never chosen with two values, and every
 //! value a replica learns is the chosen one; *validity* — only no-ops and
@@ -55,8 +71,9 @@
 //! fault sweep catches it (a slot chosen under the old leader whose commit
 //! notification had not yet reached the new leader).
 
+use super::wire;
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
 use crate::montecarlo::{no_progress, run_trials};
 use crate::net::{MS, NetworkModel, NodeId, Time};
 use crate::rng::{ChaCha8Rng, unit};
@@ -131,6 +148,15 @@ const KINDS: &[&str] = &[
     "nack",
 ];
 
+/// `prepare` (ballot, from).
+const PREPARE: u32 = wire::message(2);
+/// `accepted` (ballot, slot).
+const ACCEPTED: u32 = wire::message(2);
+/// `heartbeat` (ballot, commit).
+const HEARTBEAT: u32 = wire::message(2);
+/// `nack` (promised).
+const NACK: u32 = wire::message(1);
+
 const T_ELECTION: u64 = 1 << 56;
 const T_HEARTBEAT: u64 = 2 << 56;
 const T_PROPOSE: u64 = 3 << 56;
@@ -162,6 +188,8 @@ pub struct MultiPaxosConfig {
     pub ignore_promised_values: bool,
     /// Crash the first leader this long after it takes over (failover experiment).
     pub crash_first_leader_after: Option<Time>,
+    /// Payload bytes of one client command (`0..=1 MiB`; see [`super::wire`]).
+    pub command_bytes: u32,
 }
 
 impl MultiPaxosConfig {
@@ -180,7 +208,15 @@ impl MultiPaxosConfig {
             stop_when_done: true,
             ignore_promised_values: false,
             crash_first_leader_after: None,
+            command_bytes: wire::DEFAULT_COMMAND_BYTES,
         }
+    }
+
+    /// Fault-free `Accept` + `Accepted` bytes per full slot:
+    /// `(n − 1)·(48 + b·(8 + c) + 32)`.
+    pub fn formula_bytes_per_slot(&self) -> u64 {
+        (self.n as u64 - 1)
+            * u64::from(wire::message_commands(4, self.batch, self.command_bytes) + ACCEPTED)
     }
 
     /// Fault-free `Accept` + `Accepted` messages per slot: `2(n − 1)`.
@@ -215,7 +251,7 @@ impl MultiPaxosConfig {
         if self.commands > 10_000_000 {
             return Err(SimError::param("commands", "must be <= 10000000"));
         }
-        Ok(())
+        wire::check_command_bytes(self.command_bytes)
     }
 }
 
@@ -463,7 +499,7 @@ impl MultiPaxos {
         self.reset_election(sim, v);
         for p in 0..self.cfg.n as NodeId {
             if p != v {
-                sim.send(v, p, K_PREPARE, 32, MpMsg::Prepare { ballot, from });
+                sim.send(v, p, K_PREPARE, PREPARE, MpMsg::Prepare { ballot, from });
             }
         }
     }
@@ -544,7 +580,7 @@ impl MultiPaxos {
         self.r[vi].proposals.insert(slot, (value.clone(), 1 << v));
         self.vote(vi, slot, ballot, &value);
         let commit = self.r[vi].commit();
-        let bytes = 48 + 8 * value.len() as u32;
+        let bytes = wire::message_commands(4, value.len() as u32, self.cfg.command_bytes);
         for p in 0..self.cfg.n as NodeId {
             if p != v {
                 let m = MpMsg::Accept {
@@ -676,7 +712,13 @@ impl Protocol for MultiPaxos {
                     let (ballot, commit) = (r.ballot, r.commit());
                     for p in 0..self.cfg.n as NodeId {
                         if p != v {
-                            sim.send(v, p, K_HEARTBEAT, 24, MpMsg::Heartbeat { ballot, commit });
+                            sim.send(
+                                v,
+                                p,
+                                K_HEARTBEAT,
+                                HEARTBEAT,
+                                MpMsg::Heartbeat { ballot, commit },
+                            );
                         }
                     }
                     self.arm_heartbeat(sim, v);
@@ -722,11 +764,12 @@ impl Protocol for MultiPaxos {
                         .range(first..)
                         .map(|(&s, (b, val))| (s, *b, val.clone()))
                         .collect();
-                    let bytes = 32
-                        + accepted
-                            .iter()
-                            .map(|a| 24 + 8 * a.2.len() as u32)
-                            .sum::<u32>();
+                    let c = self.cfg.command_bytes;
+                    let bytes = accepted.iter().fold(wire::message(2), |b, a| {
+                        b.saturating_add(
+                            wire::message_commands(3, a.2.len() as u32, c) - wire::HEADER,
+                        )
+                    });
                     sim.send(
                         to,
                         from,
@@ -736,7 +779,7 @@ impl Protocol for MultiPaxos {
                     );
                 } else {
                     let promised = self.r[ti].promised;
-                    sim.send(to, from, K_NACK, 16, MpMsg::Nack { promised });
+                    sim.send(to, from, K_NACK, NACK, MpMsg::Nack { promised });
                 }
             }
             MpMsg::Promise { ballot, accepted } => {
@@ -764,12 +807,18 @@ impl Protocol for MultiPaxos {
             } => {
                 if !self.hear_leader(sim, to, ballot) {
                     let promised = self.r[ti].promised;
-                    sim.send(to, from, K_NACK, 16, MpMsg::Nack { promised });
+                    sim.send(to, from, K_NACK, NACK, MpMsg::Nack { promised });
                     return;
                 }
                 self.r[ti].accepted.insert(slot, (ballot, value.clone()));
                 self.vote(ti, slot, ballot, &value);
-                sim.send(to, from, K_ACCEPTED, 24, MpMsg::Accepted { ballot, slot });
+                sim.send(
+                    to,
+                    from,
+                    K_ACCEPTED,
+                    ACCEPTED,
+                    MpMsg::Accepted { ballot, slot },
+                );
                 self.learn_upto(sim, ti, ballot, commit);
             }
             MpMsg::Accepted { ballot, slot } => {
@@ -787,7 +836,7 @@ impl Protocol for MultiPaxos {
                     self.learn_upto(sim, ti, ballot, commit);
                 } else {
                     let promised = self.r[ti].promised;
-                    sim.send(to, from, K_NACK, 16, MpMsg::Nack { promised });
+                    sim.send(to, from, K_NACK, NACK, MpMsg::Nack { promised });
                 }
             }
             MpMsg::Nack { promised } => {
@@ -822,6 +871,10 @@ pub struct MultiPaxosRun {
     pub by_kind: BTreeMap<String, u64>,
     /// Total messages.
     pub messages: u64,
+    /// Bytes by kind ([`super::wire`]).
+    pub bytes_by_kind: BTreeMap<String, u64>,
+    /// Total bytes.
+    pub bytes: u64,
     /// Mean proposal-to-commit latency at the leader (ns).
     pub commit_latency_ns: Option<f64>,
     /// Per-command commit latencies (ns), in commit order.
@@ -853,34 +906,54 @@ pub fn run_multipaxos(
     max_time: Time,
     rng: ChaCha8Rng,
 ) -> Result<MultiPaxosRun, SimError> {
+    run_multipaxos_logged(cfg, net, max_time, rng, false).map(|r| r.0)
+}
+
+fn run_multipaxos_logged(
+    cfg: &MultiPaxosConfig,
+    net: &NetworkModel,
+    max_time: Time,
+    rng: ChaCha8Rng,
+    log: bool,
+) -> Result<(MultiPaxosRun, Vec<Delivery>), SimError> {
     cfg.validate()?;
     let mut p = MultiPaxos::new(*cfg);
     let ecfg = EventConfig {
         max_time,
         origin: None,
         track_per_node: false,
+        log_deliveries: log,
         ..EventConfig::default()
     };
-    let (m, _) = run_events(&mut p, cfg.n, net, &ecfg, rng)?;
+    let (m, log) = run_events(&mut p, cfg.n, net, &ecfg, rng)?;
     let lat = &p.commit_latency;
-    Ok(MultiPaxosRun {
-        committed: p.leader_learned_cmds,
-        chosen_slots: p.chosen.len() as u64,
-        by_kind: m
-            .by_kind
-            .iter()
-            .map(|(k, c)| (k.clone(), c.messages))
-            .collect(),
-        messages: m.messages,
-        commit_latency_ns: (!lat.is_empty())
-            .then(|| lat.iter().sum::<Time>() as f64 / lat.len() as f64),
-        latencies_ns: lat.clone(),
-        leaderships: p.leaderships,
-        reelection_ns: p.crashed_leader_at.zip(p.reelected_at).map(|(c, r)| r - c),
-        violations: p.check(),
-        events: m.events,
-        trace_hash: m.trace_hash,
-    })
+    Ok((
+        MultiPaxosRun {
+            committed: p.leader_learned_cmds,
+            chosen_slots: p.chosen.len() as u64,
+            by_kind: m
+                .by_kind
+                .iter()
+                .map(|(k, c)| (k.clone(), c.messages))
+                .collect(),
+            messages: m.messages,
+            bytes_by_kind: m
+                .by_kind
+                .iter()
+                .map(|(k, c)| (k.clone(), c.bytes))
+                .collect(),
+            bytes: m.bytes,
+            commit_latency_ns: (!lat.is_empty())
+                .then(|| lat.iter().sum::<Time>() as f64 / lat.len() as f64),
+            latencies_ns: lat.clone(),
+            leaderships: p.leaderships,
+            reelection_ns: p.crashed_leader_at.zip(p.reelected_at).map(|(c, r)| r - c),
+            violations: p.check(),
+            events: m.events,
+            trace_hash: m.trace_hash,
+        },
+        log,
+    ))
 }
 
 /// Result of a Multi-Paxos fault sweep.
@@ -894,6 +967,8 @@ pub struct MultiPaxosSweep {
     pub first_seed: Option<u64>,
     /// Violating run with the fewest events: (index, violations).
     pub shortest: Option<(u64, Vec<String>)>,
+    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
+    pub shortest_trace: Vec<String>,
     /// Mean committed commands per run.
     pub mean_committed: f64,
     /// Runs with more than one leadership.
@@ -913,11 +988,22 @@ pub fn sweep_multipaxos(
         Ok((i, r.events, r.committed, r.leaderships, r.violations))
     })?;
     let bad: Vec<_> = res.iter().filter(|r| !r.4.is_empty()).collect();
+    let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.4.clone()));
+    let shortest_trace = match &shortest {
+        Some((i, _)) => {
+            let mut rng = crate::rng::trial_rng(seed, *i);
+            let net = super::raft::raft_fault_schedule(cfg.n, &mut rng);
+            let (_, log) = run_multipaxos_logged(cfg, &net, 4000 * MS, rng, true)?;
+            trace_lines(&log, KINDS)
+        }
+        None => Vec::new(),
+    };
     Ok(MultiPaxosSweep {
         runs: u64::from(runs),
         violating_runs: bad.len() as u64,
         first_seed: bad.first().map(|r| r.0),
-        shortest: bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.4.clone())),
+        shortest,
+        shortest_trace,
         mean_committed: res.iter().map(|r| r.2 as f64).sum::<f64>() / f64::from(runs),
         failover_runs: res.iter().filter(|r| r.3 > 1).count() as u64,
     })
@@ -961,6 +1047,17 @@ mod tests {
                     r.phase2_messages() as f64 / r.committed as f64,
                     cfg.formula_messages_per_command()
                 );
+                // bytes: (n − 1)·(48 + b·(8 + c) + 32) per slot
+                let phase2_bytes = r.bytes_by_kind["accept"] + r.bytes_by_kind["accepted"];
+                assert_eq!(phase2_bytes, cfg.formula_bytes_per_slot() * slots);
+                assert_eq!(
+                    r.bytes_by_kind["accept"],
+                    (n as u64 - 1) * slots * (48 + u64::from(batch) * 108)
+                );
+                assert_eq!(r.bytes_by_kind["prepare"], (n as u64 - 1) * 32);
+                // nothing accepted before the first leader: empty promises
+                assert_eq!(r.bytes_by_kind["promise"], (n as u64 - 1) * 32);
+                assert_eq!(r.bytes, r.bytes_by_kind.values().sum::<u64>());
                 // phase 1 ran exactly once: 2(n − 1)
                 assert_eq!(r.by_kind.get("prepare"), Some(&(n as u64 - 1)));
                 assert_eq!(r.by_kind.get("promise"), Some(&(n as u64 - 1)));
@@ -1081,6 +1178,7 @@ mod tests {
             ok.runs, ok.failover_runs, ok.mean_committed, bad.violating_runs
         );
         assert!(bad.violating_runs > 0, "mutant not caught");
+        assert!(bad.shortest_trace.iter().any(|l| l.contains("accept")));
         let (i, v) = bad.shortest.unwrap();
         let mut rng = trial_rng(0, i);
         let net = super::super::raft::raft_fault_schedule(5, &mut rng);

@@ -404,6 +404,10 @@ impl Paxos {
 pub struct PaxosRun {
     /// Messages.
     pub messages: u64,
+    /// Bytes sent (all kinds; see [`super::wire`]).
+    pub bytes: u64,
+    /// The engine's event-trace hash.
+    pub trace_hash: u64,
     /// First decision time (ns).
     pub decided_at: Option<Time>,
     /// Violations.
@@ -446,6 +450,8 @@ pub fn run_paxos(
     let (m, _) = run_events(&mut p, nodes, net, &ecfg, rng)?;
     Ok(PaxosRun {
         messages: m.messages,
+        bytes: m.bytes,
+        trace_hash: m.trace_hash,
         decided_at: p.decided_at,
         violations: p.check(),
         events: m.events,

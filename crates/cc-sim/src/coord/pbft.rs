@@ -20,11 +20,20 @@
 //! (validity + agreement), the client accepts the true result, and with at
 //! most `f` faulty replicas every correct replica commits (liveness without
 //! loss).
+//!
+//! **Sweep** ([`sweep_pbft`]): seeded schedules ([`pbft_fault_schedule`]) of
+//! latency, loss, duplication, backup crashes, a partition and clock skew,
+//! each with a random number `0..=f` of Byzantine backups of a random
+//! behaviour; safety is checked in every run (liveness only without faults).
+//! **Mutation** `client_accepts_f_replies`: the client accepts a result
+//! vouched for by `f` replicas instead of `f + 1` — `f` equivocating
+//! replicas then make it accept a forged result; the sweep catches it.
 
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
-use crate::net::{NetworkModel, NodeId, Time};
-use crate::rng::ChaCha8Rng;
+use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::montecarlo::{no_progress, run_trials};
+use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
+use crate::rng::{ChaCha8Rng, below, chance, unit};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -56,6 +65,8 @@ pub struct PbftConfig {
     pub byzantine: usize,
     /// Their behaviour.
     pub behaviour: Byzantine,
+    /// Injected bug: the client accepts `f` matching replies instead of `f + 1`.
+    pub client_accepts_f_replies: bool,
 }
 
 impl PbftConfig {
@@ -235,7 +246,12 @@ impl Protocol for Pbft {
             REPLY if to == client => {
                 self.replies.insert((d, from));
                 let matching = self.replies.iter().filter(|(x, _)| *x == d).count();
-                if matching > self.cfg.f && self.accepted.is_none() {
+                let needed = if self.cfg.client_accepts_f_replies {
+                    self.cfg.f
+                } else {
+                    self.cfg.f + 1
+                };
+                if matching >= needed && self.accepted.is_none() {
                     self.accepted = Some((d, sim.now()));
                 }
             }
@@ -249,6 +265,10 @@ impl Protocol for Pbft {
 pub struct PbftRun {
     /// Messages (all kinds, including request and replies).
     pub messages: u64,
+    /// Bytes sent (all kinds; see [`super::wire`]).
+    pub bytes: u64,
+    /// The engine's event-trace hash.
+    pub trace_hash: u64,
     /// Time at which the client accepted a result (ns).
     pub accepted_at: Option<Time>,
     /// Violations.
@@ -261,6 +281,15 @@ pub fn run_pbft(
     net: &NetworkModel,
     rng: ChaCha8Rng,
 ) -> Result<PbftRun, SimError> {
+    run_pbft_logged(cfg, net, rng, false).map(|r| r.0)
+}
+
+fn run_pbft_logged(
+    cfg: &PbftConfig,
+    net: &NetworkModel,
+    rng: ChaCha8Rng,
+    log: bool,
+) -> Result<(PbftRun, Vec<Delivery>), SimError> {
     if cfg.f == 0 || cfg.f > 30 {
         return Err(SimError::param(
             "nodes",
@@ -280,14 +309,123 @@ pub fn run_pbft(
     let ecfg = EventConfig {
         origin: None,
         track_per_node: false,
+        log_deliveries: log,
         ..EventConfig::default()
     };
-    let (m, _) = run_events(&mut p, cfg.n() + 1, net, &ecfg, rng)?;
+    let (m, log) = run_events(&mut p, cfg.n() + 1, net, &ecfg, rng)?;
     let live = net.loss == 0.0 && net.crashes.is_empty() && net.partitions.is_empty();
-    Ok(PbftRun {
-        messages: m.messages,
-        accepted_at: p.accepted.map(|a| a.1),
-        violations: p.check(live),
+    Ok((
+        PbftRun {
+            messages: m.messages,
+            bytes: m.bytes,
+            trace_hash: m.trace_hash,
+            accepted_at: p.accepted.map(|a| a.1),
+            violations: p.check(live),
+        },
+        log,
+    ))
+}
+
+/// The PBFT sweep's fault schedule for `n = 3f + 1` replicas and the client
+/// (node `n`): exponential latency (mean 10 ms), loss in `[0, 0.1)`,
+/// duplication in `[0, 0.05)`, each backup crashing with probability 0.2 at a
+/// uniform time in `[0, 60 ms)` (recovering after `[1, 100]` ms with
+/// probability 0.5), a partition of a random side of all nodes with
+/// probability 0.3 opening in `[0, 60 ms)` for `[1, 100]` ms, and clocks from
+/// [`super::faults::default_clocks`]. The primary and the client do not crash
+/// (view changes are not modelled).
+pub fn pbft_fault_schedule(f: usize, r: &mut ChaCha8Rng) -> NetworkModel {
+    let n = 3 * f + 1;
+    let clocks = super::faults::default_clocks(n + 1, r);
+    let mut crashes = Vec::new();
+    for v in 1..n as NodeId {
+        if chance(r, 0.2) {
+            let at = u64::from(below(r, 60)) * MS;
+            let recover_at = chance(r, 0.5).then(|| at + u64::from(below(r, 100) + 1) * MS);
+            crashes.push(Crash {
+                node: v,
+                at,
+                recover_at,
+            });
+        }
+    }
+    let mut partitions = Vec::new();
+    if chance(r, 0.3) {
+        let start = u64::from(below(r, 60)) * MS;
+        let end = start + u64::from(below(r, 100) + 1) * MS;
+        let side = (0..=n as NodeId).filter(|_| chance(r, 0.5)).collect();
+        partitions.push(Partition { start, end, side });
+    }
+    NetworkModel {
+        latency: LatencyDist::Exponential { mean_ns: 1e7 },
+        loss: unit(r) * 0.1,
+        duplication: unit(r) * 0.05,
+        crashes,
+        partitions,
+        clocks,
+        ..NetworkModel::default()
+    }
+}
+
+/// Result of a PBFT fault sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PbftSweep {
+    /// Schedules run.
+    pub runs: u64,
+    /// Runs with a safety violation.
+    pub violating_runs: u64,
+    /// Lowest violating schedule index (reproduce with `trial_rng(seed, index)`).
+    pub first_seed: Option<u64>,
+    /// Violating run with the fewest messages: (index, violations).
+    pub shortest: Option<(u64, Vec<String>)>,
+    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
+    pub shortest_trace: Vec<String>,
+    /// Runs in which the client accepted a result.
+    pub accepted_runs: u64,
+}
+
+/// The Byzantine backups of sweep schedule `r`: a count in `0..=f` and a behaviour.
+fn sweep_byzantine(cfg: &PbftConfig, r: &mut ChaCha8Rng) -> PbftConfig {
+    PbftConfig {
+        byzantine: below(r, cfg.f as u32 + 1) as usize,
+        behaviour: if chance(r, 0.5) {
+            Byzantine::Silent
+        } else {
+            Byzantine::Equivocating
+        },
+        ..*cfg
+    }
+}
+
+/// Run `runs` seeded fault schedules of one PBFT request (`cfg.f`; the
+/// Byzantine count and behaviour are drawn per schedule, see
+/// [`pbft_fault_schedule`]) and check safety in every run.
+pub fn sweep_pbft(cfg: &PbftConfig, seed: u64, runs: u32) -> Result<PbftSweep, SimError> {
+    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
+        let c = sweep_byzantine(cfg, &mut rng);
+        let net = pbft_fault_schedule(cfg.f, &mut rng);
+        let r = run_pbft(&c, &net, rng)?;
+        Ok((i, r.messages, r.accepted_at.is_some(), r.violations))
+    })?;
+    let bad: Vec<&(u64, u64, bool, Vec<String>)> = res.iter().filter(|r| !r.3.is_empty()).collect();
+    let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.3.clone()));
+    let shortest_trace = match &shortest {
+        Some((i, _)) => {
+            let mut rng = crate::rng::trial_rng(seed, *i);
+            let c = sweep_byzantine(cfg, &mut rng);
+            let net = pbft_fault_schedule(cfg.f, &mut rng);
+            let (_, log) = run_pbft_logged(&c, &net, rng, true)?;
+            trace_lines(&log, KINDS)
+        }
+        None => Vec::new(),
+    };
+    Ok(PbftSweep {
+        runs: u64::from(runs),
+        violating_runs: bad.len() as u64,
+        first_seed: bad.first().map(|r| r.0),
+        shortest,
+        shortest_trace,
+        accepted_runs: res.iter().filter(|r| r.2).count() as u64,
     })
 }
 
@@ -308,6 +446,7 @@ mod tests {
                 f,
                 byzantine: 0,
                 behaviour: Byzantine::Silent,
+                client_accepts_f_replies: false,
             };
             let r = run_pbft(&cfg, &net, trial_rng(1, 0)).unwrap();
             assert!(r.violations.is_empty(), "{:?}", r.violations);
@@ -331,6 +470,7 @@ mod tests {
                         f,
                         byzantine: f,
                         behaviour,
+                        client_accepts_f_replies: false,
                     };
                     let r = run_pbft(&cfg, &net, trial_rng(seed, f as u64)).unwrap();
                     assert!(
@@ -346,11 +486,42 @@ mod tests {
                 f: 1,
                 byzantine: 2,
                 behaviour: Byzantine::Silent,
+                client_accepts_f_replies: false,
             },
             &net,
             trial_rng(0, 0),
         )
         .unwrap_err();
         assert!(e.to_string().contains("byzantine"));
+    }
+
+    #[test]
+    fn sweep_is_safe_and_mutant_is_caught() {
+        for f in [1usize, 2] {
+            let cfg = PbftConfig {
+                f,
+                byzantine: 0,
+                behaviour: Byzantine::Silent,
+                client_accepts_f_replies: false,
+            };
+            let ok = sweep_pbft(&cfg, 0, 10_000).unwrap();
+            assert_eq!(ok.violating_runs, 0, "f={f}: {:?}", ok.shortest);
+            // no retransmission in the normal case: loss and crashes cost liveness, not safety
+            assert!(ok.accepted_runs > 3_000, "f={f}: {ok:?}");
+            let mutant = PbftConfig {
+                client_accepts_f_replies: true,
+                ..cfg
+            };
+            let bad = sweep_pbft(&mutant, 0, 10_000).unwrap();
+            assert!(bad.violating_runs > 0, "f={f}: mutant not caught");
+            let (i, v) = bad.shortest.unwrap();
+            assert!(v.iter().any(|s| s.contains("forged")), "{v:?}");
+            assert!(bad.shortest_trace.iter().any(|l| l.contains("reply")));
+            // the reported schedule reproduces the violation
+            let mut rng = trial_rng(0, i);
+            let c = sweep_byzantine(&mutant, &mut rng);
+            let net = pbft_fault_schedule(f, &mut rng);
+            assert!(!run_pbft(&c, &net, rng).unwrap().violations.is_empty());
+        }
     }
 }

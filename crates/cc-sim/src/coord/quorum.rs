@@ -9,14 +9,35 @@
 //! "t-visibility" experiment, run message by message on the event engine.
 //!
 //! Messages per write: `2N` (N writes + N acks); per read: `2N`.
-//! Invariant checked: with `R + W > N` (strict quorum) and no failures a read
-//! never returns a stale version — every read quorum intersects the write
-//! quorum.
+//!
+//! **Bytes** ([`super::wire`]; the value is one command of
+//! [`VALUE_BYTES`] = 100 payload bytes):
+//!
+//! ```text
+//! write        key, version + value (id, payload)   32 + 108 = 140
+//! write-ack    key, version                         32
+//! read         key                                  24
+//! read-reply   key, version + value                 140
+//! ```
+//!
+//! so a write and a read move `N·(140 + 32) + N·(24 + 140) = 336·N` bytes.
+//! Invariant checked: with `R + W > N` (strict quorum) a read never returns
+//! a stale version — every read quorum intersects the write quorum. Acks and
+//! replies count once per replica (the network may duplicate messages).
+//!
+//! **Sweep** ([`sweep_quorum`]): seeded schedules ([`quorum_fault_schedule`])
+//! of latency, loss, heavy duplication, replica crashes and a partition, each
+//! with a random strict `(R, W)` and read delay; every completed read after a
+//! committed write is checked. **Mutation** `count_duplicates`: duplicated
+//! acks and replies count again, so a "quorum" can be one replica heard twice
+//! — the sweep finds stale reads.
 
+use super::wire;
 use crate::SimError;
 use crate::des::{EventConfig, Protocol, Sim, run_events};
 use crate::montecarlo::{no_progress, run_trials};
-use crate::net::{LatencyDist, NetworkModel, NodeId, Time};
+use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
+use crate::rng::{ChaCha8Rng, below, chance, unit};
 use crate::stats::Fraction;
 use serde::Serialize;
 
@@ -25,6 +46,15 @@ const WRITE_ACK: u8 = 1;
 const READ: u8 = 2;
 const READ_REPLY: u8 = 3;
 const KINDS: &[&str] = &["write", "write-ack", "read", "read-reply"];
+
+/// Payload bytes of the stored value.
+pub const VALUE_BYTES: u32 = wire::DEFAULT_COMMAND_BYTES;
+/// `write` and `read-reply`: key, version and the value.
+const WITH_VALUE: u32 = wire::message_commands(2, 1, VALUE_BYTES);
+/// `write-ack`: key, version.
+const WRITE_ACK_BYTES: u32 = wire::message(2);
+/// `read`: key.
+const READ_BYTES: u32 = wire::message(1);
 
 /// Quorum configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -37,6 +67,8 @@ pub struct QuorumConfig {
     pub w: usize,
     /// Delay between the write commit and the read.
     pub read_after: Time,
+    /// Injected bug: a duplicated ack or reply counts again.
+    pub count_duplicates: bool,
 }
 
 /// One write followed by one read.
@@ -45,8 +77,10 @@ pub struct QuorumRun {
     cfg: QuorumConfig,
     version: Vec<u64>,
     acks: usize,
+    acked: u64,
     committed_at: Option<Time>,
     replies: Vec<u64>,
+    replied: u64,
     read_result: Option<u64>,
     read_done_at: Option<Time>,
 }
@@ -58,8 +92,10 @@ impl QuorumRun {
             cfg,
             version: vec![1; cfg.n],
             acks: 0,
+            acked: 0,
             committed_at: None,
             replies: Vec::new(),
+            replied: 0,
             read_result: None,
             read_done_at: None,
         }
@@ -77,7 +113,7 @@ impl Protocol for QuorumRun {
     fn start(&mut self, sim: &mut Sim<u64>) {
         let c = self.cfg.n as NodeId;
         for r in 0..c {
-            sim.send(c, r, WRITE, 128, 2);
+            sim.send(c, r, WRITE, WITH_VALUE, 2);
         }
     }
     fn on_message(&mut self, sim: &mut Sim<u64>, to: NodeId, from: NodeId, kind: u8, v: u64) {
@@ -86,17 +122,27 @@ impl Protocol for QuorumRun {
             WRITE => {
                 let slot = &mut self.version[to as usize];
                 *slot = (*slot).max(v);
-                sim.send(to, c, WRITE_ACK, 16, v);
+                sim.send(to, c, WRITE_ACK, WRITE_ACK_BYTES, v);
             }
             WRITE_ACK => {
+                let bit = 1u64 << from;
+                if self.acked & bit != 0 && !self.cfg.count_duplicates {
+                    return;
+                }
+                self.acked |= bit;
                 self.acks += 1;
                 if self.acks == self.cfg.w {
                     self.committed_at = Some(sim.now());
                     sim.set_timer(c, self.cfg.read_after, 1);
                 }
             }
-            READ => sim.send(to, from, READ_REPLY, 128, self.version[to as usize]),
+            READ => sim.send(to, from, READ_REPLY, WITH_VALUE, self.version[to as usize]),
             _ => {
+                let bit = 1u64 << from;
+                if self.replied & bit != 0 && !self.cfg.count_duplicates {
+                    return;
+                }
+                self.replied |= bit;
                 if self.read_result.is_none() {
                     self.replies.push(v);
                     if self.replies.len() == self.cfg.r {
@@ -109,7 +155,7 @@ impl Protocol for QuorumRun {
     }
     fn on_timer(&mut self, sim: &mut Sim<u64>, node: NodeId, _id: u64) {
         for r in 0..self.cfg.n as NodeId {
-            sim.send(node, r, READ, 16, 0);
+            sim.send(node, r, READ, READ_BYTES, 0);
         }
     }
 }
@@ -133,6 +179,8 @@ pub struct PbsRow {
     pub read_ms: f64,
     /// Messages per write + read.
     pub messages: f64,
+    /// Bytes per write + read ([`super::wire`]).
+    pub bytes: f64,
     /// Trials.
     pub trials: u32,
     /// Seed.
@@ -171,7 +219,7 @@ pub fn pbs(
         let (m, _) = run_events(&mut p, cfg.n + 1, &net, &ecfg, rng)?;
         let commit = p.committed_at.unwrap_or(0);
         let read = p.read_done_at.map_or(0, |t| t - commit - cfg.read_after);
-        Ok((p.read_result == Some(1), commit, read, m.messages))
+        Ok((p.read_result == Some(1), commit, read, m.messages, m.bytes))
     })?;
     let ms = |x: u64| x as f64 / 1e6;
     let t = f64::from(trials);
@@ -184,6 +232,7 @@ pub fn pbs(
         write_ms: res.iter().map(|x| ms(x.1)).sum::<f64>() / t,
         read_ms: res.iter().map(|x| ms(x.2)).sum::<f64>() / t,
         messages: res.iter().map(|x| x.3 as f64).sum::<f64>() / t,
+        bytes: res.iter().map(|x| x.4 as f64).sum::<f64>() / t,
         trials,
         seed,
     })
@@ -202,11 +251,113 @@ pub fn pbs_table(seed: u64) -> Result<Vec<PbsRow>, SimError> {
                 r,
                 w,
                 read_after: t * 1_000_000,
+                count_duplicates: false,
             };
             rows.push(pbs(&cfg, &lat, seed, 2000)?);
         }
     }
     Ok(rows)
+}
+
+/// The quorum sweep's fault schedule for `n` replicas (nodes `0..n`) and the
+/// coordinator (node `n`, which does not crash): exponential latency (mean
+/// 5 ms), loss in `[0, 0.05)`, duplication in `[0, 0.3)`, each replica
+/// crashing with probability 0.2 at a uniform time in `[0, 20 ms)`
+/// (recovering after `[1, 30]` ms with probability 0.5; its store
+/// survives), and a partition of a random side with probability 0.3 opening
+/// in `[0, 20 ms)` for `[1, 30]` ms.
+pub fn quorum_fault_schedule(n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
+    let mut crashes = Vec::new();
+    for v in 0..n as NodeId {
+        if chance(r, 0.2) {
+            let at = u64::from(below(r, 20)) * MS;
+            let recover_at = chance(r, 0.5).then(|| at + u64::from(below(r, 30) + 1) * MS);
+            crashes.push(Crash {
+                node: v,
+                at,
+                recover_at,
+            });
+        }
+    }
+    let mut partitions = Vec::new();
+    if chance(r, 0.3) {
+        let start = u64::from(below(r, 20)) * MS;
+        let end = start + u64::from(below(r, 30) + 1) * MS;
+        let side = (0..=n as NodeId).filter(|_| chance(r, 0.5)).collect();
+        partitions.push(Partition { start, end, side });
+    }
+    NetworkModel {
+        latency: LatencyDist::Exponential { mean_ns: 5e6 },
+        loss: unit(r) * 0.05,
+        duplication: unit(r) * 0.3,
+        crashes,
+        partitions,
+        ..NetworkModel::default()
+    }
+}
+
+/// Result of a quorum fault sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuorumSweep {
+    /// Schedules run.
+    pub runs: u64,
+    /// Runs whose read (after a committed write) returned a stale version.
+    pub violating_runs: u64,
+    /// Lowest violating schedule index (reproduce with `trial_rng(seed, index)`).
+    pub first_seed: Option<u64>,
+    /// Runs in which the write committed and the read completed.
+    pub checked_runs: u64,
+}
+
+/// The strict quorum and read delay of sweep schedule `r`: `W` uniform in
+/// `1..=N`, `R` uniform in `N − W + 1..=N`, read delay uniform in `0..=20` ms.
+fn sweep_quorum_config(cfg: &QuorumConfig, r: &mut ChaCha8Rng) -> QuorumConfig {
+    let n = cfg.n as u32;
+    let w = below(r, n) + 1;
+    let rq = n - w + 1 + below(r, w);
+    QuorumConfig {
+        r: rq as usize,
+        w: w as usize,
+        read_after: u64::from(below(r, 21)) * MS,
+        ..*cfg
+    }
+}
+
+/// One schedule of the sweep: `(committed and read, stale)`.
+fn quorum_schedule_run(cfg: &QuorumConfig, mut rng: ChaCha8Rng) -> Result<(bool, bool), SimError> {
+    let c = sweep_quorum_config(cfg, &mut rng);
+    let net = quorum_fault_schedule(c.n, &mut rng);
+    let mut p = QuorumRun::new(c);
+    let ecfg = EventConfig {
+        origin: None,
+        track_per_node: false,
+        ..EventConfig::default()
+    };
+    run_events(&mut p, c.n + 1, &net, &ecfg, rng)?;
+    let checked = p.committed_at.is_some() && p.read_result.is_some();
+    Ok((checked, checked && p.read_result != Some(2)))
+}
+
+/// Run `runs` seeded fault schedules of one write and one read with strict
+/// quorums on `cfg.n` replicas (`R`, `W` and the read delay are drawn per
+/// schedule) and check that no completed read is stale.
+pub fn sweep_quorum(cfg: &QuorumConfig, seed: u64, runs: u32) -> Result<QuorumSweep, SimError> {
+    if !(1..=63).contains(&cfg.n) {
+        return Err(SimError::param(
+            "nodes",
+            format!("the quorum sweep needs 1 <= N <= 63, got {}", cfg.n),
+        ));
+    }
+    let res = run_trials(seed, runs, &no_progress, |i, rng| {
+        quorum_schedule_run(cfg, rng).map(|r| (i, r))
+    })?;
+    let bad: Vec<u64> = res.iter().filter(|r| r.1.1).map(|r| r.0).collect();
+    Ok(QuorumSweep {
+        runs: u64::from(runs),
+        violating_runs: bad.len() as u64,
+        first_seed: bad.first().copied(),
+        checked_runs: res.iter().filter(|r| r.1.0).count() as u64,
+    })
 }
 
 #[cfg(test)]
@@ -218,6 +369,7 @@ mod tests {
         let rows = pbs_table(12).unwrap();
         for r in &rows {
             assert_eq!(r.messages, 4.0 * r.n as f64, "2N per write + 2N per read");
+            assert_eq!(r.bytes, 336.0 * r.n as f64, "N(140 + 32) + N(24 + 140)");
             if r.r + r.w > r.n {
                 assert_eq!(r.stale.successes, 0, "{r:?}");
             }
@@ -240,7 +392,8 @@ mod tests {
                     n: 3,
                     r: 4,
                     w: 1,
-                    read_after: 0
+                    read_after: 0,
+                    count_duplicates: false,
                 },
                 &LatencyDist::Constant { ns: 1 },
                 0,
@@ -248,5 +401,32 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn sweep_is_safe_and_mutant_is_caught() {
+        for n in [3usize, 5] {
+            let cfg = QuorumConfig {
+                n,
+                r: 1,
+                w: n,
+                read_after: 0,
+                count_duplicates: false,
+            };
+            let ok = sweep_quorum(&cfg, 0, 10_000).unwrap();
+            assert_eq!(ok.violating_runs, 0, "n={n}: first {:?}", ok.first_seed);
+            // no retries: crashes, loss and partitions leave some writes uncommitted or reads unanswered
+            assert!(ok.checked_runs > 3_000, "n={n}: {ok:?}");
+            let mutant = QuorumConfig {
+                count_duplicates: true,
+                ..cfg
+            };
+            let bad = sweep_quorum(&mutant, 0, 10_000).unwrap();
+            assert!(bad.violating_runs > 0, "n={n}: mutant not caught");
+            // the first violating schedule reproduces
+            let i = bad.first_seed.unwrap();
+            let again = quorum_schedule_run(&mutant, crate::rng::trial_rng(0, i)).unwrap();
+            assert_eq!(again, (true, true));
+        }
     }
 }

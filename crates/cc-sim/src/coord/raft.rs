@@ -15,6 +15,19 @@
 //! appends) and elections are counted separately (kinds `heartbeat`,
 //! `heartbeat-reply`, `request-vote`, `vote`).
 //!
+//! **Bytes** ([`super::wire`], `c` = [`RaftConfig::command_bytes`]):
+//!
+//! ```text
+//! request-vote     term, last_index, last_term                 16 + 3·8 = 40
+//! vote             term, granted                               16 + 2·8 = 32
+//! append           term, prev_index, prev_term, commit, count  16 + 5·8 + e·(16 + c)
+//! append-reply     term, success, match_index                  16 + 3·8 = 40
+//! heartbeat(-reply) as append (e = 0) and append-reply          56, 40
+//! ```
+//!
+//! so the fault-free replication bytes per committed entry are
+//! `(n − 1)·((56 + 40)/b + 16 + c)`.
+//!
 //! **Checkers**: election safety (at most one leader per term); leader
 //! completeness (a new leader's log holds every entry committed so far —
 //! "no committed entry lost"); state-machine safety (an index is never
@@ -25,8 +38,9 @@
 //! **Mutation** `skip_up_to_date_check`: votes are granted without comparing
 //! logs; the fault sweep finds a leader missing a committed entry.
 
+use super::wire;
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
 use crate::montecarlo::{no_progress, run_trials};
 use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
 use crate::rng::{ChaCha8Rng, below, chance, unit};
@@ -95,6 +109,15 @@ const KINDS: &[&str] = &[
     "heartbeat-reply",
 ];
 
+/// `append` without entries (term, prev_index, prev_term, commit, count).
+const APPEND_FIXED: u32 = wire::message(5);
+/// `append-reply` (term, success, match_index).
+const APPEND_REPLY: u32 = wire::message(3);
+/// `request-vote` (term, last_index, last_term).
+const VOTE: u32 = wire::message(3);
+/// `vote` (term, granted).
+const VOTE_REPLY: u32 = wire::message(2);
+
 const T_ELECTION: u64 = 1 << 56;
 const T_HEARTBEAT: u64 = 2 << 56;
 const T_PROPOSE: u64 = 3 << 56;
@@ -123,6 +146,8 @@ pub struct RaftConfig {
     pub skip_up_to_date_check: bool,
     /// Crash the first leader this long after it is elected (Figure 16 experiment).
     pub crash_first_leader_after: Option<Time>,
+    /// Payload bytes of one client command (`0..=1 MiB`; see [`super::wire`]).
+    pub command_bytes: u32,
 }
 
 impl RaftConfig {
@@ -139,7 +164,16 @@ impl RaftConfig {
             stop_when_done: true,
             skip_up_to_date_check: false,
             crash_first_leader_after: None,
+            command_bytes: wire::DEFAULT_COMMAND_BYTES,
         }
+    }
+
+    /// Fault-free `append` + `append-reply` bytes per committed entry with
+    /// every batch full: `(n − 1)·((56 + 40)/b + 16 + c)`.
+    pub fn formula_bytes_per_entry(&self) -> f64 {
+        (self.n as f64 - 1.0)
+            * (f64::from(APPEND_FIXED + APPEND_REPLY) / f64::from(self.batch)
+                + f64::from(wire::ENTRY_META + self.command_bytes))
     }
 
     /// Fault-free messages per committed entry: `2(n − 1)/b`.
@@ -272,7 +306,11 @@ impl Raft {
             entries,
             commit: s.commit,
         };
-        let bytes = 64 + 16 * sent_to.saturating_sub(prev_index) as u32;
+        let bytes = wire::message_entries(
+            5,
+            sent_to.saturating_sub(prev_index) as u32,
+            self.cfg.command_bytes,
+        );
         self.s[l as usize].next[p] = sent_to + 1;
         sim.send(l, p as NodeId, kind, bytes, msg);
     }
@@ -445,7 +483,7 @@ impl Protocol for Raft {
                             v,
                             p,
                             K_VOTE,
-                            32,
+                            VOTE,
                             RaftMsg::Vote {
                                 term,
                                 last_index,
@@ -528,7 +566,7 @@ impl Protocol for Raft {
                     term: self.s[ti].term,
                     granted: grant,
                 };
-                sim.send(to, from, K_VOTE_REPLY, 16, reply);
+                sim.send(to, from, K_VOTE_REPLY, VOTE_REPLY, reply);
             }
             RaftMsg::VoteReply { term, granted } => {
                 if term > self.s[ti].term {
@@ -558,7 +596,7 @@ impl Protocol for Raft {
                         success: false,
                         match_index: 0,
                     };
-                    sim.send(to, from, reply_kind, 16, r);
+                    sim.send(to, from, reply_kind, APPEND_REPLY, r);
                     return;
                 }
                 if term > self.s[ti].term || self.s[ti].role != Role::Follower {
@@ -576,7 +614,7 @@ impl Protocol for Raft {
                         success: false,
                         match_index: hint,
                     };
-                    sim.send(to, from, reply_kind, 16, r);
+                    sim.send(to, from, reply_kind, APPEND_REPLY, r);
                     return;
                 }
                 for (k, e) in entries.iter().enumerate() {
@@ -609,7 +647,7 @@ impl Protocol for Raft {
                     success: true,
                     match_index: last_new,
                 };
-                sim.send(to, from, reply_kind, 16, r);
+                sim.send(to, from, reply_kind, APPEND_REPLY, r);
             }
             RaftMsg::AppendReply {
                 term,
@@ -661,6 +699,12 @@ pub struct RaftRun {
     pub by_kind: BTreeMap<String, u64>,
     /// Total messages.
     pub messages: u64,
+    /// Bytes by kind ([`super::wire`]).
+    pub bytes_by_kind: BTreeMap<String, u64>,
+    /// Total bytes.
+    pub bytes: u64,
+    /// The engine's event-trace hash.
+    pub trace_hash: u64,
     /// Mean proposal-to-commit latency at the leader (ns).
     pub commit_latency_ns: Option<f64>,
     /// Per-entry commit latencies (ns), in commit order.
@@ -682,6 +726,16 @@ pub fn run_raft(
     max_time: Time,
     rng: ChaCha8Rng,
 ) -> Result<RaftRun, SimError> {
+    run_raft_logged(cfg, net, max_time, rng, false).map(|r| r.0)
+}
+
+fn run_raft_logged(
+    cfg: &RaftConfig,
+    net: &NetworkModel,
+    max_time: Time,
+    rng: ChaCha8Rng,
+    log: bool,
+) -> Result<(RaftRun, Vec<Delivery>), SimError> {
     if !(3..=64).contains(&cfg.n) {
         return Err(SimError::param(
             "nodes",
@@ -691,32 +745,44 @@ pub fn run_raft(
     if cfg.batch == 0 {
         return Err(SimError::param("batch", "must be >= 1"));
     }
+    wire::check_command_bytes(cfg.command_bytes)?;
     let mut p = Raft::new(*cfg);
     let ecfg = EventConfig {
         max_time,
         origin: None,
         track_per_node: false,
+        log_deliveries: log,
         ..EventConfig::default()
     };
-    let (m, _) = run_events(&mut p, cfg.n, net, &ecfg, rng)?;
+    let (m, log) = run_events(&mut p, cfg.n, net, &ecfg, rng)?;
     let violations = p.check();
     let lat = &p.commit_latency;
-    Ok(RaftRun {
-        committed: p.committed.len() as u64,
-        by_kind: m
-            .by_kind
-            .iter()
-            .map(|(k, c)| (k.clone(), c.messages))
-            .collect(),
-        messages: m.messages,
-        commit_latency_ns: (!lat.is_empty())
-            .then(|| lat.iter().sum::<Time>() as f64 / lat.len() as f64),
-        latencies_ns: lat.clone(),
-        first_leader_ns: p.first_leader.map(|x| x.0),
-        reelection_ns: p.crashed_leader_at.zip(p.reelected_at).map(|(c, r)| r - c),
-        violations,
-        events: m.events,
-    })
+    Ok((
+        RaftRun {
+            committed: p.committed.len() as u64,
+            by_kind: m
+                .by_kind
+                .iter()
+                .map(|(k, c)| (k.clone(), c.messages))
+                .collect(),
+            messages: m.messages,
+            bytes_by_kind: m
+                .by_kind
+                .iter()
+                .map(|(k, c)| (k.clone(), c.bytes))
+                .collect(),
+            bytes: m.bytes,
+            trace_hash: m.trace_hash,
+            commit_latency_ns: (!lat.is_empty())
+                .then(|| lat.iter().sum::<Time>() as f64 / lat.len() as f64),
+            latencies_ns: lat.clone(),
+            first_leader_ns: p.first_leader.map(|x| x.0),
+            reelection_ns: p.crashed_leader_at.zip(p.reelected_at).map(|(c, r)| r - c),
+            violations,
+            events: m.events,
+        },
+        log,
+    ))
 }
 
 /// Seeded fault schedule for a Raft sweep: exponential latency (mean 10 ms),
@@ -768,6 +834,8 @@ pub struct RaftSweep {
     pub first_seed: Option<u64>,
     /// Violating run with the fewest events: (index, violations).
     pub shortest: Option<(u64, Vec<String>)>,
+    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
+    pub shortest_trace: Vec<String>,
     /// Mean committed entries per run.
     pub mean_committed: f64,
 }
@@ -782,11 +850,21 @@ pub fn sweep_raft(cfg: &RaftConfig, seed: u64, runs: u32) -> Result<RaftSweep, S
     })?;
     let bad: Vec<&(u64, u64, u64, Vec<String>)> = res.iter().filter(|r| !r.3.is_empty()).collect();
     let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.3.clone()));
+    let shortest_trace = match &shortest {
+        Some((i, _)) => {
+            let mut rng = crate::rng::trial_rng(seed, *i);
+            let net = raft_fault_schedule(cfg.n, &mut rng);
+            let (_, log) = run_raft_logged(cfg, &net, 4000 * MS, rng, true)?;
+            trace_lines(&log, KINDS)
+        }
+        None => Vec::new(),
+    };
     Ok(RaftSweep {
         runs: u64::from(runs),
         violating_runs: bad.len() as u64,
         first_seed: bad.first().map(|r| r.0),
         shortest,
+        shortest_trace,
         mean_committed: res.iter().map(|r| r.2 as f64).sum::<f64>() / f64::from(runs),
     })
 }
@@ -898,6 +976,56 @@ mod tests {
     }
 
     #[test]
+    fn fault_free_bytes_match_the_wire_formula() {
+        for n in [3usize, 5, 7, 9] {
+            for (batch, command_bytes) in [(1u32, 100u32), (4, 100), (10, 0), (20, 1000)] {
+                let cfg = RaftConfig {
+                    batch,
+                    commands: 200,
+                    command_bytes,
+                    ..RaftConfig::new(n)
+                };
+                let r = run_raft(&cfg, &constant(), 60_000 * MS, trial_rng(n as u64, 1)).unwrap();
+                assert_eq!(r.committed, 200);
+                let f = (n - 1) as u64;
+                // every batch is full (a batch fills in b ms < the 50 ms heartbeat) and
+                // each entry goes exactly once to each follower
+                assert_eq!(r.by_kind["append"], f * 200 / u64::from(batch));
+                let entry = u64::from(16 + command_bytes);
+                assert_eq!(
+                    r.bytes_by_kind["append"],
+                    r.by_kind["append"] * 56 + f * 200 * entry,
+                    "n={n} b={batch} c={command_bytes}"
+                );
+                assert_eq!(
+                    r.bytes_by_kind["append-reply"],
+                    r.by_kind["append-reply"] * 40
+                );
+                assert_eq!(
+                    r.bytes_by_kind["request-vote"],
+                    r.by_kind["request-vote"] * 40
+                );
+                assert_eq!(r.bytes_by_kind["vote"], r.by_kind["vote"] * 32);
+                assert_eq!(r.bytes, r.bytes_by_kind.values().sum::<u64>());
+                // per committed entry: the formula, less the replies still in flight at the stop
+                let data = r.bytes_by_kind["append"] + r.bytes_by_kind["append-reply"];
+                let per = data as f64 / 200.0;
+                let want = cfg.formula_bytes_per_entry();
+                assert!(
+                    per <= want + 1e-9 && per >= want - (f as f64) * 40.0 / 200.0,
+                    "n={n} b={batch}: {per} vs {want}"
+                );
+            }
+        }
+        let bad = RaftConfig {
+            command_bytes: wire::MAX_COMMAND_BYTES + 1,
+            ..RaftConfig::new(3)
+        };
+        let e = run_raft(&bad, &constant(), MS, trial_rng(0, 0)).unwrap_err();
+        assert!(e.to_string().contains("command_bytes"), "{e}");
+    }
+
+    #[test]
     fn leader_crash_reelects_and_keeps_committed_entries() {
         let cfg = RaftConfig {
             commands: 300,
@@ -930,6 +1058,12 @@ mod tests {
         )
         .unwrap();
         assert!(bad.violating_runs > 0, "mutant not caught");
+        assert!(
+            bad.shortest_trace
+                .iter()
+                .any(|l| l.contains("request-vote"))
+        );
+        assert!(ok.shortest_trace.is_empty());
         let (i, v) = bad.shortest.unwrap();
         let mut rng = trial_rng(0, i);
         let net = raft_fault_schedule(5, &mut rng);

@@ -215,6 +215,10 @@ impl Protocol for RingElection {
 pub struct RingRun {
     /// Messages.
     pub messages: u64,
+    /// Bytes sent (all kinds; see [`super::wire`]).
+    pub bytes: u64,
+    /// The engine's event-trace hash.
+    pub trace_hash: u64,
     /// Time of the election (ns).
     pub elected_at: Option<Time>,
     /// Violations.
@@ -260,6 +264,8 @@ pub fn run_ring(
     let (m, _) = run_events(&mut p, n, net, &cfg, rng)?;
     Ok(RingRun {
         messages: m.messages,
+        bytes: m.bytes,
+        trace_hash: m.trace_hash,
         elected_at: p.elected_at,
         violations: p.check(),
     })

@@ -879,6 +879,10 @@ impl Protocol for ThreePc {
 pub struct ThreePcRun {
     /// Messages sent (all kinds).
     pub messages: u64,
+    /// Bytes sent (all kinds; see [`super::wire`]).
+    pub bytes: u64,
+    /// The engine's event-trace hash.
+    pub trace_hash: u64,
     /// Time until the last participant decided (ns), if all decided.
     pub latency_ns: Option<Time>,
     /// Whether the transaction committed (majority of decided participants;
@@ -955,6 +959,8 @@ pub fn run_3pc(
         .collect();
     Ok(ThreePcRun {
         messages: m.messages,
+        bytes: m.bytes,
+        trace_hash: m.trace_hash,
         latency_ns,
         committed: (commits + aborts > 0).then_some(commits >= aborts),
         blocked: p.blocked(),

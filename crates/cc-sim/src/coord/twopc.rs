@@ -412,6 +412,10 @@ impl Protocol for TwoPc {
 pub struct TwoPcRun {
     /// Messages sent (all kinds).
     pub messages: u64,
+    /// Bytes sent (all kinds; see [`super::wire`]).
+    pub bytes: u64,
+    /// The engine's event-trace hash.
+    pub trace_hash: u64,
     /// Time until the last RM decided (ns), if all decided.
     pub latency_ns: Option<Time>,
     /// Whether the transaction committed (TM decision).
@@ -472,6 +476,8 @@ pub fn run_2pc(
         .collect();
     Ok(TwoPcRun {
         messages: m.messages,
+        bytes: m.bytes,
+        trace_hash: m.trace_hash,
         latency_ns,
         committed: p.tm_decision,
         blocked: p.blocked(),
