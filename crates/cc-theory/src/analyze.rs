@@ -1097,19 +1097,39 @@ mod tests {
         assert!(
             rep.measures.contains_key("partition_0") && rep.measures.contains_key("partition_1")
         );
-        // too large for the exact searches: skipped with a reason, ranks still computed
-        let big = named_matrix("eq", 7, None).unwrap();
         let sel = parse_measures("rank_gf2,deterministic").unwrap();
-        let rep = analyze(
-            &big,
-            &AnalysisOptions {
-                measures: Some(sel),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert!(rep.skipped.contains_key("deterministic"));
+        let opts = AnalysisOptions {
+            measures: Some(sel),
+            ..Default::default()
+        };
+        // beyond the exact search, but the rank bound meets the one-way bound: exact
+        let big = named_matrix("eq", 7, None).unwrap();
+        let rep = analyze(&big, &opts).unwrap();
+        let d = &rep.measures["deterministic"];
+        assert_eq!((d.lower, d.upper, d.exact), (8, 8, true), "{}", d.reason);
         assert_eq!(rep.measures["rank_gf2"].lower, 128);
+        verify_report(&big, &rep).unwrap();
+        // 128 x 128, rank <= 29 on both sides (every column a 0/1 polynomial of degree
+        // <= 2 in the 7 bits of x): the rank bound stops short of the one-way bound, so
+        // D is skipped with a reason while the ranks are still computed
+        let low_rank = CommMatrix::from_bool_fn(128, 128, |x, y| {
+            let (i, j) = (y % 7, (y / 7) % 7);
+            let (a, b) = ((x >> i) & 1 == 1, (x >> j) & 1 == 1);
+            match y / 49 {
+                0 => a && !b,
+                1 => a != b,
+                _ => a || b,
+            }
+        })
+        .unwrap();
+        let rep = analyze(&low_rank, &opts).unwrap();
+        assert!(rep.distinct_rows > 64 && rep.distinct_cols > 64);
+        assert!(
+            rep.skipped["deterministic"].contains("one-way"),
+            "{:?}",
+            rep.skipped
+        );
+        assert!(rep.measures["rank_gf2"].lower <= 29);
     }
 
     #[test]

@@ -513,8 +513,12 @@ pub fn cover_number(
         best = cols_part;
     }
     // pin the fooling set cells (reduced indices) into distinct rectangles
-    let pos_of = |orig: (usize, usize)| (red.row_class[orig.0], red.col_class[orig.1]);
-    let pins: Vec<(usize, usize)> = fool.set.iter().map(|&c| pos_of(c)).collect();
+    // The fooling set was computed on the reduced matrix, so its cells are
+    // already reduced indices (mapping them through `row_class`/`col_class`
+    // again pinned wrong cells whenever `m` had duplicate rows or columns,
+    // and the solver then "proved" covers impossible that exist).
+    debug_assert!(crate::fooling::verify_fooling_set(rm, &fool.set, colour).is_ok());
+    let pins: Vec<(usize, usize)> = fool.set.clone();
     let mut k = lower;
     let mut reason = String::new();
     let mut used = 0u64;
@@ -588,6 +592,29 @@ mod tests {
         let p0 = cover_number(&eq, 0, CoverKind::Partition, 100_000).unwrap();
         assert!(p0.lower >= c0.lower);
         verify_cover(&eq, &p0.rectangles, 0, CoverKind::Partition).unwrap();
+    }
+
+    /// Regression: with a duplicate column before the fooling set's cells, the pins landed
+    /// on wrong cells and the solver "proved" that no cover with 2 rectangles exists.
+    #[test]
+    fn duplicates_do_not_misplace_the_pinned_fooling_set() {
+        let dup =
+            CommMatrix::from_rows(&[vec![0, 0, 0, 1], vec![0, 0, 0, 0], vec![0, 0, 1, 0]]).unwrap();
+        let plain = CommMatrix::from_rows(&[vec![0, 0, 1], vec![0, 0, 0], vec![0, 1, 0]]).unwrap();
+        for m in [&dup, &plain] {
+            let c = cover_number(m, 0, CoverKind::Cover, u64::MAX).unwrap();
+            assert_eq!((c.lower, c.upper), (2, 2), "{}", c.reason);
+            verify_cover(m, &c.rectangles, 0, CoverKind::Cover).unwrap();
+        }
+        // the same with duplicate rows, for partitions too
+        let rows =
+            CommMatrix::from_rows(&[vec![0, 0, 0], vec![0, 0, 0], vec![0, 0, 1], vec![0, 1, 0]])
+                .unwrap();
+        for kind in [CoverKind::Cover, CoverKind::Partition] {
+            let a = cover_number(&rows, 0, kind, u64::MAX).unwrap();
+            let b = cover_number(&plain, 0, kind, u64::MAX).unwrap();
+            assert_eq!((a.lower, a.upper), (b.lower, b.upper), "{kind:?}");
+        }
     }
 
     #[test]

@@ -29,8 +29,7 @@
 //! | `rank_gf2`, `rank_gf2_complement` | M4RI elimination ([`gf2`]) | nonsingular minor mod 2; exact elimination |
 //! | `rank_q`, `rank_q_complement` | Bareiss in `i128`, else multimodular mod primes `~2^21` ([`rank`]) | minor nonzero mod a prime; exact elimination or product of primes > Hadamard bound (or a stated error bound) |
 //! | `fooling_1`, `fooling_0` | maximum clique, bitset branch and bound with orbital branching over verified matrix automorphisms ([`fooling`]) | the fooling set; upper bound `rk_F(M_b)^2` (DHS 1996), colouring or exhaustion |
-//!
-//! | `deterministic` | iterative deepening over protocol trees, memoised on normal forms ([`protocol`]) | an optimal protocol tree |
+//! | `deterministic` | iterative deepening over protocol trees, memoised on normal forms invariant under transpose and complement ([`protocol`]); beyond 64 distinct rows or columns only when the rank bound meets the one-way bound | an optimal protocol tree |
 //! | `cover_b`, `partition_b`, `partition` | SAT (batsat) with k increasing, symmetry breaking ([`cover`]) | the rectangles; "no k-1" is the solver's UNSAT answer |
 //! | `one_way_ab`, `one_way_ba` | `ceil(log2 #distinct rows/cols) + 1` ([`protocol::one_way`]) | the distinct count |
 //! | `discrepancy_uniform` | exact enumeration of row subsets ([`discrepancy`]) | an optimal rectangle |

@@ -21,11 +21,25 @@
 //! `solvable(M, b)`: `M` monochromatic, or some split of the rows (or the
 //! columns) into two nonempty parts gives two sub-matrices solvable in
 //! `b - 1` bits. Sub-matrices are memoised on a normal form (duplicate rows
-//! and columns removed, rows and columns sorted as bit masks), the first row
-//! is fixed in the 0-part (the two parts are symmetric), and a
-//! sub-problem is cut when `ceil(log2(rk_F(M) + rk_F(J - M))) > b` for
-//! F = GF(2) or GF(2^31 - 1) (KN Lemma 1.28) or solved at once when its
-//! one-way bound is `<= b`. A node budget returns the proven interval.
+//! and columns removed, rows and columns sorted as bit masks), taken as the
+//! least of the normal forms of `M`, `J - M`, `M^T` and `J - M^T`, since
+//! solvability is invariant under complement (relabel the leaves) and
+//! transpose (swap the players). The first row is fixed in the 0-part (the
+//! two parts are symmetric). A sub-problem is cut when its lower bound
+//! exceeds `b`: `ceil(log2(rk_F(M) + rk_F'(J - M)))` with the better of
+//! F = GF(2) and GF(2^31 - 1) on each side (KN Lemma 1.28: a tree has at
+//! least `rk_F(M)` 1-leaves and `rk_F'(J - M)` 0-leaves), and
+//! `ceil(log2(|S_1| + |S_0|))` for greedy fooling sets `S_1`, `S_0` (KN §1.3);
+//! it is solved at once when its one-way bound is `<= b`. A node budget
+//! returns the proven interval. The search is sequential: at the sizes it
+//! accepts (at most 64 distinct rows and columns) it takes milliseconds on
+//! the hardest 10 x 10 matrices found, so threads would not pay for their
+//! memo synchronisation.
+//!
+//! Beyond 64 distinct rows or columns `D(f)` is still exact when the rank
+//! bound meets the one-way bound (e.g. `EQ_n`, `IP_n`, `INDEX_k` for every
+//! size accepted); otherwise [`deterministic_complexity`] reports
+//! [`TheoryError::TooLarge`].
 //!
 //! ## Text format of protocol trees
 //!
@@ -385,21 +399,81 @@ pub fn verify_protocol_tree(
         }
     }
     indices(tree, m.rows(), m.cols())?;
-    for x in 0..m.rows() {
-        for y in 0..m.cols() {
-            let (announced, _) = tree.run(x, y);
-            let value = m.get(x, y);
-            if announced != value {
-                return Err(ProtocolViolation::WrongLeaf {
-                    x,
-                    y,
-                    announced,
-                    value,
-                });
+    // Walk the tree with the rectangle of inputs reaching each node (the
+    // rows and columns stay ascending); at each leaf find its first wrong
+    // cell in row-major order, and report the least of these.
+    struct Walk<'a> {
+        m: &'a CommMatrix,
+        mark_rows: Vec<bool>,
+        mark_cols: Vec<bool>,
+        first: Option<ProtocolViolation>,
+    }
+    impl Walk<'_> {
+        fn go(&mut self, t: &ProtocolTree, rows: &[usize], cols: &[usize]) {
+            match t {
+                ProtocolTree::Leaf(announced) => {
+                    let found = rows.iter().find_map(|&x| {
+                        cols.iter().find_map(|&y| {
+                            let value = self.m.get(x, y);
+                            (value != *announced).then_some((x, y, value))
+                        })
+                    });
+                    if let Some((x, y, value)) = found {
+                        let better = match &self.first {
+                            Some(ProtocolViolation::WrongLeaf { x: fx, y: fy, .. }) => {
+                                (x, y) < (*fx, *fy)
+                            }
+                            _ => true,
+                        };
+                        if better {
+                            self.first = Some(ProtocolViolation::WrongLeaf {
+                                x,
+                                y,
+                                announced: *announced,
+                                value,
+                            });
+                        }
+                    }
+                }
+                ProtocolTree::Alice(s) | ProtocolTree::Bob(s) => {
+                    let alice = matches!(t, ProtocolTree::Alice(_));
+                    let mark = if alice {
+                        &mut self.mark_rows
+                    } else {
+                        &mut self.mark_cols
+                    };
+                    for &i in &s.zero {
+                        mark[i] = true;
+                    }
+                    let own = if alice { rows } else { cols };
+                    let (zero, one): (Vec<usize>, Vec<usize>) = own.iter().partition(|&&i| mark[i]);
+                    for &i in &s.zero {
+                        mark[i] = false;
+                    }
+                    if alice {
+                        self.go(&s.on_zero, &zero, cols);
+                        self.go(&s.on_one, &one, cols);
+                    } else {
+                        self.go(&s.on_zero, rows, &zero);
+                        self.go(&s.on_one, rows, &one);
+                    }
+                }
             }
         }
     }
-    Ok(tree.depth())
+    let mut w = Walk {
+        m,
+        mark_rows: vec![false; m.rows()],
+        mark_cols: vec![false; m.cols()],
+        first: None,
+    };
+    let rows: Vec<usize> = (0..m.rows()).collect();
+    let cols: Vec<usize> = (0..m.cols()).collect();
+    w.go(tree, &rows, &cols);
+    match w.first {
+        Some(v) => Err(v),
+        None => Ok(tree.depth()),
+    }
 }
 
 /// Whether the final answer bit is counted.
@@ -446,28 +520,133 @@ struct Key {
     rows: Vec<u64>,
 }
 
+/// Transposes the leading `s x s` block (`s` a power of two, `8 <= s <= N`)
+/// of a bit matrix in place: afterwards bit `i` of `a[j]` is the former bit
+/// `j` of `a[i]` (recursive block swaps, Warren, *Hacker's Delight* §7-3).
+/// Rows and bits beyond `s` must be zero.
+fn transpose_block<const N: usize>(a: &mut [u64; N], s: usize) {
+    let mut j = s / 2;
+    let mut m: u64 = (1u64 << j) - 1;
+    while j != 0 {
+        let mut k = 0;
+        while k < s {
+            let t = ((a[k] >> j) ^ a[k + j]) & m;
+            a[k] ^= t << j;
+            a[k + j] ^= t;
+            k = (k + j + 1) & !j;
+        }
+        j >>= 1;
+        m ^= m << j;
+    }
+}
+
+/// A matrix of at most `N x N` (`N` in 16, 32, 64) as row masks on the stack.
+#[derive(Clone, Copy)]
+struct Small<const N: usize> {
+    rows: [u64; N],
+    nrows: usize,
+    ncols: usize,
+}
+
+impl<const N: usize> Small<N> {
+    fn new(rows: &[u64], ncols: usize) -> Self {
+        let mut a = [0u64; N];
+        a[..rows.len()].copy_from_slice(rows);
+        Small {
+            rows: a,
+            nrows: rows.len(),
+            ncols,
+        }
+    }
+
+    fn transpose(&self) -> Self {
+        let mut a = self.rows;
+        let side = self.nrows.max(self.ncols).next_power_of_two().max(8);
+        transpose_block(&mut a, side);
+        Small {
+            rows: a,
+            nrows: self.ncols,
+            ncols: self.nrows,
+        }
+    }
+
+    fn complement(&self) -> Self {
+        let mask = full_mask(self.ncols as u32);
+        let mut out = *self;
+        for r in &mut out.rows[..self.nrows] {
+            *r = !*r & mask;
+        }
+        out
+    }
+
+    /// Sorts the rows and removes duplicates.
+    fn sort_dedup(&mut self) {
+        let v = &mut self.rows[..self.nrows];
+        v.sort_unstable();
+        let mut k = 0;
+        for i in 0..v.len() {
+            if i == 0 || v[i] != v[k - 1] {
+                v[k] = v[i];
+                k += 1;
+            }
+        }
+        self.rows[k..].fill(0);
+        self.nrows = k;
+    }
+
+    /// Normal form: distinct rows and columns, sorted (rows are sorted last).
+    fn normal_form(mut self) -> Self {
+        self.sort_dedup();
+        let mut t = self.transpose();
+        t.sort_dedup();
+        let mut r = t.transpose();
+        r.rows[..r.nrows].sort_unstable();
+        r
+    }
+
+    fn key_order(&self) -> (usize, &[u64]) {
+        (self.ncols, &self.rows[..self.nrows])
+    }
+
+    fn to_key(self) -> Key {
+        Key {
+            cols: self.ncols as u32,
+            rows: self.rows[..self.nrows].to_vec(),
+        }
+    }
+
+    /// See [`canonical`].
+    fn canonical(rows: &[u64], cols: usize) -> Key {
+        let k = Self::new(rows, cols).normal_form();
+        let t = k.transpose();
+        let mut best = k;
+        for cand in [k.complement(), t, t.complement()] {
+            let c = cand.normal_form();
+            if c.key_order() < best.key_order() {
+                best = c;
+            }
+        }
+        best.to_key()
+    }
+}
+
 fn transpose_masks(rows: &[u64], cols: usize) -> Vec<u64> {
-    (0..cols)
-        .map(|j| {
-            rows.iter()
-                .enumerate()
-                .fold(0u64, |acc, (i, &r)| acc | (((r >> j) & 1) << i))
-        })
-        .collect()
+    Small::<64>::new(rows, cols).transpose().rows[..cols].to_vec()
 }
 
 fn normal_form(rows: &[u64], cols: usize) -> Key {
-    let mut r: Vec<u64> = rows.to_vec();
-    r.sort_unstable();
-    r.dedup();
-    let mut c = transpose_masks(&r, cols);
-    c.sort_unstable();
-    c.dedup();
-    let mut r2 = transpose_masks(&c, r.len());
-    r2.sort_unstable();
-    Key {
-        cols: c.len() as u32,
-        rows: r2,
+    Small::<64>::new(rows, cols).normal_form().to_key()
+}
+
+/// The memo key of a sub-matrix: the least of the normal forms of `M`,
+/// `J - M`, `M^T` and `J - M^T`. Solvability in `b` bits is invariant under
+/// complement (relabel the leaves) and transpose (swap the players), so all
+/// four share one memo entry.
+fn canonical(rows: &[u64], cols: usize) -> Key {
+    match rows.len().max(cols) {
+        0..=16 => Small::<16>::canonical(rows, cols),
+        17..=32 => Small::<32>::canonical(rows, cols),
+        _ => Small::<64>::canonical(rows, cols),
     }
 }
 
@@ -481,31 +660,33 @@ fn full_mask(cols: u32) -> u64 {
 
 const P31: u64 = (1 << 31) - 1;
 
+/// Rank modulo `2^31 - 1` of a 0/1 matrix of at most 64 x 64 given as row
+/// masks (of its complement when `complement`).
 fn rank_mod_p_masks(rows: &[u64], cols: usize, complement: bool) -> usize {
     let mask = full_mask(cols as u32);
-    let mut a: Vec<Vec<u64>> = rows
-        .iter()
-        .map(|&r| {
-            let r = if complement { !r & mask } else { r };
-            (0..cols).map(|j| (r >> j) & 1).collect()
-        })
-        .collect();
-    let n = a.len();
+    let n = rows.len();
+    let mut a = [[0u32; 64]; 64];
+    for (row, &r) in a.iter_mut().zip(rows) {
+        let r = if complement { !r & mask } else { r };
+        for (j, x) in row[..cols].iter_mut().enumerate() {
+            *x = ((r >> j) & 1) as u32;
+        }
+    }
     let mut rank = 0;
     for c in 0..cols {
         let Some(i) = (rank..n).find(|&i| a[i][c] != 0) else {
             continue;
         };
         a.swap(i, rank);
-        let inv = crate::rank::modinv(a[rank][c], P31);
+        let inv = crate::rank::modinv(u64::from(a[rank][c]), P31);
         let (top, bottom) = a.split_at_mut(rank + 1);
         let prow = &top[rank];
-        for row in bottom.iter_mut() {
-            let v = row[c];
+        for row in bottom[..n - rank - 1].iter_mut() {
+            let v = u64::from(row[c]);
             if v != 0 {
                 let l = (P31 - v * inv % P31) % P31;
                 for (x, &y) in row[c..cols].iter_mut().zip(&prow[c..cols]) {
-                    *x = (*x + l * y) % P31;
+                    *x = ((u64::from(*x) + l * u64::from(y)) % P31) as u32;
                 }
             }
         }
@@ -515,6 +696,28 @@ fn rank_mod_p_masks(rows: &[u64], cols: usize, complement: bool) -> usize {
         }
     }
     rank
+}
+
+/// Size of a greedy 1-fooling set of the 0/1 matrix given by row masks.
+fn greedy_fooling(rows: &[u64], cols: usize) -> usize {
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    let mut used_cols = 0u64;
+    for (i, &r) in rows.iter().enumerate() {
+        let mut w = r & !used_cols & full_mask(cols as u32);
+        while w != 0 {
+            let j = w.trailing_zeros() as usize;
+            w &= w - 1;
+            if kept
+                .iter()
+                .all(|&(a, b)| (r >> b) & 1 == 0 || (rows[a] >> j) & 1 == 0)
+            {
+                kept.push((i, j));
+                used_cols |= 1 << j;
+                break;
+            }
+        }
+    }
+    kept.len()
 }
 
 fn ceil_log2(x: usize) -> u32 {
@@ -529,6 +732,8 @@ fn ceil_log2(x: usize) -> u32 {
 struct Entry {
     /// Proven: not solvable with fewer than `lo` bits.
     lo: u32,
+    /// The cheap lower bound came from greedy fooling sets, not from ranks.
+    lo_by_fooling: bool,
     /// Proven: solvable with `hi` bits.
     hi: u32,
 }
@@ -552,15 +757,42 @@ impl Solver {
         let ones = key.rows.iter().any(|&r| r != 0);
         let zeros = key.rows.iter().any(|&r| r != mask);
         if !(ones && zeros) {
-            return Entry { lo: 0, hi: 0 };
+            return Entry::default();
         }
+        let (nr, nc) = (key.rows.len(), key.cols as usize);
+        let full = nr.min(nc);
+        let hi = ceil_log2(full) + 1;
+        // A tree has at least rk_F(M) 1-leaves and rk_F'(J - M) 0-leaves for
+        // any fields F, F' (KN Lemma 1.28): take the better of GF(2) and
+        // GF(2^31 - 1) on each side; the prime is tried only where GF(2)
+        // falls short of full rank and the bound could still improve.
         let comp: Vec<u64> = key.rows.iter().map(|&r| !r & mask).collect();
-        let r2 = rank_gf2_masks(&key.rows) + rank_gf2_masks(&comp);
-        let rp = rank_mod_p_masks(&key.rows, key.cols as usize, false)
-            + rank_mod_p_masks(&key.rows, key.cols as usize, true);
-        let lo = ceil_log2(r2.max(rp)).max(1);
-        let hi = ceil_log2(key.rows.len().min(key.cols as usize)) + 1;
-        Entry { lo, hi }
+        let mut r1 = rank_gf2_masks(&key.rows);
+        let mut r0 = rank_gf2_masks(&comp);
+        if ceil_log2(r1 + r0) < hi {
+            if r1 < full {
+                r1 = r1.max(rank_mod_p_masks(&key.rows, nc, false));
+            }
+            if r0 < full {
+                r0 = r0.max(rank_mod_p_masks(&key.rows, nc, true));
+            }
+        }
+        let mut lo = ceil_log2(r1 + r0).max(1);
+        let mut lo_by_fooling = false;
+        if lo < hi {
+            let f1 = greedy_fooling(&key.rows, nc);
+            let f0 = greedy_fooling(&comp, nc);
+            let fool = ceil_log2(f1 + f0);
+            if fool > lo {
+                lo = fool;
+                lo_by_fooling = true;
+            }
+        }
+        Entry {
+            lo,
+            lo_by_fooling,
+            hi,
+        }
     }
 
     fn entry(&mut self, key: &Key) -> Entry {
@@ -603,19 +835,19 @@ impl Solver {
                 // one unit per 64 cells examined, so the budget tracks work
                 self.nodes += 1 + (r * cols / 64) as u64;
                 let part = (sub << 1) | 1;
-                let (a, bpart): (Vec<u64>, Vec<u64>) = rows.iter().enumerate().fold(
-                    (Vec::new(), Vec::new()),
-                    |(mut a, mut bb), (i, &row)| {
-                        if (part >> i) & 1 == 1 {
-                            a.push(row);
-                        } else {
-                            bb.push(row);
-                        }
-                        (a, bb)
-                    },
-                );
-                let ka = normal_form(&a, cols);
-                let kb = normal_form(&bpart, cols);
+                let (mut a, mut bpart) = ([0u64; 64], [0u64; 64]);
+                let (mut na, mut nb) = (0, 0);
+                for (i, &row) in rows.iter().enumerate() {
+                    if (part >> i) & 1 == 1 {
+                        a[na] = row;
+                        na += 1;
+                    } else {
+                        bpart[nb] = row;
+                        nb += 1;
+                    }
+                }
+                let ka = canonical(&a[..na], cols);
+                let kb = canonical(&bpart[..nb], cols);
                 let (ea, eb) = (self.entry(&ka), self.entry(&kb));
                 if ea.lo > b - 1 || eb.lo > b - 1 {
                     continue;
@@ -747,7 +979,7 @@ fn key_of(m: &[u64], rows: &[usize], cols: &[usize]) -> Key {
                 .fold(0u64, |acc, (k, &j)| acc | (((m[i] >> j) & 1) << k))
         })
         .collect();
-    normal_form(&sub, cols.len())
+    canonical(&sub, cols.len())
 }
 
 /// The one-way protocol on the rectangle: the player with fewer distinct
@@ -834,7 +1066,8 @@ fn one_way_tree(m: &[u64], rows: &[usize], cols: &[usize]) -> ProtocolTree {
 /// proven interval `lower <= D <= upper` and `reason` says why it stopped).
 ///
 /// Errors: [`TheoryError::NotBoolean`] for non-Boolean matrices,
-/// [`TheoryError::TooLarge`] beyond 64 distinct rows or columns.
+/// [`TheoryError::TooLarge`] beyond 64 distinct rows or columns unless the
+/// rank lower bound meets the one-way upper bound there.
 pub fn deterministic_complexity(m: &CommMatrix, budget: u64) -> Result<DeterministicResult> {
     if !m.is_boolean() {
         return Err(TheoryError::NotBoolean {
@@ -844,17 +1077,13 @@ pub fn deterministic_complexity(m: &CommMatrix, budget: u64) -> Result<Determini
     }
     let red = m.reduce();
     if red.matrix.rows() > MAX_PROTOCOL_DIM || red.matrix.cols() > MAX_PROTOCOL_DIM {
-        return Err(TheoryError::TooLarge {
-            rows: red.matrix.rows(),
-            cols: red.matrix.cols(),
-            limit: format!("exact D(f) needs at most {MAX_PROTOCOL_DIM} distinct rows and columns"),
-        });
+        return beyond_search_limit(&red);
     }
     let rm = &red.matrix;
     let masks: Vec<u64> = (0..rm.rows())
         .map(|i| (0..rm.cols()).fold(0u64, |acc, j| acc | (u64::from(rm.get(i, j)) << j)))
         .collect();
-    let key = normal_form(&masks, rm.cols());
+    let key = canonical(&masks, rm.cols());
     let mut solver = Solver {
         memo: BTreeMap::new(),
         nodes: 0,
@@ -888,6 +1117,9 @@ pub fn deterministic_complexity(m: &CommMatrix, budget: u64) -> Result<Determini
     let upper = tree.depth();
     let reason = if stopped {
         format!("budget of {budget} search nodes exhausted; proven {lower} <= D(f) <= {upper}")
+    } else if e.lo == upper && e.lo_by_fooling {
+        "fooling-set lower bound ceil(log2(|S_1| + |S_0|)) (greedy sets) meets the tree depth"
+            .to_string()
     } else if e.lo == upper {
         "rank lower bound ceil(log2(rk(M) + rk(J-M))) meets the tree depth".to_string()
     } else {
@@ -908,26 +1140,135 @@ pub fn deterministic_complexity(m: &CommMatrix, budget: u64) -> Result<Determini
 
 /// Rewrites a tree on the reduced matrix into original indices.
 fn expand_tree(t: &ProtocolTree, row_class: &[usize], col_class: &[usize]) -> ProtocolTree {
-    match t {
-        ProtocolTree::Leaf(v) => ProtocolTree::Leaf(*v),
-        ProtocolTree::Alice(s) | ProtocolTree::Bob(s) => {
-            let alice = matches!(t, ProtocolTree::Alice(_));
-            let class = if alice { row_class } else { col_class };
-            let zero: Vec<usize> = (0..class.len())
-                .filter(|&i| s.zero.contains(&class[i]))
-                .collect();
-            let split = Split {
-                zero,
-                on_zero: Box::new(expand_tree(&s.on_zero, row_class, col_class)),
-                on_one: Box::new(expand_tree(&s.on_one, row_class, col_class)),
-            };
-            if alice {
-                ProtocolTree::Alice(split)
-            } else {
-                ProtocolTree::Bob(split)
+    fn go(t: &ProtocolTree, classes: [&[usize]; 2], marks: &mut [Vec<bool>; 2]) -> ProtocolTree {
+        match t {
+            ProtocolTree::Leaf(v) => ProtocolTree::Leaf(*v),
+            ProtocolTree::Alice(s) | ProtocolTree::Bob(s) => {
+                let alice = matches!(t, ProtocolTree::Alice(_));
+                let side = usize::from(!alice);
+                let class = classes[side];
+                for &c in &s.zero {
+                    marks[side][c] = true;
+                }
+                let zero: Vec<usize> = (0..class.len())
+                    .filter(|&i| marks[side][class[i]])
+                    .collect();
+                for &c in &s.zero {
+                    marks[side][c] = false;
+                }
+                let split = Split {
+                    zero,
+                    on_zero: Box::new(go(&s.on_zero, classes, marks)),
+                    on_one: Box::new(go(&s.on_one, classes, marks)),
+                };
+                if alice {
+                    ProtocolTree::Alice(split)
+                } else {
+                    ProtocolTree::Bob(split)
+                }
             }
         }
     }
+    let size = |c: &[usize]| c.iter().max().map_or(0, |&k| k + 1);
+    let mut marks = [vec![false; size(row_class)], vec![false; size(col_class)]];
+    go(t, [row_class, col_class], &mut marks)
+}
+
+/// `D(f)` of a matrix with more than [`MAX_PROTOCOL_DIM`] distinct rows or
+/// columns: exact when the rank bound `ceil(log2(rk_F(M) + rk_F'(J - M)))`
+/// (best of GF(2) and GF(2^31 - 1) on each side) meets the one-way upper
+/// bound, with the one-way protocol as the tree; otherwise
+/// [`TheoryError::TooLarge`].
+fn beyond_search_limit(red: &crate::matrix::Reduced) -> Result<DeterministicResult> {
+    let rm = &red.matrix;
+    let (nr, nc) = (rm.rows(), rm.cols());
+    let full = nr.min(nc);
+    let hi = ceil_log2(full) + 1;
+    let bits = rm.to_bits()?;
+    let comp = bits.complement();
+    let mut r1 = crate::gf2::rank_gf2(&bits).rank;
+    let mut r0 = crate::gf2::rank_gf2(&comp).rank;
+    // GF(p) elimination costs about rows * cols * rank; try it only on thin matrices.
+    if ceil_log2(r1 + r0) < hi && full <= 256 {
+        let c = CommMatrix::from_bits(comp)?;
+        if r1 < full {
+            r1 = r1.max(crate::rank::rank_gfp(rm, P31)?.lower);
+        }
+        if r0 < full {
+            r0 = r0.max(crate::rank::rank_gfp(&c, P31)?.lower);
+        }
+    }
+    let lo = ceil_log2(r1 + r0).max(1);
+    if lo < hi {
+        return Err(TheoryError::TooLarge {
+            rows: nr,
+            cols: nc,
+            limit: format!(
+                "exact D(f) needs at most {MAX_PROTOCOL_DIM} distinct rows and columns, or a rank \
+                 lower bound that meets the one-way upper bound (here {lo} < {hi})"
+            ),
+        });
+    }
+    let tree = expand_tree(&one_way_tree_reduced(rm), &red.row_class, &red.col_class);
+    let upper = tree.depth();
+    Ok(DeterministicResult {
+        lower: lo.min(upper),
+        upper,
+        tree,
+        nodes: 0,
+        reason: format!(
+            "rank lower bound ceil(log2(rk(M) + rk(J-M))) = ceil(log2({r1} + {r0})) meets the one-way \
+             protocol's depth ({nr} x {nc} distinct, beyond the {MAX_PROTOCOL_DIM} of the exact search)"
+        ),
+    })
+}
+
+/// The one-way protocol on a reduced Boolean matrix (pairwise distinct rows
+/// and columns): the player with fewer inputs names theirs by binary
+/// halving, then the other announces the answer.
+fn one_way_tree_reduced(rm: &CommMatrix) -> ProtocolTree {
+    fn halve(rm: &CommMatrix, own: &[usize], other: usize, alice: bool) -> ProtocolTree {
+        if own.len() == 1 {
+            let x = own[0];
+            let value = |o: usize| if alice { rm.get(x, o) } else { rm.get(o, x) };
+            let zero: Vec<usize> = (0..other).filter(|&o| value(o) == 0).collect();
+            if zero.is_empty() {
+                return ProtocolTree::Leaf(1);
+            }
+            if zero.len() == other {
+                return ProtocolTree::Leaf(0);
+            }
+            let split = Split {
+                zero,
+                on_zero: Box::new(ProtocolTree::Leaf(0)),
+                on_one: Box::new(ProtocolTree::Leaf(1)),
+            };
+            return if alice {
+                ProtocolTree::Bob(split)
+            } else {
+                ProtocolTree::Alice(split)
+            };
+        }
+        let half = own.len().div_ceil(2);
+        let split = Split {
+            zero: own[..half].to_vec(),
+            on_zero: Box::new(halve(rm, &own[..half], other, alice)),
+            on_one: Box::new(halve(rm, &own[half..], other, alice)),
+        };
+        if alice {
+            ProtocolTree::Alice(split)
+        } else {
+            ProtocolTree::Bob(split)
+        }
+    }
+    let alice = rm.rows() <= rm.cols();
+    let (own, other) = if alice {
+        (rm.rows(), rm.cols())
+    } else {
+        (rm.cols(), rm.rows())
+    };
+    let own: Vec<usize> = (0..own).collect();
+    halve(rm, &own, other, alice)
 }
 
 /// One-way complexities `D^{A->B} = ceil(log2 #distinct rows) + 1` and
@@ -1067,6 +1408,54 @@ mod tests {
             parse_protocol_tree("{\"leaf\": x}"),
             Err(TheoryError::Parse { .. })
         ));
+    }
+
+    #[test]
+    fn block_transpose_matches_the_definition() {
+        let mut seed = 99u64;
+        for rows in 1..=64usize {
+            for cols in [1, 7, 8, 9, 16, 17, 31, 33, 63, 64] {
+                let masks: Vec<u64> = (0..rows)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        seed & full_mask(cols as u32)
+                    })
+                    .collect();
+                let t = transpose_masks(&masks, cols);
+                assert_eq!(t.len(), cols);
+                for (j, &col) in t.iter().enumerate() {
+                    for (i, &row) in masks.iter().enumerate() {
+                        assert_eq!((col >> i) & 1, (row >> j) & 1, "{rows} x {cols}");
+                    }
+                    assert_eq!(col & !full_mask(rows as u32), 0);
+                }
+                if rows.max(cols) <= 16 {
+                    let small = Small::<16>::new(&masks, cols).transpose();
+                    assert_eq!(&small.rows[..cols], t.as_slice());
+                }
+                // the memo key is the normal form of one of M, J - M, M^T, J - M^T
+                let key = canonical(&masks, cols);
+                let t_rows = transpose_masks(&masks, cols);
+                let complement = |v: &[u64], c: usize| -> Vec<u64> {
+                    v.iter().map(|&r| !r & full_mask(c as u32)).collect()
+                };
+                let variants = [
+                    normal_form(&masks, cols),
+                    normal_form(&complement(&masks, cols), cols),
+                    normal_form(&t_rows, rows),
+                    normal_form(&complement(&t_rows, rows), rows),
+                ];
+                let sizes = |k: &Key| {
+                    let mut d = [k.rows.len(), k.cols as usize];
+                    d.sort_unstable();
+                    d
+                };
+                assert!(variants.iter().all(|v| sizes(v) == sizes(&key)));
+                assert!(key <= variants[0]);
+            }
+        }
     }
 
     #[test]

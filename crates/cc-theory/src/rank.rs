@@ -18,7 +18,8 @@
 //!   `rank_Q <= r` (checked with integer bit lengths: each `p_i >= 2^20`
 //!   contributes 20 bits, `log2 H <= sum bitlen(ceil(sqrt(||row_i||^2)))`).
 //!   When that needs more work than the budget allows, the upper bound is
-//!   reported as *not certified* together with a Monte Carlo error bound.
+//!   reported as *not certified* together with the error bound that random
+//!   primes would give (stated as a heuristic: the primes used are fixed).
 
 use serde::{Deserialize, Serialize};
 
@@ -612,8 +613,9 @@ pub fn rank_q(m: &CommMatrix, opts: &RankOptions) -> RankResult {
                 error_bound: format!(
                     "rank over Q exceeds {r} only if each of the {k} prime(s) used divides every ({r1} x {r1}) minor; \
                      a nonzero such minor has at most {failing} prime factors >= 2^20, so for primes drawn \
-                     uniformly from the {PRIMES_IN_RANGE} primes in [2^20, 2^21) the error probability is at most \
-                     {num}/{den}; certifying would need {need} primes",
+                     uniformly from the {PRIMES_IN_RANGE} primes in [2^20, 2^21) the error probability would be at most \
+                     {num}/{den}; the primes used are fixed in advance (the largest below 2^21), not drawn at random, \
+                     so this is a heuristic bound, not a proof; certifying would need {need} primes",
                     k = used.len(),
                     r1 = r + 1
                 ),
