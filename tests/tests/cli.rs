@@ -649,3 +649,133 @@ fn cost_strategies_are_computed_before_and_after() {
         "the report itself is still there"
     );
 }
+
+#[test]
+fn cost_catalog_json_lists_prices_and_rtt_matrices_with_values() {
+    let v = json(&["cost", "catalog", "--json"]);
+    let prices = v["prices"].as_array().expect("prices");
+    assert!(
+        prices
+            .iter()
+            .any(|p| p["kind"] == "nat_processing" && p["usd"] == "0.045")
+    );
+    assert!(
+        prices
+            .iter()
+            .all(|p| p["source"].as_str().is_some_and(|s| !s.is_empty())
+                && p["as_of"].as_str().is_some())
+    );
+    let ms = v["matrices"].as_array().expect("matrices");
+    assert_eq!(ms.len(), 3);
+    for m in ms {
+        let n = m["regions"].as_array().expect("regions").len();
+        assert_eq!(m["statistic"], "median");
+        assert!(m["as_of"].as_str().is_some_and(|s| !s.is_empty()));
+        assert!(m["source"].as_str().is_some_and(|s| !s.is_empty()));
+        let rows = m["rtt_ms"].as_array().expect("rtt_ms");
+        assert_eq!(rows.len(), n);
+        assert!(rows.iter().all(|r| r.as_array().expect("row").len() == n));
+    }
+    let aws = ms.iter().find(|m| m["provider"] == "aws").expect("aws");
+    assert_eq!(aws["regions"][0], "us-east-1");
+    assert_eq!(aws["regions"][6], "eu-west-1");
+    assert_eq!(aws["rtt_ms"][0][6], 68.0);
+    let p95 = write_tmp(
+        "rtt_p95.csv",
+        "# provider: aws\n# statistic: p95\n# source: test\n# as_of: 2024-01\n# same_zone_rtt_ms: 0.1\nfrom,us-east-1,eu-west-1\nus-east-1,1,70\neu-west-1,71,1\n",
+    );
+    let v = json(&[
+        "cost",
+        "catalog",
+        "--catalog",
+        p95.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    let aws = v["matrices"]
+        .as_array()
+        .expect("matrices")
+        .iter()
+        .find(|m| m["provider"] == "aws")
+        .expect("aws")
+        .clone();
+    assert_eq!(aws["statistic"], "p95");
+    assert_eq!(aws["rtt_ms"], serde_json::json!([[1.0, 70.0], [71.0, 1.0]]));
+}
+
+#[test]
+fn cost_transfer_via_nat_adds_nat_processing() {
+    let v = json(&[
+        "cost",
+        "transfer",
+        "--messages-per-day",
+        "100000000",
+        "--message-bytes",
+        "1000",
+        "--path",
+        "us-east-1:eu-west-1",
+        "--via-nat",
+        "--json",
+    ]);
+    // 100 GB a day x ($0.02 inter-region + $0.045 NAT processing).
+    assert_eq!(v["per_day_usd"], "6.50");
+    assert_eq!(v["per_year_usd"], "2372.50");
+    assert!(
+        v["assumptions"]
+            .as_array()
+            .expect("assumptions")
+            .iter()
+            .any(|a| a["name"] == "NAT gateway processing"
+                && a["source"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("aws.amazon.com/vpc/pricing")))
+    );
+    assert_input_error(
+        &[
+            "cost",
+            "transfer",
+            "--messages-per-day",
+            "1",
+            "--message-bytes",
+            "1",
+            "--price-per-gb",
+            "0.02",
+            "--via-nat",
+        ],
+        &["via-nat"],
+    );
+    let help = stdout(&cclab(&["cost", "--help"]));
+    assert!(
+        help.contains("--via-nat") && help.contains("--groups"),
+        "{help}"
+    );
+}
+
+#[test]
+fn cost_strategies_compute_hierarchical_raft() {
+    let v = json(&[
+        "cost",
+        "raft",
+        "--participants",
+        "9",
+        "--regions",
+        "us-east-1,eu-west-1,ap-northeast-1",
+        "--message-bytes",
+        "1000",
+        "--tx-per-day",
+        "1000000",
+        "--strategies",
+        "--json",
+    ]);
+    let h = v["strategies"]
+        .as_array()
+        .expect("strategies")
+        .iter()
+        .find(|s| s["strategy"] == "hierarchical coordination")
+        .expect("row")
+        .clone();
+    assert_eq!(h["applicable"], true);
+    assert_eq!(h["before_per_day_usd"], "0.53");
+    assert_eq!(h["after_per_day_usd"], "0.39");
+    assert_eq!(h["before_latency_ms"], 68.0);
+    assert_eq!(h["after_latency_ms"], 69.0);
+}

@@ -766,6 +766,7 @@ impl Catalog {
                     provider: m.provider,
                     statistic: m.statistic.clone(),
                     regions: m.regions.clone(),
+                    rtt_ms: m.rtt_ms.clone(),
                     same_zone_rtt_ms: m.same_zone_rtt_ms,
                     source: m.source.clone(),
                     as_of: m.as_of.clone(),
@@ -1086,8 +1087,12 @@ pub struct MatrixSummary {
     pub provider: Provider,
     /// Statistic label.
     pub statistic: String,
-    /// Regions covered.
+    /// Regions covered, in row/column order of `rtt_ms`.
     pub regions: Vec<String>,
+    /// The matrix values: `rtt_ms[i][j]` is the round trip between `regions[i]` and
+    /// `regions[j]` in milliseconds, of the statistic named by `statistic` (the
+    /// diagonal is the intra-region cross-zone RTT).
+    pub rtt_ms: Vec<Vec<f64>>,
     /// Same-zone RTT, ms.
     pub same_zone_rtt_ms: f64,
     /// Citation.
@@ -1197,6 +1202,12 @@ impl fmt::Display for CatalogListing {
                 m.file
             )?;
             writeln!(f, "    regions: {}", m.regions.join(", "))?;
+            writeln!(f, "    {} RTT, ms (row -> column):", m.statistic)?;
+            let w = m.regions.iter().map(String::len).max().unwrap_or(0);
+            for (i, row) in m.regions.iter().zip(&m.rtt_ms) {
+                let cells: Vec<String> = row.iter().map(|v| format!("{v:>5}")).collect();
+                writeln!(f, "      {i:<w$} {}", cells.join(" "))?;
+            }
             if !m.note.is_empty() {
                 writeln!(f, "    note: {}", m.note)?;
             }
@@ -1913,5 +1924,66 @@ mod tests {
                 }
             }
         }
+    }
+    #[test]
+    fn catalog_listing_json_has_every_price_row_and_every_matrix_with_values() {
+        let c = cat();
+        let v = serde_json::to_value(c.listing()).unwrap();
+        // every shipped price row, each with its source and date
+        let prices = v["prices"].as_array().unwrap();
+        assert_eq!(prices.len(), c.prices.len());
+        for p in prices {
+            assert!(!p["source"].as_str().unwrap().is_empty(), "{p}");
+            assert!(is_date(p["as_of"].as_str().unwrap()), "{p}");
+        }
+        let nat = prices
+            .iter()
+            .find(|p| p["provider"] == "aws" && p["kind"] == "nat_processing")
+            .unwrap();
+        assert_eq!(nat["usd"], "0.045");
+        // every matrix, with statistic, regions, values, source and date
+        let ms = v["matrices"].as_array().unwrap();
+        assert_eq!(ms.len(), 3);
+        for m in ms {
+            assert_eq!(m["statistic"], "median", "{m}");
+            assert!(!m["source"].as_str().unwrap().is_empty());
+            assert!(is_date(m["as_of"].as_str().unwrap()));
+            let n = m["regions"].as_array().unwrap().len();
+            let rows = m["rtt_ms"].as_array().unwrap();
+            assert_eq!(rows.len(), n, "{m}");
+            assert!(rows.iter().all(|r| r.as_array().unwrap().len() == n));
+        }
+        let aws = ms.iter().find(|m| m["provider"] == "aws").unwrap();
+        let idx = |r: &str| {
+            aws["regions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|x| x == r)
+                .unwrap()
+        };
+        let (e1, w1) = (idx("us-east-1"), idx("eu-west-1"));
+        assert_eq!(aws["rtt_ms"][e1][w1], 68.0);
+        assert_eq!(aws["rtt_ms"][w1][e1], 68.0);
+        assert!(aws["source"].as_str().unwrap().contains("cloudping"));
+        assert_eq!(aws["as_of"], "2024-06");
+        let text = c.listing().to_string();
+        assert!(text.contains("median RTT, ms (row -> column):"), "{text}");
+        // a user's p95 matrix replaces the AWS one and is listed with its label and values
+        let user = c
+            .with_user_file("m.csv", &matrix("us-east-1,1,70\neu-west-1,71,1\n"))
+            .unwrap();
+        let v = serde_json::to_value(user.listing()).unwrap();
+        let aws = v["matrices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["provider"] == "aws")
+            .unwrap()
+            .clone();
+        assert_eq!(aws["statistic"], "p95");
+        assert_eq!(aws["file"], "m.csv");
+        assert_eq!(aws["as_of"], "2024-01");
+        assert_eq!(aws["rtt_ms"], serde_json::json!([[1.0, 70.0], [71.0, 1.0]]));
     }
 }

@@ -24,7 +24,8 @@
 //! * [`protocols`] — closed-form traffic models (2PC and 3PC with a stated
 //!   coordinator convention, Paxos, Multi-Paxos and Raft with batching, leader-based,
 //!   leaderless quorum (N, R, W), gossip, PBFT, full-mesh vs hierarchical health
-//!   checks) as directed message edges plus a critical path of phases, and
+//!   checks, tree 2PC and two-level Raft / Multi-Paxos) as directed message edges
+//!   plus a critical path of phases, and
 //!   leader-election message counts ([`protocols::election_messages`]).
 //! * [`orderstat`] — quorum latency as an order statistic: the k-th of n
 //!   independent reply latencies (exponential, shifted-exponential, deterministic,

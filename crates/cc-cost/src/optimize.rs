@@ -8,7 +8,12 @@
 //!   size): messages and request fees ÷ b, bytes unchanged, plus the batch-fill wait
 //!   (b − 1)/(2λ) — which at low rates can cost more latency than it saves.
 //! * **hierarchical coordination** — health checks through one aggregator per
-//!   region (or groups of ⌈√N⌉ without regions).
+//!   region (or groups of ⌈√N⌉ without regions); 2PC as a tree commit (root
+//!   coordinator, one sub-coordinator per `regions` entry running 2PC with its local
+//!   participants); Raft and Multi-Paxos as two-level replication (the leader
+//!   replicates to one group leader per `regions` entry, which replicates locally).
+//!   Without regions, ⌈√N⌉ groups under the uniform RTT — where the tree only adds
+//!   hops.
 //! * **regional affinity** — a fraction p = 0.8 of transactions runs with all nodes
 //!   in the home region (its zones a, b, c), the rest as before:
 //!   after = p · local + (1 − p) · before.
@@ -153,6 +158,24 @@ fn distinct_regions(req: &CostRequest) -> Option<usize> {
     Some(set.len())
 }
 
+/// Messages per transaction on paths that leave a region (inter-region or internet)
+/// and on paths within one region, from a placed report's path breakdown; `None`
+/// when the report has no placements.
+fn cross_intra(r: &CostReport) -> Option<(f64, f64)> {
+    if r.paths.is_empty() || r.paths.iter().any(|p| p.from == "any node") {
+        return None;
+    }
+    let (mut cross, mut intra) = (0.0, 0.0);
+    for p in &r.paths {
+        if p.class == "inter_region" || p.class == "internet" {
+            cross += p.messages_per_tx;
+        } else {
+            intra += p.messages_per_tx;
+        }
+    }
+    Some((cross, intra))
+}
+
 /// Evaluates every strategy against the scenario `before`.
 pub fn strategies(before_req: &CostRequest) -> Result<Vec<StrategyOutcome>, CostError> {
     let before = evaluate(before_req)?;
@@ -205,11 +228,71 @@ pub fn strategies(before_req: &CostRequest) -> Result<Vec<StrategyOutcome>, Cost
             h.latency_ms,
             "aggregators probe their group and each other: O(N) probes instead of N(N − 1)",
         ));
+    } else if matches!(model, "2pc" | "raft" | "multi-paxos") && before_req.groups.is_none() {
+        // participants that can be grouped (a separate 2PC coordinator is the root)
+        let separate_tm = model == "2pc"
+            && !matches!(
+                before_req.coordinator.as_deref(),
+                Some("colocated" | "co-located")
+            );
+        let n = before.nodes - usize::from(separate_tm);
+        // one group per --regions entry (node i sits at regions[i mod len] and is in
+        // group i mod groups), or ⌈√N⌉ groups under a uniform RTT
+        let (g, how) = match before_req.regions.as_ref().map(Vec::len) {
+            Some(k) if k > 0 => (k.min(n).max(1), "one per --regions entry"),
+            _ => (
+                ((n as f64).sqrt().ceil() as usize).max(1),
+                "⌈√N⌉ groups under the uniform RTT",
+            ),
+        };
+        let h = evaluate(&CostRequest {
+            groups: Some(g as u32),
+            ..before_req.clone()
+        })?;
+        let split = |r: &CostReport| {
+            cross_intra(r).map_or(String::new(), |(c, i)| {
+                format!("{c} cross-region + {i} intra-region msgs/tx")
+            })
+        };
+        let (what, extra) = if model == "2pc" {
+            (
+                format!("tree 2PC: root coordinator + {g} sub-coordinators ({how})"),
+                "each sub-coordinator runs 2PC with its local participants: cross-group traffic falls to 3 messages per group, at the price of one extra local hop down and up the tree (2 more message delays)",
+            )
+        } else {
+            (
+                format!("two-level {model}: leader + {g} group leaders ({how})"),
+                "group leaders replicate locally and answer once a local majority holds the entry; commit needs a majority of groups, which changes the failures tolerated (a minority of groups, and a minority within each group)",
+            )
+        };
+        let mut placed = match (split(&before), split(&h)) {
+            (b, a) if !b.is_empty() => format!("; before {b}, after {a}"),
+            _ => String::new(),
+        };
+        if distinct_regions(before_req).is_some_and(|d| d < g) {
+            placed.push_str(
+                "; groups follow the --regions entries, so entries naming the same region form separate groups",
+            );
+        }
+        out.push(outcome(
+            "hierarchical coordination",
+            what,
+            &before,
+            h.per_tx_usd,
+            h.messages_per_tx,
+            h.latency_ms,
+            &format!("{extra}{placed}"),
+        ));
     } else {
         out.push(not_applicable(
             "hierarchical coordination",
             &before,
-            "computed for health checks; for commit/consensus protocols a tree only adds hops unless participants cluster by region",
+            match model {
+                "2pc" | "raft" | "multi-paxos" => "the scenario is already hierarchical (--groups)",
+                "3pc" => "tree 3PC is not modelled (its extra PreCommit round would pass through the tree like 2PC's rounds)",
+                "paxos" => "single-decree Paxos has no stable leader to build a tree under; see multi-paxos",
+                _ => "computed for health checks, 2PC, Raft and Multi-Paxos; this model has no coordinator to split into groups",
+            },
         ));
     }
 
@@ -257,6 +340,7 @@ pub fn strategies(before_req: &CostRequest) -> Result<Vec<StrategyOutcome>, Cost
             synchronous: None,
             fanout: None,
             group_size: None,
+            groups: None,
             ..before_req.clone()
         })?;
         let cross = before.per_tx_usd.times(2) + twopc.per_tx_usd;
@@ -291,6 +375,7 @@ pub fn strategies(before_req: &CostRequest) -> Result<Vec<StrategyOutcome>, Cost
             r: None,
             w: None,
             coordinator: None,
+            groups: None,
             ..before_req.clone()
         })?;
         out.push(outcome(
@@ -360,7 +445,142 @@ mod tests {
         assert!(sh.after_per_tx_usd > sh.before_per_tx_usd);
         let b = get("batching");
         assert!((b.after_messages_per_tx - 0.8).abs() < 1e-12);
-        assert!(!get("hierarchical coordination").applicable);
+        // one replica per region: every group is a lone group leader, so the two-level
+        // form is the flat protocol — computed, same dollars and latency
+        let h = get("hierarchical coordination");
+        assert!(h.applicable);
+        assert_eq!(h.after_per_tx_usd, h.before_per_tx_usd);
+        assert_eq!(h.after_latency_ms, h.before_latency_ms);
+        assert_eq!(h.after_messages_per_tx, 8.0);
+    }
+
+    fn nine_over_three(model: &str) -> CostRequest {
+        CostRequest {
+            model: model.into(),
+            participants: Some(9),
+            regions: Some(vec![
+                "us-east-1".into(),
+                "eu-west-1".into(),
+                "ap-northeast-1".into(),
+            ]),
+            message_bytes: Some(1000),
+            tx_per_day: Some(1_000_000),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn hierarchical_raft_per_region_by_hand() {
+        let s = strategies(&nine_over_three("raft")).unwrap();
+        let h = s
+            .iter()
+            .find(|x| x.strategy == "hierarchical coordination")
+            .unwrap();
+        assert!(h.applicable);
+        assert!(h.parameters.contains("3 group leaders"), "{}", h.parameters);
+        // node i at regions[i mod 3]. Flat: 16 messages; per GB of payload
+        // 2 cross-zone x 2 x $0.02 (both sides) + 3 x $0.02 (us->eu) + 3 x $0.02 (eu->us)
+        // + 3 x $0.02 (us->ap) + 3 x $0.09 (ap->us) = $0.53 -> $0.53/day for 1 GB/day
+        assert_eq!(h.before_per_day_usd.exact_string(), "0.53");
+        // two-level: cross 0->1, 1->0, 0->2 at $0.02 and 2->0 at $0.09 = $0.15; intra
+        // 3 groups x 4 cross-zone messages x $0.02 = $0.24; total $0.39
+        assert_eq!(h.after_per_day_usd.exact_string(), "0.39");
+        assert_eq!(h.after_messages_per_tx, 16.0);
+        // flat: 4th fastest of follower RTTs [1, 1, 68, 68, 68, 148, 148, 148] = 68 ms;
+        // two-level: groups done at 1, 68 + 1, 148 + 1 ms, majority of 3 groups = 69 ms
+        assert_eq!(h.before_latency_ms, 68.0);
+        assert_eq!(h.after_latency_ms, 69.0);
+        assert!(
+            h.note
+                .contains("before 12 cross-region + 4 intra-region msgs/tx, after 4 cross-region + 12 intra-region"),
+            "{}",
+            h.note
+        );
+    }
+
+    #[test]
+    fn hierarchical_2pc_per_region_by_hand() {
+        let req = CostRequest {
+            latency_usd_per_s: Some(1.0),
+            ..nine_over_three("2pc")
+        };
+        let s = strategies(&req).unwrap();
+        let h = s
+            .iter()
+            .find(|x| x.strategy == "hierarchical coordination")
+            .unwrap();
+        assert!(h.applicable);
+        // flat Gray-Lamport 3N - 1 = 26; tree 3N + 1 = 28 (the initiating RM's request,
+        // then 3 messages per sub-coordinator and per local participant)
+        assert_eq!(h.before_messages_per_tx, 26.0);
+        assert_eq!(h.after_messages_per_tx, 28.0);
+        // TM at us-east-1, RM i at regions[i mod 3]; RM 1 (eu-west-1) initiates.
+        // flat: 68/2 + max RTT 148 + 148/2 = 256 ms
+        assert_eq!(h.before_latency_ms, 256.0);
+        // tree: 34 + (148 + 1 cross-zone) + (74 + 0.5) = 257.5 ms
+        assert_eq!(h.after_latency_ms, 257.5);
+        // per tx: latency 0.2575 s x $1/s + messages; per GB: cross = request eu->us $0.02
+        // + Prepare and Commit us->eu and us->ap 4 x $0.02 + votes eu->us $0.02, ap->us $0.09
+        // = $0.21; intra: RM 3 <-> TM cross-zone 3 msgs + 3 groups x 6, 21 x $0.02 = $0.42;
+        // 1000 B x $0.63/GB = $0.00000063
+        assert_eq!(h.after_per_tx_usd.exact_string(), "0.25750063");
+        assert!(
+            h.note.contains("after 7 cross-region + 21 intra-region"),
+            "{}",
+            h.note
+        );
+    }
+
+    #[test]
+    fn hierarchy_is_computed_exactly_for_its_models() {
+        for model in crate::request::MODELS.iter().filter(|m| **m != "transfer") {
+            for regions in [
+                None,
+                Some(vec!["us-east-1".to_string(), "eu-west-1".to_string()]),
+            ] {
+                let s = strategies(&CostRequest {
+                    model: (*model).into(),
+                    participants: Some(if *model == "pbft" { 4 } else { 6 }),
+                    rtt_ms: regions.is_none().then_some(20.0),
+                    regions: regions.clone(),
+                    r: Some(2),
+                    w: Some(2),
+                    via_nat: regions.is_some(),
+                    ..Default::default()
+                })
+                .unwrap_or_else(|e| panic!("{model}: {e}"));
+                let h: Vec<_> = s
+                    .iter()
+                    .filter(|x| x.strategy == "hierarchical coordination")
+                    .collect();
+                assert_eq!(h.len(), 1, "{model}");
+                assert_eq!(
+                    h[0].applicable,
+                    matches!(*model, "2pc" | "raft" | "multi-paxos" | "health-check"),
+                    "{model}: {:?}",
+                    h[0]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hierarchy_not_applicable_models_say_why() {
+        for (model, needle) in [("3pc", "tree 3PC"), ("paxos", "multi-paxos")] {
+            let s = strategies(&CostRequest {
+                model: model.into(),
+                participants: Some(5),
+                rtt_ms: Some(10.0),
+                ..Default::default()
+            })
+            .unwrap();
+            let h = s
+                .iter()
+                .find(|x| x.strategy == "hierarchical coordination")
+                .unwrap();
+            assert!(!h.applicable);
+            assert!(h.note.contains(needle), "{}", h.note);
+        }
     }
 
     #[test]

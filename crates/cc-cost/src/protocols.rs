@@ -142,6 +142,46 @@ pub enum Protocol {
         /// Topology.
         topology: HealthTopology,
     },
+    /// Hierarchical (tree) 2PC: the root coordinator runs 2PC with one
+    /// sub-coordinator per group, and each sub-coordinator (itself a participant)
+    /// runs 2PC with the other participants of its group — the tree-of-processes
+    /// commit of R* (Mohan, Lindsay & Obermarck 1986). Node `i` is in group
+    /// `i mod groups`, which matches the `regions[i mod len]` placement when
+    /// `groups` is the number of region entries.
+    HierarchicalTwoPc {
+        /// Number of resource managers N.
+        participants: u32,
+        /// Whether the root is a separate transaction manager or participant 0.
+        coordinator: Coordinator,
+        /// Number of groups m ≥ 1 (one sub-coordinator each).
+        groups: u32,
+    },
+    /// Two-level Raft or Multi-Paxos replication: the nodes form `groups` groups
+    /// (node `i` in group `i mod groups`); the leader replicates to the other group
+    /// leaders, each group leader replicates to its members and acknowledges once a
+    /// majority of its group has the entry; the entry commits once a majority of
+    /// groups has it.
+    HierarchicalConsensus {
+        /// Replicas N.
+        nodes: u32,
+        /// Batch size b ≥ 1.
+        batch: u32,
+        /// Number of groups m ≥ 1.
+        groups: u32,
+        /// `true` for Raft, `false` for Multi-Paxos (the same message pattern).
+        raft: bool,
+    },
+}
+
+/// One subtree of a [`Phase::Tree`]: a group head and its members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TreeGroup {
+    /// The group's head (sub-coordinator or group leader); may be the tree's root.
+    pub head: usize,
+    /// The other nodes of the group.
+    pub members: Vec<usize>,
+    /// Member replies (or deliveries) the head needs before it answers the root.
+    pub wait_for: usize,
 }
 
 /// One step of the critical path. Node indices refer to [`TrafficModel::nodes`].
@@ -202,6 +242,21 @@ pub enum Phase {
         /// Number of rounds.
         count: u32,
     },
+    /// A two-level tree. With `round_trip`, group `j` is done after
+    /// RTT(root, head) + the `wait_for`-th smallest RTT(head, member); without it,
+    /// after half of each (one-way delivery down the tree). The phase ends when
+    /// `wait_groups` groups are done (an order statistic over the groups). A group
+    /// whose head is the root has no first hop.
+    Tree {
+        /// The root.
+        root: usize,
+        /// The groups.
+        groups: Vec<TreeGroup>,
+        /// Groups needed (1 ≤ k ≤ |groups|).
+        wait_groups: usize,
+        /// Round trip (request and reply) or one-way delivery.
+        round_trip: bool,
+    },
 }
 
 impl Phase {
@@ -210,6 +265,16 @@ impl Phase {
         match self {
             Phase::RoundTrip { .. } => 2,
             Phase::Rounds { count, .. } => *count,
+            Phase::Tree {
+                root,
+                groups,
+                round_trip,
+                ..
+            } => {
+                let up = u32::from(groups.iter().any(|g| g.head != *root));
+                let down = u32::from(groups.iter().any(|g| !g.members.is_empty()));
+                (up + down) * if *round_trip { 2 } else { 1 }
+            }
             _ => 1,
         }
     }
@@ -342,6 +407,30 @@ impl TrafficModel {
                     senders.iter().map(|&s| rtt(s, *to) / 2.0).collect(),
                     *wait_for,
                 ),
+                Phase::Tree {
+                    root,
+                    groups,
+                    wait_groups,
+                    round_trip,
+                } => {
+                    let f = if *round_trip { 1.0 } else { 0.5 };
+                    let done: Vec<f64> = groups
+                        .iter()
+                        .map(|g| {
+                            let up = if g.head == *root {
+                                0.0
+                            } else {
+                                f * rtt(*root, g.head)
+                            };
+                            let local = kth(
+                                g.members.iter().map(|&m| f * rtt(g.head, m)).collect(),
+                                g.wait_for,
+                            );
+                            up + local
+                        })
+                        .collect();
+                    kth(done, *wait_groups)
+                }
                 Phase::Rounds { among, count } => {
                     let mut sum = 0.0;
                     let mut pairs = 0usize;
@@ -395,6 +484,27 @@ fn need_max(name: &str, v: u32, min: u32, max: u32) -> Result<(), CostError> {
         ));
     }
     Ok(())
+}
+
+/// Groups `parts` by node index mod `m` (empty groups dropped, in key order); the
+/// smallest index of a group is its head; `wait` gives the head's member wait.
+fn tree_groups(parts: &[usize], m: usize, wait: impl Fn(&TreeGroup) -> usize) -> Vec<TreeGroup> {
+    let mut by_key: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for &i in parts {
+        by_key.entry(i % m.max(1)).or_default().push(i);
+    }
+    by_key
+        .into_values()
+        .map(|v| {
+            let mut g = TreeGroup {
+                head: v[0],
+                members: v[1..].to_vec(),
+                wait_for: 0,
+            };
+            g.wait_for = wait(&g);
+            g
+        })
+        .collect()
 }
 
 fn roles(spec: &[(&str, usize, Option<usize>)]) -> Vec<NodeRole> {
@@ -462,6 +572,9 @@ impl Protocol {
             Protocol::Gossip { .. } => "gossip",
             Protocol::Pbft { .. } => "pbft",
             Protocol::HealthCheck { .. } => "health-check",
+            Protocol::HierarchicalTwoPc { .. } => "2pc",
+            Protocol::HierarchicalConsensus { raft: true, .. } => "raft",
+            Protocol::HierarchicalConsensus { raft: false, .. } => "multi-paxos",
         }
     }
 
@@ -803,6 +916,161 @@ impl Protocol {
                     "one PBFT request".to_string(),
                 )
             }
+            Protocol::HierarchicalTwoPc {
+                participants: n,
+                coordinator,
+                groups: m,
+            } => {
+                let colocated = coordinator == Coordinator::CoLocated;
+                need("participants", n, if colocated { 2 } else { 1 })?;
+                need("groups", m, 1)?;
+                let nn = n as usize;
+                // separate: node 0 = root TM, nodes 1..=N = RMs; co-located: RM 0 is the root
+                let parts: Vec<usize> = if colocated {
+                    (0..nn).collect()
+                } else {
+                    (1..=nn).collect()
+                };
+                let groups = tree_groups(&parts, m as usize, |g| g.members.len());
+                let mut nodes = if colocated {
+                    Vec::new()
+                } else {
+                    roles(&[("coordinator", 1, None)])
+                };
+                for &i in &parts {
+                    let head = groups.iter().any(|g| g.head == i);
+                    nodes.push(NodeRole {
+                        role: match (i == 0, head) {
+                            (true, _) => "coordinator",
+                            (false, true) => "sub-coordinator",
+                            (false, false) => "participant",
+                        }
+                        .to_string(),
+                        colocated_with: None,
+                    });
+                }
+                for g in &groups {
+                    if g.head != 0 {
+                        add(0, g.head, 2); // Prepare and Commit
+                        add(g.head, 0, 1); // the group's vote
+                    }
+                    for &x in &g.members {
+                        add(g.head, x, 2);
+                        add(x, g.head, 1);
+                    }
+                }
+                let k = groups.len();
+                let cross = groups.iter().filter(|g| g.head != 0).count();
+                let mut phases = Vec::new();
+                if !colocated {
+                    // the initiating RM (node 1) asks the root to commit, as in the flat count
+                    add(1, 0, 1);
+                    phases.push(Phase::Single { from: 1, to: 0 });
+                }
+                phases.extend([
+                    Phase::Tree {
+                        root: 0,
+                        groups: groups.clone(),
+                        wait_groups: k,
+                        round_trip: true,
+                    },
+                    Phase::Tree {
+                        root: 0,
+                        groups,
+                        wait_groups: k,
+                        round_trip: false,
+                    },
+                ]);
+                (
+                    nodes,
+                    phases,
+                    format!(
+                        "3N{} with m = {k} groups: {}Prepare, vote and Commit between the root and each of \
+                         its {cross} sub-coordinators (3 × {cross} = {} cross-group) and between each \
+                         sub-coordinator and its local participants (3(N − m) = {} intra-group); \
+                         tree 2PC as in R* (Mohan, Lindsay & Obermarck 1986), {} coordinator",
+                        if colocated { " − 3" } else { " + 1" },
+                        if colocated {
+                            ""
+                        } else {
+                            "the initiating RM's request to the root (1), then "
+                        },
+                        3 * cross,
+                        3 * (nn - k),
+                        if colocated { "co-located" } else { "separate" },
+                    ),
+                    "one 2PC transaction".to_string(),
+                )
+            }
+            Protocol::HierarchicalConsensus {
+                nodes: n,
+                batch,
+                groups: m,
+                raft,
+            } => {
+                need("participants", n, 1)?;
+                need("batch", batch, 1)?;
+                need("groups", m, 1)?;
+                let nn = n as usize;
+                let parts: Vec<usize> = (0..nn).collect();
+                // a group of g nodes has a local majority once its head and ⌊g/2⌋ members have it
+                let groups = tree_groups(&parts, m as usize, |g| g.members.len().div_ceil(2));
+                let mut nodes = Vec::new();
+                for i in 0..nn {
+                    let head = groups.iter().any(|g| g.head == i);
+                    nodes.push(NodeRole {
+                        role: match (i == 0, head) {
+                            (true, _) => "leader",
+                            (false, true) => "group leader",
+                            (false, false) => "follower",
+                        }
+                        .to_string(),
+                        colocated_with: None,
+                    });
+                }
+                for g in &groups {
+                    if g.head != 0 {
+                        add(0, g.head, 1);
+                        add(g.head, 0, 1);
+                    }
+                    for &x in &g.members {
+                        add(g.head, x, 1);
+                        add(x, g.head, 1);
+                    }
+                }
+                denominator = u64::from(batch);
+                let k = groups.len();
+                let phases = if nn > 1 {
+                    vec![Phase::Tree {
+                        root: 0,
+                        groups,
+                        wait_groups: k / 2 + 1,
+                        round_trip: true,
+                    }]
+                } else {
+                    vec![]
+                };
+                let (msg, unit) = if raft {
+                    ("AppendEntries and its response", "one Raft log entry")
+                } else {
+                    ("Accept/Accepted", "one Multi-Paxos decision")
+                };
+                (
+                    nodes,
+                    phases,
+                    format!(
+                        "2(N − 1)/b with m = {k} groups: {msg} between the leader and the {} other group \
+                         leaders (2(m − 1) = {} cross-group) and between each group leader and its members \
+                         (2(N − m) = {} intra-group); commit once ⌊m/2⌋ + 1 groups each hold the entry on a \
+                         local majority (tolerates a minority of groups down and a minority within each \
+                         group, not any minority of nodes)",
+                        k - 1,
+                        2 * (k - 1),
+                        2 * (nn - k),
+                    ),
+                    unit.to_string(),
+                )
+            }
             Protocol::HealthCheck { nodes: n, topology } => {
                 need("participants", n, 2)?;
                 let nn = n as usize;
@@ -1104,6 +1372,104 @@ mod tests {
         .unwrap();
         assert_eq!(m.messages_per_unit(), 512.0 * 16.0);
         assert_eq!(m.uniform_latency_ms(2.0), 16.0);
+    }
+
+    #[test]
+    fn hierarchical_2pc_counts_and_uniform_latency() {
+        // separate TM, N = 9, 3 groups: 1 request + 3 x 3 root<->head + 6 x 3 in-group = 28
+        let m = Protocol::HierarchicalTwoPc {
+            participants: 9,
+            coordinator: Coordinator::Separate,
+            groups: 3,
+        }
+        .model()
+        .unwrap();
+        assert_eq!(m.messages_per_unit(), 28.0);
+        assert_eq!(m.nodes.len(), 10);
+        assert_eq!(m.nodes[1].role, "sub-coordinator");
+        assert_eq!(m.nodes[4].role, "participant");
+        // request 1 delay, tree round trip 4, tree commit 2
+        assert_eq!(m.message_delays(), 7);
+        // uniform 100 ms: 50 + (100 + 100) + (50 + 50) = 350 ms
+        assert_eq!(m.uniform_latency_ms(100.0), 350.0);
+        // co-located root (RM 0), N = 6, 2 groups {0, 2, 4} and {1, 3, 5}:
+        // 3 root<->RM 1 + 2 x 3 + 2 x 3 = 15 = 3N - 3, the flat co-located count
+        let c = Protocol::HierarchicalTwoPc {
+            participants: 6,
+            coordinator: Coordinator::CoLocated,
+            groups: 2,
+        }
+        .model()
+        .unwrap();
+        assert_eq!(c.messages_per_unit(), 15.0);
+        let flat = Protocol::TwoPc {
+            participants: 6,
+            coordinator: Coordinator::CoLocated,
+        }
+        .model()
+        .unwrap();
+        assert_eq!(flat.messages_per_unit(), 15.0);
+        // round trip: group 0 (head = root) 100, group 1: 100 + 100; commit 50 + 50
+        assert_eq!(c.uniform_latency_ms(100.0), 300.0);
+        // one group per participant degenerates to the flat protocol's rounds
+        let one = Protocol::HierarchicalTwoPc {
+            participants: 4,
+            coordinator: Coordinator::CoLocated,
+            groups: 4,
+        }
+        .model()
+        .unwrap();
+        let flat = Protocol::TwoPc {
+            participants: 4,
+            coordinator: Coordinator::CoLocated,
+        }
+        .model()
+        .unwrap();
+        assert_eq!(one.messages_per_unit(), flat.messages_per_unit());
+        assert_eq!(one.uniform_latency_ms(80.0), flat.uniform_latency_ms(80.0));
+        assert_eq!(one.message_delays(), flat.message_delays());
+        assert!(
+            Protocol::HierarchicalTwoPc {
+                participants: 3,
+                coordinator: Coordinator::Separate,
+                groups: 0
+            }
+            .model()
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn hierarchical_consensus_counts_and_uniform_latency() {
+        for raft in [true, false] {
+            let m = Protocol::HierarchicalConsensus {
+                nodes: 9,
+                batch: 1,
+                groups: 3,
+                raft,
+            }
+            .model()
+            .unwrap();
+            // 2(m - 1) = 4 cross-group + 2(N - m) = 12 intra-group = 2(N - 1)
+            assert_eq!(m.messages_per_unit(), 16.0);
+            assert_eq!(m.message_delays(), 4);
+            // group 0 (the leader's): 1 of 2 members, 100; groups 1, 2: 100 + 100;
+            // majority of 3 groups: the 2nd smallest, 200
+            assert_eq!(m.uniform_latency_ms(100.0), 200.0);
+        }
+        // singleton groups are flat Raft
+        let h = Protocol::HierarchicalConsensus {
+            nodes: 5,
+            batch: 1,
+            groups: 5,
+            raft: true,
+        }
+        .model()
+        .unwrap();
+        let f = Protocol::Raft { nodes: 5, batch: 1 }.model().unwrap();
+        assert_eq!(h.messages_per_unit(), f.messages_per_unit());
+        let rtt = |i: usize, j: usize| if i == j { 0.0 } else { (i + j) as f64 * 10.0 };
+        assert_eq!(h.latency_ms_with(&rtt), f.latency_ms_with(&rtt));
     }
 
     #[test]

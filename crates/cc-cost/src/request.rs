@@ -7,6 +7,11 @@
 //!   of a managed `bus` if one is named. Without either, every message is priced at
 //!   the catalog's generic AWS inter-region row ($0.02/GB) — stated in the
 //!   assumptions.
+//! * **NAT.** With `via_nat`, every byte on an inter-region or internet path also
+//!   pays the source provider's `nat_processing` row, once per byte ([`NAT_MODEL`]);
+//!   recorded in the assumptions with the row's source.
+//! * **Hierarchy.** `groups` selects tree 2PC or two-level Raft / Multi-Paxos, with
+//!   node i in group i mod `groups`.
 //! * **Placement.** Node 0 is the coordinator/leader. Nodes that are not co-located
 //!   with another node take `regions[i mod len]` in order; co-located nodes (the
 //!   quorum coordinator, the PBFT client) share their host's zone.
@@ -36,7 +41,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::CostError;
-use crate::catalog::{Catalog, PathClass, Placement, PriceKind, PriceRow};
+use crate::catalog::{Catalog, PathClass, Placement, PriceKind, PriceRow, Provider};
 use crate::econ::{Beta, DEFAULT_BETA_PER_SECOND, LatencyValue, ms_to_ns};
 use crate::money::{Usd, usd_param};
 use crate::protocols::{Coordinator, HealthTopology, Protocol};
@@ -153,7 +158,26 @@ pub struct CostRequest {
     pub price_per_gb: Option<f64>,
     /// `transfer`: path `SRC:DST` (bare regions) or `p:SRC:p:DST`, also `SRC->DST`.
     pub path: Option<String>,
+    /// Nodes sit in private subnets: every byte on a path that leaves the VPC
+    /// (inter-region or internet/cross-provider) is also charged the provider's NAT
+    /// gateway data-processing fee, once per byte (see [`NAT_MODEL`]).
+    #[serde(default)]
+    pub via_nat: bool,
+    /// `2pc`, `raft`, `multi-paxos`: run the hierarchical form with this many groups
+    /// (node `i` in group `i mod groups`, so `groups` = the number of `regions`
+    /// entries gives one group per entry): a root coordinator / leader talks to one
+    /// sub-coordinator / group leader per group, which talks to its local nodes.
+    #[serde(default)]
+    pub groups: Option<u32>,
 }
+
+/// The NAT placement model applied by [`CostRequest::via_nat`], as recorded in the
+/// assumptions.
+pub const NAT_MODEL: &str = "nodes in private subnets reach other regions and providers through a NAT \
+     gateway (public endpoints, no VPC peering or Transit Gateway); the sender's NAT processes its \
+     outbound bytes and a connection initiator's NAT processes the return bytes, so each byte that \
+     leaves the VPC is processed once; same-zone and cross-zone paths stay private and skip the \
+     NAT; the hourly gateway charge is not per byte and is not modelled";
 
 /// A default or input used, with its source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -264,6 +288,7 @@ struct PricedEdge {
     class: PathClass,
     count: u64,
     row: PriceRow,
+    nat: Option<PriceRow>,
 }
 
 #[derive(Debug, Clone)]
@@ -338,9 +363,11 @@ impl Scenario {
                 for e in edges {
                     // each message carries `batch` payloads; per transaction the bytes are
                     // count × bytes × batch / (den × batch)
-                    let transfer = e
-                        .row
-                        .cost_of_bytes(bytes.saturating_mul(e.count))
+                    let on_path = e.row.cost_of_bytes(bytes.saturating_mul(e.count))
+                        + e.nat.as_ref().map_or(Usd::ZERO, |n| {
+                            n.cost_of_bytes(bytes.saturating_mul(e.count))
+                        });
+                    let transfer = on_path
                         .scale(k.price)
                         .mul_ratio(1, i128::from(self.denominator));
                     let fees = bus_fee
@@ -355,11 +382,16 @@ impl Scenario {
                         messages_per_tx: e.count as f64 / den as f64,
                         usd_per_tx: usd,
                         price: format!(
-                            "{} {}/{} ({}){}",
+                            "{} {}/{} ({}){}{}",
                             e.row.provider,
                             e.row.effective_usd().exact_string(),
                             e.row.unit.label(),
                             e.row.kind.name(),
+                            e.nat.as_ref().map_or(String::new(), |n| format!(
+                                " + NAT {}/{}",
+                                n.effective_usd().exact_string(),
+                                n.unit.label()
+                            )),
                             bus.as_ref().map_or(String::new(), |b| format!(
                                 " + {} {}/1M requests",
                                 b.to,
@@ -437,6 +469,42 @@ fn positive_f64(name: &str, x: f64) -> Result<f64, CostError> {
     Ok(x)
 }
 
+/// Whether a path of this class leaves the VPC (and so crosses a NAT gateway
+/// under [`CostRequest::via_nat`]).
+fn crosses_nat(class: PathClass) -> bool {
+    matches!(class, PathClass::InterRegion | PathClass::Internet)
+}
+
+/// The NAT gateway data-processing row of `provider`.
+fn nat_row(catalog: &Catalog, provider: Provider, at: &str) -> Result<PriceRow, CostError> {
+    catalog
+        .prices
+        .iter()
+        .find(|r| r.provider == provider && r.kind == PriceKind::NatProcessing)
+        .cloned()
+        .ok_or_else(|| CostError::NoPrice {
+            from: at.to_string(),
+            to: "NAT gateway".into(),
+            message: format!("--via-nat: the catalog has no `nat_processing` row for {provider}"),
+        })
+}
+
+fn nat_assumption(row: &PriceRow) -> Assumption {
+    assumption(
+        "NAT gateway processing",
+        format!(
+            "{} ${}/{} on every byte of an inter_region or internet path, on top of the transfer price",
+            row.provider,
+            row.usd.exact_string(),
+            row.unit.label()
+        ),
+        format!(
+            "user input --via-nat; {} as of {} ({}:{}); model: {NAT_MODEL}",
+            row.source, row.as_of, row.file, row.line
+        ),
+    )
+}
+
 fn protocol_for(req: &CostRequest, a: &mut Vec<Assumption>) -> Result<Protocol, CostError> {
     let n = |default: u32, a: &mut Vec<Assumption>| -> u32 {
         match req.participants {
@@ -494,6 +562,29 @@ fn protocol_for(req: &CostRequest, a: &mut Vec<Assumption>) -> Result<Protocol, 
             ));
         }
     };
+    if let Some(g) = req.groups {
+        if g == 0 {
+            return Err(CostError::invalid("groups", "must be ≥ 1"));
+        }
+        return match req.model.as_str() {
+            "2pc" => Ok(Protocol::HierarchicalTwoPc {
+                participants: n(5, a),
+                coordinator,
+                groups: g,
+            }),
+            "raft" | "multi-paxos" => Ok(Protocol::HierarchicalConsensus {
+                nodes: n(5, a),
+                batch: 1,
+                groups: g,
+                raft: req.model == "raft",
+            }),
+            _ => Err(CostError::invalid(
+                "groups",
+                "hierarchical groups apply to 2pc, raft and multi-paxos \
+                 (health-check takes --group-size)",
+            )),
+        };
+    }
     Ok(match req.model.as_str() {
         "2pc" => Protocol::TwoPc {
             participants: n(5, a),
@@ -769,6 +860,12 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                 "not combinable with --price-per-1000-messages",
             ));
         }
+        if req.via_nat {
+            return Err(CostError::invalid(
+                "via-nat",
+                "not combinable with --price-per-1000-messages (a flat price has no paths)",
+            ));
+        }
         let v = usd_param("price-per-1000-messages", p)?;
         a.push(assumption(
             "message price",
@@ -833,13 +930,29 @@ pub fn evaluate_with(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                     )
                 }
             };
+            let nat = if req.via_nat && crosses_nat(class) {
+                Some(nat_row(catalog, row.provider, &from)?)
+            } else {
+                None
+            };
             edges.push(PricedEdge {
                 from,
                 to,
                 class,
                 count,
                 row,
+                nat,
             });
+        }
+        if req.via_nat {
+            match edges.iter().find_map(|e| e.nat.as_ref()) {
+                Some(n) => a.push(nat_assumption(n)),
+                None => a.push(assumption(
+                    "NAT gateway processing",
+                    "none: no path of this placement leaves the VPC",
+                    format!("user input --via-nat; model: {NAT_MODEL}"),
+                )),
+            }
         }
         if placed.is_none() {
             if let Some(e) = edges.first() {
@@ -1113,7 +1226,7 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
             ));
         }
     }
-    let (row_price, unit_bytes, mult, label, latency_ms, lat_stat) =
+    let (row_price, unit_bytes, mult, label, latency_ms, lat_stat, nat) =
         match (req.price_per_gb, &req.path) {
             (Some(_), Some(_)) => {
                 return Err(CostError::invalid(
@@ -1128,6 +1241,13 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                 ));
             }
             (Some(p), None) => {
+                if req.via_nat {
+                    return Err(CostError::invalid(
+                        "via-nat",
+                        "needs --path SRC:DST (the NAT fee depends on the provider and on whether \
+                         the path leaves the VPC), not --price-per-gb",
+                    ));
+                }
                 let v = usd_param("price-per-gb", p)?;
                 a.push(assumption(
                     "price",
@@ -1141,6 +1261,7 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                     "user price".to_string(),
                     0.0,
                     "no path given".to_string(),
+                    None,
                 )
             }
             (None, Some(spec)) => {
@@ -1174,6 +1295,20 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                 } else {
                     1
                 };
+                let nat = if req.via_nat && crosses_nat(pp.class) {
+                    let n = nat_row(catalog, x.provider, &x.to_string())?;
+                    a.push(nat_assumption(&n));
+                    Some(n)
+                } else {
+                    if req.via_nat {
+                        a.push(assumption(
+                            "NAT gateway processing",
+                            format!("none: a {} path stays inside the VPC", pp.class.name()),
+                            format!("user input --via-nat; model: {NAT_MODEL}"),
+                        ));
+                    }
+                    None
+                };
                 (
                     pp.row.usd,
                     pp.row.unit.size(),
@@ -1181,6 +1316,7 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
                     format!("{x} -> {y}"),
                     rtt / 2.0,
                     format!("one-way = RTT/2, {stat} RTT from the catalog"),
+                    nat,
                 )
             }
         };
@@ -1196,11 +1332,17 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
         let bytes = scale_u64(b, bytes_f);
         let msgs = scale_u64(m, vol_f);
         let price = row_price.scale(price_f);
+        let nat_fee = |n: i128| {
+            nat.as_ref().map_or(Usd::ZERO, |r| {
+                r.usd.scale(price_f).mul_ratio(n, i128::from(r.unit.size()))
+            })
+        };
         let per_day_transfer = price.mul_ratio(
             i128::from(bytes) * i128::from(msgs) * mult,
             i128::from(unit_bytes),
-        );
-        let per_msg = price.mul_ratio(i128::from(bytes) * mult, i128::from(unit_bytes));
+        ) + nat_fee(i128::from(bytes) * i128::from(msgs));
+        let per_msg = price.mul_ratio(i128::from(bytes) * mult, i128::from(unit_bytes))
+            + nat_fee(i128::from(bytes));
         let lat = value
             .map(|v| v.cost(ms_to_ns(latency_ms).unwrap_or(0)).scale(value_f))
             .unwrap_or(Usd::ZERO);
@@ -1225,7 +1367,11 @@ fn evaluate_transfer(req: &CostRequest, catalog: &Catalog) -> Result<CostReport,
     let (sens, dominant_input) = rank_tornado(sens_exact);
     Ok(CostReport {
         model: "transfer".into(),
-        formula: "messages/day × bytes × price per unit (GB = 10^9 B, GiB = 2^30 B)".into(),
+        formula: if nat.is_some() {
+            "messages/day × bytes × (path price + NAT processing price) per unit (GB = 10^9 B, GiB = 2^30 B)".into()
+        } else {
+            "messages/day × bytes × price per unit (GB = 10^9 B, GiB = 2^30 B)".into()
+        },
         unit: "one message".into(),
         nodes: 2,
         messages_per_tx: 1.0,
@@ -1799,6 +1945,171 @@ mod tests {
         assert!(!names(&r).iter().any(|n| n == "fanout"));
     }
 
+    #[test]
+    fn via_nat_adds_nat_processing_on_paths_leaving_the_vpc() {
+        let t = |path: &str, nat: bool| {
+            evaluate(&CostRequest {
+                messages_per_day: Some(100_000_000),
+                message_bytes: Some(1000),
+                path: Some(path.into()),
+                via_nat: nat,
+                ..req("transfer")
+            })
+        };
+        // 10^8 messages x 1000 B = 100 GB a day.
+        // inter-region: 100 GB x $0.02 = $2.00; with the NAT 100 GB x ($0.02 + $0.045) = $6.50
+        let plain = t("us-east-1:eu-west-1", false).unwrap();
+        assert_eq!(plain.per_day_usd.exact_string(), "2.00");
+        let r = t("us-east-1:eu-west-1", true).unwrap();
+        assert_eq!(r.per_day_usd.exact_string(), "6.50");
+        assert_eq!(r.per_year_usd.exact_string(), "2372.50");
+        // per message: 1000 B x $0.065 / 10^9 B
+        assert_eq!(r.message_cost_usd_per_tx.exact_string(), "0.000000065");
+        let nat = r
+            .assumptions
+            .iter()
+            .find(|a| a.name == "NAT gateway processing")
+            .unwrap();
+        assert!(nat.value.contains("$0.045/GB"), "{nat:?}");
+        assert!(nat.source.contains("aws.amazon.com/vpc/pricing"), "{nat:?}");
+        assert!(nat.source.contains("2024-06"), "{nat:?}");
+        // internet (cross-provider): first paid tier $0.09 + NAT $0.045 = $13.50 for 100 GB
+        let r = t("aws:us-east-1->gcp:us-central1", true).unwrap();
+        assert_eq!(r.per_day_usd.exact_string(), "13.50");
+        // cross-zone stays in the VPC: 100 GB x $0.01 x 2 sides = $2.00, no NAT fee
+        let r = t("aws:us-east-1:a->aws:us-east-1:b", true).unwrap();
+        assert_eq!(r.per_day_usd.exact_string(), "2.00");
+        assert!(
+            r.assumptions
+                .iter()
+                .any(|a| a.name == "NAT gateway processing" && a.value.starts_with("none")),
+            "{:?}",
+            r.assumptions
+        );
+        // no NAT row for GCP in the shipped catalog: an error, not a silent zero
+        let e = t("gcp:us-central1->gcp:europe-west1", true).unwrap_err();
+        assert!(e.to_string().contains("nat_processing"), "{e}");
+        // a flat price knows no path
+        let e = evaluate(&CostRequest {
+            messages_per_day: Some(1),
+            message_bytes: Some(1),
+            price_per_gb: Some(0.02),
+            via_nat: true,
+            ..req("transfer")
+        })
+        .unwrap_err();
+        assert!(matches!(&e, CostError::InvalidParameter { name, .. } if name == "via-nat"));
+        let e = evaluate(&CostRequest {
+            participants: Some(3),
+            rtt_ms: Some(10.0),
+            price_per_1000_messages: Some(0.01),
+            via_nat: true,
+            ..req("2pc")
+        })
+        .unwrap_err();
+        assert!(matches!(&e, CostError::InvalidParameter { name, .. } if name == "via-nat"));
+    }
+
+    #[test]
+    fn per_year_states_the_365_day_year() {
+        let protocol = evaluate(&CostRequest {
+            participants: Some(5),
+            rtt_ms: Some(100.0),
+            price_per_1000_messages: Some(0.01),
+            latency_usd_per_s: Some(1.0),
+            tx_per_day: Some(1_000_000),
+            ..req("2pc")
+        })
+        .unwrap();
+        let transfer = evaluate(&CostRequest {
+            messages_per_day: Some(100_000_000),
+            message_bytes: Some(1000),
+            price_per_gb: Some(0.02),
+            ..req("transfer")
+        })
+        .unwrap();
+        for r in [&protocol, &transfer] {
+            let j = serde_json::to_value(r).unwrap();
+            assert_eq!(j["days_per_year"], 365);
+            assert!(
+                r.assumptions
+                    .iter()
+                    .any(|a| a.name == "year" && a.value == "365 days"),
+                "{:?}",
+                r.assumptions
+            );
+            assert!(r.to_string().contains("per year (365 days)"));
+        }
+        // 200,140.00 a day x 365 (not 365.25 or 360)
+        assert_eq!(protocol.per_year_usd.exact_string(), "73051100.00");
+        assert_eq!(transfer.per_year_usd.exact_string(), "730.00");
+    }
+
+    #[test]
+    fn groups_select_the_hierarchical_form_of_2pc_raft_and_multi_paxos() {
+        let g = |model: &str, groups: u32| {
+            evaluate(&CostRequest {
+                participants: Some(9),
+                rtt_ms: Some(100.0),
+                groups: Some(groups),
+                ..req(model)
+            })
+        };
+        let r = g("2pc", 3).unwrap();
+        assert_eq!(r.messages_per_tx_exact, "28");
+        assert_eq!(r.rounds, 7);
+        assert_eq!(r.latency_ms, 350.0);
+        assert!(r.formula.contains("R*"), "{}", r.formula);
+        for m in ["raft", "multi-paxos"] {
+            let r = g(m, 3).unwrap();
+            assert_eq!(r.messages_per_tx_exact, "16");
+            assert_eq!(r.latency_ms, 200.0);
+        }
+        for m in ["3pc", "paxos", "leader", "health-check"] {
+            let e = g(m, 3).unwrap_err();
+            assert!(
+                matches!(&e, CostError::InvalidParameter { name, .. } if name == "groups"),
+                "{m}: {e}"
+            );
+        }
+        let e = g("2pc", 0).unwrap_err();
+        assert!(matches!(&e, CostError::InvalidParameter { name, .. } if name == "groups"));
+    }
+
+    #[test]
+    fn via_nat_on_a_placed_protocol_charges_only_the_inter_region_messages() {
+        // Raft, N = 3: leader us-east-1, follower 1 in another us-east-1 zone, follower 2
+        // in eu-west-1; 2(N - 1) = 4 messages of 1000 B per entry.
+        let r = |nat: bool| {
+            evaluate(&CostRequest {
+                participants: Some(3),
+                regions: Some(vec![
+                    "us-east-1".into(),
+                    "us-east-1".into(),
+                    "eu-west-1".into(),
+                ]),
+                message_bytes: Some(1000),
+                tx_per_day: Some(1_000_000_000),
+                via_nat: nat,
+                ..req("raft")
+            })
+            .unwrap()
+        };
+        // without: 2 cross-zone x 1000 B x $0.02 + 2 inter-region x 1000 B x $0.02 = 8e-8
+        let plain = r(false);
+        assert_eq!(plain.message_cost_usd_per_tx.exact_string(), "0.00000008");
+        // with: + 2 inter-region x 1000 B x $0.045 = 9e-8 -> 1.7e-7; x 10^9 tx = $170/day
+        let nat = r(true);
+        assert_eq!(nat.message_cost_usd_per_tx.exact_string(), "0.00000017");
+        assert_eq!(nat.per_day_usd.exact_string(), "170.00");
+        assert_eq!(nat.per_year_usd.exact_string(), "62050.00");
+        for p in &nat.paths {
+            assert_eq!(p.price.contains("NAT"), p.class == "inter_region", "{p:?}");
+        }
+        // latency is unchanged by the NAT fee
+        assert_eq!(nat.latency_ms, plain.latency_ms);
+    }
+
     use proptest::prelude::*;
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
@@ -1815,6 +2126,8 @@ mod tests {
             nrw in (0u32..8, 0u32..8, 0u32..8),
             use_regions in any::<bool>(),
             mpd in proptest::option::of(any::<u64>()),
+            groups in proptest::option::of(0u32..400),
+            via_nat in any::<bool>(),
         ) {
             let r = CostRequest {
                 model: MODELS[model].to_string(),
@@ -1831,6 +2144,8 @@ mod tests {
                 w: Some(nrw.2),
                 messages_per_day: mpd,
                 price_per_gb: price.map(|p| p / 100.0),
+                groups,
+                via_nat,
                 ..Default::default()
             };
             // Ok or a clear error, never a panic

@@ -65,7 +65,7 @@ const PAGES: &[Page] = &[
     Page {
         slug: "sim-coordination",
         title: "Coordination protocols: exact message counts and safety under faults",
-        summary: "2PC, Paxos, Raft, quorums, PBFT and ring election simulated; messages per decision against the formulas and the source text's pattern table; batching; violations under the default fault mix",
+        summary: "2PC, 3PC, Paxos, Multi-Paxos, Raft, Kafka-style ISR, Dynamo quorums, PBFT, commit wait, ring election and CRDT counters simulated; messages per decision against the formulas and the source text's pattern table; batching; latency under a region RTT matrix; Raft's election time vs timeout randomness; violations under each protocol's default fault mix",
         render: sim_coordination::render,
     },
     Page {

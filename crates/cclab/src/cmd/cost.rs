@@ -68,6 +68,11 @@ pub(crate) struct CostArgs {
     /// Health checks: group size of the hierarchical topology (full mesh when not given).
     #[arg(long)]
     group_size: Option<u32>,
+    /// 2pc, raft, multi-paxos: hierarchical form with G groups (node i in group i mod G; with
+    /// G = the number of --regions entries, one group per entry): the coordinator/leader talks to
+    /// one sub-coordinator/group leader per group, which runs the protocol with its local nodes.
+    #[arg(long, value_name = "G")]
+    groups: Option<u32>,
     /// Managed bus whose per-request fee applies to every message (e.g. sqs-standard).
     #[arg(long)]
     bus: Option<String>,
@@ -80,6 +85,12 @@ pub(crate) struct CostArgs {
     /// transfer: network path SRC:DST priced from the catalog.
     #[arg(long)]
     path: Option<String>,
+    /// Nodes sit in private subnets behind a NAT gateway: every byte on an inter-region or
+    /// internet path also pays the catalog's NAT data-processing fee (AWS $0.045/GB), once per
+    /// byte; same-zone and cross-zone paths skip the NAT. Needs --regions or --path (or the
+    /// default AWS inter-region pricing); not with --price-per-1000-messages or --price-per-gb.
+    #[arg(long)]
+    via_nat: bool,
     /// Also compute the optimisation strategies (batching, hierarchy, regional affinity,
     /// sharding, asynchronous replication, CRDTs) as before/after dollars and latency.
     #[arg(long)]
@@ -181,6 +192,8 @@ pub(crate) fn run(args: CostArgs) -> Result<ExitCode, CliError> {
         messages_per_day: args.messages_per_day,
         price_per_gb: args.price_per_gb,
         path: args.path,
+        via_nat: args.via_nat,
+        groups: args.groups,
     };
     let report = cc_cost::request::evaluate(&req).map_err(input)?;
     let strategies = if args.strategies {
