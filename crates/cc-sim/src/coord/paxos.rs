@@ -12,9 +12,13 @@
 //!    answers `ACCEPTED(b)`, otherwise `NACK`.
 //! 3. A majority of `ACCEPTED(b)` means `v` is chosen; the proposer decides.
 //!
-//! A proposer that gets a `NACK` or times out (`retry`) starts a new round after
-//! a random back-off in `[0, retry)` — this breaks duelling livelock in
-//! practice. Acceptor state survives crashes.
+//! A proposer that gets a `NACK` or times out starts a new round after a
+//! random back-off in `[0, timeout)` — this breaks duelling livelock in
+//! practice. The round timeout starts at `retry` and doubles (up to
+//! `64 · retry`) each time a round times out, so a proposer whose round trip
+//! to a majority is longer than `retry` (e.g. across regions) still completes
+//! a round instead of abandoning every one of them. Acceptor state survives
+//! crashes.
 //!
 //! Fault-free, one proposer: `4n` messages and 4 message delays with the
 //! proposer separate from the acceptors; `4(n − 1)` messages (and still 4
@@ -56,7 +60,8 @@ pub struct PaxosConfig {
     pub acceptors: usize,
     /// Proposers (`1..=16`), all starting at time 0.
     pub proposers: usize,
-    /// Round timeout and maximum random back-off.
+    /// Initial round timeout and maximum random back-off; doubled on each
+    /// round timeout, up to `64 · retry`.
     pub retry: Time,
     /// Injected bug: ignore values reported in promises.
     pub ignore_promised_values: bool,
@@ -87,6 +92,8 @@ struct Proposer {
     accepts: std::collections::BTreeSet<NodeId>,
     phase: u8,
     decided: Option<u64>,
+    /// Current round timeout (0 = not started: use `retry`).
+    timeout: Time,
 }
 
 /// Paxos state.
@@ -167,9 +174,12 @@ impl Paxos {
         p.accepts.clear();
         p.best = (0, 0);
         p.phase = 1;
-        let ballot = p.ballot;
+        if p.timeout == 0 {
+            p.timeout = self.cfg.retry;
+        }
+        let (ballot, timeout) = (p.ballot, p.timeout);
         let node = self.proposer_node(j);
-        sim.set_timer(node, self.cfg.retry, ballot);
+        sim.set_timer(node, timeout, ballot);
         for a in 0..self.cfg.acceptors as NodeId {
             self.send(
                 sim,
@@ -192,8 +202,9 @@ impl Paxos {
             return;
         }
         p.phase = 0;
+        let span = p.timeout.max(self.cfg.retry);
         let node = self.proposer_node(j);
-        let backoff = (unit(sim.rng()) * self.cfg.retry as f64) as Time + 1;
+        let backoff = (unit(sim.rng()) * span as f64) as Time + 1;
         sim.set_timer(node, backoff, 0);
     }
 
@@ -244,6 +255,11 @@ impl Protocol for Paxos {
                 self.start_round(sim, j);
             }
         } else if self.props[j].ballot == id && self.props[j].decided.is_none() {
+            // The round timed out: the majority's round trip may be longer
+            // than the timeout, so give the next round twice as long.
+            let cap = self.cfg.retry.saturating_mul(64);
+            let p = &mut self.props[j];
+            p.timeout = p.timeout.saturating_mul(2).min(cap).max(self.cfg.retry);
             self.retry_later(sim, j);
         }
     }
@@ -510,6 +526,30 @@ mod tests {
             assert!(r.violations.is_empty());
             assert_eq!(r.messages, 4 * (n as u64 - 1));
             assert_eq!(r.decided_at, Some(40 * MS));
+        }
+    }
+
+    #[test]
+    fn cross_region_round_trips_longer_than_the_timeout_still_decide() {
+        // us-east proposer, majority round trip ~68 ms per phase, so a round
+        // needs ~136 ms against a 100 ms initial timeout: the doubling
+        // timeout must let the second round finish (it once livelocked).
+        let net = NetworkModel {
+            latency: LatencyDist::Regions(crate::net::RegionMatrix::five_regions()),
+            ..NetworkModel::default()
+        };
+        for proposers in [1usize, 3] {
+            for seed in 0..50 {
+                let co = PaxosConfig {
+                    colocated: true,
+                    ..PaxosConfig::new(5, proposers)
+                };
+                let r = run_paxos(&co, &net, 60_000 * MS, trial_rng(seed, 0)).unwrap();
+                assert!(r.violations.is_empty(), "{:?}", r.violations);
+                let t = r.decided_at.expect("decides");
+                assert!(t < 5_000 * MS, "seed {seed}: decided at {t} ns");
+                assert!(r.messages < 400, "seed {seed}: {} messages", r.messages);
+            }
         }
     }
 
