@@ -15,14 +15,18 @@ const FAULT_TRIALS: u32 = 200;
 const ELECTION_TRIALS: u32 = 200;
 
 /// What the test suite's safety sweeps run (see the named tests in cc-sim).
-const SWEEPS_NOTE: &str = "\nThe test suite (`cargo test --workspace`) runs larger sweeps of the same \
-     seeded schedules: 10,000 per protocol for 2PC, 3PC (crash-stop model), Paxos, Multi-Paxos, \
-     Raft, ISR replication and the CRDT counters, with zero violations, and the same sweeps catch \
-     the deliberately broken variants (2PC committing on a missing vote, 3PC's coordinator \
-     committing before every PreCommit is acknowledged, Paxos and Multi-Paxos ignoring promised \
-     values, Raft granting votes without the log up-to-date check, unclean ISR leader election and a \
-     high watermark on the leader's log end, CRDT merge by sum). A violation prints its seed and the \
-     shortest event trace that reproduces it.\n";
+const SWEEPS_NOTE: &str = "\nThe test suite (`cargo test --workspace`) runs larger sweeps of seeded \
+     schedules: 10,000 per protocol for 2PC, 3PC (crash-stop model), Paxos, Multi-Paxos, Raft, ISR \
+     replication and the CRDT counters (the mixes above), Dynamo quorums (strict R + W > N under \
+     loss, heavy duplication, crashes and a partition), PBFT (up to f Byzantine backups, silent or \
+     equivocating) and commit wait (real clock offsets within ε, loss, reordering), with zero \
+     violations, and the same sweeps catch the deliberately broken variants (2PC committing on a \
+     missing vote, 3PC's coordinator committing before every PreCommit is acknowledged, Paxos and \
+     Multi-Paxos ignoring promised values, Raft granting votes without the log up-to-date check, \
+     unclean ISR leader election and a high watermark on the leader's log end, CRDT merge by sum, a \
+     quorum counting a duplicated reply twice, a PBFT client accepting f replies, commit without the \
+     commit wait). A violation prints its seed and the shortest event trace that reproduces it. \
+     The ring elections (LCR, Hirschberg–Sinclair) assume reliable links and are checked without faults (Hirschberg–Sinclair also under random latency), not swept.\n";
 
 fn finite(x: f64) -> String {
     if x.is_finite() { num(x) } else { "—".into() }

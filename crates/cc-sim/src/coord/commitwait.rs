@@ -23,11 +23,14 @@
 //! error grows with time, and once it exceeds ε external consistency can fail.
 
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
-use crate::net::{ClockSkew, NetworkModel, NodeId, Time};
+use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::montecarlo::{no_progress, run_trials};
+use crate::net::{ClockSkew, LatencyDist, MS, NetworkModel, NodeId, Time};
 use crate::rng::{ChaCha8Rng, below, unit};
 use serde::Serialize;
 
+/// Message kinds.
+const KINDS: &[&str] = &["request", "ack"];
 const REQ: u8 = 0;
 const ACK: u8 = 1;
 const T_ISSUE: u64 = 1;
@@ -135,7 +138,7 @@ impl CommitWait {
 impl Protocol for CommitWait {
     type Msg = u64;
     fn kinds(&self) -> &'static [&'static str] {
-        &["request", "ack"]
+        KINDS
     }
     fn payload_kinds(&self) -> u64 {
         1
@@ -211,8 +214,18 @@ pub struct CommitWaitRun {
 pub fn run_commit_wait(
     cfg: &CommitWaitConfig,
     net: &NetworkModel,
-    mut rng: ChaCha8Rng,
+    rng: ChaCha8Rng,
 ) -> Result<CommitWaitRun, SimError> {
+    Ok(run_commit_wait_logged(cfg, net, rng, false)?.0)
+}
+
+/// [`run_commit_wait`], also returning the delivered messages when `log` is set.
+pub fn run_commit_wait_logged(
+    cfg: &CommitWaitConfig,
+    net: &NetworkModel,
+    mut rng: ChaCha8Rng,
+    log: bool,
+) -> Result<(CommitWaitRun, Vec<Delivery>), SimError> {
     if !(1..=1024).contains(&cfg.servers) || cfg.transactions == 0 || cfg.transactions > 100_000 {
         return Err(SimError::param(
             "nodes",
@@ -223,15 +236,16 @@ pub fn run_commit_wait(
     let ecfg = EventConfig {
         origin: None,
         track_per_node: false,
+        log_deliveries: log,
         ..EventConfig::default()
     };
     let net = NetworkModel {
         clocks: p.clocks(net),
         ..net.clone()
     };
-    let (m, _) = run_events(&mut p, cfg.servers + 1, &net, &ecfg, rng)?;
+    let (m, deliveries) = run_events(&mut p, cfg.servers + 1, &net, &ecfg, rng)?;
     let lat = p.latencies();
-    Ok(CommitWaitRun {
+    let run = CommitWaitRun {
         messages: m.messages,
         bytes: m.bytes,
         trace_hash: m.trace_hash,
@@ -243,6 +257,85 @@ pub fn run_commit_wait(
         },
         latencies_ns: lat,
         violations: p.check(),
+    };
+    Ok((run, deliveries))
+}
+
+/// Fault schedule `r` of the commit-wait sweep: the servers' real clock
+/// offsets uniform in `[−s, s]` with `s` drawn in `[0, ε]` (TrueTime's
+/// guarantee: the error stays within the uncertainty it reports), message
+/// loss in `[0, 0.1)` (a lost request or acknowledgement leaves that
+/// transaction uncommitted, never inconsistent) and exponential latency with a
+/// mean drawn in `[0.2, 5)` ms, which reorders requests and acknowledgements.
+/// Transactions arrive with a mean gap drawn in `[0.5, 10)` ms, so many are
+/// in flight during one another's commit waits.
+pub fn commit_wait_fault_schedule(
+    cfg: &CommitWaitConfig,
+    r: &mut ChaCha8Rng,
+) -> (CommitWaitConfig, NetworkModel) {
+    let skew = (unit(r) * cfg.epsilon as f64) as Time;
+    let net = NetworkModel {
+        latency: LatencyDist::Exponential {
+            mean_ns: (0.2 + unit(r) * 4.8) * MS as f64,
+        },
+        loss: unit(r) * 0.1,
+        ..NetworkModel::default()
+    };
+    let c = CommitWaitConfig {
+        skew,
+        interarrival: ((0.5 + unit(r) * 9.5) * MS as f64) as Time,
+        ..*cfg
+    };
+    (c, net)
+}
+
+/// Result of a commit-wait fault sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommitWaitSweep {
+    /// Schedules run.
+    pub runs: u64,
+    /// Runs with an external-consistency violation.
+    pub violating_runs: u64,
+    /// Lowest violating schedule index (reproduce with `trial_rng(seed, index)`).
+    pub first_seed: Option<u64>,
+    /// Violating run with the fewest messages: (index, violations).
+    pub shortest: Option<(u64, Vec<String>)>,
+    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
+    pub shortest_trace: Vec<String>,
+    /// Transactions committed over all runs.
+    pub committed: u64,
+}
+
+/// Run `runs` seeded fault schedules ([`commit_wait_fault_schedule`]) of
+/// `cfg` and check external consistency after each.
+pub fn sweep_commit_wait(
+    cfg: &CommitWaitConfig,
+    seed: u64,
+    runs: u32,
+) -> Result<CommitWaitSweep, SimError> {
+    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
+        let (c, net) = commit_wait_fault_schedule(cfg, &mut rng);
+        let r = run_commit_wait(&c, &net, rng)?;
+        Ok((i, r.messages, r.committed as u64, r.violations))
+    })?;
+    let bad: Vec<&(u64, u64, u64, Vec<String>)> = res.iter().filter(|r| !r.3.is_empty()).collect();
+    let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.3.clone()));
+    let shortest_trace = match &shortest {
+        Some((i, _)) => {
+            let mut rng = crate::rng::trial_rng(seed, *i);
+            let (c, net) = commit_wait_fault_schedule(cfg, &mut rng);
+            let (_, log) = run_commit_wait_logged(&c, &net, rng, true)?;
+            trace_lines(&log, KINDS)
+        }
+        None => Vec::new(),
+    };
+    Ok(CommitWaitSweep {
+        runs: u64::from(runs),
+        violating_runs: bad.len() as u64,
+        first_seed: bad.first().map(|r| r.0),
+        shortest,
+        shortest_trace,
+        committed: res.iter().map(|r| r.2).sum(),
     })
 }
 
@@ -261,6 +354,29 @@ mod tests {
             interarrival: 3 * MS,
             commit_wait,
         }
+    }
+
+    #[test]
+    fn sweep_is_safe_and_mutants_are_caught() {
+        let base = CommitWaitConfig {
+            transactions: 40,
+            ..cfg(true, 0)
+        };
+        let ok = sweep_commit_wait(&base, 0, 10_000).unwrap();
+        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
+        assert!(ok.shortest_trace.is_empty());
+        // Most transactions commit despite the loss.
+        assert!(ok.committed > 10_000 * 40 * 7 / 10, "{}", ok.committed);
+        let no_wait = CommitWaitConfig {
+            commit_wait: false,
+            ..base
+        };
+        let bad = sweep_commit_wait(&no_wait, 0, 10_000).unwrap();
+        assert!(bad.violating_runs > 0);
+        assert!(bad.first_seed.is_some());
+        let (_, v) = bad.shortest.as_ref().unwrap();
+        assert!(v.iter().any(|l| l.contains("issued after")), "{v:?}");
+        assert!(bad.shortest_trace.iter().any(|l| l.contains("ack")));
     }
 
     #[test]
