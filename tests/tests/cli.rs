@@ -779,3 +779,42 @@ fn cost_strategies_compute_hierarchical_raft() {
     assert_eq!(h["before_latency_ms"], 68.0);
     assert_eq!(h["after_latency_ms"], 69.0);
 }
+
+#[test]
+fn sim_commit_wait_takes_faults_and_reports_clock_errors_beyond_epsilon() {
+    // The default mix keeps the real clock error within ε: externally consistent.
+    let v = json(&[
+        "sim",
+        "commit-wait",
+        "--nodes",
+        "5",
+        "--faults",
+        "default",
+        "--trials",
+        "10",
+        "--json",
+    ]);
+    assert_eq!(v["violations"]["count"], 0, "{v}");
+    assert!(v["latency_ms"]["p50"].as_f64().is_some_and(|x| x > 14.0));
+    // Clock offsets of up to 50 ms against ε = 7 ms break external consistency.
+    let v = json(&[
+        "sim",
+        "commit-wait",
+        "--nodes",
+        "5",
+        "--faults",
+        "skew=50",
+        "--trials",
+        "10",
+        "--json",
+    ]);
+    assert!(
+        v["violations"]["count"].as_u64().is_some_and(|c| c > 0),
+        "{v}"
+    );
+    assert!(v["violations"]["first_seed"].is_u64(), "{v}");
+    assert_input_error(
+        &["sim", "commit-wait", "--nodes", "5", "--faults", "skew=-1"],
+        &["skew"],
+    );
+}

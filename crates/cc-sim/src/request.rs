@@ -22,7 +22,7 @@
 //! | `pbft` | event | one request, `nodes` = 3f + 1 replicas, `byzantine` (≤ f) faulty backups (`options`: `silent` or `equivocating`) |
 //! | `paxos` | event | single-decree Paxos, `nodes` acceptors, `proposers` (1..=16) duelling proposers co-located with acceptors `0..p` (`options`: `colocated` (default, 4(N−1) messages) or `separate` (4N)); `faults` |
 //! | `quorum` | event | one write (W acks of N) then one read (first R of N replies) `read_after_ms` later; `delivery_ratio` = fresh reads, `extra.stale`; `t_ave` = write latency, `t_last` = read latency; `messages_per_decision` = 2N per operation |
-//! | `commit-wait` | event | 200 transactions on `nodes` servers with clock offsets within ±`epsilon_ms`, TrueTime commit wait; `message_delays` = mean latency / link latency (RTT + 2ε) |
+//! | `commit-wait` | event | 200 transactions on `nodes` servers with clock offsets within ±`epsilon_ms`, TrueTime commit wait; `message_delays` = mean latency / link latency (RTT + 2ε); `faults`: `default` = the commit-wait sweep's mix (offsets within ε, loss, reordering), explicit specs apply to the servers and their clock skew may exceed ε (reported in `violations`) |
 //! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
 //!
 //! `crash` is the fraction of nodes (never the origin/root) that crash-stop;
@@ -37,7 +37,7 @@
 //! of crashed nodes detected.
 
 use crate::SimError;
-use crate::coord::commitwait::{CommitWaitConfig, run_commit_wait};
+use crate::coord::commitwait::{CommitWaitConfig, commit_wait_fault_schedule, run_commit_wait};
 use crate::coord::crdt::{CrdtConfig, crdt_fault_schedule, run_crdt};
 use crate::coord::faults::FaultSpec;
 use crate::coord::faults::Faults;
@@ -335,7 +335,7 @@ enum Plan {
     Pbft(PbftConfig),
     Paxos(PaxosConfig, Faults),
     Quorum(QuorumConfig),
-    CommitWait(CommitWaitConfig),
+    CommitWait(CommitWaitConfig, Faults),
     ThreePc(ThreePcConfig, Faults),
     MultiPaxos(MultiPaxosConfig, Faults),
     Isr(IsrConfig, Faults),
@@ -401,6 +401,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             "3pc",
             "multi-paxos",
             "isr",
+            "commit-wait",
         ],
     )?;
     only("batch", req.batch.is_some(), &["raft", "multi-paxos"])?;
@@ -664,14 +665,22 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             params.insert("epsilon_ms".into(), eps.to_string());
             params.insert("transactions".into(), "200".into());
             let e = (eps * MS as f64) as u64;
-            Plan::CommitWait(CommitWaitConfig {
-                servers: n,
-                epsilon: e,
-                skew: e,
-                transactions: 200,
-                interarrival: 5 * MS,
-                commit_wait: true,
-            })
+            let faults = Faults::parse(req.faults.as_deref())?;
+            params.insert(
+                "faults".into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
+            );
+            Plan::CommitWait(
+                CommitWaitConfig {
+                    servers: n,
+                    epsilon: e,
+                    skew: e,
+                    transactions: 200,
+                    interarrival: 5 * MS,
+                    commit_wait: true,
+                },
+                faults,
+            )
         }
         "quorum" => {
             parse_options(req, &[])?;
@@ -1345,7 +1354,21 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
-        Plan::CommitWait(cfg) => {
+        Plan::CommitWait(cfg0, faults) => {
+            let mut cfg = *cfg0;
+            match faults {
+                // the commit-wait sweep's schedule: offsets within ε, loss, reordering
+                Faults::Default => {
+                    let (c, n) = commit_wait_fault_schedule(cfg0, &mut rng);
+                    cfg = c;
+                    net = n;
+                }
+                // explicit specs apply to the servers (the client is exempt);
+                // their clock skew adds to the drawn offsets and may exceed ε
+                Faults::Spec(spec) => net = spec.schedule(cfg.servers, &mut rng),
+                Faults::None => {}
+            }
+            let cfg = &cfg;
             let mean_latency = latency_hint(&net.latency) as f64;
             let r = run_commit_wait(cfg, &net, rng)?;
             let mut extra = BTreeMap::new();

@@ -174,6 +174,11 @@ impl Protocol for CommitWait {
     fn on_message(&mut self, sim: &mut Sim<u64>, to: NodeId, from: NodeId, kind: u8, k: u64) {
         let k = k as usize;
         if kind == REQ {
+            if self.ts[k].is_some() {
+                // a duplicated request: the server already stamped (and will
+                // acknowledge) this transaction; it is identified by its id
+                return;
+            }
             let i = to as usize;
             let s = self.clock(sim, i) + self.cfg.epsilon as i64; // TT.now().latest
             self.ts[k] = Some(s);

@@ -68,8 +68,10 @@ pub(crate) struct SimArgs {
     /// Commands (log entries) per replication message, for the replicated-log protocols.
     #[arg(long)]
     batch: Option<u32>,
-    /// Fault mix of the coordination protocols: `none` (default), `default` (the documented mix),
-    /// or an explicit spec.
+    /// Fault mix of 2pc, 3pc, paxos, multi-paxos, raft, isr, crdt-counter and commit-wait: `none`
+    /// (default), `default` (the protocol's documented mix), or an explicit spec
+    /// `loss=P,dup=P,crash=F,recover=P,partition=P,window=MS,latency=MS,skew=MS,drift=PPM`
+    /// (keys left out take the default mix's values).
     #[arg(long)]
     faults: Option<String>,
     /// pbft: Byzantine backups, at most f = (n - 1) / 3 (behaviour: --option silent|equivocating).
