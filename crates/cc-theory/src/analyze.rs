@@ -705,8 +705,10 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
     if opts.measures.is_none() {
         skipped.insert(
             "gamma2".into(),
-            "not computed: gamma_2 needs a semidefinite-programming solver, and cclab has none as a \
-             dependency yet (Linial-Shraibman 2009 bound R_eps >= 2 log2 gamma_2^alpha - O(1))"
+            "not computed: gamma_2 needs a semidefinite-programming solver; the Rust candidate, clarabel \
+             0.11, has its PSD cone only behind the `sdp` feature, which links a system BLAS/LAPACK \
+             (OpenBLAS, netlib, MKL or Accelerate), so it does not build with the Rust toolchain alone \
+             (Linial-Shraibman 2009 bound R_eps >= 2 log2 gamma_2^alpha - O(1))"
                 .into(),
         );
     }

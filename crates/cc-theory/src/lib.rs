@@ -40,7 +40,8 @@
 //! with its theorem, plus the relations between measures checked on every
 //! answer (`fool_b <= C^b <= chi_b`, `rk_F(M) <= chi_1`, `ceil(log2 chi) <= D`,
 //! `D <= (N^0+1)(N^1+1)`, `D <= one-way`); see [`analyze::analyze`].
-//! `gamma_2` is not computed (no SDP solver dependency).
+//! `gamma_2` is not computed: the one Rust SDP solver (clarabel) needs a
+//! system BLAS/LAPACK for its PSD cone, which a Rust-only build lacks.
 //!
 //! ## Checking a student's work
 //!

@@ -217,7 +217,7 @@ fn complexity_table(rows: &[(&str, u32, BoundsReport)]) -> String {
          one-way complexities; `C^b` the cover numbers (Boolean rank for b = 1) and `χ_b` the partition \
          numbers, exact by SAT with the cover or partition as certificate; `disc` the discrepancy under the \
          uniform distribution, exact by enumeration up to 24 distinct rows or columns, beyond that the \
-         spectral upper bound ‖A‖/√(rows·cols) (numerical, from a floating-point SVD); γ₂ is not computed (no SDP solver). \"tight\" names the lower bounds on D that \
+         spectral upper bound ‖A‖/√(rows·cols) (numerical, from a floating-point SVD); γ₂ is not computed (the Rust SDP solver clarabel needs a system BLAS/LAPACK for semidefinite cones, which a Rust-only build lacks). \"tight\" names the lower bounds on D that \
          equal D; \"—\" means no cheap bound reaches D and the tree search had to prove it.\n\n",
     );
     let mut t = Table::new(&[
