@@ -94,6 +94,22 @@ pub struct RunMetrics {
 }
 
 impl RunMetrics {
+    /// Messages sent of each kind.
+    pub fn messages_by_kind(&self) -> BTreeMap<String, u64> {
+        self.by_kind
+            .iter()
+            .map(|(k, c)| (k.clone(), c.messages))
+            .collect()
+    }
+
+    /// Bytes sent of each kind.
+    pub fn bytes_by_kind(&self) -> BTreeMap<String, u64> {
+        self.by_kind
+            .iter()
+            .map(|(k, c)| (k.clone(), c.bytes))
+            .collect()
+    }
+
     /// Nodes up at the end that received the payload, and nodes up at the end.
     pub fn delivered_counts(&self) -> (u64, u64) {
         let mut up = 0;

@@ -1679,17 +1679,9 @@ fn run_isr_logged(
     Ok((
         IsrRun {
             acknowledged: p.latencies.len() as u64,
-            by_kind: m
-                .by_kind
-                .iter()
-                .map(|(k, c)| (k.clone(), c.messages))
-                .collect(),
+            by_kind: m.messages_by_kind(),
             messages: m.messages,
-            bytes_by_kind: m
-                .by_kind
-                .iter()
-                .map(|(k, c)| (k.clone(), c.bytes))
-                .collect(),
+            bytes_by_kind: m.bytes_by_kind(),
             bytes: m.bytes,
             latencies_ns: p.latencies.clone(),
             refused: p.refused,

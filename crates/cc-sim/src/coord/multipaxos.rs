@@ -931,17 +931,9 @@ fn run_multipaxos_logged(
         MultiPaxosRun {
             committed: p.leader_learned_cmds,
             chosen_slots: p.chosen.len() as u64,
-            by_kind: m
-                .by_kind
-                .iter()
-                .map(|(k, c)| (k.clone(), c.messages))
-                .collect(),
+            by_kind: m.messages_by_kind(),
             messages: m.messages,
-            bytes_by_kind: m
-                .by_kind
-                .iter()
-                .map(|(k, c)| (k.clone(), c.bytes))
-                .collect(),
+            bytes_by_kind: m.bytes_by_kind(),
             bytes: m.bytes,
             commit_latency_ns: (!lat.is_empty())
                 .then(|| lat.iter().sum::<Time>() as f64 / lat.len() as f64),

@@ -770,17 +770,9 @@ fn run_raft_logged(
     Ok((
         RaftRun {
             committed: p.committed.len() as u64,
-            by_kind: m
-                .by_kind
-                .iter()
-                .map(|(k, c)| (k.clone(), c.messages))
-                .collect(),
+            by_kind: m.messages_by_kind(),
             messages: m.messages,
-            bytes_by_kind: m
-                .by_kind
-                .iter()
-                .map(|(k, c)| (k.clone(), c.bytes))
-                .collect(),
+            bytes_by_kind: m.bytes_by_kind(),
             bytes: m.bytes,
             trace_hash: m.trace_hash,
             commit_latency_ns: (!lat.is_empty())
