@@ -17,11 +17,11 @@
 //! | `raft` | event | 3..=64 servers commit 200 commands (`batch` entries per AppendEntries); `faults`: `none` or `default` |
 //! | `multi-paxos` | event | 3..=64 replicas choose 200 commands under a stable leader (phase 1 once, phase 2 per slot; `batch` commands per slot, `window` outstanding slots, default 64); `messages_per_decision` = (accept + accepted) / chosen command = 2(N − 1)/b fault-free; `faults`: `default` = Raft's mix |
 //! | `isr` | event | Kafka-style ISR replication: `nodes` brokers (2..=64) plus a controller, a producer and a consumer; 200 records, one in flight; `acks` `0`, `1` or `all` (default), `min_insync` (1..=N, default min(2, N)); `messages_per_decision` = (produce + produce-ack + fetch + fetch-response − (N − 1) opening fetches) / acknowledged record = 2N (acks 1, all) or 2N − 1 (acks 0) fault-free; `message_delays` 4 / 2 / 1; `extra.refused` (NotEnoughReplicas), `extra.lost_acks1`; `faults`: `default` = the ISR sweep's mix, explicit specs apply to the brokers |
-//! | `lcr`, `hs` | event | ring leader election (`options`: `ascending`, `descending`, `random` UIDs) |
+//! | `lcr`, `hs` | event | ring leader election (`options`: `ascending`, `descending`, `random` UIDs); `faults`: `default` = the generic mix ([`FaultSpec::default`]) or an explicit spec, under which election messages travel over reliable links (acks, retransmission with backoff, duplicate suppression; `messages` counts every frame, `extra.protocol_messages` the election messages, `extra.retransmissions`); a run whose faults heal must elect the maximum UID |
 //! | `crdt-counter` | event | PN-counter (`options`: `pn` (default) or `g`) on 2..=256 replicas, ops for 1 s, gossip every 50 ms, 6 s run; `t_ave`/`t_last` = convergence time after the last operation (ms); `delivery_ratio` = fraction of trials that converged to the exact sum; `faults`: `none` or `default` |
-//! | `pbft` | event | one request, `nodes` = 3f + 1 replicas, `byzantine` (≤ f) faulty backups (`options`: `silent` or `equivocating`) |
+//! | `pbft` | event | one request, `nodes` = 3f + 1 replicas, `byzantine` (≤ f) faulty backups (`options`: `silent` or `equivocating`); `faults`: `default` = the PBFT sweep's mix ([`crate::coord::pbft::pbft_fault_schedule`]), explicit specs apply to the backups (the primary and the client do not crash: no view change is modelled); no retransmission, so faults cost liveness, not safety |
 //! | `paxos` | event | single-decree Paxos, `nodes` acceptors, `proposers` (1..=16) duelling proposers co-located with acceptors `0..p` (`options`: `colocated` (default, 4(N−1) messages) or `separate` (4N)); `faults` |
-//! | `quorum` | event | one write (W acks of N) then one read (first R of N replies) `read_after_ms` later; `delivery_ratio` = fresh reads, `extra.stale`; `t_ave` = write latency, `t_last` = read latency; `messages_per_decision` = 2N per operation |
+//! | `quorum` | event | one write (W acks of N) then one read (first R of N replies) `read_after_ms` later; `delivery_ratio` = fresh reads, `extra.stale`; `t_ave` = write latency, `t_last` = read latency; `messages_per_decision` = 2N per operation; `faults`: `default` = the quorum sweep's mix ([`crate::coord::quorum::quorum_fault_schedule`]), explicit specs apply to the replicas (the coordinator does not crash); a stale read under R + W > N is a violation |
 //! | `commit-wait` | event | 200 transactions on `nodes` servers with clock offsets within ±`epsilon_ms`, TrueTime commit wait; `message_delays` = mean latency / link latency (RTT + 2ε); `faults`: `default` = the commit-wait sweep's mix (offsets within ε, loss, reordering), explicit specs apply to the servers and their clock skew may exceed ε (reported in `violations`) |
 //! | `health-check` | event | heartbeats for 20 periods of 100 ms (`options`: `hierarchical` (default, group = `fanout` or ⌈√n⌉) or `full-mesh`); crash applied at 2.5 periods |
 //!
@@ -44,10 +44,12 @@ use crate::coord::faults::Faults;
 use crate::coord::isr::{Acks, IsrConfig, isr_fault_schedule, run_isr};
 use crate::coord::multipaxos::{MultiPaxosConfig, run_multipaxos};
 use crate::coord::paxos::{PaxosConfig, run_paxos};
-use crate::coord::pbft::{Byzantine, PbftConfig, run_pbft};
-use crate::coord::quorum::QuorumConfig;
+use crate::coord::pbft::{Byzantine, PbftConfig, pbft_fault_schedule, run_pbft};
+use crate::coord::quorum::{QuorumConfig, quorum_fault_schedule, run_quorum};
 use crate::coord::raft::{RaftConfig, raft_fault_schedule, run_raft};
-use crate::coord::ring::{Arrangement, RingAlgorithm, run_ring};
+use crate::coord::ring::{
+    Arrangement, RingAlgorithm, RingConfig, RingLinks, ring_horizon, run_ring_with,
+};
 use crate::coord::threepc::{ThreePcConfig, run_3pc, threepc_fault_schedule};
 use crate::coord::twopc::{TwoPcConfig, fault_schedule, run_2pc};
 use crate::des::{EventConfig, run_events};
@@ -330,11 +332,11 @@ enum Plan {
     Health(HealthMode),
     TwoPc(TwoPcConfig, Faults),
     Raft(RaftConfig, Faults),
-    Ring(RingAlgorithm, Arrangement),
+    Ring(RingAlgorithm, Arrangement, Faults),
     Crdt(CrdtConfig, Faults),
-    Pbft(PbftConfig),
+    Pbft(PbftConfig, Faults),
     Paxos(PaxosConfig, Faults),
-    Quorum(QuorumConfig),
+    Quorum(QuorumConfig, Faults),
     CommitWait(CommitWaitConfig, Faults),
     ThreePc(ThreePcConfig, Faults),
     MultiPaxos(MultiPaxosConfig, Faults),
@@ -402,6 +404,10 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             "multi-paxos",
             "isr",
             "commit-wait",
+            "pbft",
+            "quorum",
+            "lcr",
+            "hs",
         ],
     )?;
     only("batch", req.batch.is_some(), &["raft", "multi-paxos"])?;
@@ -600,14 +606,26 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 req.faults.clone().unwrap_or_else(|| "none".into()),
             );
             params.insert("commands".into(), "200".into());
-            Plan::Raft(
-                RaftConfig {
-                    batch,
-                    commands: 200,
-                    ..RaftConfig::new(n)
-                },
-                faults,
-            )
+            let mut cfg = RaftConfig {
+                batch,
+                commands: 200,
+                ..RaftConfig::new(n)
+            };
+            // On a slow network (`--latency`, no fault mix) the timeouts follow
+            // etcd's rule: heartbeat ~ RTT, election timeout >= 10 RTT.
+            if let (Some(l), Faults::None) = (&req.latency, faults) {
+                cfg = cfg.tuned_for_rtt(max_rtt(&LatencyDist::parse(l)?, n));
+            }
+            params.insert(
+                "election_timeout_ms".into(),
+                format!(
+                    "{}-{}",
+                    cfg.election_min / MS,
+                    (cfg.election_min + cfg.election_spread) / MS
+                ),
+            );
+            params.insert("heartbeat_ms".into(), (cfg.heartbeat / MS).to_string());
+            Plan::Raft(cfg, faults)
         }
         "lcr" | "hs" => {
             let opts = parse_options(req, &["ascending", "descending", "random"])?;
@@ -628,7 +646,12 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             } else {
                 RingAlgorithm::Hs
             };
-            Plan::Ring(algo, arr)
+            let faults = Faults::parse(req.faults.as_deref())?;
+            params.insert(
+                "faults".into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
+            );
+            Plan::Ring(algo, arr, faults)
         }
         "crdt-counter" => {
             let opts = parse_options(req, &["pn", "g"])?;
@@ -712,13 +735,21 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             params.insert("read_quorum".into(), r.to_string());
             params.insert("write_quorum".into(), w.to_string());
             params.insert("read_after_ms".into(), req.read_after_ms.to_string());
-            Plan::Quorum(QuorumConfig {
-                n,
-                r,
-                w,
-                read_after: (req.read_after_ms * MS as f64) as u64,
-                count_duplicates: false,
-            })
+            let faults = Faults::parse(req.faults.as_deref())?;
+            params.insert(
+                "faults".into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
+            );
+            Plan::Quorum(
+                QuorumConfig {
+                    n,
+                    r,
+                    w,
+                    read_after: (req.read_after_ms * MS as f64) as u64,
+                    count_duplicates: false,
+                },
+                faults,
+            )
         }
         "paxos" => {
             let opts = parse_options(req, &["colocated", "separate"])?;
@@ -783,12 +814,20 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             };
             params.insert("byzantine".into(), byzantine.to_string());
             params.insert("options".into(), format!("{behaviour:?}").to_lowercase());
-            Plan::Pbft(PbftConfig {
-                f,
-                byzantine,
-                behaviour,
-                client_accepts_f_replies: false,
-            })
+            let faults = Faults::parse(req.faults.as_deref())?;
+            params.insert(
+                "faults".into(),
+                req.faults.clone().unwrap_or_else(|| "none".into()),
+            );
+            Plan::Pbft(
+                PbftConfig {
+                    f,
+                    byzantine,
+                    behaviour,
+                    client_accepts_f_replies: false,
+                },
+                faults,
+            )
         }
         "3pc" => {
             let opts = parse_options(req, &["colocated", "separate"])?;
@@ -959,6 +998,23 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
 /// A seed for a nested run, drawn from the trial's stream.
 fn rng_seed(rng: &mut ChaCha8Rng) -> u64 {
     rand::RngCore::next_u64(rng)
+}
+
+/// The slowest round trip between two of nodes `0..n`: exact for a region
+/// matrix, twice the mean one-way latency otherwise.
+fn max_rtt(d: &LatencyDist, n: usize) -> u64 {
+    match d {
+        LatencyDist::Regions(m) => {
+            let r = m.names.len().min(n);
+            let worst = (0..r)
+                .flat_map(|a| (0..r).map(move |b| (a, b)))
+                .filter(|(a, b)| a != b || n > m.names.len())
+                .map(|(a, b)| m.rtt_ms[a][b])
+                .fold(0.0, f64::max);
+            (worst * MS as f64) as u64
+        }
+        _ => 2 * latency_hint(d),
+    }
 }
 
 fn latency_hint(d: &LatencyDist) -> u64 {
@@ -1140,11 +1196,25 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
-        Plan::Ring(algo, arr) => {
+        Plan::Ring(algo, arr, faults) => {
+            let spec = match faults {
+                Faults::None => None,
+                Faults::Default => Some(FaultSpec::default()),
+                Faults::Spec(s) => Some(*s),
+            };
+            let mut cfg = RingConfig::new(*algo, n, *arr);
+            if let Some(spec) = spec {
+                // faults: election messages travel over reliable links (acks, retransmission)
+                net = spec.schedule(n, &mut rng);
+                cfg.links = RingLinks::Reliable;
+                cfg.horizon = ring_horizon(&spec);
+            }
             let mean_latency = latency_hint(&net.latency) as f64;
-            let r = run_ring(*algo, n, *arr, &net, rng)?;
+            let r = run_ring_with(&cfg, &net, rng)?;
             let mut extra = BTreeMap::new();
             extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            extra.insert("protocol_messages".to_string(), r.protocol_messages as f64);
+            extra.insert("retransmissions".to_string(), r.retransmissions as f64);
             Ok(Trial::single_decision(
                 r.messages,
                 0.0,
@@ -1392,7 +1462,59 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations: r.violations,
             })
         }
-        Plan::Quorum(cfg) => {
+        Plan::Quorum(cfg, faults) if *faults != Faults::None => {
+            // one write and one read on a faulty network; the coordinator (node N) does not crash
+            net = match faults {
+                Faults::Spec(spec) => {
+                    let mut net = spec.schedule(cfg.n + 1, &mut rng);
+                    net.crashes.retain(|c| c.node as usize != cfg.n);
+                    net
+                }
+                _ => quorum_fault_schedule(cfg.n, &mut rng),
+            };
+            let mean_latency = latency_hint(&net.latency) as f64;
+            let o = run_quorum(cfg, &net, rng)?;
+            let mut extra = BTreeMap::new();
+            extra.insert("mean_link_latency_ms".to_string(), ms(mean_latency));
+            extra.insert("stale".to_string(), f64::from(u8::from(o.stale())));
+            extra.insert(
+                "committed".to_string(),
+                f64::from(u8::from(o.committed_at.is_some())),
+            );
+            extra.insert(
+                "read_completed".to_string(),
+                f64::from(u8::from(o.checked())),
+            );
+            let violations = if o.stale() && cfg.r + cfg.w > cfg.n {
+                vec!["strict quorum returned a stale read".to_string()]
+            } else {
+                Vec::new()
+            };
+            let fresh = o.checked() && !o.stale();
+            let write_ns = o.committed_at.map(|t| t as f64);
+            let read_ms = match (o.read_done_at, o.committed_at) {
+                (Some(r), Some(c)) => Some(ms(r.saturating_sub(c + cfg.read_after) as f64)),
+                _ => None,
+            };
+            Ok(Trial {
+                rounds: None,
+                messages: o.messages as f64,
+                payload: 0.0,
+                bytes: o.bytes as f64,
+                ratio: if fresh { 1.0 } else { 0.0 },
+                delivered: u64::from(fresh),
+                eligible: 1,
+                t_ave: write_ns.map(ms),
+                t_last: read_ms,
+                hash: o.trace_hash,
+                extra,
+                decision_latency_ns: write_ns,
+                decision_messages: o.committed_at.map(|_| o.messages as f64 / 2.0),
+                latencies_ns: write_ns.into_iter().collect(),
+                violations,
+            })
+        }
+        Plan::Quorum(cfg, _) => {
             let lat = net.latency.clone();
             let row = crate::coord::quorum::pbs(cfg, &lat, rng_seed(&mut rng), 1)?;
             let stale = row.stale.successes > 0;
@@ -1425,7 +1547,18 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 violations,
             })
         }
-        Plan::Pbft(cfg) => {
+        Plan::Pbft(cfg, faults) => {
+            match faults {
+                Faults::Default => net = pbft_fault_schedule(cfg.f, &mut rng),
+                // explicit specs: the primary (node 0) and the client (node n)
+                // do not crash, as view changes are not modelled
+                Faults::Spec(spec) => {
+                    let n = cfg.n();
+                    net = spec.schedule(n + 1, &mut rng);
+                    net.crashes.retain(|c| c.node != 0 && c.node as usize != n);
+                }
+                Faults::None => {}
+            }
             let mean_latency = latency_hint(&net.latency) as f64;
             let r = run_pbft(cfg, &net, rng)?;
             let mut extra = BTreeMap::new();

@@ -323,19 +323,75 @@ fn sweep_quorum_config(cfg: &QuorumConfig, r: &mut ChaCha8Rng) -> QuorumConfig {
     }
 }
 
-/// One schedule of the sweep: `(committed and read, stale)`.
-fn quorum_schedule_run(cfg: &QuorumConfig, mut rng: ChaCha8Rng) -> Result<(bool, bool), SimError> {
-    let c = sweep_quorum_config(cfg, &mut rng);
-    let net = quorum_fault_schedule(c.n, &mut rng);
-    let mut p = QuorumRun::new(c);
+/// Outcome of one write followed by one read ([`run_quorum`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuorumOutcome {
+    /// Messages (all kinds).
+    pub messages: u64,
+    /// Bytes sent ([`super::wire`]).
+    pub bytes: u64,
+    /// The engine's event-trace hash.
+    pub trace_hash: u64,
+    /// When the write reached `W` acknowledgements (ns).
+    pub committed_at: Option<Time>,
+    /// When the read had `R` replies (ns).
+    pub read_done_at: Option<Time>,
+    /// Version the read returned (1 = old, 2 = the write's).
+    pub read_version: Option<u64>,
+}
+
+impl QuorumOutcome {
+    /// The write committed and the read completed.
+    pub fn checked(&self) -> bool {
+        self.committed_at.is_some() && self.read_version.is_some()
+    }
+
+    /// A completed read after a committed write returned the old version.
+    pub fn stale(&self) -> bool {
+        self.checked() && self.read_version != Some(2)
+    }
+}
+
+/// Run one write and, `cfg.read_after` after it commits, one read over `net`
+/// (replicas `0..N`, coordinator `N`; the coordinator should not crash).
+pub fn run_quorum(
+    cfg: &QuorumConfig,
+    net: &NetworkModel,
+    rng: ChaCha8Rng,
+) -> Result<QuorumOutcome, SimError> {
+    if !(1..=63).contains(&cfg.n) || !(1..=cfg.n).contains(&cfg.r) || !(1..=cfg.n).contains(&cfg.w)
+    {
+        return Err(SimError::param(
+            "quorum",
+            format!(
+                "need 1 <= R, W <= N <= 63, got N={} R={} W={}",
+                cfg.n, cfg.r, cfg.w
+            ),
+        ));
+    }
+    let mut p = QuorumRun::new(*cfg);
     let ecfg = EventConfig {
         origin: None,
         track_per_node: false,
         ..EventConfig::default()
     };
-    run_events(&mut p, c.n + 1, &net, &ecfg, rng)?;
-    let checked = p.committed_at.is_some() && p.read_result.is_some();
-    Ok((checked, checked && p.read_result != Some(2)))
+    let (m, _) = run_events(&mut p, cfg.n + 1, net, &ecfg, rng)?;
+    Ok(QuorumOutcome {
+        messages: m.messages,
+        bytes: m.bytes,
+        trace_hash: m.trace_hash,
+        committed_at: p.committed_at,
+        read_done_at: p.read_done_at,
+        read_version: p.read_result,
+    })
+}
+
+/// One schedule of the sweep: `(committed and read, stale)`.
+fn quorum_schedule_run(cfg: &QuorumConfig, mut rng: ChaCha8Rng) -> Result<(bool, bool), SimError> {
+    let c = sweep_quorum_config(cfg, &mut rng);
+    let net = quorum_fault_schedule(c.n, &mut rng);
+    let o = run_quorum(&c, &net, rng)?;
+    Ok((o.checked(), o.stale()))
 }
 
 /// Run `runs` seeded fault schedules of one write and one read with strict

@@ -173,6 +173,25 @@ impl RaftConfig {
         }
     }
 
+    /// Timeouts for a network whose slowest member-to-member round trip is
+    /// `max_rtt`, by etcd's tuning rule (etcd docs, "Tuning"): the heartbeat
+    /// interval about the round-trip time, the election timeout at least ten
+    /// times it. Heartbeat `max(heartbeat, max_rtt)`, election timeout
+    /// uniform in `[T, 2T]` with `T = max(election_min, 10·max_rtt)`; a
+    /// configuration already that slow is returned unchanged.
+    pub fn tuned_for_rtt(self, max_rtt: Time) -> Self {
+        let t = max_rtt.saturating_mul(10);
+        if t <= self.election_min {
+            return self;
+        }
+        RaftConfig {
+            heartbeat: self.heartbeat.max(max_rtt),
+            election_min: t,
+            election_spread: t,
+            ..self
+        }
+    }
+
     /// Fault-free `append` + `append-reply` bytes per committed entry with
     /// every batch full: `(n − 1)·((56 + 40)/b + 16 + c)`.
     pub fn formula_bytes_per_entry(&self) -> f64 {

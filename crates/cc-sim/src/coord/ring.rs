@@ -15,13 +15,40 @@
 //!   own probe comes back around the ring is elected. At most
 //!   `8n(⌈log₂ n⌉ + 1)` messages.
 //!
-//! Checker: exactly one node is elected and it holds the largest UID.
+//! Both algorithms assume reliable links. **Under faults** ([`RingLinks::Reliable`])
+//! every election message travels over a per-link reliable channel: a
+//! sequence number per directed link, an acknowledgement for every copy
+//! received, retransmission of unacknowledged messages after a timeout that
+//! doubles up to a cap (and resets on progress), and duplicate suppression at
+//! the receiver by the set of sequence numbers delivered. Node state survives
+//! a crash (crash-recover with stable storage; a recovered node resumes its
+//! retransmissions). Fault-free runs use plain links, so the counts above stay
+//! exact; with reliable links `messages` counts every frame (acks and
+//! retransmissions included) and `protocol_messages` the election messages.
+//!
+//! **Checkers**: at most one node is elected and only the node with the
+//! largest UID (safety, every run); once every crashed node has recovered and
+//! every partition has healed, a leader is elected before the horizon
+//! (liveness, checked only in runs where the faults heal). **Mutations**, both
+//! caught by the sweep ([`sweep_ring`]) as liveness violations:
+//! [`RingLinks::NoResumeAfterRecovery`] — a recovered node keeps its pending
+//! messages but not its retransmission timers (caught for LCR and
+//! Hirschberg–Sinclair); [`RingLinks::HighWaterDedup`] — the receiver
+//! suppresses duplicates by the highest sequence number seen instead of the
+//! set delivered, so a message overtaken by a later one (reordering) is
+//! acknowledged and dropped for good (caught for Hirschberg–Sinclair, whose
+//! links carry probes and replies in both directions; LCR's sweep did not
+//! expose it in 10,000 schedules at n = 4, 6, 8 or 12).
 
+use super::faults::FaultSpec;
+use super::wire;
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
-use crate::net::{NetworkModel, NodeId, Time};
-use crate::rng::{ChaCha8Rng, below};
+use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::montecarlo::{no_progress, run_trials};
+use crate::net::{MS, NetworkModel, NodeId, Time};
+use crate::rng::{ChaCha8Rng, below, trial_rng};
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 /// UID arrangement around the ring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,37 +70,141 @@ pub enum RingAlgorithm {
     Hs,
 }
 
-/// Ring message: (uid, phase, hops so far, is-reply).
+/// How election messages cross a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RingLinks {
+    /// Plain sends: the algorithms' textbook model (reliable network assumed).
+    Plain,
+    /// Sequence numbers, acks, retransmission with backoff, duplicate suppression.
+    Reliable,
+    /// Injected bug: [`RingLinks::Reliable`] with duplicates suppressed by the
+    /// highest sequence number seen (loses reordered messages).
+    HighWaterDedup,
+    /// Injected bug: [`RingLinks::Reliable`] whose recovered node does not
+    /// resume retransmitting what it had pending when it crashed (its
+    /// pending messages survive, its timers do not).
+    NoResumeAfterRecovery,
+}
+
+/// Initial retransmission timeout of the reliable links.
+pub const RING_RTO: Time = 50 * MS;
+/// Cap of the doubling retransmission timeout.
+pub const RING_RTO_MAX: Time = 800 * MS;
+
+const DATA: u8 = 0;
+const ACK: u8 = 1;
+const KINDS: &[&str] = &["uid", "ack"];
+const T_RTX: u64 = 1;
+/// Election message: uid, phase, hops (3 fields; a 4th, the sequence number, on reliable links).
+const PLAIN_BYTES: u32 = wire::message(3);
+const RELIABLE_BYTES: u32 = wire::message(4);
+/// Acknowledgement: the sequence number.
+const ACK_BYTES: u32 = wire::message(1);
+
+/// Ring message: (uid, phase, hops so far, is-reply) and the link sequence number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RingMsg {
     uid: u32,
     phase: u32,
     hops: u32,
     reply: bool,
+    seq: u32,
+}
+
+/// An unacknowledged election message at its sender.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    to: NodeId,
+    msg: RingMsg,
+    /// When to retransmit.
+    due: Time,
+    /// Current timeout (doubles per retransmission up to [`RING_RTO_MAX`]).
+    rto: Time,
+}
+
+/// Receiver-side record of the sequence numbers delivered on one link.
+#[derive(Debug, Clone, Default)]
+struct Delivered {
+    /// Every sequence number below this was delivered.
+    below: u32,
+    /// Delivered sequence numbers at or above `below`.
+    above: BTreeSet<u32>,
+    /// Highest sequence number seen plus one (the mutant's only record).
+    high: u32,
+}
+
+impl Delivered {
+    /// Record `seq`; `true` if it is new.
+    fn insert(&mut self, seq: u32) -> bool {
+        if seq < self.below || !self.above.insert(seq) {
+            return false;
+        }
+        while self.above.remove(&self.below) {
+            self.below += 1;
+        }
+        true
+    }
+
+    /// The mutant: new iff above every sequence number seen.
+    fn insert_high_water(&mut self, seq: u32) -> bool {
+        if seq < self.high {
+            return false;
+        }
+        self.high = seq + 1;
+        true
+    }
 }
 
 /// Ring election state.
 #[derive(Debug, Clone)]
 pub struct RingElection {
     algo: RingAlgorithm,
+    links: RingLinks,
     uid: Vec<u32>,
     replies: Vec<u8>,
     phase: Vec<u32>,
     elected: Vec<NodeId>,
     elected_at: Option<Time>,
+    /// Election messages sent (each logical message once).
+    protocol_messages: u64,
+    /// Reliable links: next sequence number per node and direction (0 clockwise, 1 counter-clockwise).
+    next_seq: Vec<[u32; 2]>,
+    /// Reliable links: unacknowledged messages per node.
+    unacked: Vec<Vec<Pending>>,
+    /// Reliable links: delivered sequence numbers per node and incoming direction
+    /// (0 from the counter-clockwise neighbour, 1 from the clockwise one).
+    delivered: Vec<[Delivered; 2]>,
+    /// Generation of each node's armed retransmission timer (older ones are ignored).
+    timer_gen: Vec<u64>,
+    /// When each node's armed retransmission timer is due, if one is armed.
+    timer_at: Vec<Option<Time>>,
+    retransmissions: u64,
 }
 
 impl RingElection {
-    /// A ring with the given UIDs (distinct).
+    /// A ring with the given UIDs (distinct) over plain links.
     pub fn new(algo: RingAlgorithm, uid: Vec<u32>) -> Self {
+        Self::with_links(algo, uid, RingLinks::Plain)
+    }
+
+    /// A ring with the given UIDs (distinct) and link discipline.
+    pub fn with_links(algo: RingAlgorithm, uid: Vec<u32>, links: RingLinks) -> Self {
         let n = uid.len();
         RingElection {
             algo,
+            links,
             uid,
             replies: vec![0; n],
             phase: vec![0; n],
             elected: Vec::new(),
             elected_at: None,
+            protocol_messages: 0,
+            next_seq: vec![[0; 2]; n],
+            unacked: vec![Vec::new(); n],
+            delivered: vec![Default::default(); n],
+            timer_gen: vec![0; n],
+            timer_at: vec![None; n],
+            retransmissions: 0,
         }
     }
 
@@ -89,15 +220,53 @@ impl RingElection {
         (v + self.n() - 1) % self.n()
     }
 
-    fn probe(&self, sim: &mut Sim<RingMsg>, v: NodeId) {
+    /// Send one election message from `v` to its neighbour `to`.
+    fn transmit(&mut self, sim: &mut Sim<RingMsg>, v: NodeId, to: NodeId, mut m: RingMsg) {
+        self.protocol_messages += 1;
+        if self.links == RingLinks::Plain {
+            sim.send(v, to, DATA, PLAIN_BYTES, m);
+            return;
+        }
+        let dir = usize::from(to != self.right(v));
+        let i = v as usize;
+        m.seq = self.next_seq[i][dir];
+        self.next_seq[i][dir] += 1;
+        self.unacked[i].push(Pending {
+            to,
+            msg: m,
+            due: sim.now() + RING_RTO,
+            rto: RING_RTO,
+        });
+        sim.send(v, to, DATA, RELIABLE_BYTES, m);
+        self.arm(sim, v);
+    }
+
+    /// Arm `v`'s retransmission timer for its earliest due message, unless
+    /// a timer due no later is armed already.
+    fn arm(&mut self, sim: &mut Sim<RingMsg>, v: NodeId) {
+        let i = v as usize;
+        let Some(next) = self.unacked[i].iter().map(|p| p.due).min() else {
+            return;
+        };
+        if self.timer_at[i].is_some_and(|t| t <= next) {
+            return;
+        }
+        self.timer_gen[i] += 1;
+        self.timer_at[i] = Some(next);
+        let delay = next.saturating_sub(sim.now()).max(1);
+        sim.set_timer(v, delay, T_RTX | self.timer_gen[i] << 8);
+    }
+
+    fn probe(&mut self, sim: &mut Sim<RingMsg>, v: NodeId) {
         let m = RingMsg {
             uid: self.uid[v as usize],
             phase: self.phase[v as usize],
             hops: 1,
             reply: false,
+            seq: 0,
         };
-        sim.send(v, self.right(v), 0, 16, m);
-        sim.send(v, self.left(v), 0, 16, m);
+        self.transmit(sim, v, self.right(v), m);
+        self.transmit(sim, v, self.left(v), m);
     }
 
     fn elect(&mut self, sim: &mut Sim<RingMsg>, v: NodeId) {
@@ -107,11 +276,11 @@ impl RingElection {
         }
     }
 
-    /// Checker: exactly one leader, holding the maximum UID.
+    /// Safety checker: at most one leader, holding the maximum UID.
     pub fn check(&self) -> Vec<String> {
         let max = self.uid.iter().copied().max().unwrap_or(0);
         let mut v = Vec::new();
-        if self.elected.len() != 1 {
+        if self.elected.len() > 1 {
             v.push(format!(
                 "{} leaders elected: {:?}",
                 self.elected.len(),
@@ -123,33 +292,9 @@ impl RingElection {
         }
         v
     }
-}
 
-impl Protocol for RingElection {
-    type Msg = RingMsg;
-    fn kinds(&self) -> &'static [&'static str] {
-        &["uid"]
-    }
-    fn payload_kinds(&self) -> u64 {
-        0
-    }
-    fn start(&mut self, sim: &mut Sim<RingMsg>) {
-        for v in 0..self.n() {
-            match self.algo {
-                RingAlgorithm::Lcr => {
-                    let m = RingMsg {
-                        uid: self.uid[v as usize],
-                        phase: 0,
-                        hops: 1,
-                        reply: false,
-                    };
-                    sim.send(v, self.right(v), 0, 16, m);
-                }
-                RingAlgorithm::Hs => self.probe(sim, v),
-            }
-        }
-    }
-    fn on_message(&mut self, sim: &mut Sim<RingMsg>, to: NodeId, from: NodeId, _k: u8, m: RingMsg) {
+    /// The election logic proper: `m` arrives at `to` from its neighbour `from`.
+    fn deliver(&mut self, sim: &mut Sim<RingMsg>, to: NodeId, from: NodeId, m: RingMsg) {
         let own = self.uid[to as usize];
         // continue in the direction of travel: away from the sender
         let onward = if from == self.left(to) {
@@ -160,11 +305,11 @@ impl Protocol for RingElection {
         match self.algo {
             RingAlgorithm::Lcr => {
                 if m.uid > own {
-                    sim.send(
+                    let next = self.right(to);
+                    self.transmit(
+                        sim,
                         to,
-                        self.right(to),
-                        0,
-                        16,
+                        next,
                         RingMsg {
                             hops: m.hops + 1,
                             ..m
@@ -177,7 +322,7 @@ impl Protocol for RingElection {
             RingAlgorithm::Hs => {
                 if m.reply {
                     if m.uid != own {
-                        sim.send(to, onward, 0, 16, m);
+                        self.transmit(sim, to, onward, m);
                     } else if m.phase == self.phase[to as usize] {
                         self.replies[to as usize] += 1;
                         if self.replies[to as usize] == 2 {
@@ -191,18 +336,17 @@ impl Protocol for RingElection {
                 } else if m.uid > own {
                     let reach = 1u64 << m.phase.min(40);
                     if u64::from(m.hops) < reach {
-                        sim.send(
+                        self.transmit(
+                            sim,
                             to,
                             onward,
-                            0,
-                            16,
                             RingMsg {
                                 hops: m.hops + 1,
                                 ..m
                             },
                         );
                     } else {
-                        sim.send(to, from, 0, 16, RingMsg { reply: true, ..m });
+                        self.transmit(sim, to, from, RingMsg { reply: true, ..m });
                     }
                 }
             }
@@ -210,17 +354,146 @@ impl Protocol for RingElection {
     }
 }
 
+impl Protocol for RingElection {
+    type Msg = RingMsg;
+    fn kinds(&self) -> &'static [&'static str] {
+        KINDS
+    }
+    fn payload_kinds(&self) -> u64 {
+        0
+    }
+    fn start(&mut self, sim: &mut Sim<RingMsg>) {
+        for v in 0..self.n() {
+            match self.algo {
+                RingAlgorithm::Lcr => {
+                    let m = RingMsg {
+                        uid: self.uid[v as usize],
+                        phase: 0,
+                        hops: 1,
+                        reply: false,
+                        seq: 0,
+                    };
+                    let next = self.right(v);
+                    self.transmit(sim, v, next, m);
+                }
+                RingAlgorithm::Hs => self.probe(sim, v),
+            }
+        }
+    }
+    fn on_message(
+        &mut self,
+        sim: &mut Sim<RingMsg>,
+        to: NodeId,
+        from: NodeId,
+        kind: u8,
+        m: RingMsg,
+    ) {
+        if self.links == RingLinks::Plain {
+            self.deliver(sim, to, from, m);
+            return;
+        }
+        let i = to as usize;
+        if kind == ACK {
+            self.unacked[i].retain(|p| !(p.to == from && p.msg.seq == m.seq));
+            return;
+        }
+        sim.send(to, from, ACK, ACK_BYTES, m);
+        let dir = usize::from(from != self.left(to));
+        let new = if self.links == RingLinks::HighWaterDedup {
+            self.delivered[i][dir].insert_high_water(m.seq)
+        } else {
+            self.delivered[i][dir].insert(m.seq)
+        };
+        if new {
+            self.deliver(sim, to, from, m);
+        }
+    }
+    fn on_timer(&mut self, sim: &mut Sim<RingMsg>, v: NodeId, id: u64) {
+        let i = v as usize;
+        if id & 0xff != T_RTX || id >> 8 != self.timer_gen[i] {
+            return;
+        }
+        self.timer_at[i] = None;
+        let now = sim.now();
+        for k in 0..self.unacked[i].len() {
+            let p = &mut self.unacked[i][k];
+            if p.due <= now {
+                p.rto = (p.rto * 2).min(RING_RTO_MAX);
+                p.due = now + p.rto;
+                let (to, m) = (p.to, p.msg);
+                sim.send(v, to, DATA, RELIABLE_BYTES, m);
+                self.retransmissions += 1;
+            }
+        }
+        self.arm(sim, v);
+    }
+    fn on_crash(&mut self, _sim: &mut Sim<RingMsg>, v: NodeId) {
+        self.timer_at[v as usize] = None;
+    }
+    fn on_recover(&mut self, sim: &mut Sim<RingMsg>, v: NodeId) {
+        // timers set while down never fire: retransmit everything pending now
+        if self.links == RingLinks::NoResumeAfterRecovery {
+            return;
+        }
+        let i = v as usize;
+        let now = sim.now();
+        for p in &mut self.unacked[i] {
+            p.due = now;
+            p.rto = RING_RTO;
+        }
+        self.timer_at[i] = None;
+        self.arm(sim, v);
+    }
+}
+
+/// One ring election's configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RingConfig {
+    /// Algorithm.
+    pub algo: RingAlgorithm,
+    /// Ring size (`3..=100000`).
+    pub n: usize,
+    /// UID arrangement.
+    pub arrangement: Arrangement,
+    /// Link discipline.
+    pub links: RingLinks,
+    /// Simulated time limit (ns).
+    pub horizon: Time,
+}
+
+impl RingConfig {
+    /// Plain links, no time limit.
+    pub fn new(algo: RingAlgorithm, n: usize, arrangement: Arrangement) -> Self {
+        RingConfig {
+            algo,
+            n,
+            arrangement,
+            links: RingLinks::Plain,
+            horizon: Time::MAX,
+        }
+    }
+}
+
+/// Time a run must have after its faults heal before liveness is demanded.
+pub const RING_SETTLE: Time = 20_000 * MS;
+
 /// Outcome of one ring election.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RingRun {
-    /// Messages.
+    /// Frames sent (election messages, acknowledgements and retransmissions).
     pub messages: u64,
+    /// Election messages (each logical message once; equals `messages` on plain links).
+    pub protocol_messages: u64,
+    /// Retransmitted frames (reliable links).
+    pub retransmissions: u64,
     /// Bytes sent (all kinds; see [`super::wire`]).
     pub bytes: u64,
     /// The engine's event-trace hash.
     pub trace_hash: u64,
     /// Time of the election (ns).
     pub elected_at: Option<Time>,
+    /// Whether the run had to elect a leader (its faults healed in time; see the module docs).
+    pub liveness_checked: bool,
     /// Violations.
     pub violations: Vec<String>,
 }
@@ -241,33 +514,169 @@ pub fn uids(n: usize, arrangement: Arrangement, rng: &mut ChaCha8Rng) -> Vec<u32
     u
 }
 
-/// Run one election on a ring of `n` nodes.
+/// When every fault of `net` is over: `None` if a node crashes for good.
+pub fn heal_time(net: &NetworkModel) -> Option<Time> {
+    let mut t: Time = 0;
+    for c in &net.crashes {
+        t = t.max(c.recover_at?);
+    }
+    for p in &net.partitions {
+        t = t.max(p.end);
+    }
+    Some(t)
+}
+
+/// Run one election on a ring of `n` nodes over plain links.
 pub fn run_ring(
     algo: RingAlgorithm,
     n: usize,
     arrangement: Arrangement,
     net: &NetworkModel,
-    mut rng: ChaCha8Rng,
+    rng: ChaCha8Rng,
 ) -> Result<RingRun, SimError> {
-    if n < 3 {
+    run_ring_with(&RingConfig::new(algo, n, arrangement), net, rng)
+}
+
+/// Run one election as configured.
+pub fn run_ring_with(
+    cfg: &RingConfig,
+    net: &NetworkModel,
+    rng: ChaCha8Rng,
+) -> Result<RingRun, SimError> {
+    run_ring_logged(cfg, net, rng, false).map(|r| r.0)
+}
+
+fn run_ring_logged(
+    cfg: &RingConfig,
+    net: &NetworkModel,
+    mut rng: ChaCha8Rng,
+    log: bool,
+) -> Result<(RingRun, Vec<Delivery>), SimError> {
+    let n = cfg.n;
+    if !(3..=100_000).contains(&n) {
         return Err(SimError::param(
             "nodes",
-            format!("ring election needs n >= 3, got {n}"),
+            format!("ring election needs 3 <= n <= 100000, got {n}"),
         ));
     }
-    let mut p = RingElection::new(algo, uids(n, arrangement, &mut rng));
-    let cfg = EventConfig {
+    let mut p = RingElection::with_links(cfg.algo, uids(n, cfg.arrangement, &mut rng), cfg.links);
+    let ecfg = EventConfig {
         origin: None,
         track_per_node: false,
+        max_time: cfg.horizon,
+        log_deliveries: log,
         ..EventConfig::default()
     };
-    let (m, _) = run_events(&mut p, n, net, &cfg, rng)?;
-    Ok(RingRun {
-        messages: m.messages,
-        bytes: m.bytes,
-        trace_hash: m.trace_hash,
-        elected_at: p.elected_at,
-        violations: p.check(),
+    let (m, log) = run_events(&mut p, n, net, &ecfg, rng)?;
+    let faultless = net.loss == 0.0 && net.crashes.is_empty() && net.partitions.is_empty();
+    let liveness_checked = match heal_time(net) {
+        Some(t) if cfg.links != RingLinks::Plain => t.saturating_add(RING_SETTLE) <= cfg.horizon,
+        _ => faultless,
+    };
+    let mut violations = p.check();
+    if liveness_checked && p.elected.is_empty() {
+        violations.push(match heal_time(net) {
+            Some(t) if t > 0 => format!(
+                "no leader elected although every fault healed at {} ms",
+                t / MS
+            ),
+            _ => "no leader elected on a fault-free ring".to_string(),
+        });
+    }
+    Ok((
+        RingRun {
+            messages: m.messages,
+            protocol_messages: p.protocol_messages,
+            retransmissions: p.retransmissions,
+            bytes: m.bytes,
+            trace_hash: m.trace_hash,
+            elected_at: p.elected_at,
+            liveness_checked,
+            violations,
+        },
+        log,
+    ))
+}
+
+/// Horizon of a faulty ring election under `spec`: faults start within the
+/// window and last up to the window, then [`RING_SETTLE`] to elect.
+pub fn ring_horizon(spec: &FaultSpec) -> Time {
+    2 * spec.window_ms * MS + RING_SETTLE
+}
+
+/// Result of a ring-election fault sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RingSweep {
+    /// Schedules run.
+    pub runs: u64,
+    /// Runs with a violation.
+    pub violating_runs: u64,
+    /// Lowest violating schedule index (reproduce with `trial_rng(seed, index)`).
+    pub first_seed: Option<u64>,
+    /// Violating run with the fewest frames: (index, violations).
+    pub shortest: Option<(u64, Vec<String>)>,
+    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
+    pub shortest_trace: Vec<String>,
+    /// Runs that elected a leader.
+    pub elected_runs: u64,
+    /// Runs whose faults healed in time, so that liveness was checked.
+    pub liveness_checked_runs: u64,
+}
+
+/// Schedule `r` of the ring sweep: the arrangement (ascending, descending or
+/// random, uniformly) and the network from `FaultSpec::default()` (loss,
+/// duplication, crash-recover and crash-stop, a partition, random latency, clock skew).
+fn ring_schedule(cfg: &RingConfig, r: &mut ChaCha8Rng) -> (RingConfig, NetworkModel) {
+    let arrangement = match below(r, 3) {
+        0 => Arrangement::Ascending,
+        1 => Arrangement::Descending,
+        _ => Arrangement::Random,
+    };
+    let spec = FaultSpec::default();
+    let net = spec.schedule(cfg.n, r);
+    (
+        RingConfig {
+            arrangement,
+            horizon: ring_horizon(&spec),
+            ..*cfg
+        },
+        net,
+    )
+}
+
+/// Run `runs` seeded fault schedules of one election (`cfg.algo`, `cfg.n`,
+/// `cfg.links`; arrangement and network drawn per schedule) and check safety
+/// in every run and liveness in every run whose faults heal.
+pub fn sweep_ring(cfg: &RingConfig, seed: u64, runs: u32) -> Result<RingSweep, SimError> {
+    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
+        let (c, net) = ring_schedule(cfg, &mut rng);
+        let r = run_ring_with(&c, &net, rng)?;
+        Ok((
+            i,
+            r.messages,
+            r.elected_at.is_some(),
+            r.liveness_checked,
+            r.violations,
+        ))
+    })?;
+    let bad: Vec<_> = res.iter().filter(|r| !r.4.is_empty()).collect();
+    let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.4.clone()));
+    let shortest_trace = match &shortest {
+        Some((i, _)) => {
+            let mut rng = trial_rng(seed, *i);
+            let (c, net) = ring_schedule(cfg, &mut rng);
+            trace_lines(&run_ring_logged(&c, &net, rng, true)?.1, KINDS)
+        }
+        None => Vec::new(),
+    };
+    Ok(RingSweep {
+        runs: u64::from(runs),
+        violating_runs: bad.len() as u64,
+        first_seed: bad.first().map(|r| r.0),
+        shortest,
+        shortest_trace,
+        elected_runs: res.iter().filter(|r| r.2).count() as u64,
+        liveness_checked_runs: res.iter().filter(|r| r.3).count() as u64,
     })
 }
 
@@ -342,6 +751,101 @@ mod tests {
                 if n >= 100 && arr == Arrangement::Descending {
                     assert!(r.messages < l.messages, "HS beats LCR's worst case");
                 }
+            }
+        }
+    }
+    #[test]
+    fn reliable_links_cost_frames_not_election_messages() {
+        let net = NetworkModel::default();
+        for algo in [RingAlgorithm::Lcr, RingAlgorithm::Hs] {
+            let plain = run_ring(algo, 17, Arrangement::Random, &net, trial_rng(3, 0)).unwrap();
+            let cfg = RingConfig {
+                links: RingLinks::Reliable,
+                ..RingConfig::new(algo, 17, Arrangement::Random)
+            };
+            let rel = run_ring_with(&cfg, &net, trial_rng(3, 0)).unwrap();
+            assert!(rel.violations.is_empty(), "{:?}", rel.violations);
+            // same election, every election message acknowledged once, nothing retransmitted
+            assert_eq!(rel.protocol_messages, plain.messages);
+            assert_eq!(rel.messages, 2 * plain.messages);
+            assert_eq!(rel.retransmissions, 0);
+            assert!(rel.liveness_checked);
+        }
+    }
+
+    #[test]
+    fn delivered_set_suppresses_duplicates_in_any_order() {
+        let mut d = Delivered::default();
+        assert!(d.insert(2) && d.insert(0) && !d.insert(0) && d.insert(1) && !d.insert(2));
+        assert_eq!((d.below, d.above.len()), (3, 0));
+        let mut h = Delivered::default();
+        assert!(h.insert_high_water(2));
+        assert!(
+            !h.insert_high_water(0),
+            "the mutant drops the overtaken message"
+        );
+    }
+
+    #[test]
+    fn plain_links_lose_the_election_under_loss_reliable_ones_do_not() {
+        let net = NetworkModel {
+            latency: LatencyDist::Exponential { mean_ns: 1e7 },
+            loss: 0.3,
+            ..NetworkModel::default()
+        };
+        let mut plain_failed = 0;
+        for s in 0..20 {
+            let p = run_ring(
+                RingAlgorithm::Lcr,
+                12,
+                Arrangement::Random,
+                &net,
+                trial_rng(s, 1),
+            )
+            .unwrap();
+            assert!(p.violations.is_empty(), "{p:?}");
+            plain_failed += u32::from(p.elected_at.is_none());
+            let cfg = RingConfig {
+                links: RingLinks::Reliable,
+                horizon: RING_SETTLE,
+                ..RingConfig::new(RingAlgorithm::Lcr, 12, Arrangement::Random)
+            };
+            let r = run_ring_with(&cfg, &net, trial_rng(s, 1)).unwrap();
+            assert!(r.violations.is_empty() && r.elected_at.is_some(), "{r:?}");
+            assert!(r.retransmissions > 0);
+        }
+        assert!(plain_failed > 10, "{plain_failed}");
+    }
+
+    #[test]
+    fn sweep_is_safe_and_live_and_mutant_is_caught() {
+        for algo in [RingAlgorithm::Lcr, RingAlgorithm::Hs] {
+            let cfg = RingConfig {
+                links: RingLinks::Reliable,
+                ..RingConfig::new(algo, 6, Arrangement::Random)
+            };
+            let ok = sweep_ring(&cfg, 0, 10_000).unwrap();
+            assert_eq!(ok.violating_runs, 0, "{algo:?}: {:?}", ok.shortest);
+            assert!(ok.liveness_checked_runs > 5_000, "{algo:?}: {ok:?}");
+            assert!(ok.elected_runs >= ok.liveness_checked_runs);
+            let mutants: &[RingLinks] = match algo {
+                RingAlgorithm::Lcr => &[RingLinks::NoResumeAfterRecovery],
+                RingAlgorithm::Hs => &[RingLinks::NoResumeAfterRecovery, RingLinks::HighWaterDedup],
+            };
+            for &links in mutants {
+                let mutant = RingConfig { links, ..cfg };
+                let bad = sweep_ring(&mutant, 0, 10_000).unwrap();
+                assert!(
+                    bad.violating_runs > 0,
+                    "{algo:?} {links:?}: mutant not caught"
+                );
+                let (i, v) = bad.shortest.clone().unwrap();
+                assert!(v.iter().any(|s| s.contains("no leader")), "{v:?}");
+                assert!(bad.shortest_trace.iter().any(|l| l.contains("ack")));
+                // the reported schedule reproduces the violation
+                let mut rng = trial_rng(0, i);
+                let (c, net) = ring_schedule(&mutant, &mut rng);
+                assert!(!run_ring_with(&c, &net, rng).unwrap().violations.is_empty());
             }
         }
     }

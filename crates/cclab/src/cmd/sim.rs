@@ -68,7 +68,8 @@ pub(crate) struct SimArgs {
     /// Commands (log entries) per replication message, for the replicated-log protocols.
     #[arg(long)]
     batch: Option<u32>,
-    /// Fault mix of 2pc, 3pc, paxos, multi-paxos, raft, isr, crdt-counter and commit-wait: `none`
+    /// Fault mix of every coordination protocol (2pc, 3pc, paxos, multi-paxos, raft, isr, quorum,
+    /// pbft, commit-wait, lcr, hs, crdt-counter): `none`
     /// (default), `default` (the protocol's documented mix), or an explicit spec
     /// `loss=P,dup=P,crash=F,recover=P,partition=P,window=MS,latency=MS,skew=MS,drift=PPM`
     /// (keys left out take the default mix's values).
