@@ -14,7 +14,7 @@
 //! | `plumtree`, `eager-push` | event | `broadcasts` broadcasts (default 10) over `overlay` (default `hyparview:5`); crash applied after the first |
 //! | `2pc` | event | one transaction, `nodes − 1` participants and a separate TM (`options`: `colocated` → `nodes` participants); `faults`: `none` or `default` |
 //! | `3pc` | event | one three-phase-commit transaction, the same placement convention as `2pc` (`options`: `separate` (default, 5N − 1 messages, 6 delays) or `colocated` (5N − 5, 5 delays)); participant timeouts and the termination protocol; `faults`: `default` is 3PC's stated model (crash-stop, no loss, no partitions, delays ≤ 20 ms), explicit specs may include partitions, under which 3PC can violate atomicity (reported in `violations`); with faults each broadcast sends one message per 2 ms; `extra.blocked`, `extra.terminations` |
-//! | `raft` | event | 3..=64 servers commit 200 commands (`batch` entries per AppendEntries); `faults`: `none` or `default` |
+//! | `raft` | event | 3..=64 servers commit 200 commands (`batch` entries per AppendEntries); `faults`: `none`, `default` or a spec; with `latency` and no faults the timeouts follow etcd's rule ([`RaftConfig::tuned_for_rtt`]: heartbeat ≈ slowest RTT, election timeout ≥ 10 RTT; `options`: `lan-timeouts` keeps 50 ms / 150–300 ms) |
 //! | `multi-paxos` | event | 3..=64 replicas choose 200 commands under a stable leader (phase 1 once, phase 2 per slot; `batch` commands per slot, `window` outstanding slots, default 64); `messages_per_decision` = (accept + accepted) / chosen command = 2(N − 1)/b fault-free; `faults`: `default` = Raft's mix |
 //! | `isr` | event | Kafka-style ISR replication: `nodes` brokers (2..=64) plus a controller, a producer and a consumer; 200 records, one in flight; `acks` `0`, `1` or `all` (default), `min_insync` (1..=N, default min(2, N)); `messages_per_decision` = (produce + produce-ack + fetch + fetch-response − (N − 1) opening fetches) / acknowledged record = 2N (acks 1, all) or 2N − 1 (acks 0) fault-free; `message_delays` 4 / 2 / 1; `extra.refused` (NotEnoughReplicas), `extra.lost_acks1`; `faults`: `default` = the ISR sweep's mix, explicit specs apply to the brokers |
 //! | `lcr`, `hs` | event | ring leader election (`options`: `ascending`, `descending`, `random` UIDs); `faults`: `default` = the generic mix ([`FaultSpec::default`]) or an explicit spec, under which election messages travel over reliable links (acks, retransmission with backoff, duplicate suppression; `messages` counts every frame, `extra.protocol_messages` the election messages, `extra.retransmissions`); a run whose faults heal must elect the maximum UID |
@@ -585,7 +585,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             }
         }
         "raft" => {
-            parse_options(req, &[])?;
+            let opts = parse_options(req, &["lan-timeouts"])?;
             if !(3..=64).contains(&n) {
                 return Err(SimError::param(
                     "nodes",
@@ -612,9 +612,14 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 ..RaftConfig::new(n)
             };
             // On a slow network (`--latency`, no fault mix) the timeouts follow
-            // etcd's rule: heartbeat ~ RTT, election timeout >= 10 RTT.
-            if let (Some(l), Faults::None) = (&req.latency, faults) {
+            // etcd's rule: heartbeat ~ RTT, election timeout >= 10 RTT
+            // (`options`: `lan-timeouts` keeps the LAN defaults).
+            let lan = opts.iter().any(|o| o == "lan-timeouts");
+            if let (Some(l), Faults::None, false) = (&req.latency, faults, lan) {
                 cfg = cfg.tuned_for_rtt(max_rtt(&LatencyDist::parse(l)?, n));
+            }
+            if lan {
+                params.insert("options".into(), "lan-timeouts".into());
             }
             params.insert(
                 "election_timeout_ms".into(),
