@@ -875,3 +875,68 @@ fn sim_every_coordination_protocol_takes_faults() {
         &["loss", "column 1"],
     );
 }
+
+#[test]
+fn sweep_runs_every_protocol_and_catches_its_mutants() {
+    let list = json(&["sweep", "--list", "--json"]);
+    let protocols = list.as_array().expect("a list");
+    assert_eq!(protocols.len(), 12, "{list}");
+    for p in protocols {
+        let name = p["protocol"].as_str().unwrap();
+        let v = json(&["sweep", name, "--runs", "500", "--json"]);
+        assert_eq!(v["violating_runs"], 0, "{name}: {v}");
+        assert_eq!(v["runs"], 500);
+        assert!(v["shortest"].is_null() && v["first_index"].is_null(), "{v}");
+        let mutants = p["mutants"].as_array().unwrap();
+        assert!(!mutants.is_empty(), "{name}");
+    }
+    // A mutant is caught: the shortest violating run comes with its trace, exit 0.
+    let v = json(&[
+        "sweep",
+        "raft",
+        "--mutant",
+        "skip-up-to-date-check",
+        "--runs",
+        "3000",
+        "--json",
+    ]);
+    assert!(v["violating_runs"].as_u64().unwrap() > 0, "{v}");
+    let sh = &v["shortest"];
+    assert!(sh["index"].is_u64() && !sh["trace"].as_array().unwrap().is_empty());
+    assert!(
+        sh["violations"][0].as_str().unwrap().contains("leader"),
+        "{v}"
+    );
+    // Same seed, same bytes.
+    let args = [
+        "sweep",
+        "hs",
+        "--mutant",
+        "high-water-dedup",
+        "--runs",
+        "400",
+        "--json",
+    ];
+    assert_eq!(stdout(&cclab(&args)), stdout(&cclab(&args)));
+    // The text form names the schedule and prints the trace.
+    let out = cclab(&[
+        "sweep",
+        "crdt-counter",
+        "--mutant",
+        "sum-merge",
+        "--runs",
+        "50",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("shortest violating run: schedule"), "{text}");
+    assert!(text.contains("-> ") && text.contains("state"), "{text}");
+    // Bad requests name the parameter.
+    assert_input_error(
+        &["sweep", "raft", "--mutant", "nope"],
+        &["mutant", "skip-up-to-date-check"],
+    );
+    assert_input_error(&["sweep", "pbft", "--nodes", "5"], &["nodes", "3f + 1"]);
+    assert_input_error(&["sweep", "telepathy"], &["protocol", "raft"]);
+    assert_input_error(&["sweep", "raft", "--runs", "0"], &["runs"]);
+}

@@ -10,6 +10,7 @@
 //! | 1 | internal failure (I/O while writing output, a bug) |
 //! | 2 | bad input: usage, a file that cannot be read or parsed, a parameter out of range, a certificate that does not verify |
 //! | 3 | `report --check`: the report directory is stale |
+//! | 4 | `sweep` without `--mutant`: a checker found a violation |
 
 mod cmd;
 mod error;
@@ -37,6 +38,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Simulate a dissemination or coordination protocol (Monte Carlo, seeded).
     Sim(cmd::sim::SimArgs),
+    /// Safety sweep of a coordination protocol over seeded fault schedules (and its mutants).
+    Sweep(cmd::sweep::SweepArgs),
     /// Price a coordination protocol's messages and waits in dollars and seconds.
     Cost(cmd::cost::CostArgs),
     /// Write (or check) the whole reference report set from embedded defaults.
@@ -48,6 +51,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Bounds(args) => cmd::bounds::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Sim(args) => cmd::sim::run(args),
+        Command::Sweep(args) => cmd::sweep::run(args),
         Command::Cost(args) => cmd::cost::run(args),
         Command::Report(args) => cmd::report::run(args),
     }

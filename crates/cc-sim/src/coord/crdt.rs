@@ -278,6 +278,16 @@ pub fn run_crdt(
     net: &NetworkModel,
     rng: ChaCha8Rng,
 ) -> Result<CrdtRun, SimError> {
+    run_crdt_logged(cfg, net, rng, false).map(|r| r.0)
+}
+
+/// [`run_crdt`], also returning the delivery log when `log` is set.
+pub(crate) fn run_crdt_logged(
+    cfg: &CrdtConfig,
+    net: &NetworkModel,
+    rng: ChaCha8Rng,
+    log: bool,
+) -> Result<(CrdtRun, Vec<crate::des::Delivery>), SimError> {
     if !(2..=256).contains(&cfg.n) {
         return Err(SimError::param(
             "nodes",
@@ -289,18 +299,22 @@ pub fn run_crdt(
         max_time: cfg.horizon,
         origin: None,
         track_per_node: false,
+        log_deliveries: log,
         ..EventConfig::default()
     };
-    let (m, _) = run_events(&mut p, cfg.n, net, &ecfg, rng)?;
+    let (m, log) = run_events(&mut p, cfg.n, net, &ecfg, rng)?;
     let violations = p.check();
-    Ok(CrdtRun {
-        messages: m.messages,
-        bytes: m.bytes,
-        trace_hash: m.trace_hash,
-        operations_value: p.truth(),
-        converged_at: p.converged_at,
-        violations,
-    })
+    Ok((
+        CrdtRun {
+            messages: m.messages,
+            bytes: m.bytes,
+            trace_hash: m.trace_hash,
+            operations_value: p.truth(),
+            converged_at: p.converged_at,
+            violations,
+        },
+        log,
+    ))
 }
 
 /// Sweep `runs` seeded fault schedules; returns (violating runs, first violating index).

@@ -7,7 +7,8 @@
 //!   non-blocking under crash-stop, and Skeen's partition counterexample.
 //! * [`raft`] — Raft leader election and log replication with checkers and
 //!   the Figure-16 election-time experiment.
-//! * [`ring`] — LCR and Hirschberg–Sinclair ring leader election.
+//! * [`ring`] — LCR and Hirschberg–Sinclair ring leader election, over
+//!   reliable links (acks, retransmission) under faults.
 //! * [`crdt`] — G-counter and PN-counter CRDTs converging by gossip.
 //! * [`paxos`] — single-decree Paxos with duelling proposers.
 //! * [`multipaxos`] — Multi-Paxos: stable leader, batching, pipelining,
@@ -17,6 +18,8 @@
 //!   watermark, acks 0/1/all, `min.insync.replicas`, clean leader election.
 //! * [`quorum`] — Dynamo-style (N, R, W) quorums and PBS stale-read probability.
 //! * [`commitwait`] — commit wait with clock uncertainty ε (external consistency).
+//! * [`sweep`] — one entry point for every protocol's safety sweep and its
+//!   mutants (`cclab sweep`).
 //! * [`wire`] — wire sizes of coordination messages (the `bytes` metric).
 //! * [`faults`] — `--faults` parsing (`none`, `default`, explicit `key=value`
 //!   lists) and clock skew, a fault of every protocol's timers.
@@ -31,6 +34,7 @@ pub mod pbft;
 pub mod quorum;
 pub mod raft;
 pub mod ring;
+pub mod sweep;
 pub mod threepc;
 pub mod twopc;
 pub mod wire;

@@ -43,7 +43,7 @@ const PROMISE: u8 = 1;
 const ACCEPT: u8 = 2;
 const ACCEPTED: u8 = 3;
 const NACK: u8 = 4;
-const KINDS: &[&str] = &["prepare", "promise", "accept", "accepted", "nack"];
+pub(crate) const KINDS: &[&str] = &["prepare", "promise", "accept", "accepted", "nack"];
 
 /// Paxos message: (ballot, accepted ballot, value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -439,6 +439,17 @@ pub fn run_paxos(
     horizon: Time,
     rng: ChaCha8Rng,
 ) -> Result<PaxosRun, SimError> {
+    run_paxos_logged(cfg, net, horizon, rng, false).map(|r| r.0)
+}
+
+/// [`run_paxos`], also returning the delivery log when `log` is set.
+pub(crate) fn run_paxos_logged(
+    cfg: &PaxosConfig,
+    net: &NetworkModel,
+    horizon: Time,
+    rng: ChaCha8Rng,
+    log: bool,
+) -> Result<(PaxosRun, Vec<crate::des::Delivery>), SimError> {
     if !(1..=255).contains(&cfg.acceptors) || !(1..=16).contains(&cfg.proposers) {
         return Err(SimError::param(
             "nodes",
@@ -456,6 +467,7 @@ pub fn run_paxos(
         max_time: horizon,
         origin: None,
         track_per_node: false,
+        log_deliveries: log,
         ..EventConfig::default()
     };
     let nodes = if cfg.colocated {
@@ -463,15 +475,18 @@ pub fn run_paxos(
     } else {
         cfg.acceptors + cfg.proposers
     };
-    let (m, _) = run_events(&mut p, nodes, net, &ecfg, rng)?;
-    Ok(PaxosRun {
-        messages: m.messages,
-        bytes: m.bytes,
-        trace_hash: m.trace_hash,
-        decided_at: p.decided_at,
-        violations: p.check(),
-        events: m.events,
-    })
+    let (m, log) = run_events(&mut p, nodes, net, &ecfg, rng)?;
+    Ok((
+        PaxosRun {
+            messages: m.messages,
+            bytes: m.bytes,
+            trace_hash: m.trace_hash,
+            decided_at: p.decided_at,
+            violations: p.check(),
+            events: m.events,
+        },
+        log,
+    ))
 }
 
 /// Sweep `runs` fault schedules drawn from `spec` (trial `i` uses

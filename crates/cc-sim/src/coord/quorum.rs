@@ -45,7 +45,7 @@ const WRITE: u8 = 0;
 const WRITE_ACK: u8 = 1;
 const READ: u8 = 2;
 const READ_REPLY: u8 = 3;
-const KINDS: &[&str] = &["write", "write-ack", "read", "read-reply"];
+pub(crate) const KINDS: &[&str] = &["write", "write-ack", "read", "read-reply"];
 
 /// Payload bytes of the stored value.
 pub const VALUE_BYTES: u32 = wire::DEFAULT_COMMAND_BYTES;
@@ -311,7 +311,7 @@ pub struct QuorumSweep {
 
 /// The strict quorum and read delay of sweep schedule `r`: `W` uniform in
 /// `1..=N`, `R` uniform in `N − W + 1..=N`, read delay uniform in `0..=20` ms.
-fn sweep_quorum_config(cfg: &QuorumConfig, r: &mut ChaCha8Rng) -> QuorumConfig {
+pub(crate) fn sweep_quorum_config(cfg: &QuorumConfig, r: &mut ChaCha8Rng) -> QuorumConfig {
     let n = cfg.n as u32;
     let w = below(r, n) + 1;
     let rq = n - w + 1 + below(r, w);
@@ -359,6 +359,16 @@ pub fn run_quorum(
     net: &NetworkModel,
     rng: ChaCha8Rng,
 ) -> Result<QuorumOutcome, SimError> {
+    run_quorum_logged(cfg, net, rng, false).map(|r| r.0)
+}
+
+/// [`run_quorum`], also returning the delivery log when `log` is set.
+pub(crate) fn run_quorum_logged(
+    cfg: &QuorumConfig,
+    net: &NetworkModel,
+    rng: ChaCha8Rng,
+    log: bool,
+) -> Result<(QuorumOutcome, Vec<crate::des::Delivery>), SimError> {
     if !(1..=63).contains(&cfg.n) || !(1..=cfg.n).contains(&cfg.r) || !(1..=cfg.n).contains(&cfg.w)
     {
         return Err(SimError::param(
@@ -373,17 +383,21 @@ pub fn run_quorum(
     let ecfg = EventConfig {
         origin: None,
         track_per_node: false,
+        log_deliveries: log,
         ..EventConfig::default()
     };
-    let (m, _) = run_events(&mut p, cfg.n + 1, net, &ecfg, rng)?;
-    Ok(QuorumOutcome {
-        messages: m.messages,
-        bytes: m.bytes,
-        trace_hash: m.trace_hash,
-        committed_at: p.committed_at,
-        read_done_at: p.read_done_at,
-        read_version: p.read_result,
-    })
+    let (m, log) = run_events(&mut p, cfg.n + 1, net, &ecfg, rng)?;
+    Ok((
+        QuorumOutcome {
+            messages: m.messages,
+            bytes: m.bytes,
+            trace_hash: m.trace_hash,
+            committed_at: p.committed_at,
+            read_done_at: p.read_done_at,
+            read_version: p.read_result,
+        },
+        log,
+    ))
 }
 
 /// One schedule of the sweep: `(committed and read, stale)`.

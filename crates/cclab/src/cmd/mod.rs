@@ -5,3 +5,4 @@ pub(crate) mod check;
 pub(crate) mod cost;
 pub(crate) mod report;
 pub(crate) mod sim;
+pub(crate) mod sweep;
