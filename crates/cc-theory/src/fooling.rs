@@ -46,6 +46,8 @@ use crate::matrix::CommMatrix;
 
 /// Largest number of `b`-cells (after duplicate removal) for the exact search.
 pub const MAX_CLIQUE_VERTICES: usize = 8192;
+/// Greedy passes (restarts) beyond the exact-search limit.
+const GREEDY_PASSES: usize = 4;
 
 /// Knobs of the exact search (crate-internal; tests use them to force or
 /// forbid symmetry pruning).
@@ -601,21 +603,50 @@ pub(crate) fn max_fooling_set_tuned(
         a.0 != b.0 && a.1 != b.1 && (rm.get(a.0, b.1) != colour || rm.get(b.0, a.1) != colour)
     };
     if cells.len() > MAX_CLIQUE_VERTICES {
-        // Greedy only: scan cells, keep those compatible with all kept so far.
-        let mut set: Vec<(usize, usize)> = Vec::new();
+        // Greedy only. A cell whose row and column hold few `colour` entries
+        // is compatible with most others (a pair fails only if both crossing
+        // cells have the colour), so cells are scanned in ascending order of
+        // (row count + column count) — an all-`colour` row or column comes
+        // last instead of blocking everything after it. Then restarts from
+        // evenly spaced offsets of that order (wrapping around), while the
+        // check budget lasts; the largest set wins.
+        let mut row_count = vec![0u32; rm.rows()];
+        let mut col_count = vec![0u32; rm.cols()];
+        for &(i, j) in &cells {
+            row_count[i] += 1;
+            col_count[j] += 1;
+        }
+        cells.sort_by_key(|&(i, j)| (row_count[i] + col_count[j], i, j));
+        let limit = budget.saturating_mul(64);
         let mut checks = 0u64;
-        let mut used_rows = vec![false; rm.rows()];
-        for &c in &cells {
-            if used_rows[c.0] {
-                continue;
-            }
-            checks += set.len() as u64 + 1;
-            if checks > budget.saturating_mul(64) {
+        let mut set: Vec<(usize, usize)> = Vec::new();
+        for pass in 0..GREEDY_PASSES {
+            if checks > limit {
                 break;
             }
-            if set.iter().all(|&s| compatible(s, c)) {
-                used_rows[c.0] = true;
-                set.push(c);
+            let start = cells.len() / GREEDY_PASSES * pass;
+            let mut cand: Vec<(usize, usize)> = Vec::new();
+            let mut used_rows = vec![false; rm.rows()];
+            let mut used_cols = vec![false; rm.cols()];
+            for &c in cells[start..].iter().chain(&cells[..start]) {
+                if used_rows[c.0] || used_cols[c.1] {
+                    continue;
+                }
+                checks += cand.len() as u64 + 1;
+                if checks > limit {
+                    break;
+                }
+                if cand.iter().all(|&s| compatible(s, c)) {
+                    used_rows[c.0] = true;
+                    used_cols[c.1] = true;
+                    cand.push(c);
+                }
+            }
+            if cand.len() > set.len() {
+                set = cand;
+            }
+            if set.len() >= upper {
+                break;
             }
         }
         let lower = set.len();
@@ -815,6 +846,24 @@ mod tests {
             }
         }
         best
+    }
+
+    #[test]
+    fn greedy_beyond_the_exact_limit_is_verified_and_not_blocked_by_a_zero_row() {
+        // IP_8 has 256 x 256 cells, more of each colour than the exact search
+        // takes. Its all-zero row and column would block a row-major greedy at
+        // one 0-cell; sparse-first ordering with restarts does far better.
+        let ip = named_matrix("ip", 8, None).unwrap();
+        for colour in [0u8, 1] {
+            let r = max_fooling_set(&ip, colour, 1_000_000, &[]);
+            assert!(r.reason.contains("greedy only"), "{}", r.reason);
+            verify_fooling_set(&ip, &r.set, colour).unwrap();
+            assert_eq!(r.lower, r.set.len());
+            assert!(r.lower >= 16 && r.lower <= r.upper, "{colour}: {}", r.lower);
+        }
+        // deterministic
+        let a = max_fooling_set(&ip, 0, 1_000_000, &[]);
+        assert_eq!(a.set, max_fooling_set(&ip, 0, 1_000_000, &[]).set);
     }
 
     #[test]
