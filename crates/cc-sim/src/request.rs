@@ -1282,11 +1282,7 @@ fn one_trial(req: &SimRequest, plan: &Plan, mut rng: ChaCha8Rng) -> Result<Trial
                 Faults::Spec(s) => Some(*s),
             };
             if let Some(spec) = spec {
-                let nodes = if cfg.colocated {
-                    cfg.acceptors.max(2)
-                } else {
-                    cfg.acceptors + cfg.proposers
-                };
+                let nodes = cfg.nodes();
                 net = spec.schedule(nodes, &mut rng);
             }
             let mean_latency = latency_hint(&net.latency) as f64;

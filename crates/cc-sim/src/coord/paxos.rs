@@ -71,6 +71,16 @@ pub struct PaxosConfig {
 }
 
 impl PaxosConfig {
+    /// Simulated nodes: the acceptors (at least 2) with co-located proposers,
+    /// acceptors + proposers otherwise.
+    pub fn nodes(&self) -> usize {
+        if self.colocated {
+            self.acceptors.max(2)
+        } else {
+            self.acceptors + self.proposers
+        }
+    }
+
     /// `n` acceptors, `p` proposers, retry 100 ms.
     pub fn new(acceptors: usize, proposers: usize) -> Self {
         PaxosConfig {
@@ -470,11 +480,7 @@ pub(crate) fn run_paxos_logged(
         log_deliveries: log,
         ..EventConfig::default()
     };
-    let nodes = if cfg.colocated {
-        cfg.acceptors.max(2)
-    } else {
-        cfg.acceptors + cfg.proposers
-    };
+    let nodes = cfg.nodes();
     let (m, log) = run_events(&mut p, nodes, net, &ecfg, rng)?;
     Ok((
         PaxosRun {
@@ -498,11 +504,7 @@ pub fn sweep_paxos(
     runs: u32,
 ) -> Result<(u64, Option<u64>, u64), SimError> {
     let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let nodes = if cfg.colocated {
-            cfg.acceptors.max(2)
-        } else {
-            cfg.acceptors + cfg.proposers
-        };
+        let nodes = cfg.nodes();
         let net = spec.schedule(nodes, &mut rng);
         let r = run_paxos(cfg, &net, 3000 * MS, rng)?;
         Ok((i, r.violations.is_empty(), r.decided_at.is_some()))

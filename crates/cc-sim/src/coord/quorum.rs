@@ -311,7 +311,7 @@ pub struct QuorumSweep {
 
 /// The strict quorum and read delay of sweep schedule `r`: `W` uniform in
 /// `1..=N`, `R` uniform in `N − W + 1..=N`, read delay uniform in `0..=20` ms.
-pub(crate) fn sweep_quorum_config(cfg: &QuorumConfig, r: &mut ChaCha8Rng) -> QuorumConfig {
+fn sweep_quorum_config(cfg: &QuorumConfig, r: &mut ChaCha8Rng) -> QuorumConfig {
     let n = cfg.n as u32;
     let w = below(r, n) + 1;
     let rq = n - w + 1 + below(r, w);
@@ -400,11 +400,21 @@ pub(crate) fn run_quorum_logged(
     ))
 }
 
-/// One schedule of the sweep: `(committed and read, stale)`.
-fn quorum_schedule_run(cfg: &QuorumConfig, mut rng: ChaCha8Rng) -> Result<(bool, bool), SimError> {
+/// One schedule of the sweep (quorum, read delay and network drawn from `rng`),
+/// with the delivery log when `log` is set.
+pub(crate) fn quorum_schedule_logged(
+    cfg: &QuorumConfig,
+    mut rng: ChaCha8Rng,
+    log: bool,
+) -> Result<(QuorumOutcome, Vec<crate::des::Delivery>), SimError> {
     let c = sweep_quorum_config(cfg, &mut rng);
     let net = quorum_fault_schedule(c.n, &mut rng);
-    let o = run_quorum(&c, &net, rng)?;
+    run_quorum_logged(&c, &net, rng, log)
+}
+
+/// One schedule of the sweep: `(committed and read, stale)`.
+fn quorum_schedule_run(cfg: &QuorumConfig, rng: ChaCha8Rng) -> Result<(bool, bool), SimError> {
+    let o = quorum_schedule_logged(cfg, rng, false)?.0;
     Ok((o.checked(), o.stale()))
 }
 

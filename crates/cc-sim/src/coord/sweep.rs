@@ -17,13 +17,13 @@ use super::isr::{IsrConfig, sweep_isr};
 use super::multipaxos::{MultiPaxosConfig, sweep_multipaxos};
 use super::paxos::{PaxosConfig, run_paxos_logged};
 use super::pbft::{Byzantine, PbftConfig, sweep_pbft};
-use super::quorum::{QuorumConfig, quorum_fault_schedule, run_quorum_logged, sweep_quorum_config};
+use super::quorum::{QuorumConfig, quorum_schedule_logged};
 use super::raft::{RaftConfig, sweep_raft};
 use super::ring::{RingAlgorithm, RingConfig, RingLinks, sweep_ring};
 use super::threepc::{ThreePcConfig, sweep_3pc, threepc_fault_schedule};
 use super::twopc::{TwoPcConfig, sweep_2pc};
 use crate::SimError;
-use crate::des::{Delivery, trace_lines};
+use crate::des::trace_lines;
 use crate::montecarlo::{no_progress, run_trials};
 use crate::net::MS;
 use crate::rng::{ChaCha8Rng, trial_rng};
@@ -269,8 +269,21 @@ fn with_trace(
         .transpose()
 }
 
-fn lines(log: &[Delivery], kinds: &[&str]) -> Vec<String> {
-    trace_lines(log, kinds)
+/// A sweep's `(index, violations, trace)` as a [`ShortestViolation`].
+fn traced((index, violations, trace): (u64, Vec<String>, Vec<String>)) -> ShortestViolation {
+    ShortestViolation {
+        index,
+        violations,
+        trace,
+    }
+}
+
+/// A sweep's shortest `(index, violations)` and its separate trace.
+fn with_trace_of(
+    shortest: Option<(u64, Vec<String>)>,
+    trace: Vec<String>,
+) -> Option<ShortestViolation> {
+    shortest.map(|(index, violations)| traced((index, violations, trace)))
 }
 
 /// Run the sweep of `protocol` on `nodes` (default [`SweepSpec::default_nodes`]).
@@ -354,13 +367,7 @@ pub fn sweep(
             let r = sweep_2pc(&cfg, seed, runs)?;
             progress.insert("committed_runs".into(), r.committed_runs as f64);
             progress.insert("blocked_runs".into(), r.blocked_runs as f64);
-            let shortest = r
-                .shortest
-                .map(|(index, violations, trace)| ShortestViolation {
-                    index,
-                    violations,
-                    trace,
-                });
+            let shortest = r.shortest.map(traced);
             (r.violating_runs, r.first_seed, shortest)
         }
         "3pc" => {
@@ -373,13 +380,7 @@ pub fn sweep(
             let r = sweep_3pc(&cfg, threepc_fault_schedule, seed, runs)?;
             progress.insert("committed_runs".into(), r.committed_runs as f64);
             progress.insert("blocked_runs".into(), r.blocked_runs as f64);
-            let shortest = r
-                .shortest
-                .map(|(index, violations, trace)| ShortestViolation {
-                    index,
-                    violations,
-                    trace,
-                });
+            let shortest = r.shortest.map(traced);
             (r.violating_runs, r.first_seed, shortest)
         }
         "paxos" => {
@@ -393,11 +394,7 @@ pub fn sweep(
                 ignore_promised_values: is("ignore-promised-values"),
                 ..PaxosConfig::new(n, 3)
             };
-            let nodes = if cfg.colocated {
-                cfg.acceptors.max(2)
-            } else {
-                cfg.acceptors + cfg.proposers
-            };
+            let nodes = cfg.nodes();
             let run = |mut rng: ChaCha8Rng, log: bool| {
                 let net = fs.schedule(nodes, &mut rng);
                 run_paxos_logged(&cfg, &net, 3000 * MS, rng, log)
@@ -412,7 +409,7 @@ pub fn sweep(
             })?;
             progress.insert("decided_runs".into(), decided as f64);
             let shortest = with_trace(short, |i| {
-                Ok(lines(
+                Ok(trace_lines(
                     &run(trial_rng(seed, i), true)?.1,
                     super::paxos::KINDS,
                 ))
@@ -431,11 +428,7 @@ pub fn sweep(
             let r = sweep_multipaxos(&cfg, seed, runs)?;
             progress.insert("mean_committed".into(), r.mean_committed);
             progress.insert("failover_runs".into(), r.failover_runs as f64);
-            let shortest = r.shortest.map(|(index, violations)| ShortestViolation {
-                index,
-                violations,
-                trace: r.shortest_trace,
-            });
+            let shortest = with_trace_of(r.shortest, r.shortest_trace);
             (r.violating_runs, r.first_seed, shortest)
         }
         "raft" => {
@@ -447,11 +440,7 @@ pub fn sweep(
             };
             let r = sweep_raft(&cfg, seed, runs)?;
             progress.insert("mean_committed".into(), r.mean_committed);
-            let shortest = r.shortest.map(|(index, violations)| ShortestViolation {
-                index,
-                violations,
-                trace: r.shortest_trace,
-            });
+            let shortest = with_trace_of(r.shortest, r.shortest_trace);
             (r.violating_runs, r.first_seed, shortest)
         }
         "isr" => {
@@ -467,11 +456,7 @@ pub fn sweep(
             progress.insert("failover_runs".into(), r.failover_runs as f64);
             progress.insert("refused_runs".into(), r.refused_runs as f64);
             progress.insert("lost_acks1_runs".into(), r.lost_acks1_runs as f64);
-            let shortest = r.shortest.map(|(index, violations)| ShortestViolation {
-                index,
-                violations,
-                trace: r.shortest_trace,
-            });
+            let shortest = with_trace_of(r.shortest, r.shortest_trace);
             (r.violating_runs, r.first_seed, shortest)
         }
         "quorum" => {
@@ -482,11 +467,7 @@ pub fn sweep(
                 read_after: 0,
                 count_duplicates: is("count-duplicates"),
             };
-            let run = |mut rng: ChaCha8Rng, log: bool| {
-                let c = sweep_quorum_config(&base, &mut rng);
-                let net = quorum_fault_schedule(c.n, &mut rng);
-                run_quorum_logged(&c, &net, rng, log)
-            };
+            let run = |rng: ChaCha8Rng, log: bool| quorum_schedule_logged(&base, rng, log);
             let (bad, first, short, checked) = run_core(seed, runs, |rng| {
                 let o = run(rng, false)?.0;
                 Ok(Outcome {
@@ -501,7 +482,7 @@ pub fn sweep(
             })?;
             progress.insert("checked_runs".into(), checked as f64);
             let shortest = with_trace(short, |i| {
-                Ok(lines(
+                Ok(trace_lines(
                     &run(trial_rng(seed, i), true)?.1,
                     super::quorum::KINDS,
                 ))
@@ -517,11 +498,7 @@ pub fn sweep(
             };
             let r = sweep_pbft(&cfg, seed, runs)?;
             progress.insert("accepted_runs".into(), r.accepted_runs as f64);
-            let shortest = r.shortest.map(|(index, violations)| ShortestViolation {
-                index,
-                violations,
-                trace: r.shortest_trace,
-            });
+            let shortest = with_trace_of(r.shortest, r.shortest_trace);
             (r.violating_runs, r.first_seed, shortest)
         }
         "commit-wait" => {
@@ -535,11 +512,7 @@ pub fn sweep(
             };
             let r = sweep_commit_wait(&cfg, seed, runs)?;
             progress.insert("committed_transactions".into(), r.committed as f64);
-            let shortest = r.shortest.map(|(index, violations)| ShortestViolation {
-                index,
-                violations,
-                trace: r.shortest_trace,
-            });
+            let shortest = with_trace_of(r.shortest, r.shortest_trace);
             (r.violating_runs, r.first_seed, shortest)
         }
         "crdt-counter" => {
@@ -562,7 +535,7 @@ pub fn sweep(
             })?;
             progress.insert("converged_runs".into(), converged as f64);
             let shortest = with_trace(short, |i| {
-                Ok(lines(&run(trial_rng(seed, i), true)?.1, &["state"]))
+                Ok(trace_lines(&run(trial_rng(seed, i), true)?.1, &["state"]))
             })?;
             (bad, first, shortest)
         }
@@ -590,11 +563,7 @@ pub fn sweep(
                 "liveness_checked_runs".into(),
                 r.liveness_checked_runs as f64,
             );
-            let shortest = r.shortest.map(|(index, violations)| ShortestViolation {
-                index,
-                violations,
-                trace: r.shortest_trace,
-            });
+            let shortest = with_trace_of(r.shortest, r.shortest_trace);
             (r.violating_runs, r.first_seed, shortest)
         }
     };
