@@ -367,6 +367,14 @@ fn parse_options(req: &SimRequest, allowed: &[&str]) -> Result<Vec<String>, SimE
     Ok(out)
 }
 
+/// Record the `faults` parameter as given (`none` when absent).
+fn record_faults(req: &SimRequest, params: &mut BTreeMap<String, String>) {
+    params.insert(
+        "faults".into(),
+        req.faults.clone().unwrap_or_else(|| "none".into()),
+    );
+}
+
 fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> {
     let n = req.nodes;
     if !PROTOCOLS.contains(&req.protocol.as_str()) {
@@ -601,10 +609,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             }
             let faults = Faults::parse(req.faults.as_deref())?;
             params.insert("batch".into(), batch.to_string());
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             params.insert("commands".into(), "200".into());
             let mut cfg = RaftConfig {
                 batch,
@@ -652,10 +657,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 RingAlgorithm::Hs
             };
             let faults = Faults::parse(req.faults.as_deref())?;
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             Plan::Ring(algo, arr, faults)
         }
         "crdt-counter" => {
@@ -669,10 +671,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             let pn = !opts.iter().any(|o| o == "g");
             let faults = Faults::parse(req.faults.as_deref())?;
             params.insert("options".into(), if pn { "pn" } else { "g" }.into());
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             Plan::Crdt(CrdtConfig::new(n, pn), faults)
         }
         "commit-wait" => {
@@ -694,10 +693,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             params.insert("transactions".into(), "200".into());
             let e = (eps * MS as f64) as u64;
             let faults = Faults::parse(req.faults.as_deref())?;
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             Plan::CommitWait(
                 CommitWaitConfig {
                     servers: n,
@@ -741,10 +737,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             params.insert("write_quorum".into(), w.to_string());
             params.insert("read_after_ms".into(), req.read_after_ms.to_string());
             let faults = Faults::parse(req.faults.as_deref())?;
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             Plan::Quorum(
                 QuorumConfig {
                     n,
@@ -784,10 +777,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 "options".into(),
                 if colocated { "colocated" } else { "separate" }.into(),
             );
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             Plan::Paxos(
                 PaxosConfig {
                     colocated,
@@ -820,10 +810,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             params.insert("byzantine".into(), byzantine.to_string());
             params.insert("options".into(), format!("{behaviour:?}").to_lowercase());
             let faults = Faults::parse(req.faults.as_deref())?;
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             Plan::Pbft(
                 PbftConfig {
                     f,
@@ -849,10 +836,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 "options".into(),
                 if colocated { "colocated" } else { "separate" }.into(),
             );
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             let gap = if faults == Faults::None { 0 } else { 2 * MS };
             params.insert("send_gap_ms".into(), (gap / MS).to_string());
             Plan::ThreePc(
@@ -890,10 +874,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             params.insert("batch".into(), batch.to_string());
             params.insert("window".into(), window.to_string());
             params.insert("commands".into(), "200".into());
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             Plan::MultiPaxos(
                 MultiPaxosConfig {
                     batch,
@@ -924,10 +905,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
             params.insert("acks".into(), acks.name().into());
             params.insert("min_insync".into(), min_insync.to_string());
             params.insert("records".into(), "200".into());
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             Plan::Isr(
                 IsrConfig {
                     acks,
@@ -953,10 +931,7 @@ fn plan(req: &SimRequest) -> Result<(Plan, BTreeMap<String, String>), SimError> 
                 "options".into(),
                 if colocated { "colocated" } else { "separate" }.into(),
             );
-            params.insert(
-                "faults".into(),
-                req.faults.clone().unwrap_or_else(|| "none".into()),
-            );
+            record_faults(req, &mut params);
             Plan::TwoPc(
                 TwoPcConfig {
                     colocated,
