@@ -1,10 +1,10 @@
 //! Criterion bench of the safety sweeps: `sweep/<protocol>` runs the
-//! protocol's 10,000-schedule sweep ([`cc_sim::coord::sweep::sweep`], seed 0,
+//! protocol's 10,000-schedule sweep ([`cc_sim::sweep::sweep`], seed 0,
 //! default size) on every core rayon finds — the target is under a
 //! minute each on 2 cores.
 #![allow(missing_docs)]
 
-use cc_sim::coord::sweep::{SWEEPS, sweep};
+use cc_sim::sweep::{sweep, sweepable};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::Duration;
@@ -14,12 +14,13 @@ fn sweeps(c: &mut Criterion) {
     g.sample_size(10);
     g.warm_up_time(Duration::from_millis(500));
     g.measurement_time(Duration::from_secs(5));
-    for s in SWEEPS {
-        g.bench_function(s.protocol, |b| {
+    for (p, _) in sweepable() {
+        let name = p.name();
+        g.bench_function(name, |b| {
             b.iter(|| {
-                let r = sweep(s.protocol, None, 0, 10_000, None).expect("sweep runs");
-                assert_eq!(r.violating_runs, 0, "{}", s.protocol);
-                black_box(r.runs)
+                let r = sweep(name, None, 0, 10_000, None).expect("sweep runs");
+                assert_eq!(r.findings.violating_runs, 0, "{name}");
+                black_box(r.findings.runs)
             })
         });
     }

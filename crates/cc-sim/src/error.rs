@@ -16,7 +16,7 @@ pub enum SimError {
         /// The valid range and what was given.
         message: String,
     },
-    /// A protocol name that is not in [`crate::PROTOCOLS`].
+    /// A protocol name that is not in the registry ([`crate::REGISTRY`]).
     #[error("unknown protocol `{given}`; valid protocols: {valid}")]
     UnknownProtocol {
         /// What the user asked for.

@@ -43,8 +43,13 @@
 //!
 //! ## Entry points
 //!
-//! * [`run`] with a [`SimRequest`] — what `cclab sim` calls; returns a
-//!   [`SimSummary`] (`Serialize` + `Display`). [`PROTOCOLS`] lists the names.
+//! * [`registry`] — one entry per protocol ([`REGISTRY`]): name, help,
+//!   nodes, parameters, options, default fault mix, trial, sweep and mutants.
+//!   [`simulate`] runs a typed [`Scenario`] and returns a [`SimSummary`]
+//!   (`Serialize` + `Display`).
+//! * [`run`] with a [`SimRequest`] — the string adapter `cclab sim` calls.
+//! * [`sweep`] — one sweep over seeded fault schedules for every
+//!   coordination protocol (`cclab sweep`), its mutants included.
 //! * [`validation`] — rows for the report: gossip rounds vs. theory, Demers
 //!   et al. 1987 Tables 1–3, flooding counts, Plumtree vs. eager push,
 //!   coordination message counts.
@@ -86,10 +91,13 @@ pub mod montecarlo;
 pub mod net;
 pub mod protocols;
 pub mod queue;
+pub mod registry;
 pub mod request;
 pub mod rng;
 pub mod round;
 pub mod stats;
+pub mod summary;
+pub mod sweep;
 pub mod topology;
 pub mod validation;
 
@@ -97,4 +105,6 @@ pub mod validation;
 mod proptests;
 
 pub use error::SimError;
-pub use request::{PROTOCOLS, SimRequest, SimSummary, run};
+pub use registry::{REGISTRY, Scenario, SimProtocol, find, simulate};
+pub use request::{SimRequest, run};
+pub use summary::SimSummary;

@@ -290,6 +290,32 @@ impl LatencyDist {
     }
 }
 
+impl std::fmt::Display for LatencyDist {
+    /// The `--latency` spelling ([`LatencyDist::parse`] reads it back), in ms.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // ns as ms, rounded to a nanosecond of a millisecond to hide float noise
+        let ms = |ns: f64| (ns / MS as f64 * 1e9).round() / 1e9;
+        match self {
+            LatencyDist::Constant { ns } => write!(f, "const:{}", ms(*ns as f64)),
+            LatencyDist::Uniform { lo_ns, hi_ns } => {
+                write!(f, "uniform:{}-{}", ms(*lo_ns as f64), ms(*hi_ns as f64))
+            }
+            LatencyDist::Exponential { mean_ns } => write!(f, "exp:{}", ms(*mean_ns)),
+            LatencyDist::LogNormal { mu, sigma } => {
+                write!(f, "lognormal:{},{sigma}", ms(mu.exp()))
+            }
+            LatencyDist::Pareto { scale_ns, shape } => {
+                write!(f, "pareto:{},{shape}", ms(*scale_ns))
+            }
+            LatencyDist::Mixture(parts) => {
+                let p: Vec<String> = parts.iter().map(|(w, d)| format!("{w}×{d}")).collect();
+                write!(f, "mixture({})", p.join(" + "))
+            }
+            LatencyDist::Regions(_) => write!(f, "regions"),
+        }
+    }
+}
+
 /// A partition: during `[start, end)` nodes in `side` cannot exchange
 /// messages with nodes outside it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

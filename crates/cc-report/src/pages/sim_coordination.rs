@@ -44,6 +44,11 @@ fn latency(s: &SimSummary) -> String {
     )
 }
 
+/// Whether the registry has `protocol`.
+fn known(protocol: &str) -> bool {
+    cc_sim::find(protocol).is_ok()
+}
+
 fn sim(source: cc_sim::SimError) -> ReportError {
     ReportError::Sim { page: PAGE, source }
 }
@@ -238,7 +243,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         ">latency p50 / p99 (ms)",
     ]);
     for case in CASES {
-        if !cc_sim::PROTOCOLS.contains(&case.protocol) {
+        if !known(case.protocol) {
             continue;
         }
         for &n in case.sizes {
@@ -333,7 +338,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         ">latency p50 / p99 (ms)",
     ]);
     for protocol in ["raft", "multi-paxos"] {
-        if !cc_sim::PROTOCOLS.contains(&protocol) {
+        if !known(protocol) {
             continue;
         }
         for b in [1u32, 10, 100] {
@@ -407,7 +412,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         ("pbft", 4, &[][..]),
         ("commit-wait", 5, &[][..]),
     ] {
-        if !cc_sim::PROTOCOLS.contains(&protocol) {
+        if !known(protocol) {
             continue;
         }
         let s = run(protocol, nodes, seed, |r| {
@@ -453,7 +458,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
     );
 
     // Raft Figure 16.
-    if cc_sim::PROTOCOLS.contains(&"raft") {
+    if known("raft") {
         let rows = cc_sim::coord::raft::election_time_table(seed, ELECTION_TRIALS).map_err(sim)?;
         let _ = write!(
             out,
@@ -516,7 +521,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
     }
 
     // Ring election.
-    if cc_sim::PROTOCOLS.contains(&"lcr") && cc_sim::PROTOCOLS.contains(&"hs") {
+    if known("lcr") && known("hs") {
         out.push_str(
             "\n## Ring leader election against the Ω(n log n) lower bound\n\n\
              LCR (Le Lann 1977, Chang–Roberts 1979) sends n(n + 1)/2 messages when identifiers decrease \
@@ -670,7 +675,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
                 .to_string(),
         ),
     ] {
-        if !cc_sim::PROTOCOLS.contains(&protocol) {
+        if !known(protocol) {
             continue;
         }
         let mut req = SimRequest {
@@ -721,14 +726,14 @@ const SWEEP_RUNS: u32 = 10_000;
 
 /// Every protocol's sweep and every mutant, run here (`cclab sweep`).
 fn sweep_table(out: &mut String, seed: u64) -> Result<(), ReportError> {
-    use cc_sim::coord::sweep::{SWEEPS, sweep};
+    use cc_sim::sweep::{sweep, sweepable};
     let _ = write!(
         out,
         "\n## Safety sweeps, run for this page ({SWEEP_RUNS} seeded fault schedules each, seed {seed})\n\n\
          Each row runs the protocol's sweep mix (the cc-sim API docs give each schedule) on the \
          default size of `cclab sweep --list`, once as written and once per deliberately broken \
          variant. \"progress\" is what the correct variant achieved despite the faults; a mutant's \
-         row names the shortest violating schedule (reproduce with `cclab sweep <protocol> --seed \
+         row names the shortest violating schedule (fewest messages sent; reproduce with `cclab sweep <protocol> --seed \
          {seed} --mutant <name>`, which prints its event trace) and what the checkers found there.\n\n"
     );
     let mut t = Table::new(&[
@@ -739,23 +744,28 @@ fn sweep_table(out: &mut String, seed: u64) -> Result<(), ReportError> {
         "progress / shortest violation",
     ]);
     let mut caught: Vec<(&str, &str, bool)> = Vec::new();
-    for spec in SWEEPS {
-        let ok = sweep(spec.protocol, None, seed, SWEEP_RUNS, None).map_err(sim)?;
+    for (p, spec) in sweepable() {
+        let protocol = p.name();
+        let ok = sweep(protocol, None, seed, SWEEP_RUNS, None).map_err(sim)?;
         let progress: Vec<String> = ok
+            .findings
             .progress
             .iter()
             .map(|(k, v)| format!("{k} {}", num(*v)))
             .collect();
         t.row([
-            spec.protocol.to_string(),
+            protocol.to_string(),
             ok.nodes.to_string(),
             "as written".to_string(),
-            ok.violating_runs.to_string(),
+            ok.findings.violating_runs.to_string(),
             progress.join(", "),
         ]);
-        for (name, bug) in spec.mutants {
-            let m = sweep(spec.protocol, None, seed, SWEEP_RUNS, Some(name)).map_err(sim)?;
-            caught.push((spec.protocol, name, m.violating_runs > 0));
+        for mutant in spec.mutants {
+            let (name, bug) = (mutant.name, mutant.bug);
+            let m = sweep(protocol, None, seed, SWEEP_RUNS, Some(name))
+                .map_err(sim)?
+                .findings;
+            caught.push((protocol, name, m.violating_runs > 0));
             let detail = match &m.shortest {
                 Some(sh) => format!(
                     "schedule {} ({} deliveries): {}",

@@ -22,11 +22,16 @@
 //! model (a drift, say) is added to the drawn offsets — with drift the clock
 //! error grows with time, and once it exceeds ε external consistency can fail.
 
+use super::faults::{Amount, FaultMix, FaultTargets, Faults, MixLatency, Recovery, Window};
 use crate::SimError;
 use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
-use crate::montecarlo::{no_progress, run_trials};
-use crate::net::{ClockSkew, LatencyDist, MS, NetworkModel, NodeId, Time};
+use crate::net::{ClockSkew, MS, NetworkModel, NodeId, Time};
+use crate::registry::{
+    Chosen, Family, Knob, NodeRange, Prepared, Scenario, SimProtocol, latency_hint,
+};
 use crate::rng::{ChaCha8Rng, below, unit};
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 
 /// Message kinds.
@@ -266,26 +271,46 @@ pub fn run_commit_wait_logged(
     Ok((run, deliveries))
 }
 
-/// Fault schedule `r` of the commit-wait sweep: the servers' real clock
-/// offsets uniform in `[−s, s]` with `s` drawn in `[0, ε]` (TrueTime's
-/// guarantee: the error stays within the uncertainty it reports), message
-/// loss in `[0, 0.1)` (a lost request or acknowledgement leaves that
-/// transaction uncommitted, never inconsistent) and exponential latency with a
-/// mean drawn in `[0.2, 5)` ms, which reorders requests and acknowledgements.
-/// Transactions arrive with a mean gap drawn in `[0.5, 10)` ms, so many are
-/// in flight during one another's commit waits.
+/// The network part of the commit-wait fault mix: exponential latency with a
+/// mean drawn in `[0.2, 5)` ms (reordering requests and acknowledgements) and
+/// loss in `[0, 0.1)`; no crash, no partition, no duplication (the clock
+/// offsets are the protocol's own, see [`commit_wait_fault_schedule`]).
+pub const COMMIT_WAIT_MIX: FaultMix = FaultMix {
+    latency: MixLatency::ExponentialMeanIn(0.2, 4.8),
+    loss: Amount::UpTo(0.1),
+    dup: Amount::Fixed(0.0),
+    crash: 0.0,
+    coordinator_crash: None,
+    crash_at: Window::ms(1),
+    recovery: Recovery::Never,
+    partition: 0.0,
+    partition_at: Window::ms(1),
+    partition_for: Window::ms(1),
+    clocks: (0, 0),
+};
+
+/// Which nodes commit wait's faults touch: the servers and the client
+/// (node `servers`) for clocks and partitions; only servers crash.
+fn commit_wait_targets(cfg: &CommitWaitConfig) -> FaultTargets {
+    FaultTargets {
+        nodes: cfg.servers + 1,
+        crashable: 0..cfg.servers as NodeId,
+    }
+}
+
+/// Fault schedule `r` of the commit-wait sweep (and `--faults default`): the
+/// servers' real clock offsets uniform in `[−s, s]` with `s` drawn in
+/// `[0, ε]` (TrueTime's guarantee: the error stays within the uncertainty it
+/// reports), then the network of [`COMMIT_WAIT_MIX`] (a lost request or
+/// acknowledgement leaves that transaction uncommitted, never inconsistent),
+/// then transactions arriving with a mean gap drawn in `[0.5, 10)` ms, so
+/// many are in flight during one another's commit waits.
 pub fn commit_wait_fault_schedule(
     cfg: &CommitWaitConfig,
     r: &mut ChaCha8Rng,
 ) -> (CommitWaitConfig, NetworkModel) {
     let skew = (unit(r) * cfg.epsilon as f64) as Time;
-    let net = NetworkModel {
-        latency: LatencyDist::Exponential {
-            mean_ns: (0.2 + unit(r) * 4.8) * MS as f64,
-        },
-        loss: unit(r) * 0.1,
-        ..NetworkModel::default()
-    };
+    let net = COMMIT_WAIT_MIX.draw(&commit_wait_targets(cfg), r);
     let c = CommitWaitConfig {
         skew,
         interarrival: ((0.5 + unit(r) * 9.5) * MS as f64) as Time,
@@ -294,54 +319,129 @@ pub fn commit_wait_fault_schedule(
     (c, net)
 }
 
-/// Result of a commit-wait fault sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CommitWaitSweep {
-    /// Schedules run.
-    pub runs: u64,
-    /// Runs with an external-consistency violation.
-    pub violating_runs: u64,
-    /// Lowest violating schedule index (reproduce with `trial_rng(seed, index)`).
-    pub first_seed: Option<u64>,
-    /// Violating run with the fewest messages: (index, violations).
-    pub shortest: Option<(u64, Vec<String>)>,
-    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
-    pub shortest_trace: Vec<String>,
-    /// Transactions committed over all runs.
-    pub committed: u64,
-}
+/// `commit-wait` in the protocol registry.
+pub struct CommitWaitProtocol;
 
-/// Run `runs` seeded fault schedules ([`commit_wait_fault_schedule`]) of
-/// `cfg` and check external consistency after each.
-pub fn sweep_commit_wait(
-    cfg: &CommitWaitConfig,
-    seed: u64,
-    runs: u32,
-) -> Result<CommitWaitSweep, SimError> {
-    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let (c, net) = commit_wait_fault_schedule(cfg, &mut rng);
-        let r = run_commit_wait(&c, &net, rng)?;
-        Ok((i, r.messages, r.committed as u64, r.violations))
-    })?;
-    let bad: Vec<&(u64, u64, u64, Vec<String>)> = res.iter().filter(|r| !r.3.is_empty()).collect();
-    let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.3.clone()));
-    let shortest_trace = match &shortest {
-        Some((i, _)) => {
-            let mut rng = crate::rng::trial_rng(seed, *i);
-            let (c, net) = commit_wait_fault_schedule(cfg, &mut rng);
-            let (_, log) = run_commit_wait_logged(&c, &net, rng, true)?;
-            trace_lines(&log, KINDS)
+/// The registry entry of TrueTime-style commit wait.
+pub static COMMIT_WAIT: CommitWaitProtocol = CommitWaitProtocol;
+
+/// Transactions of one `cclab sim commit-wait` trial.
+const SIM_TRANSACTIONS: usize = 200;
+
+impl SimProtocol for CommitWaitProtocol {
+    fn name(&self) -> &'static str {
+        "commit-wait"
+    }
+    fn about(&self) -> &'static str {
+        "200 transactions on servers with clock offsets within ±ε, TrueTime commit wait (RTT + 2ε)"
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 5,
+            min: 2,
+            max: 1024,
+            what: "servers",
         }
-        None => Vec::new(),
-    };
-    Ok(CommitWaitSweep {
-        runs: u64::from(runs),
-        violating_runs: bad.len() as u64,
-        first_seed: bad.first().map(|r| r.0),
-        shortest,
-        shortest_trace,
-        committed: res.iter().map(|r| r.2).sum(),
-    })
+    }
+    fn knobs(&self) -> &'static [Knob] {
+        &[Knob::EpsilonMs]
+    }
+    fn default_faults(&self) -> Option<&'static str> {
+        Some("offsets within ε, loss < 0.1, reordering latency (commit_wait_fault_schedule)")
+    }
+    fn prepare(&self, sc: &Scenario, _options: &Chosen) -> Result<Prepared, SimError> {
+        let eps = sc.params.epsilon_ms.unwrap_or(7.0);
+        if !(eps.is_finite() && (0.0..=10_000.0).contains(&eps)) {
+            return Err(SimError::param(
+                "epsilon_ms",
+                format!("must be in [0, 10000] ms, got {eps}"),
+            ));
+        }
+        let e = (eps * MS as f64) as u64;
+        let cfg0 = CommitWaitConfig {
+            servers: sc.nodes,
+            epsilon: e,
+            skew: e,
+            transactions: SIM_TRANSACTIONS,
+            interarrival: 5 * MS,
+            commit_wait: true,
+        };
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let (cfg, net) = match sc.faults {
+                // the commit-wait sweep's schedule: offsets within ε, loss, reordering
+                Faults::Default => {
+                    let (c, net) = commit_wait_fault_schedule(&cfg0, &mut rng);
+                    (c, sc.with_links(net))
+                }
+                // explicit specs apply to the servers (the client does not
+                // crash); their clock skew adds to the drawn offsets and may exceed ε
+                Faults::Spec(spec) => (
+                    cfg0,
+                    sc.faulty_network(&spec.into(), &commit_wait_targets(&cfg0), &mut rng),
+                ),
+                Faults::None => (cfg0, sc.base_network()),
+            };
+            let link = latency_hint(&net.latency);
+            let r = run_commit_wait(&cfg, &net, rng)?;
+            let ms = |t: f64| t / MS as f64;
+            Ok(TrialMetrics {
+                messages: r.messages as f64,
+                bytes: r.bytes as f64,
+                ratio: r.committed as f64 / cfg.transactions as f64,
+                delivered: r.committed as u64,
+                eligible: cfg.transactions as u64,
+                t_ave: Some(ms(r.mean_latency_ns)),
+                t_last: r.latencies_ns.iter().max().map(|&t| ms(t as f64)),
+                hash: r.trace_hash,
+                decision_latency_ns: Some(r.mean_latency_ns),
+                decision_messages: Some(r.messages as f64 / r.committed.max(1) as f64),
+                latencies_ns: r.latencies_ns.iter().map(|&t| t as f64).collect(),
+                violations: r.violations,
+                ..TrialMetrics::default()
+            }
+            .with("committed", r.committed as f64)
+            .link_latency_ns(link))
+        })
+        .param("epsilon_ms", eps)
+        .param("transactions", SIM_TRANSACTIONS))
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 5,
+                min: 2,
+                max: 64,
+                what: "servers",
+            },
+            mutants: &[Mutant {
+                name: "no-commit-wait",
+                bug: "commit without waiting out ε",
+            }],
+            case: |n, mutant| {
+                let cfg = CommitWaitConfig {
+                    servers: n,
+                    epsilon: 7 * MS,
+                    skew: 0,
+                    transactions: 40,
+                    interarrival: 3 * MS,
+                    commit_wait: mutant != Some("no-commit-wait"),
+                };
+                Ok(Box::new(move |mut rng, log| {
+                    let (c, net) = commit_wait_fault_schedule(&cfg, &mut rng);
+                    let (r, deliveries) = run_commit_wait_logged(&c, &net, rng, log)?;
+                    Ok(SweepRun {
+                        messages: r.messages,
+                        progress: vec![("committed_transactions", Tally::Sum(r.committed as f64))],
+                        violations: r.violations,
+                        trace: trace_lines(&deliveries, KINDS),
+                    })
+                }))
+            },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -363,25 +463,27 @@ mod tests {
 
     #[test]
     fn sweep_is_safe_and_mutants_are_caught() {
-        let base = CommitWaitConfig {
-            transactions: 40,
-            ..cfg(true, 0)
-        };
-        let ok = sweep_commit_wait(&base, 0, 10_000).unwrap();
+        use crate::sweep::sweep;
+        let ok = sweep("commit-wait", Some(5), 0, 10_000, None)
+            .unwrap()
+            .findings;
         assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
-        assert!(ok.shortest_trace.is_empty());
+        assert!(ok.shortest.is_none());
         // Most transactions commit despite the loss.
-        assert!(ok.committed > 10_000 * 40 * 7 / 10, "{}", ok.committed);
-        let no_wait = CommitWaitConfig {
-            commit_wait: false,
-            ..base
-        };
-        let bad = sweep_commit_wait(&no_wait, 0, 10_000).unwrap();
+        let committed = ok.progress["committed_transactions"];
+        assert!(committed > f64::from(10_000 * 40 * 7 / 10), "{committed}");
+        let bad = sweep("commit-wait", Some(5), 0, 10_000, Some("no-commit-wait"))
+            .unwrap()
+            .findings;
         assert!(bad.violating_runs > 0);
-        assert!(bad.first_seed.is_some());
-        let (_, v) = bad.shortest.as_ref().unwrap();
-        assert!(v.iter().any(|l| l.contains("issued after")), "{v:?}");
-        assert!(bad.shortest_trace.iter().any(|l| l.contains("ack")));
+        assert!(bad.first_index.is_some());
+        let sh = bad.shortest.unwrap();
+        assert!(
+            sh.violations.iter().any(|l| l.contains("issued after")),
+            "{:?}",
+            sh.violations
+        );
+        assert!(sh.trace.iter().any(|l| l.contains("ack")));
     }
 
     #[test]

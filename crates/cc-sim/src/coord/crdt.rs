@@ -17,11 +17,17 @@
 //! replica's own entry lost an operation. Merges are checked to be monotone.
 //! **Mutation** `sum_merge` (merge by addition) double-counts and is caught.
 
+use super::faults::{
+    Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, Faults, MixLatency, Recovery, Window,
+};
 use crate::SimError;
+use crate::des::trace_lines;
 use crate::des::{EventConfig, Protocol, Sim, run_events};
-use crate::montecarlo::{no_progress, run_trials};
-use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
+use crate::net::{MS, NetworkModel, NodeId, Time};
+use crate::registry::{Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol};
 use crate::rng::{ChaCha8Rng, below, chance, other, unit};
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 
 /// CRDT run configuration.
@@ -233,43 +239,32 @@ pub struct CrdtRun {
     pub violations: Vec<String>,
 }
 
-/// Seeded fault schedule: loss in [0, 0.3), duplication in [0, 0.2),
-/// exponential latency (mean 10 ms), each replica crashing with probability
-/// 0.4 during the workload and recovering within 1.5 s, a partition with
-/// probability 0.5 healing by 3 s, and every clock skewed by
-/// [`super::faults::default_clocks`] (gossip periods drift by up to ±1 %).
+/// The CRDT fault mix (`--faults default` and the sweep): loss in [0, 0.3),
+/// duplication in [0, 0.2), exponential latency (mean 10 ms), each replica
+/// crashing with probability 0.4 during the workload ([0, 1 s)) and
+/// recovering within [1, 1500] ms, a partition with probability 0.5 opening
+/// in [0, 1 s) for [1, 2000] ms (healed by 3 s), and every clock skewed
+/// ([`super::faults::DEFAULT_CLOCKS`]: gossip periods drift by up to ±1 %).
+pub const CRDT_MIX: FaultMix = FaultMix {
+    latency: MixLatency::Exponential(10.0),
+    loss: Amount::UpTo(0.3),
+    dup: Amount::UpTo(0.2),
+    crash: 0.4,
+    coordinator_crash: None,
+    crash_at: Window::ms(1000),
+    recovery: Recovery::After {
+        p: 1.0,
+        after: Window::ms(1500),
+    },
+    partition: 0.5,
+    partition_at: Window::ms(1000),
+    partition_for: Window::ms(2000),
+    clocks: DEFAULT_CLOCKS,
+};
+
+/// One schedule of [`CRDT_MIX`] for `n` replicas.
 pub fn crdt_fault_schedule(n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
-    let clocks = super::faults::default_clocks(n, r);
-    let mut crashes = Vec::new();
-    for v in 0..n as NodeId {
-        if chance(r, 0.4) {
-            let at = u64::from(below(r, 1000)) * MS;
-            crashes.push(Crash {
-                node: v,
-                at,
-                recover_at: Some(at + u64::from(below(r, 1500) + 1) * MS),
-            });
-        }
-    }
-    let mut partitions = Vec::new();
-    if chance(r, 0.5) {
-        let start = u64::from(below(r, 1000)) * MS;
-        let end = start + u64::from(below(r, 2000) + 1) * MS;
-        partitions.push(Partition {
-            start,
-            end,
-            side: (0..n as NodeId).filter(|_| chance(r, 0.5)).collect(),
-        });
-    }
-    NetworkModel {
-        latency: LatencyDist::Exponential { mean_ns: 1e7 },
-        loss: unit(r) * 0.3,
-        duplication: unit(r) * 0.2,
-        crashes,
-        partitions,
-        clocks,
-        ..NetworkModel::default()
-    }
+    CRDT_MIX.draw(&FaultTargets::all(n), r)
 }
 
 /// Run one replicated counter over `net`.
@@ -317,14 +312,131 @@ pub(crate) fn run_crdt_logged(
     ))
 }
 
-/// Sweep `runs` seeded fault schedules; returns (violating runs, first violating index).
-pub fn sweep_crdt(cfg: &CrdtConfig, seed: u64, runs: u32) -> Result<(u64, Option<u64>), SimError> {
-    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let net = crdt_fault_schedule(cfg.n, &mut rng);
-        Ok((i, run_crdt(cfg, &net, rng)?.violations.is_empty()))
-    })?;
-    let bad: Vec<u64> = res.iter().filter(|r| !r.1).map(|r| r.0).collect();
-    Ok((bad.len() as u64, bad.first().copied()))
+/// `crdt-counter` in the protocol registry.
+pub struct CrdtProtocol;
+
+/// The registry entry of the replicated counter.
+pub static CRDT_COUNTER: CrdtProtocol = CrdtProtocol;
+
+impl SimProtocol for CrdtProtocol {
+    fn name(&self) -> &'static str {
+        "crdt-counter"
+    }
+    fn about(&self) -> &'static str {
+        "a G- or PN-counter CRDT: operations for 1 s, gossip every 50 ms; converged to the exact sum?"
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 5,
+            min: 2,
+            max: 256,
+            what: "replicas",
+        }
+    }
+    fn options(&self) -> &'static [OptionGroup] {
+        &[OptionGroup {
+            choices: &[
+                ("pn", "PN-counter: increments and decrements"),
+                ("g", "G-counter: increments only"),
+            ],
+            default: Some("pn"),
+        }]
+    }
+    fn default_faults(&self) -> Option<&'static str> {
+        Some(
+            "CRDT_MIX: crash-recover, loss < 0.3, duplication < 0.2, a partition healed by 3 s, clock skew",
+        )
+    }
+    fn prepare(&self, sc: &Scenario, options: &Chosen) -> Result<Prepared, SimError> {
+        let pn = options.has("pn");
+        let cfg = CrdtConfig::new(sc.nodes, pn);
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let net = match sc.faults {
+                Faults::None => {
+                    let mut net = sc.base_network();
+                    if sc.crash > 0.0 {
+                        // crash-recover: crashed replicas come back after 1 s
+                        net.crash_fraction(cfg.n, sc.crash, 500 * MS, 0, &mut rng)?;
+                        for c in &mut net.crashes {
+                            c.recover_at = Some(c.at + 1000 * MS);
+                        }
+                    }
+                    net
+                }
+                Faults::Default => {
+                    sc.faulty_network(&CRDT_MIX, &FaultTargets::all(cfg.n), &mut rng)
+                }
+                Faults::Spec(spec) => {
+                    // Convergence is judged after healing: crashes recover and
+                    // partitions end within the spec's window, capped at 3 s.
+                    let mut net = sc.with_links(spec.schedule(cfg.n, &mut rng));
+                    let cap = 3000 * MS;
+                    for c in &mut net.crashes {
+                        c.at = c.at.min(cap - 1);
+                        c.recover_at = Some(c.recover_at.unwrap_or(cap).min(cap).max(c.at + 1));
+                    }
+                    for p in &mut net.partitions {
+                        p.start = p.start.min(cap - 1);
+                        p.end = p.end.min(cap).max(p.start);
+                    }
+                    net
+                }
+            };
+            let r = run_crdt(&cfg, &net, rng)?;
+            let conv = r
+                .converged_at
+                .map(|t| t.saturating_sub(cfg.ops_until) as f64 / MS as f64);
+            let ok = r.violations.is_empty();
+            Ok(TrialMetrics {
+                messages: r.messages as f64,
+                payload: r.messages as f64,
+                bytes: r.bytes as f64,
+                ratio: if ok { 1.0 } else { 0.0 },
+                delivered: u64::from(ok),
+                eligible: 1,
+                t_ave: conv,
+                t_last: conv,
+                hash: r.trace_hash,
+                violations: r.violations,
+                ..TrialMetrics::default()
+            })
+        })
+        .param("options", if pn { "pn" } else { "g" }))
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 5,
+                min: 2,
+                max: 64,
+                what: "replicas (PN-counter)",
+            },
+            mutants: &[Mutant {
+                name: "sum-merge",
+                bug: "merge by addition instead of maximum",
+            }],
+            case: |n, mutant| {
+                let cfg = CrdtConfig {
+                    horizon: 4500 * MS,
+                    sum_merge: mutant == Some("sum-merge"),
+                    ..CrdtConfig::new(n, true)
+                };
+                Ok(Box::new(move |mut rng, log| {
+                    let net = crdt_fault_schedule(cfg.n, &mut rng);
+                    let (r, deliveries) = run_crdt_logged(&cfg, &net, rng, log)?;
+                    Ok(SweepRun {
+                        messages: r.messages,
+                        progress: vec![("converged_runs", Tally::Runs(r.converged_at.is_some()))],
+                        violations: r.violations,
+                        trace: trace_lines(&deliveries, &["state"]),
+                    })
+                }))
+            },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -349,21 +461,14 @@ mod tests {
 
     #[test]
     fn sweep_converges_after_heal_and_mutant_is_caught() {
-        let cfg = CrdtConfig {
-            horizon: 4500 * MS,
-            ..CrdtConfig::new(5, true)
-        };
-        let (bad, first) = sweep_crdt(&cfg, 0, 10_000).unwrap();
-        assert_eq!(bad, 0, "first violating schedule {first:?}");
-        let (bad, first) = sweep_crdt(
-            &CrdtConfig {
-                sum_merge: true,
-                ..cfg
-            },
-            0,
-            200,
-        )
-        .unwrap();
-        assert!(bad > 0 && first.is_some());
+        use crate::sweep::sweep;
+        let ok = sweep("crdt-counter", Some(5), 0, 10_000, None)
+            .unwrap()
+            .findings;
+        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
+        let bad = sweep("crdt-counter", Some(5), 0, 200, Some("sum-merge"))
+            .unwrap()
+            .findings;
+        assert!(bad.violating_runs > 0 && bad.first_index.is_some());
     }
 }

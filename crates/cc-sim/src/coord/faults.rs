@@ -1,11 +1,12 @@
 //! Fault specifications for coordination runs (`--faults`).
 //!
 //! * `none` — no faults.
-//! * `default` — each protocol's documented mix
-//!   ([`super::twopc::fault_schedule`], [`super::raft::raft_fault_schedule`],
-//!   [`super::crdt::crdt_fault_schedule`], [`super::threepc::threepc_fault_schedule`],
-//!   [`FaultSpec::default`] for Paxos, Multi-Paxos and ISR replication); every
-//!   default mix includes clock skew ([`default_clocks`]).
+//! * `default` — each protocol's documented mix, a [`FaultMix`] constant
+//!   ([`super::twopc::TWOPC_MIX`], [`super::raft::RAFT_MIX`],
+//!   [`super::crdt::CRDT_MIX`], [`super::threepc::THREEPC_MIX`], …; see each
+//!   protocol's registry entry); every default mix but the quorum's includes
+//!   clock skew ([`DEFAULT_CLOCKS`]). Every mix is drawn by one function,
+//!   [`FaultMix::draw`].
 //! * an explicit list `key=value,…` with keys
 //!   `loss` (probability per message, `[0, 1]`),
 //!   `dup` (duplication probability, `[0, 1]`),
@@ -21,7 +22,9 @@
 //!   `[−drift, drift]` parts per million; `0..=200000`).
 //!   Unlisted keys keep their defaults
 //!   (`loss=0.05,dup=0.02,crash=0.3,recover=0.7,partition=0.3,window=1000,latency=10,skew=10,drift=10000`).
-//!   Message reordering follows from the random latencies.
+//!   Message reordering follows from the random latencies. A spec's
+//!   `latency` applies only when `--latency` is not given (setting both is
+//!   refused); `--latency`, `--jitter` and `--bandwidth` compose with any mix.
 //!
 //! **Clock skew** is a fault of every protocol: a node's timers (election
 //! timeouts, participant and vote timeouts, heartbeats, replica-lag checks,
@@ -38,7 +41,7 @@
 //! Parse errors name the 1-based column of the offending item.
 
 use crate::SimError;
-use crate::net::{ClockSkew, Crash, LatencyDist, MS, NetworkModel, NodeId, Partition};
+use crate::net::{ClockSkew, Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
 use crate::rng::{ChaCha8Rng, below, chance, unit};
 use serde::Serialize;
 
@@ -63,6 +66,9 @@ pub struct FaultSpec {
     pub skew_ms: f64,
     /// Bound on every node's clock drift (ppm): uniform in `[−drift, drift]`.
     pub drift_ppm: u32,
+    /// Whether the spec set `latency` itself (then `--latency` may not).
+    #[serde(skip)]
+    pub latency_given: bool,
 }
 
 /// Default clock-offset bound of `--faults default` (ms).
@@ -84,7 +90,38 @@ impl Default for FaultSpec {
             latency_ms: 10.0,
             skew_ms: DEFAULT_SKEW_MS,
             drift_ppm: DEFAULT_DRIFT_PPM,
+            latency_given: false,
         }
+    }
+}
+
+impl std::fmt::Display for FaultSpec {
+    /// Every key with its effective value, in the order of the module docs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.effective(true))
+    }
+}
+
+impl FaultSpec {
+    /// Every key with its effective value; `latency` only if `with_latency`
+    /// (it does not apply when `--latency` sets the links).
+    pub fn effective(&self, with_latency: bool) -> String {
+        let latency = if with_latency {
+            format!(",latency={}", self.latency_ms)
+        } else {
+            String::new()
+        };
+        format!(
+            "loss={},dup={},crash={},recover={},partition={},window={}{latency},skew={},drift={}",
+            self.loss,
+            self.dup,
+            self.crash,
+            self.recover,
+            self.partition,
+            self.window_ms,
+            self.skew_ms,
+            self.drift_ppm
+        )
     }
 }
 
@@ -183,7 +220,10 @@ impl FaultSpec {
                         "`window` must be in 1..=3600000 ms, got {num}"
                     )));
                 }
-                "latency" if num > 0.0 && num <= 3.6e6 => f.latency_ms = num,
+                "latency" if num > 0.0 && num <= 3.6e6 => {
+                    f.latency_ms = num;
+                    f.latency_given = true;
+                }
                 "latency" => {
                     return Err(err(format!(
                         "`latency` must be in (0, 3600000] ms, got {num}"
@@ -209,16 +249,160 @@ impl FaultSpec {
         Ok(f)
     }
 
-    /// Draw a schedule for `n` nodes from `r` (clocks from [`draw_clocks`]).
+    /// Draw a schedule for `n` nodes, every one crashable, from `r`
+    /// ([`FaultMix::draw`] of the spec as a mix).
     pub fn schedule(&self, n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
-        let clocks = draw_clocks(n, (self.skew_ms * MS as f64) as u64, self.drift_ppm, r);
-        let w = self.window_ms.max(1) as u32;
+        FaultMix::from(*self).draw(&FaultTargets::all(n), r)
+    }
+}
+
+/// A time drawn uniformly as `below(count) · step_ns`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Window {
+    /// Number of equally likely values.
+    pub count: u32,
+    /// Resolution in ns.
+    pub step_ns: Time,
+}
+
+impl Window {
+    /// `count` values one millisecond apart: `[0, count)` ms.
+    pub const fn ms(count: u32) -> Window {
+        Window { count, step_ns: MS }
+    }
+
+    /// `below(count) · step_ns`: a time in `[0, count · step)`.
+    fn start(&self, r: &mut ChaCha8Rng) -> Time {
+        u64::from(below(r, self.count.max(1))) * self.step_ns
+    }
+
+    /// `(below(count) + 1) · step_ns`: a duration in `[1, count] · step`.
+    fn length(&self, r: &mut ChaCha8Rng) -> Time {
+        (u64::from(below(r, self.count.max(1))) + 1) * self.step_ns
+    }
+}
+
+/// A probability (loss, duplication) that is fixed or drawn per schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Amount {
+    /// Exactly this value (no draw).
+    Fixed(f64),
+    /// Uniform in `[0, hi)` (one draw).
+    UpTo(f64),
+}
+
+impl Amount {
+    fn draw(&self, r: &mut ChaCha8Rng) -> f64 {
+        match *self {
+            Amount::Fixed(x) => x,
+            Amount::UpTo(hi) => unit(r) * hi,
+        }
+    }
+}
+
+/// The link latency of a fault mix.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum MixLatency {
+    /// Exponential with this mean (ms).
+    Exponential(f64),
+    /// Uniform in `[lo, hi]` ms.
+    Uniform(u64, u64),
+    /// Exponential whose mean is drawn uniformly in `[lo, lo + span)` ms per schedule.
+    ExponentialMeanIn(f64, f64),
+}
+
+/// Whether and when a crashed node recovers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Recovery {
+    /// Crash-stop.
+    Never,
+    /// With probability `p`, after a duration drawn from `after`
+    /// (`[1, count] · step`); no draw for `p` of 0 or 1.
+    After {
+        /// Recovery probability.
+        p: f64,
+        /// Outage duration.
+        after: Window,
+    },
+}
+
+/// A fault mix as data: every protocol's `--faults default` and every sweep
+/// schedule is one of these, drawn by [`FaultMix::draw`].
+///
+/// The draws, in order, from the schedule's stream: clock offsets and drifts
+/// from a derived stream ([`draw_clocks`], nothing consumed); for each
+/// crashable node in order, a crash with probability `crash` (or
+/// `coordinator_crash` for node 0) at a time from `crash_at`, then its
+/// recovery; a partition with probability `partition` opening at a time from
+/// `partition_at` and lasting a duration from `partition_for`, its side a
+/// fair coin per node (all nodes, exempt ones included); the latency (when
+/// drawn), the loss and the duplication probability.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FaultMix {
+    /// Link latency.
+    pub latency: MixLatency,
+    /// Loss probability per message.
+    pub loss: Amount,
+    /// Duplication probability per delivered message.
+    pub dup: Amount,
+    /// Crash probability per crashable node.
+    pub crash: f64,
+    /// Crash probability of node 0 when it is crashable, if it differs (3PC's coordinator).
+    pub coordinator_crash: Option<f64>,
+    /// Crash time.
+    pub crash_at: Window,
+    /// Recovery after a crash.
+    pub recovery: Recovery,
+    /// Probability of one partition window.
+    pub partition: f64,
+    /// Opening time of the partition.
+    pub partition_at: Window,
+    /// Duration of the partition.
+    pub partition_for: Window,
+    /// Clock offset bound (ns) and drift bound (ppm); `(0, 0)` = perfect clocks.
+    pub clocks: (u64, u32),
+}
+
+/// Which nodes a protocol's faults may touch: clocks and partition sides cover
+/// all `nodes`; crashes only `crashable` (a coordinator or a client may be exempt).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultTargets {
+    /// Nodes in the run (`0..nodes`).
+    pub nodes: usize,
+    /// Nodes that may crash.
+    pub crashable: std::ops::Range<NodeId>,
+}
+
+impl FaultTargets {
+    /// Every one of `nodes` nodes may crash.
+    pub fn all(nodes: usize) -> FaultTargets {
+        FaultTargets {
+            nodes,
+            crashable: 0..nodes as NodeId,
+        }
+    }
+}
+
+/// The default clock skew of every `--faults default` mix, as `FaultMix::clocks`.
+pub const DEFAULT_CLOCKS: (u64, u32) = ((DEFAULT_SKEW_MS as u64) * MS, DEFAULT_DRIFT_PPM);
+
+impl FaultMix {
+    /// Draw one schedule for `targets` from `r` (see the type's docs for the order).
+    pub fn draw(&self, targets: &FaultTargets, r: &mut ChaCha8Rng) -> NetworkModel {
+        let n = targets.nodes;
+        let clocks = draw_clocks(n, self.clocks.0, self.clocks.1, r);
         let mut crashes = Vec::new();
-        for v in 0..n as NodeId {
-            if chance(r, self.crash) {
-                let at = u64::from(below(r, w)) * MS;
-                let recover_at =
-                    chance(r, self.recover).then(|| at + u64::from(below(r, w) + 1) * MS);
+        for v in targets.crashable.clone() {
+            let p = match (v, self.coordinator_crash) {
+                (0, Some(p)) => p,
+                _ => self.crash,
+            };
+            if chance(r, p) {
+                let at = self.crash_at.start(r);
+                let recover_at = match self.recovery {
+                    Recovery::Never => None,
+                    Recovery::After { p, after } => chance(r, p).then(|| at + after.length(r)),
+                };
                 crashes.push(Crash {
                     node: v,
                     at,
@@ -228,24 +412,55 @@ impl FaultSpec {
         }
         let mut partitions = Vec::new();
         if chance(r, self.partition) {
-            let start = u64::from(below(r, w)) * MS;
-            let end = start + u64::from(below(r, w) + 1) * MS;
-            partitions.push(Partition {
-                start,
-                end,
-                side: (0..n as NodeId).filter(|_| chance(r, 0.5)).collect(),
-            });
+            let start = self.partition_at.start(r);
+            let end = start + self.partition_for.length(r);
+            let side = (0..n as NodeId).filter(|_| chance(r, 0.5)).collect();
+            partitions.push(Partition { start, end, side });
         }
-        NetworkModel {
-            latency: LatencyDist::Exponential {
-                mean_ns: self.latency_ms * MS as f64,
+        let latency = match self.latency {
+            MixLatency::Exponential(mean_ms) => LatencyDist::Exponential {
+                mean_ns: mean_ms * MS as f64,
             },
-            loss: self.loss,
-            duplication: self.dup,
+            MixLatency::Uniform(lo, hi) => LatencyDist::Uniform {
+                lo_ns: lo * MS,
+                hi_ns: hi * MS,
+            },
+            MixLatency::ExponentialMeanIn(lo, span) => LatencyDist::Exponential {
+                mean_ns: (lo + unit(r) * span) * MS as f64,
+            },
+        };
+        NetworkModel {
+            latency,
+            loss: self.loss.draw(r),
+            duplication: self.dup.draw(r),
             crashes,
             partitions,
             clocks,
             ..NetworkModel::default()
+        }
+    }
+}
+
+impl From<FaultSpec> for FaultMix {
+    /// An explicit `--faults` spec as a mix: fixed loss and duplication, crash
+    /// times, outages and the partition window all drawn within `window` ms.
+    fn from(s: FaultSpec) -> FaultMix {
+        let w = Window::ms(s.window_ms.clamp(1, u64::from(u32::MAX)) as u32);
+        FaultMix {
+            latency: MixLatency::Exponential(s.latency_ms),
+            loss: Amount::Fixed(s.loss),
+            dup: Amount::Fixed(s.dup),
+            crash: s.crash,
+            coordinator_crash: None,
+            crash_at: w,
+            recovery: Recovery::After {
+                p: s.recover,
+                after: w,
+            },
+            partition: s.partition,
+            partition_at: w,
+            partition_for: w,
+            clocks: ((s.skew_ms * MS as f64) as u64, s.drift_ppm),
         }
     }
 }
@@ -344,7 +559,13 @@ mod tests {
         use crate::coord::raft::{RaftConfig, raft_fault_schedule, run_raft};
         use crate::coord::twopc::{TwoPcConfig, fault_schedule};
         let r = &mut crate::rng::trial_rng(4, 0);
-        assert_eq!(fault_schedule(&TwoPcConfig::new(3), r).0.clocks.len(), 4);
+        assert_eq!(
+            fault_schedule(&TwoPcConfig::new(3), &crate::coord::twopc::TWOPC_MIX, r)
+                .0
+                .clocks
+                .len(),
+            4
+        );
         assert_eq!(raft_fault_schedule(5, r).clocks.len(), 5);
         assert_eq!(
             crate::coord::crdt::crdt_fault_schedule(5, r).clocks.len(),

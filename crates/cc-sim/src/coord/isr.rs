@@ -100,12 +100,19 @@
 //! (`unclean.leader.election.enable`); `hw_on_leader_leo` — the leader sets
 //! its HW to its own LEO.
 
+use super::faults::{
+    Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, Faults, MixLatency, Recovery, Window,
+};
 use super::wire;
 use crate::SimError;
 use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
-use crate::montecarlo::{no_progress, run_trials};
-use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
-use crate::rng::{ChaCha8Rng, below, chance, unit};
+use crate::net::{MS, NetworkModel, NodeId, Time};
+use crate::registry::{
+    Chosen, Family, Knob, NodeRange, Prepared, Scenario, SimProtocol, latency_hint,
+};
+use crate::rng::ChaCha8Rng;
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -1698,108 +1705,207 @@ fn run_isr_logged(
     ))
 }
 
-/// The ISR sweep's fault schedule: exponential latency (mean 10 ms), loss in
-/// `[0, 0.05)`, duplication in `[0, 0.05)`, each broker crashing with
-/// probability 0.4 at a uniform time in `[0, 2 s)` and recovering with
-/// probability 0.7 after `[1, 1500]` ms, a partition of a random side of all
-/// nodes (controller and clients included) with probability 0.4 opening in
-/// `[0, 2 s)` for `[1, 1500]` ms, and clocks from
-/// [`super::faults::default_clocks`]. The controller, producer and consumer
-/// do not crash.
+/// The ISR fault mix (`--faults default` and the sweep): exponential latency
+/// (mean 10 ms), loss in `[0, 0.05)`, duplication in `[0, 0.05)`, each broker
+/// crashing with probability 0.4 at a uniform time in `[0, 2 s)` and
+/// recovering with probability 0.7 after `[1, 1500]` ms, a partition of a
+/// random side of all nodes (controller and clients included) with
+/// probability 0.4 opening in `[0, 2 s)` for `[1, 1500]` ms, and clock skew
+/// ([`super::faults::DEFAULT_CLOCKS`]). The controller, producer and consumer
+/// do not crash ([`isr_targets`]).
+pub const ISR_MIX: FaultMix = FaultMix {
+    latency: MixLatency::Exponential(10.0),
+    loss: Amount::UpTo(0.05),
+    dup: Amount::UpTo(0.05),
+    crash: 0.4,
+    coordinator_crash: None,
+    crash_at: Window::ms(2000),
+    recovery: Recovery::After {
+        p: 0.7,
+        after: Window::ms(1500),
+    },
+    partition: 0.4,
+    partition_at: Window::ms(2000),
+    partition_for: Window::ms(1500),
+    clocks: DEFAULT_CLOCKS,
+};
+
+/// Which nodes ISR's faults touch: every node for clocks and partitions,
+/// only the brokers crash.
+pub fn isr_targets(cfg: &IsrConfig) -> FaultTargets {
+    FaultTargets {
+        nodes: cfg.nodes(),
+        crashable: 0..cfg.brokers as NodeId,
+    }
+}
+
+/// One schedule of [`ISR_MIX`] for `cfg`.
 pub fn isr_fault_schedule(cfg: &IsrConfig, r: &mut ChaCha8Rng) -> NetworkModel {
-    let n = cfg.nodes();
-    let clocks = super::faults::default_clocks(n, r);
-    let mut crashes = Vec::new();
-    for v in 0..cfg.brokers as NodeId {
-        if chance(r, 0.4) {
-            let at = u64::from(below(r, 2000)) * MS;
-            let recover_at = chance(r, 0.7).then(|| at + u64::from(below(r, 1500) + 1) * MS);
-            crashes.push(Crash {
-                node: v,
-                at,
-                recover_at,
-            });
-        }
-    }
-    let mut partitions = Vec::new();
-    if chance(r, 0.4) {
-        let start = u64::from(below(r, 2000)) * MS;
-        let end = start + u64::from(below(r, 1500) + 1) * MS;
-        let side = (0..n as NodeId).filter(|_| chance(r, 0.5)).collect();
-        partitions.push(Partition { start, end, side });
-    }
-    NetworkModel {
-        latency: LatencyDist::Exponential { mean_ns: 1e7 },
-        loss: unit(r) * 0.05,
-        duplication: unit(r) * 0.05,
-        crashes,
-        partitions,
-        clocks,
-        ..NetworkModel::default()
-    }
+    ISR_MIX.draw(&isr_targets(cfg), r)
 }
 
-/// Result of an ISR fault sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IsrSweep {
-    /// Schedules run.
-    pub runs: u64,
-    /// Runs with a violation.
-    pub violating_runs: u64,
-    /// Lowest violating trial index (reproduce with `trial_rng(seed, index)`).
-    pub first_seed: Option<u64>,
-    /// Violating run with the fewest events: (index, violations).
-    pub shortest: Option<(u64, Vec<String>)>,
-    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
-    pub shortest_trace: Vec<String>,
-    /// Mean acknowledged records per run.
-    pub mean_acknowledged: f64,
-    /// Runs with at least one failover election.
-    pub failover_runs: u64,
-    /// Runs in which some produce request was refused (`NotEnoughReplicas`).
-    pub refused_runs: u64,
-    /// Runs that lost an `acks=1` acknowledged write (allowed).
-    pub lost_acks1_runs: u64,
-}
-
-/// Run `runs` seeded schedules of [`isr_fault_schedule`] (5 s each) and check every run.
-pub fn sweep_isr(cfg: &IsrConfig, seed: u64, runs: u32) -> Result<IsrSweep, SimError> {
-    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let net = isr_fault_schedule(cfg, &mut rng);
-        let r = run_isr(cfg, &net, 5000 * MS, rng)?;
-        Ok((i, r))
-    })?;
-    let bad: Vec<&(u64, IsrRun)> = res.iter().filter(|r| !r.1.violations.is_empty()).collect();
-    let shortest = bad
-        .iter()
-        .min_by_key(|r| r.1.events)
-        .map(|r| (r.0, r.1.violations.clone()));
-    let shortest_trace = match &shortest {
-        Some((i, _)) => {
-            let mut rng = crate::rng::trial_rng(seed, *i);
-            let net = isr_fault_schedule(cfg, &mut rng);
-            let (_, log) = run_isr_logged(cfg, &net, 5000 * MS, rng, true)?;
-            trace_lines(&log, KINDS)
-        }
-        None => Vec::new(),
-    };
-    Ok(IsrSweep {
-        runs: u64::from(runs),
-        violating_runs: bad.len() as u64,
-        first_seed: bad.first().map(|r| r.0),
-        shortest,
-        shortest_trace,
-        mean_acknowledged: res.iter().map(|r| r.1.acknowledged as f64).sum::<f64>()
-            / f64::from(runs),
-        failover_runs: res.iter().filter(|r| r.1.elections > 0).count() as u64,
-        refused_runs: res.iter().filter(|r| r.1.refused > 0).count() as u64,
-        lost_acks1_runs: res.iter().filter(|r| r.1.lost_acks1 > 0).count() as u64,
+/// One ISR sweep schedule of `cfg`: [`ISR_MIX`], 5 s.
+fn isr_sweep_run(cfg: &IsrConfig, mut rng: ChaCha8Rng, log: bool) -> Result<SweepRun, SimError> {
+    let net = isr_fault_schedule(cfg, &mut rng);
+    let (r, deliveries) = run_isr_logged(cfg, &net, 5000 * MS, rng, log)?;
+    Ok(SweepRun {
+        messages: r.messages,
+        progress: vec![
+            ("mean_acknowledged", Tally::Mean(r.acknowledged as f64)),
+            ("failover_runs", Tally::Runs(r.elections > 0)),
+            ("refused_runs", Tally::Runs(r.refused > 0)),
+            ("lost_acks1_runs", Tally::Runs(r.lost_acks1 > 0)),
+        ],
+        violations: r.violations,
+        trace: trace_lines(&deliveries, KINDS),
     })
+}
+
+/// The sweep's configuration on `n` brokers.
+fn isr_sweep_cfg(n: usize) -> IsrConfig {
+    IsrConfig {
+        records: 60,
+        produce_interval: 20 * MS,
+        ..IsrConfig::new(n)
+    }
+}
+
+/// `isr` in the protocol registry.
+pub struct IsrProtocol;
+
+/// The registry entry of Kafka-style ISR replication.
+pub static ISR: IsrProtocol = IsrProtocol;
+
+/// Records a `cclab sim isr` trial produces.
+const SIM_RECORDS: u64 = 200;
+
+impl SimProtocol for IsrProtocol {
+    fn name(&self) -> &'static str {
+        "isr"
+    }
+    fn about(&self) -> &'static str {
+        "Kafka-style ISR replication: 200 records, fetch-based followers, high watermark, acks 0/1/all"
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 3,
+            min: 2,
+            max: 64,
+            what: "brokers (plus a controller, a producer and a consumer)",
+        }
+    }
+    fn knobs(&self) -> &'static [Knob] {
+        &[Knob::Acks, Knob::MinInsync]
+    }
+    fn default_faults(&self) -> Option<&'static str> {
+        Some(
+            "ISR_MIX: broker crash-recover, loss < 0.05, duplication < 0.05, a partition, clock skew",
+        )
+    }
+    fn prepare(&self, sc: &Scenario, _options: &Chosen) -> Result<Prepared, SimError> {
+        let n = sc.nodes;
+        let acks = sc.params.acks.unwrap_or(Acks::All);
+        let min_insync = sc.params.min_insync.unwrap_or(n.min(2));
+        if !(1..=n).contains(&min_insync) {
+            return Err(SimError::param(
+                "min_insync",
+                format!("must be in 1..={n} (the replication factor N), got {min_insync}"),
+            ));
+        }
+        let cfg = IsrConfig {
+            acks,
+            min_insync,
+            records: SIM_RECORDS,
+            ..IsrConfig::new(n)
+        };
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let horizon = if sc.faults == Faults::None {
+                600_000 * MS
+            } else {
+                20_000 * MS
+            };
+            let net = match sc.fault_mix(ISR_MIX) {
+                Some(mix) => sc.faulty_network(&mix, &isr_targets(&cfg), &mut rng),
+                None => {
+                    let mut net = sc.base_network();
+                    net.crash_fraction(cfg.brokers, sc.crash, 500 * MS, 0, &mut rng)?;
+                    net
+                }
+            };
+            let link = latency_hint(&net.latency);
+            let r = run_isr(&cfg, &net, horizon, rng)?;
+            let data = r
+                .replication_messages()
+                .saturating_sub(cfg.opening_fetches());
+            let lat: Vec<f64> = r.latencies_ns.iter().map(|&t| t as f64).collect();
+            let mean = (!lat.is_empty()).then(|| lat.iter().sum::<f64>() / lat.len() as f64);
+            let ms = |t: f64| t / MS as f64;
+            Ok(TrialMetrics {
+                messages: r.messages as f64,
+                payload: r.by_kind.get("fetch-response").copied().unwrap_or(0) as f64,
+                bytes: r.bytes as f64,
+                ratio: (r.acknowledged as f64 / cfg.records as f64).min(1.0),
+                delivered: r.acknowledged.min(cfg.records),
+                eligible: cfg.records,
+                t_ave: mean.map(ms),
+                t_last: r.latencies_ns.iter().max().map(|&t| ms(t as f64)),
+                hash: r.trace_hash,
+                decision_latency_ns: mean,
+                decision_messages: (r.acknowledged > 0)
+                    .then(|| data as f64 / r.acknowledged as f64),
+                latencies_ns: lat,
+                violations: r.violations,
+                ..TrialMetrics::default()
+            }
+            .with("acknowledged", r.acknowledged as f64)
+            .with("refused", r.refused as f64)
+            .with("elections", r.elections as f64)
+            .with("lost_acks1", r.lost_acks1 as f64)
+            .with("offline_ms", ms(r.offline_ns as f64))
+            .with("consumed", r.consumed as f64)
+            .link_latency_ns(link))
+        })
+        .param("acks", acks.name())
+        .param("min_insync", min_insync)
+        .param("records", SIM_RECORDS))
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 3,
+                min: 2,
+                max: 64,
+                what: "brokers",
+            },
+            mutants: &[
+                Mutant {
+                    name: "unclean-election",
+                    bug: "a replica outside the ISR may become leader",
+                },
+                Mutant {
+                    name: "hw-on-leader-leo",
+                    bug: "the high watermark follows the leader's log end",
+                },
+            ],
+            case: |n, mutant| {
+                let cfg = IsrConfig {
+                    unclean_election: mutant == Some("unclean-election"),
+                    hw_on_leader_leo: mutant == Some("hw-on-leader-leo"),
+                    ..isr_sweep_cfg(n)
+                };
+                Ok(Box::new(move |rng, log| isr_sweep_run(&cfg, rng, log)))
+            },
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::{Crash, LatencyDist};
     use crate::rng::trial_rng;
 
     fn constant() -> NetworkModel {
@@ -1937,66 +2043,46 @@ mod tests {
 
     #[test]
     fn sweep_is_safe_and_both_mutants_are_caught() {
-        let cfg = IsrConfig {
-            records: 60,
-            produce_interval: 20 * MS,
-            ..IsrConfig::new(3)
-        };
-        let ok = sweep_isr(&cfg, 0, 10_000).unwrap();
+        use crate::sweep::{run_schedules, sweep};
+        let ok = sweep("isr", Some(3), 0, 10_000, None).unwrap().findings;
         assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
-        assert!(ok.failover_runs > 1000 && ok.refused_runs > 100, "{ok:?}");
-        let unclean = sweep_isr(
-            &IsrConfig {
-                unclean_election: true,
-                ..cfg
-            },
-            0,
-            10_000,
-        )
-        .unwrap();
-        let hw = sweep_isr(
-            &IsrConfig {
-                hw_on_leader_leo: true,
-                ..cfg
-            },
-            0,
-            10_000,
-        )
-        .unwrap();
+        let p = &ok.progress;
+        assert!(
+            p["failover_runs"] > 1000.0 && p["refused_runs"] > 100.0,
+            "{ok:?}"
+        );
+        let unclean = sweep("isr", Some(3), 0, 10_000, Some("unclean-election"))
+            .unwrap()
+            .findings;
+        let hw = sweep("isr", Some(3), 0, 10_000, Some("hw-on-leader-leo"))
+            .unwrap()
+            .findings;
         println!(
             "isr sweep: {} runs, 0 violations, {} with failover, {} with refused writes, mean acknowledged {:.1}; unclean election caught in {} runs, HW-on-leader-LEO in {}",
             ok.runs,
-            ok.failover_runs,
-            ok.refused_runs,
-            ok.mean_acknowledged,
+            p["failover_runs"],
+            p["refused_runs"],
+            p["mean_acknowledged"],
             unclean.violating_runs,
             hw.violating_runs
         );
         assert!(unclean.violating_runs > 0, "unclean election not caught");
-        assert!(unclean.shortest_trace.iter().any(|l| l.contains("fetch")));
-        assert!(ok.shortest_trace.is_empty());
+        let sh = unclean.shortest.unwrap();
+        assert!(sh.trace.iter().any(|l| l.contains("fetch")));
+        assert!(ok.shortest.is_none());
         assert!(
-            unclean
-                .shortest
-                .as_ref()
-                .unwrap()
-                .1
-                .iter()
-                .any(|v| v.contains("lost")),
-            "{unclean:?}"
+            sh.violations.iter().any(|v| v.contains("lost")),
+            "{:?}",
+            sh.violations
         );
         assert!(hw.violating_runs > 0, "HW mutant not caught");
         // acks=1 under the same faults: no violation flagged, but acknowledged writes can be lost
-        let one = sweep_isr(
-            &IsrConfig {
-                acks: Acks::One,
-                ..cfg
-            },
-            0,
-            2000,
-        )
-        .unwrap();
-        assert_eq!(one.violating_runs, 0, "{:?}", one.shortest);
-        assert!(one.lost_acks1_runs > 0, "{one:?}");
+        let one = IsrConfig {
+            acks: Acks::One,
+            ..isr_sweep_cfg(3)
+        };
+        let f = run_schedules(|rng, log| isr_sweep_run(&one, rng, log), 0, 2000).unwrap();
+        assert_eq!(f.violating_runs, 0, "{:?}", f.shortest);
+        assert!(f.progress["lost_acks1_runs"] > 0.0, "{f:?}");
     }
 }

@@ -18,8 +18,6 @@
 //!   watermark, acks 0/1/all, `min.insync.replicas`, clean leader election.
 //! * [`quorum`] — Dynamo-style (N, R, W) quorums and PBS stale-read probability.
 //! * [`commitwait`] — commit wait with clock uncertainty ε (external consistency).
-//! * [`sweep`] — one entry point for every protocol's safety sweep and its
-//!   mutants (`cclab sweep`).
 //! * [`wire`] — wire sizes of coordination messages (the `bytes` metric).
 //! * [`faults`] — `--faults` parsing (`none`, `default`, explicit `key=value`
 //!   lists) and clock skew, a fault of every protocol's timers.
@@ -34,7 +32,6 @@ pub mod pbft;
 pub mod quorum;
 pub mod raft;
 pub mod ring;
-pub mod sweep;
 pub mod threepc;
 pub mod twopc;
 pub mod wire;

@@ -71,12 +71,18 @@
 //! fault sweep catches it (a slot chosen under the old leader whose commit
 //! notification had not yet reached the new leader).
 
+use super::faults::{FaultTargets, Faults};
+use super::raft::RAFT_MIX;
 use super::wire;
 use crate::SimError;
 use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
-use crate::montecarlo::{no_progress, run_trials};
 use crate::net::{MS, NetworkModel, NodeId, Time};
+use crate::registry::{
+    Chosen, Family, Knob, NodeRange, Prepared, Scenario, SimProtocol, latency_hint,
+};
 use crate::rng::{ChaCha8Rng, unit};
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
@@ -948,57 +954,142 @@ fn run_multipaxos_logged(
     ))
 }
 
-/// Result of a Multi-Paxos fault sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MultiPaxosSweep {
-    /// Schedules run.
-    pub runs: u64,
-    /// Runs with a violation.
-    pub violating_runs: u64,
-    /// Lowest violating trial index (reproduce with `trial_rng(seed, index)`).
-    pub first_seed: Option<u64>,
-    /// Violating run with the fewest events: (index, violations).
-    pub shortest: Option<(u64, Vec<String>)>,
-    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
-    pub shortest_trace: Vec<String>,
-    /// Mean committed commands per run.
-    pub mean_committed: f64,
-    /// Runs with more than one leadership.
-    pub failover_runs: u64,
-}
+/// `multi-paxos` in the protocol registry.
+pub struct MultiPaxosProtocol;
 
-/// Run `runs` seeded fault schedules ([`super::raft::raft_fault_schedule`]:
-/// the same mix as the Raft sweep, clock skew included; 4 s each) and check every run.
-pub fn sweep_multipaxos(
-    cfg: &MultiPaxosConfig,
-    seed: u64,
-    runs: u32,
-) -> Result<MultiPaxosSweep, SimError> {
-    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let net = super::raft::raft_fault_schedule(cfg.n, &mut rng);
-        let r = run_multipaxos(cfg, &net, 4000 * MS, rng)?;
-        Ok((i, r.events, r.committed, r.leaderships, r.violations))
-    })?;
-    let bad: Vec<_> = res.iter().filter(|r| !r.4.is_empty()).collect();
-    let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.4.clone()));
-    let shortest_trace = match &shortest {
-        Some((i, _)) => {
-            let mut rng = crate::rng::trial_rng(seed, *i);
-            let net = super::raft::raft_fault_schedule(cfg.n, &mut rng);
-            let (_, log) = run_multipaxos_logged(cfg, &net, 4000 * MS, rng, true)?;
-            trace_lines(&log, KINDS)
+/// The registry entry of Multi-Paxos.
+pub static MULTI_PAXOS: MultiPaxosProtocol = MultiPaxosProtocol;
+
+/// Commands a `cclab sim multi-paxos` trial chooses.
+const SIM_COMMANDS: u64 = 200;
+
+impl SimProtocol for MultiPaxosProtocol {
+    fn name(&self) -> &'static str {
+        "multi-paxos"
+    }
+    fn about(&self) -> &'static str {
+        "Multi-Paxos under a stable leader: 200 commands, phase 1 once, phase 2 per slot (`batch`, `window`)"
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 5,
+            min: 3,
+            max: 64,
+            what: "replicas",
         }
-        None => Vec::new(),
-    };
-    Ok(MultiPaxosSweep {
-        runs: u64::from(runs),
-        violating_runs: bad.len() as u64,
-        first_seed: bad.first().map(|r| r.0),
-        shortest,
-        shortest_trace,
-        mean_committed: res.iter().map(|r| r.2 as f64).sum::<f64>() / f64::from(runs),
-        failover_runs: res.iter().filter(|r| r.3 > 1).count() as u64,
-    })
+    }
+    fn knobs(&self) -> &'static [Knob] {
+        &[Knob::Batch, Knob::Window]
+    }
+    fn default_faults(&self) -> Option<&'static str> {
+        Some(
+            "RAFT_MIX (Raft's): crash-recover, loss < 0.1, duplication < 0.05, a partition, clock skew",
+        )
+    }
+    fn prepare(&self, sc: &Scenario, _options: &Chosen) -> Result<Prepared, SimError> {
+        let batch = sc.params.batch.unwrap_or(1);
+        if !(1..=1024).contains(&batch) {
+            return Err(SimError::param(
+                "batch",
+                format!("must be in 1..=1024, got {batch}"),
+            ));
+        }
+        let window = sc.params.window.unwrap_or(64);
+        if !(1..=4096).contains(&window) {
+            return Err(SimError::param(
+                "window",
+                format!("must be in 1..=4096, got {window}"),
+            ));
+        }
+        let cfg = MultiPaxosConfig {
+            batch,
+            window,
+            commands: SIM_COMMANDS,
+            ..MultiPaxosConfig::new(sc.nodes)
+        };
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let horizon = if sc.faults == Faults::None {
+                60_000 * MS
+            } else {
+                4000 * MS
+            };
+            let net = match sc.fault_mix(RAFT_MIX) {
+                Some(mix) => sc.faulty_network(&mix, &FaultTargets::all(cfg.n), &mut rng),
+                None => {
+                    let mut net = sc.base_network();
+                    net.crash_fraction(cfg.n, sc.crash, 500 * MS, 0, &mut rng)?;
+                    net
+                }
+            };
+            let link = latency_hint(&net.latency);
+            let r = run_multipaxos(&cfg, &net, horizon, rng)?;
+            let data = r.phase2_messages();
+            let ms = |t: f64| t / MS as f64;
+            Ok(TrialMetrics {
+                messages: r.messages as f64,
+                payload: r.by_kind.get("accept").copied().unwrap_or(0) as f64,
+                bytes: r.bytes as f64,
+                ratio: (r.committed as f64 / cfg.commands as f64).min(1.0),
+                delivered: r.committed.min(cfg.commands),
+                eligible: cfg.commands,
+                t_ave: r.commit_latency_ns.map(ms),
+                t_last: r.latencies_ns.iter().max().map(|&t| ms(t as f64)),
+                hash: r.trace_hash,
+                decision_latency_ns: r.commit_latency_ns,
+                decision_messages: (r.committed > 0).then(|| data as f64 / r.committed as f64),
+                latencies_ns: r.latencies_ns.iter().map(|&t| t as f64).collect(),
+                violations: r.violations,
+                ..TrialMetrics::default()
+            }
+            .with("committed", r.committed as f64)
+            .with("chosen_slots", r.chosen_slots as f64)
+            .with("leaderships", r.leaderships as f64)
+            .link_latency_ns(link))
+        })
+        .param("batch", batch)
+        .param("window", window)
+        .param("commands", SIM_COMMANDS))
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 5,
+                min: 3,
+                max: 64,
+                what: "replicas",
+            },
+            mutants: &[Mutant {
+                name: "ignore-promised-values",
+                bug: "a new leader ignores the values reported in promises",
+            }],
+            case: |n, mutant| {
+                let cfg = MultiPaxosConfig {
+                    commands: 30,
+                    propose_interval: 20 * MS,
+                    batch: 2,
+                    window: 4,
+                    ignore_promised_values: mutant == Some("ignore-promised-values"),
+                    ..MultiPaxosConfig::new(n)
+                };
+                Ok(Box::new(move |mut rng, log| {
+                    let net = RAFT_MIX.draw(&FaultTargets::all(cfg.n), &mut rng);
+                    let (r, deliveries) = run_multipaxos_logged(&cfg, &net, 4000 * MS, rng, log)?;
+                    Ok(SweepRun {
+                        messages: r.messages,
+                        progress: vec![
+                            ("mean_committed", Tally::Mean(r.committed as f64)),
+                            ("failover_runs", Tally::Runs(r.leaderships > 1)),
+                        ],
+                        violations: r.violations,
+                        trace: trace_lines(&deliveries, KINDS),
+                    })
+                }))
+            },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -1149,32 +1240,41 @@ mod tests {
 
     #[test]
     fn sweep_is_safe_and_mutant_is_caught() {
-        let cfg = MultiPaxosConfig {
+        use crate::sweep::sweep;
+        let ok = sweep("multi-paxos", Some(5), 0, 10_000, None)
+            .unwrap()
+            .findings;
+        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
+        let p = &ok.progress;
+        assert!(p["mean_committed"] > 5.0, "{ok:?}");
+        assert!(p["failover_runs"] > 1000.0, "{ok:?}");
+        let bad = sweep(
+            "multi-paxos",
+            Some(5),
+            0,
+            10_000,
+            Some("ignore-promised-values"),
+        )
+        .unwrap()
+        .findings;
+        println!(
+            "multi-paxos sweep: {} runs, 0 violations, {} with failover, mean committed {:.1}; mutant: {} violating runs",
+            ok.runs, p["failover_runs"], p["mean_committed"], bad.violating_runs
+        );
+        assert!(bad.violating_runs > 0, "mutant not caught");
+        let sh = bad.shortest.unwrap();
+        assert!(sh.trace.iter().any(|l| l.contains("accept")));
+        let mutant = MultiPaxosConfig {
             commands: 30,
             propose_interval: 20 * MS,
             batch: 2,
             window: 4,
+            ignore_promised_values: true,
             ..MultiPaxosConfig::new(5)
         };
-        let ok = sweep_multipaxos(&cfg, 0, 10_000).unwrap();
-        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
-        assert!(ok.mean_committed > 5.0, "{ok:?}");
-        assert!(ok.failover_runs > 1000, "{ok:?}");
-        let mutant = MultiPaxosConfig {
-            ignore_promised_values: true,
-            ..cfg
-        };
-        let bad = sweep_multipaxos(&mutant, 0, 10_000).unwrap();
-        println!(
-            "multi-paxos sweep: {} runs, 0 violations, {} with failover, mean committed {:.1}; mutant: {} violating runs",
-            ok.runs, ok.failover_runs, ok.mean_committed, bad.violating_runs
-        );
-        assert!(bad.violating_runs > 0, "mutant not caught");
-        assert!(bad.shortest_trace.iter().any(|l| l.contains("accept")));
-        let (i, v) = bad.shortest.unwrap();
-        let mut rng = trial_rng(0, i);
+        let mut rng = trial_rng(0, sh.index);
         let net = super::super::raft::raft_fault_schedule(5, &mut rng);
         let again = run_multipaxos(&mutant, &net, 4000 * MS, rng).unwrap();
-        assert!(!again.violations.is_empty(), "{v:?}");
+        assert_eq!(again.violations, sh.violations);
     }
 }

@@ -30,11 +30,16 @@
 //! Mutation `ignore_promised_values`: phase 2 always uses the proposer's own
 //! value — the fault sweep finds two chosen values.
 
+use super::faults::{FaultMix, FaultSpec, FaultTargets};
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
-use crate::montecarlo::{no_progress, run_trials};
+use crate::des::{EventConfig, Protocol, Sim, run_events, trace_lines};
 use crate::net::{MS, NetworkModel, NodeId, Time};
+use crate::registry::{
+    Chosen, Family, Knob, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
+};
 use crate::rng::{ChaCha8Rng, unit};
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -43,7 +48,7 @@ const PROMISE: u8 = 1;
 const ACCEPT: u8 = 2;
 const ACCEPTED: u8 = 3;
 const NACK: u8 = 4;
-pub(crate) const KINDS: &[&str] = &["prepare", "promise", "accept", "accepted", "nack"];
+const KINDS: &[&str] = &["prepare", "promise", "accept", "accepted", "nack"];
 
 /// Paxos message: (ballot, accepted ballot, value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -495,32 +500,140 @@ pub(crate) fn run_paxos_logged(
     ))
 }
 
-/// Sweep `runs` fault schedules drawn from `spec` (trial `i` uses
-/// `trial_rng(seed, i)`); returns (violating runs, first violating index, runs that decided).
-pub fn sweep_paxos(
+/// The Paxos sweep's mix: [`FaultSpec::default`] with loss 0.1 and a 300 ms window.
+pub fn paxos_sweep_mix() -> FaultMix {
+    FaultSpec {
+        loss: 0.1,
+        window_ms: 300,
+        ..FaultSpec::default()
+    }
+    .into()
+}
+
+/// One sweep schedule of `cfg`: [`paxos_sweep_mix`] over all nodes, 3 s.
+fn paxos_sweep_run(
     cfg: &PaxosConfig,
-    spec: &super::faults::FaultSpec,
-    seed: u64,
-    runs: u32,
-) -> Result<(u64, Option<u64>, u64), SimError> {
-    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let nodes = cfg.nodes();
-        let net = spec.schedule(nodes, &mut rng);
-        let r = run_paxos(cfg, &net, 3000 * MS, rng)?;
-        Ok((i, r.violations.is_empty(), r.decided_at.is_some()))
-    })?;
-    let bad: Vec<u64> = res.iter().filter(|r| !r.1).map(|r| r.0).collect();
-    Ok((
-        bad.len() as u64,
-        bad.first().copied(),
-        res.iter().filter(|r| r.2).count() as u64,
-    ))
+    mut rng: ChaCha8Rng,
+    log: bool,
+) -> Result<SweepRun, SimError> {
+    let net = paxos_sweep_mix().draw(&FaultTargets::all(cfg.nodes()), &mut rng);
+    let (r, deliveries) = run_paxos_logged(cfg, &net, 3000 * MS, rng, log)?;
+    Ok(SweepRun {
+        messages: r.messages,
+        progress: vec![("decided_runs", Tally::Runs(r.decided_at.is_some()))],
+        violations: r.violations,
+        trace: trace_lines(&deliveries, KINDS),
+    })
+}
+
+/// `paxos` in the protocol registry.
+pub struct PaxosProtocol;
+
+/// The registry entry of single-decree Paxos.
+pub static PAXOS: PaxosProtocol = PaxosProtocol;
+
+impl SimProtocol for PaxosProtocol {
+    fn name(&self) -> &'static str {
+        "paxos"
+    }
+    fn about(&self) -> &'static str {
+        "single-decree Paxos: N acceptors, `proposers` duelling proposers, one value chosen"
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 5,
+            min: 2,
+            max: 255,
+            what: "acceptors",
+        }
+    }
+    fn knobs(&self) -> &'static [Knob] {
+        &[Knob::Proposers]
+    }
+    fn options(&self) -> &'static [OptionGroup] {
+        &[OptionGroup {
+            choices: &[
+                (
+                    "colocated",
+                    "proposer j runs on acceptor j's node: 4(N − 1) messages",
+                ),
+                ("separate", "proposers are nodes of their own: 4N messages"),
+            ],
+            default: Some("colocated"),
+        }]
+    }
+    fn default_faults(&self) -> Option<&'static str> {
+        Some("the generic mix (FaultSpec::default) over all nodes")
+    }
+    fn prepare(&self, sc: &Scenario, options: &Chosen) -> Result<Prepared, SimError> {
+        let n = sc.nodes;
+        let colocated = options.has("colocated");
+        let p = sc.params.proposers.unwrap_or(1);
+        if !(1..=16).contains(&p) {
+            return Err(SimError::param(
+                "proposers",
+                format!("must be in 1..=16, got {p}"),
+            ));
+        }
+        if colocated && p > n {
+            return Err(SimError::param(
+                "proposers",
+                format!("co-located proposers must be in 1..={n} (acceptors), got {p}"),
+            ));
+        }
+        let cfg = PaxosConfig {
+            colocated,
+            ..PaxosConfig::new(n, p)
+        };
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let net = match sc.fault_mix(FaultSpec::default().into()) {
+                Some(mix) => sc.faulty_network(&mix, &FaultTargets::all(cfg.nodes()), &mut rng),
+                None => sc.base_network(),
+            };
+            let link = latency_hint(&net.latency);
+            let r = run_paxos(&cfg, &net, 60_000 * MS, rng)?;
+            Ok(TrialMetrics::single_decision(
+                r.messages,
+                r.bytes,
+                r.decided_at,
+                r.trace_hash,
+                r.violations,
+            )
+            .link_latency_ns(link))
+        })
+        .param("proposers", p)
+        .param("options", if colocated { "colocated" } else { "separate" }))
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 5,
+                min: 3,
+                max: 64,
+                what: "acceptors (3 separate duelling proposers)",
+            },
+            mutants: &[Mutant {
+                name: "ignore-promised-values",
+                bug: "a proposer ignores the values reported in promises",
+            }],
+            case: |n, mutant| {
+                let cfg = PaxosConfig {
+                    retry: 40 * MS,
+                    ignore_promised_values: mutant == Some("ignore-promised-values"),
+                    ..PaxosConfig::new(n, 3)
+                };
+                Ok(Box::new(move |rng, log| paxos_sweep_run(&cfg, rng, log)))
+            },
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coord::faults::FaultSpec;
     use crate::net::LatencyDist;
     use crate::rng::trial_rng;
 
@@ -591,34 +704,20 @@ mod tests {
 
     #[test]
     fn sweep_safe_and_mutant_caught() {
-        let spec = FaultSpec {
-            loss: 0.1,
-            window_ms: 300,
-            ..FaultSpec::default()
-        };
-        let cfg = PaxosConfig {
+        use crate::sweep::{run_schedules, sweep};
+        let ok = sweep("paxos", Some(5), 0, 10_000, None).unwrap().findings;
+        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
+        assert!(ok.progress["decided_runs"] > 5_000.0);
+        let bad = sweep("paxos", Some(5), 0, 10_000, Some("ignore-promised-values"))
+            .unwrap()
+            .findings;
+        assert!(bad.violating_runs > 0, "mutant not caught");
+        let co = PaxosConfig {
             retry: 40 * MS,
+            colocated: true,
             ..PaxosConfig::new(5, 3)
         };
-        let (bad, first, decided) = sweep_paxos(&cfg, &spec, 0, 10_000).unwrap();
-        assert_eq!(bad, 0, "first violating schedule {first:?}");
-        assert!(decided > 5_000);
-        let (bad, _, _) = sweep_paxos(
-            &PaxosConfig {
-                ignore_promised_values: true,
-                ..cfg
-            },
-            &spec,
-            0,
-            10_000,
-        )
-        .unwrap();
-        assert!(bad > 0, "mutant not caught");
-        let co = PaxosConfig {
-            colocated: true,
-            ..cfg
-        };
-        let (bad, first, _) = sweep_paxos(&co, &spec, 1, 10_000).unwrap();
-        assert_eq!(bad, 0, "co-located: first violating schedule {first:?}");
+        let f = run_schedules(|rng, log| paxos_sweep_run(&co, rng, log), 1, 10_000).unwrap();
+        assert_eq!(f.violating_runs, 0, "co-located: {:?}", f.shortest);
     }
 }

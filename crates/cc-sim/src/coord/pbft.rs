@@ -21,7 +21,7 @@
 //! most `f` faulty replicas every correct replica commits (liveness without
 //! loss).
 //!
-//! **Sweep** ([`sweep_pbft`]): seeded schedules ([`pbft_fault_schedule`]) of
+//! **Sweep** ([`crate::sweep::sweep`]): seeded schedules ([`pbft_fault_schedule`]) of
 //! latency, loss, duplication, backup crashes, a partition and clock skew,
 //! each with a random number `0..=f` of Byzantine backups of a random
 //! behaviour; safety is checked in every run (liveness only without faults).
@@ -29,11 +29,16 @@
 //! vouched for by `f` replicas instead of `f + 1` — `f` equivocating
 //! replicas then make it accept a forged result; the sweep catches it.
 
+use super::faults::{Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, MixLatency, Recovery, Window};
 use crate::SimError;
 use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
-use crate::montecarlo::{no_progress, run_trials};
-use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
-use crate::rng::{ChaCha8Rng, below, chance, unit};
+use crate::net::{NetworkModel, NodeId, Time};
+use crate::registry::{
+    Chosen, Family, Knob, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
+};
+use crate::rng::{ChaCha8Rng, below, chance};
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepCase, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -326,62 +331,44 @@ fn run_pbft_logged(
     ))
 }
 
-/// The PBFT sweep's fault schedule for `n = 3f + 1` replicas and the client
-/// (node `n`): exponential latency (mean 10 ms), loss in `[0, 0.1)`,
-/// duplication in `[0, 0.05)`, each backup crashing with probability 0.2 at a
-/// uniform time in `[0, 60 ms)` (recovering after `[1, 100]` ms with
-/// probability 0.5), a partition of a random side of all nodes with
-/// probability 0.3 opening in `[0, 60 ms)` for `[1, 100]` ms, and clocks from
-/// [`super::faults::default_clocks`]. The primary and the client do not crash
-/// (view changes are not modelled).
-pub fn pbft_fault_schedule(f: usize, r: &mut ChaCha8Rng) -> NetworkModel {
+/// The PBFT fault mix (`--faults default` and the sweep) for `n = 3f + 1`
+/// replicas and the client (node `n`): exponential latency (mean 10 ms), loss
+/// in `[0, 0.1)`, duplication in `[0, 0.05)`, each backup crashing with
+/// probability 0.2 at a uniform time in `[0, 60 ms)` (recovering after
+/// `[1, 100]` ms with probability 0.5), a partition of a random side of all
+/// nodes with probability 0.3 opening in `[0, 60 ms)` for `[1, 100]` ms, and
+/// clock skew ([`super::faults::DEFAULT_CLOCKS`]). The primary and the client
+/// do not crash (view changes are not modelled): see [`pbft_targets`].
+pub const PBFT_MIX: FaultMix = FaultMix {
+    latency: MixLatency::Exponential(10.0),
+    loss: Amount::UpTo(0.1),
+    dup: Amount::UpTo(0.05),
+    crash: 0.2,
+    coordinator_crash: None,
+    crash_at: Window::ms(60),
+    recovery: Recovery::After {
+        p: 0.5,
+        after: Window::ms(100),
+    },
+    partition: 0.3,
+    partition_at: Window::ms(60),
+    partition_for: Window::ms(100),
+    clocks: DEFAULT_CLOCKS,
+};
+
+/// Which nodes PBFT's faults touch for `f`: all `3f + 2` nodes (replicas and
+/// client) for clocks and partitions; only the backups `1..3f + 1` crash.
+pub fn pbft_targets(f: usize) -> FaultTargets {
     let n = 3 * f + 1;
-    let clocks = super::faults::default_clocks(n + 1, r);
-    let mut crashes = Vec::new();
-    for v in 1..n as NodeId {
-        if chance(r, 0.2) {
-            let at = u64::from(below(r, 60)) * MS;
-            let recover_at = chance(r, 0.5).then(|| at + u64::from(below(r, 100) + 1) * MS);
-            crashes.push(Crash {
-                node: v,
-                at,
-                recover_at,
-            });
-        }
-    }
-    let mut partitions = Vec::new();
-    if chance(r, 0.3) {
-        let start = u64::from(below(r, 60)) * MS;
-        let end = start + u64::from(below(r, 100) + 1) * MS;
-        let side = (0..=n as NodeId).filter(|_| chance(r, 0.5)).collect();
-        partitions.push(Partition { start, end, side });
-    }
-    NetworkModel {
-        latency: LatencyDist::Exponential { mean_ns: 1e7 },
-        loss: unit(r) * 0.1,
-        duplication: unit(r) * 0.05,
-        crashes,
-        partitions,
-        clocks,
-        ..NetworkModel::default()
+    FaultTargets {
+        nodes: n + 1,
+        crashable: 1..n as NodeId,
     }
 }
 
-/// Result of a PBFT fault sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PbftSweep {
-    /// Schedules run.
-    pub runs: u64,
-    /// Runs with a safety violation.
-    pub violating_runs: u64,
-    /// Lowest violating schedule index (reproduce with `trial_rng(seed, index)`).
-    pub first_seed: Option<u64>,
-    /// Violating run with the fewest messages: (index, violations).
-    pub shortest: Option<(u64, Vec<String>)>,
-    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
-    pub shortest_trace: Vec<String>,
-    /// Runs in which the client accepted a result.
-    pub accepted_runs: u64,
+/// One schedule of [`PBFT_MIX`] for `f`.
+pub fn pbft_fault_schedule(f: usize, r: &mut ChaCha8Rng) -> NetworkModel {
+    PBFT_MIX.draw(&pbft_targets(f), r)
 }
 
 /// The Byzantine backups of sweep schedule `r`: a count in `0..=f` and a behaviour.
@@ -397,36 +384,142 @@ fn sweep_byzantine(cfg: &PbftConfig, r: &mut ChaCha8Rng) -> PbftConfig {
     }
 }
 
-/// Run `runs` seeded fault schedules of one PBFT request (`cfg.f`; the
-/// Byzantine count and behaviour are drawn per schedule, see
-/// [`pbft_fault_schedule`]) and check safety in every run.
-pub fn sweep_pbft(cfg: &PbftConfig, seed: u64, runs: u32) -> Result<PbftSweep, SimError> {
-    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let c = sweep_byzantine(cfg, &mut rng);
-        let net = pbft_fault_schedule(cfg.f, &mut rng);
-        let r = run_pbft(&c, &net, rng)?;
-        Ok((i, r.messages, r.accepted_at.is_some(), r.violations))
-    })?;
-    let bad: Vec<&(u64, u64, bool, Vec<String>)> = res.iter().filter(|r| !r.3.is_empty()).collect();
-    let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.3.clone()));
-    let shortest_trace = match &shortest {
-        Some((i, _)) => {
-            let mut rng = crate::rng::trial_rng(seed, *i);
-            let c = sweep_byzantine(cfg, &mut rng);
-            let net = pbft_fault_schedule(cfg.f, &mut rng);
-            let (_, log) = run_pbft_logged(&c, &net, rng, true)?;
-            trace_lines(&log, KINDS)
-        }
-        None => Vec::new(),
+/// `pbft` in the protocol registry.
+pub struct PbftProtocol;
+
+/// The registry entry of PBFT.
+pub static PBFT: PbftProtocol = PbftProtocol;
+
+fn pbft_sweep_case(n: usize, mutant: Option<&str>) -> SweepCase {
+    let cfg = PbftConfig {
+        f: (n - 1) / 3,
+        byzantine: 0,
+        behaviour: Byzantine::Silent,
+        client_accepts_f_replies: mutant == Some("client-accepts-f-replies"),
     };
-    Ok(PbftSweep {
-        runs: u64::from(runs),
-        violating_runs: bad.len() as u64,
-        first_seed: bad.first().map(|r| r.0),
-        shortest,
-        shortest_trace,
-        accepted_runs: res.iter().filter(|r| r.2).count() as u64,
+    Box::new(move |mut rng, log| {
+        let c = sweep_byzantine(&cfg, &mut rng);
+        let net = pbft_fault_schedule(cfg.f, &mut rng);
+        let (r, deliveries) = run_pbft_logged(&c, &net, rng, log)?;
+        Ok(SweepRun {
+            messages: r.messages,
+            progress: vec![("accepted_runs", Tally::Runs(r.accepted_at.is_some()))],
+            violations: r.violations,
+            trace: trace_lines(&deliveries, KINDS),
+        })
     })
+}
+
+impl SimProtocol for PbftProtocol {
+    fn name(&self) -> &'static str {
+        "pbft"
+    }
+    fn about(&self) -> &'static str {
+        "PBFT normal case: one client request, n = 3f + 1 replicas, up to f Byzantine backups"
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 4,
+            min: 4,
+            max: 91,
+            what: "replicas, n = 3f + 1 (4, 7, 10, …)",
+        }
+    }
+    fn knobs(&self) -> &'static [Knob] {
+        &[Knob::Byzantine]
+    }
+    fn options(&self) -> &'static [OptionGroup] {
+        &[OptionGroup {
+            choices: &[
+                ("silent", "Byzantine backups send nothing"),
+                (
+                    "equivocating",
+                    "Byzantine backups send a forged digest to half of the replicas",
+                ),
+            ],
+            default: Some("silent"),
+        }]
+    }
+    fn default_faults(&self) -> Option<&'static str> {
+        Some("PBFT_MIX: backup crashes, loss < 0.1, duplication < 0.05, a partition, clock skew")
+    }
+    fn prepare(&self, sc: &Scenario, options: &Chosen) -> Result<Prepared, SimError> {
+        let n = sc.nodes;
+        if !(n - 1).is_multiple_of(3) {
+            return Err(SimError::param(
+                "nodes",
+                format!("pbft needs n = 3f + 1 in 4..=91 (4, 7, 10, …), got {n}"),
+            ));
+        }
+        let f = (n - 1) / 3;
+        let byzantine = sc.params.byzantine.unwrap_or(0);
+        if byzantine > f {
+            return Err(SimError::param(
+                "byzantine",
+                format!("must be in 0..={f} (f for n = {n}), got {byzantine}"),
+            ));
+        }
+        let behaviour = if options.has("equivocating") {
+            Byzantine::Equivocating
+        } else {
+            Byzantine::Silent
+        };
+        let cfg = PbftConfig {
+            f,
+            byzantine,
+            behaviour,
+            client_accepts_f_replies: false,
+        };
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            // the primary (node 0) and the client (node n) do not crash, as
+            // view changes are not modelled
+            let net = match sc.fault_mix(PBFT_MIX) {
+                Some(mix) => sc.faulty_network(&mix, &pbft_targets(cfg.f), &mut rng),
+                None => sc.base_network(),
+            };
+            let link = latency_hint(&net.latency);
+            let r = run_pbft(&cfg, &net, rng)?;
+            let mut t = TrialMetrics::single_decision(
+                r.messages,
+                r.bytes,
+                r.accepted_at,
+                r.trace_hash,
+                r.violations,
+            )
+            .with("formula_messages", cfg.formula_messages() as f64)
+            .link_latency_ns(link);
+            t.payload = 1.0;
+            Ok(t)
+        })
+        .param("byzantine", byzantine)
+        .param("options", format!("{behaviour:?}").to_lowercase()))
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 4,
+                min: 4,
+                max: 31,
+                what: "replicas, n = 3f + 1 (up to f Byzantine, drawn per schedule)",
+            },
+            mutants: &[Mutant {
+                name: "client-accepts-f-replies",
+                bug: "the client accepts f matching replies instead of f + 1",
+            }],
+            case: |n, mutant| {
+                if !(n - 1).is_multiple_of(3) {
+                    return Err(SimError::param(
+                        "nodes",
+                        format!("pbft needs n = 3f + 1 (4, 7, 10, …), got {n}"),
+                    ));
+                }
+                Ok(pbft_sweep_case(n, mutant))
+            },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -497,31 +590,28 @@ mod tests {
 
     #[test]
     fn sweep_is_safe_and_mutant_is_caught() {
-        for f in [1usize, 2] {
-            let cfg = PbftConfig {
-                f,
-                byzantine: 0,
-                behaviour: Byzantine::Silent,
-                client_accepts_f_replies: false,
-            };
-            let ok = sweep_pbft(&cfg, 0, 10_000).unwrap();
-            assert_eq!(ok.violating_runs, 0, "f={f}: {:?}", ok.shortest);
+        use crate::sweep::sweep;
+        for n in [4usize, 7] {
+            let ok = sweep("pbft", Some(n), 0, 10_000, None).unwrap().findings;
+            assert_eq!(ok.violating_runs, 0, "n={n}: {:?}", ok.shortest);
             // no retransmission in the normal case: loss and crashes cost liveness, not safety
-            assert!(ok.accepted_runs > 3_000, "f={f}: {ok:?}");
-            let mutant = PbftConfig {
-                client_accepts_f_replies: true,
-                ..cfg
-            };
-            let bad = sweep_pbft(&mutant, 0, 10_000).unwrap();
-            assert!(bad.violating_runs > 0, "f={f}: mutant not caught");
-            let (i, v) = bad.shortest.unwrap();
-            assert!(v.iter().any(|s| s.contains("forged")), "{v:?}");
-            assert!(bad.shortest_trace.iter().any(|l| l.contains("reply")));
+            assert!(ok.progress["accepted_runs"] > 3_000.0, "n={n}: {ok:?}");
+            let bad = sweep("pbft", Some(n), 0, 10_000, Some("client-accepts-f-replies"))
+                .unwrap()
+                .findings;
+            assert!(bad.violating_runs > 0, "n={n}: mutant not caught");
+            let sh = bad.shortest.unwrap();
+            assert!(
+                sh.violations.iter().any(|s| s.contains("forged")),
+                "{:?}",
+                sh.violations
+            );
+            assert!(sh.trace.iter().any(|l| l.contains("reply")));
             // the reported schedule reproduces the violation
-            let mut rng = trial_rng(0, i);
-            let c = sweep_byzantine(&mutant, &mut rng);
-            let net = pbft_fault_schedule(f, &mut rng);
-            assert!(!run_pbft(&c, &net, rng).unwrap().violations.is_empty());
+            let again =
+                pbft_sweep_case(n, Some("client-accepts-f-replies"))(trial_rng(0, sh.index), false)
+                    .unwrap();
+            assert_eq!(again.violations, sh.violations);
         }
     }
 }

@@ -25,27 +25,33 @@
 //! a stale version — every read quorum intersects the write quorum. Acks and
 //! replies count once per replica (the network may duplicate messages).
 //!
-//! **Sweep** ([`sweep_quorum`]): seeded schedules ([`quorum_fault_schedule`])
+//! **Sweep** ([`crate::sweep::sweep`]): seeded schedules ([`quorum_fault_schedule`])
 //! of latency, loss, heavy duplication, replica crashes and a partition, each
 //! with a random strict `(R, W)` and read delay; every completed read after a
 //! committed write is checked. **Mutation** `count_duplicates`: duplicated
 //! acks and replies count again, so a "quorum" can be one replica heard twice
 //! — the sweep finds stale reads.
 
+use super::faults::{Amount, FaultMix, FaultTargets, MixLatency, Recovery, Window};
 use super::wire;
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::des::{EventConfig, Protocol, Sim, run_events, trace_lines};
 use crate::montecarlo::{no_progress, run_trials};
-use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
-use crate::rng::{ChaCha8Rng, below, chance, unit};
+use crate::net::{LatencyDist, MS, NetworkModel, NodeId, Time};
+use crate::registry::{
+    Chosen, Family, Knob, NodeRange, Prepared, Scenario, SimProtocol, latency_hint,
+};
+use crate::rng::{ChaCha8Rng, below};
 use crate::stats::Fraction;
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 
 const WRITE: u8 = 0;
 const WRITE_ACK: u8 = 1;
 const READ: u8 = 2;
 const READ_REPLY: u8 = 3;
-pub(crate) const KINDS: &[&str] = &["write", "write-ack", "read", "read-reply"];
+const KINDS: &[&str] = &["write", "write-ack", "read", "read-reply"];
 
 /// Payload bytes of the stored value.
 pub const VALUE_BYTES: u32 = wire::DEFAULT_COMMAND_BYTES;
@@ -259,54 +265,42 @@ pub fn pbs_table(seed: u64) -> Result<Vec<PbsRow>, SimError> {
     Ok(rows)
 }
 
-/// The quorum sweep's fault schedule for `n` replicas (nodes `0..n`) and the
-/// coordinator (node `n`, which does not crash): exponential latency (mean
-/// 5 ms), loss in `[0, 0.05)`, duplication in `[0, 0.3)`, each replica
-/// crashing with probability 0.2 at a uniform time in `[0, 20 ms)`
-/// (recovering after `[1, 30]` ms with probability 0.5; its store
-/// survives), and a partition of a random side with probability 0.3 opening
-/// in `[0, 20 ms)` for `[1, 30]` ms.
-pub fn quorum_fault_schedule(n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
-    let mut crashes = Vec::new();
-    for v in 0..n as NodeId {
-        if chance(r, 0.2) {
-            let at = u64::from(below(r, 20)) * MS;
-            let recover_at = chance(r, 0.5).then(|| at + u64::from(below(r, 30) + 1) * MS);
-            crashes.push(Crash {
-                node: v,
-                at,
-                recover_at,
-            });
-        }
-    }
-    let mut partitions = Vec::new();
-    if chance(r, 0.3) {
-        let start = u64::from(below(r, 20)) * MS;
-        let end = start + u64::from(below(r, 30) + 1) * MS;
-        let side = (0..=n as NodeId).filter(|_| chance(r, 0.5)).collect();
-        partitions.push(Partition { start, end, side });
-    }
-    NetworkModel {
-        latency: LatencyDist::Exponential { mean_ns: 5e6 },
-        loss: unit(r) * 0.05,
-        duplication: unit(r) * 0.3,
-        crashes,
-        partitions,
-        ..NetworkModel::default()
+/// The quorum fault mix (`--faults default` and the sweep) for `n` replicas
+/// (nodes `0..n`) and the coordinator (node `n`, which does not crash; see
+/// [`quorum_targets`]): exponential latency (mean 5 ms), loss in `[0, 0.05)`,
+/// duplication in `[0, 0.3)`, each replica crashing with probability 0.2 at
+/// a uniform time in `[0, 20 ms)` (recovering after `[1, 30]` ms with
+/// probability 0.5; its store survives), a partition of a random side with
+/// probability 0.3 opening in `[0, 20 ms)` for `[1, 30]` ms, perfect clocks.
+pub const QUORUM_MIX: FaultMix = FaultMix {
+    latency: MixLatency::Exponential(5.0),
+    loss: Amount::UpTo(0.05),
+    dup: Amount::UpTo(0.3),
+    crash: 0.2,
+    coordinator_crash: None,
+    crash_at: Window::ms(20),
+    recovery: Recovery::After {
+        p: 0.5,
+        after: Window::ms(30),
+    },
+    partition: 0.3,
+    partition_at: Window::ms(20),
+    partition_for: Window::ms(30),
+    clocks: (0, 0),
+};
+
+/// Which nodes the quorum's faults touch: all `n + 1` nodes for partitions,
+/// only the replicas `0..n` crash.
+pub fn quorum_targets(n: usize) -> FaultTargets {
+    FaultTargets {
+        nodes: n + 1,
+        crashable: 0..n as NodeId,
     }
 }
 
-/// Result of a quorum fault sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QuorumSweep {
-    /// Schedules run.
-    pub runs: u64,
-    /// Runs whose read (after a committed write) returned a stale version.
-    pub violating_runs: u64,
-    /// Lowest violating schedule index (reproduce with `trial_rng(seed, index)`).
-    pub first_seed: Option<u64>,
-    /// Runs in which the write committed and the read completed.
-    pub checked_runs: u64,
+/// One schedule of [`QUORUM_MIX`] for `n` replicas.
+pub fn quorum_fault_schedule(n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
+    QUORUM_MIX.draw(&quorum_targets(n), r)
 }
 
 /// The strict quorum and read delay of sweep schedule `r`: `W` uniform in
@@ -400,44 +394,183 @@ pub(crate) fn run_quorum_logged(
     ))
 }
 
-/// One schedule of the sweep (quorum, read delay and network drawn from `rng`),
-/// with the delivery log when `log` is set.
-pub(crate) fn quorum_schedule_logged(
+/// One schedule of the sweep (quorum, read delay and network drawn from `rng`).
+fn quorum_sweep_run(
     cfg: &QuorumConfig,
     mut rng: ChaCha8Rng,
     log: bool,
-) -> Result<(QuorumOutcome, Vec<crate::des::Delivery>), SimError> {
+) -> Result<SweepRun, SimError> {
     let c = sweep_quorum_config(cfg, &mut rng);
     let net = quorum_fault_schedule(c.n, &mut rng);
-    run_quorum_logged(&c, &net, rng, log)
-}
-
-/// One schedule of the sweep: `(committed and read, stale)`.
-fn quorum_schedule_run(cfg: &QuorumConfig, rng: ChaCha8Rng) -> Result<(bool, bool), SimError> {
-    let o = quorum_schedule_logged(cfg, rng, false)?.0;
-    Ok((o.checked(), o.stale()))
-}
-
-/// Run `runs` seeded fault schedules of one write and one read with strict
-/// quorums on `cfg.n` replicas (`R`, `W` and the read delay are drawn per
-/// schedule) and check that no completed read is stale.
-pub fn sweep_quorum(cfg: &QuorumConfig, seed: u64, runs: u32) -> Result<QuorumSweep, SimError> {
-    if !(1..=63).contains(&cfg.n) {
-        return Err(SimError::param(
-            "nodes",
-            format!("the quorum sweep needs 1 <= N <= 63, got {}", cfg.n),
-        ));
-    }
-    let res = run_trials(seed, runs, &no_progress, |i, rng| {
-        quorum_schedule_run(cfg, rng).map(|r| (i, r))
-    })?;
-    let bad: Vec<u64> = res.iter().filter(|r| r.1.1).map(|r| r.0).collect();
-    Ok(QuorumSweep {
-        runs: u64::from(runs),
-        violating_runs: bad.len() as u64,
-        first_seed: bad.first().copied(),
-        checked_runs: res.iter().filter(|r| r.1.0).count() as u64,
+    let (o, deliveries) = run_quorum_logged(&c, &net, rng, log)?;
+    Ok(SweepRun {
+        messages: o.messages,
+        progress: vec![("checked_runs", Tally::Runs(o.checked()))],
+        violations: if o.stale() {
+            vec!["a strict quorum read returned the old version".into()]
+        } else {
+            Vec::new()
+        },
+        trace: trace_lines(&deliveries, KINDS),
     })
+}
+
+/// `quorum` in the protocol registry.
+pub struct QuorumProtocol;
+
+/// The registry entry of Dynamo-style quorums.
+pub static QUORUM: QuorumProtocol = QuorumProtocol;
+
+const STALE: &str = "strict quorum returned a stale read";
+
+impl SimProtocol for QuorumProtocol {
+    fn name(&self) -> &'static str {
+        "quorum"
+    }
+    fn about(&self) -> &'static str {
+        "Dynamo-style quorum: one write (W of N acks), then one read (first R of N replies)"
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 5,
+            min: 2,
+            max: 64,
+            what: "replicas",
+        }
+    }
+    fn knobs(&self) -> &'static [Knob] {
+        &[Knob::ReadQuorum, Knob::WriteQuorum, Knob::ReadAfterMs]
+    }
+    fn default_faults(&self) -> Option<&'static str> {
+        Some("QUORUM_MIX: replica crashes, loss < 0.05, duplication < 0.3, a partition")
+    }
+    fn prepare(&self, sc: &Scenario, _options: &Chosen) -> Result<Prepared, SimError> {
+        let n = sc.nodes;
+        let maj = n / 2 + 1;
+        let (r, w) = (
+            sc.params.read_quorum.unwrap_or(maj),
+            sc.params.write_quorum.unwrap_or(maj),
+        );
+        for (name, q) in [("read_quorum", r), ("write_quorum", w)] {
+            if !(1..=n).contains(&q) {
+                return Err(SimError::param(
+                    name,
+                    format!("must be in 1..={n} (N), got {q}"),
+                ));
+            }
+        }
+        let after = sc.params.read_after_ms.unwrap_or(0.0);
+        if !(after.is_finite() && (0.0..=3.6e6).contains(&after)) {
+            return Err(SimError::param(
+                "read_after_ms",
+                format!("must be in [0, 3600000] ms, got {after}"),
+            ));
+        }
+        let cfg = QuorumConfig {
+            n,
+            r,
+            w,
+            read_after: (after * MS as f64) as u64,
+            count_duplicates: false,
+        };
+        let strict = r + w > n;
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let ms = |t: f64| t / MS as f64;
+            let Some(mix) = sc.fault_mix(QUORUM_MIX) else {
+                let lat = sc.base_network().latency;
+                let seed = rand::RngCore::next_u64(&mut rng);
+                let row = pbs(&cfg, &lat, seed, 1)?;
+                let stale = row.stale.successes > 0;
+                return Ok(TrialMetrics {
+                    messages: row.messages,
+                    bytes: row.bytes,
+                    ratio: if stale { 0.0 } else { 1.0 },
+                    delivered: u64::from(!stale),
+                    eligible: 1,
+                    t_ave: Some(row.write_ms),
+                    t_last: Some(row.read_ms),
+                    hash: row.messages as u64
+                        ^ (row.write_ms * 1e6) as u64
+                        ^ ((row.read_ms * 1e6) as u64).rotate_left(32),
+                    decision_latency_ns: Some(row.write_ms * MS as f64),
+                    decision_messages: Some(row.messages / 2.0),
+                    latencies_ns: vec![row.write_ms * MS as f64],
+                    violations: if stale && strict {
+                        vec![STALE.to_string()]
+                    } else {
+                        Vec::new()
+                    },
+                    ..TrialMetrics::default()
+                }
+                .with("stale", f64::from(u8::from(stale)))
+                .with("write_ms", row.write_ms)
+                .with("read_ms", row.read_ms));
+            };
+            // one write and one read on a faulty network; the coordinator (node N) does not crash
+            let net = sc.faulty_network(&mix, &quorum_targets(cfg.n), &mut rng);
+            let link = latency_hint(&net.latency);
+            let o = run_quorum(&cfg, &net, rng)?;
+            let fresh = o.checked() && !o.stale();
+            let write_ns = o.committed_at.map(|t| t as f64);
+            let read_ms = match (o.read_done_at, o.committed_at) {
+                (Some(r), Some(c)) => Some(ms(r.saturating_sub(c + cfg.read_after) as f64)),
+                _ => None,
+            };
+            Ok(TrialMetrics {
+                messages: o.messages as f64,
+                bytes: o.bytes as f64,
+                ratio: if fresh { 1.0 } else { 0.0 },
+                delivered: u64::from(fresh),
+                eligible: 1,
+                t_ave: write_ns.map(ms),
+                t_last: read_ms,
+                hash: o.trace_hash,
+                decision_latency_ns: write_ns,
+                decision_messages: o.committed_at.map(|_| o.messages as f64 / 2.0),
+                latencies_ns: write_ns.into_iter().collect(),
+                violations: if o.stale() && strict {
+                    vec![STALE.to_string()]
+                } else {
+                    Vec::new()
+                },
+                ..TrialMetrics::default()
+            }
+            .with("stale", f64::from(u8::from(o.stale())))
+            .with("committed", f64::from(u8::from(o.committed_at.is_some())))
+            .with("read_completed", f64::from(u8::from(o.checked())))
+            .link_latency_ns(link))
+        })
+        .param("read_quorum", r)
+        .param("write_quorum", w)
+        .param("read_after_ms", after))
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 5,
+                min: 1,
+                max: 63,
+                what: "replicas (strict R, W drawn per schedule)",
+            },
+            mutants: &[Mutant {
+                name: "count-duplicates",
+                bug: "a duplicated ack or reply counts again",
+            }],
+            case: |n, mutant| {
+                let cfg = QuorumConfig {
+                    n,
+                    r: 1,
+                    w: n,
+                    read_after: 0,
+                    count_duplicates: mutant == Some("count-duplicates"),
+                };
+                Ok(Box::new(move |rng, log| quorum_sweep_run(&cfg, rng, log)))
+            },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -485,28 +618,27 @@ mod tests {
 
     #[test]
     fn sweep_is_safe_and_mutant_is_caught() {
+        use crate::sweep::sweep;
         for n in [3usize, 5] {
-            let cfg = QuorumConfig {
+            let ok = sweep("quorum", Some(n), 0, 10_000, None).unwrap().findings;
+            assert_eq!(ok.violating_runs, 0, "n={n}: first {:?}", ok.first_index);
+            // no retries: crashes, loss and partitions leave some writes uncommitted or reads unanswered
+            assert!(ok.progress["checked_runs"] > 3_000.0, "n={n}: {ok:?}");
+            let bad = sweep("quorum", Some(n), 0, 10_000, Some("count-duplicates"))
+                .unwrap()
+                .findings;
+            assert!(bad.violating_runs > 0, "n={n}: mutant not caught");
+            // the first violating schedule reproduces
+            let mutant = QuorumConfig {
                 n,
                 r: 1,
                 w: n,
                 read_after: 0,
-                count_duplicates: false,
-            };
-            let ok = sweep_quorum(&cfg, 0, 10_000).unwrap();
-            assert_eq!(ok.violating_runs, 0, "n={n}: first {:?}", ok.first_seed);
-            // no retries: crashes, loss and partitions leave some writes uncommitted or reads unanswered
-            assert!(ok.checked_runs > 3_000, "n={n}: {ok:?}");
-            let mutant = QuorumConfig {
                 count_duplicates: true,
-                ..cfg
             };
-            let bad = sweep_quorum(&mutant, 0, 10_000).unwrap();
-            assert!(bad.violating_runs > 0, "n={n}: mutant not caught");
-            // the first violating schedule reproduces
-            let i = bad.first_seed.unwrap();
-            let again = quorum_schedule_run(&mutant, crate::rng::trial_rng(0, i)).unwrap();
-            assert_eq!(again, (true, true));
+            let i = bad.first_index.unwrap();
+            let again = quorum_sweep_run(&mutant, crate::rng::trial_rng(0, i), false).unwrap();
+            assert!(!again.violations.is_empty());
         }
     }
 }

@@ -38,13 +38,22 @@
 //! **Mutation** `skip_up_to_date_check`: votes are granted without comparing
 //! logs; the fault sweep finds a leader missing a committed entry.
 
+use super::faults::{
+    Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, Faults, MixLatency, Recovery, Window,
+};
 use super::wire;
 use crate::SimError;
 use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
 use crate::montecarlo::{no_progress, run_trials};
-use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
-use crate::rng::{ChaCha8Rng, below, chance, unit};
+use crate::net::{LatencyDist, MS, NetworkModel, NodeId, Time};
+use crate::registry::{
+    Chosen, Family, Knob, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
+    max_rtt,
+};
+use crate::rng::{ChaCha8Rng, unit};
 use crate::stats::Stat;
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -806,88 +815,188 @@ fn run_raft_logged(
     ))
 }
 
-/// Seeded fault schedule for a Raft sweep: exponential latency (mean 10 ms),
-/// loss in [0, 0.1), duplication in [0, 0.05), each server crashing with
-/// probability 0.4 at a uniform time in [0, 2 s) and recovering with
-/// probability 0.8 after [1, 1500] ms, a partition with probability 0.4,
-/// and every clock skewed by [`super::faults::default_clocks`] (offset
-/// ±10 ms, drift ±1 %: election timeouts and heartbeats stretch or shrink).
+/// The Raft fault mix (`--faults default`, the Raft and Multi-Paxos sweeps):
+/// exponential latency (mean 10 ms), loss in [0, 0.1), duplication in
+/// [0, 0.05), each server crashing with probability 0.4 at a uniform time in
+/// [0, 2 s) and recovering with probability 0.8 after [1, 1500] ms, a
+/// partition with probability 0.4 opening in [0, 2 s) for [1, 1500] ms, and
+/// every clock skewed ([`super::faults::DEFAULT_CLOCKS`]: offset ±10 ms,
+/// drift ±1 %: election timeouts and heartbeats stretch or shrink).
+pub const RAFT_MIX: FaultMix = FaultMix {
+    latency: MixLatency::Exponential(10.0),
+    loss: Amount::UpTo(0.1),
+    dup: Amount::UpTo(0.05),
+    crash: 0.4,
+    coordinator_crash: None,
+    crash_at: Window::ms(2000),
+    recovery: Recovery::After {
+        p: 0.8,
+        after: Window::ms(1500),
+    },
+    partition: 0.4,
+    partition_at: Window::ms(2000),
+    partition_for: Window::ms(1500),
+    clocks: DEFAULT_CLOCKS,
+};
+
+/// One schedule of [`RAFT_MIX`] for `n` servers.
 pub fn raft_fault_schedule(n: usize, r: &mut ChaCha8Rng) -> NetworkModel {
-    let clocks = super::faults::default_clocks(n, r);
-    let mut crashes = Vec::new();
-    for v in 0..n as NodeId {
-        if chance(r, 0.4) {
-            let at = u64::from(below(r, 2000)) * MS;
-            let recover_at = chance(r, 0.8).then(|| at + u64::from(below(r, 1500) + 1) * MS);
-            crashes.push(Crash {
-                node: v,
-                at,
-                recover_at,
-            });
-        }
-    }
-    let mut partitions = Vec::new();
-    if chance(r, 0.4) {
-        let start = u64::from(below(r, 2000)) * MS;
-        let end = start + u64::from(below(r, 1500) + 1) * MS;
-        let side = (0..n as NodeId).filter(|_| chance(r, 0.5)).collect();
-        partitions.push(Partition { start, end, side });
-    }
-    NetworkModel {
-        latency: LatencyDist::Exponential { mean_ns: 1e7 },
-        loss: unit(r) * 0.1,
-        duplication: unit(r) * 0.05,
-        crashes,
-        partitions,
-        clocks,
-        ..NetworkModel::default()
-    }
+    RAFT_MIX.draw(&FaultTargets::all(n), r)
 }
 
-/// Result of a Raft fault sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RaftSweep {
-    /// Schedules run.
-    pub runs: u64,
-    /// Runs with a violation.
-    pub violating_runs: u64,
-    /// Lowest violating trial index (reproduce with `trial_rng(seed, index)`).
-    pub first_seed: Option<u64>,
-    /// Violating run with the fewest events: (index, violations).
-    pub shortest: Option<(u64, Vec<String>)>,
-    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
-    pub shortest_trace: Vec<String>,
-    /// Mean committed entries per run.
-    pub mean_committed: f64,
-}
+/// `raft` in the protocol registry.
+pub struct RaftProtocol;
 
-/// Run `runs` seeded fault schedules of a Raft cluster (`cfg.commands`
-/// commands, 4 s of simulated time each) and check every run.
-pub fn sweep_raft(cfg: &RaftConfig, seed: u64, runs: u32) -> Result<RaftSweep, SimError> {
-    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let net = raft_fault_schedule(cfg.n, &mut rng);
-        let r = run_raft(cfg, &net, 4000 * MS, rng)?;
-        Ok((i, r.events, r.committed, r.violations))
-    })?;
-    let bad: Vec<&(u64, u64, u64, Vec<String>)> = res.iter().filter(|r| !r.3.is_empty()).collect();
-    let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.3.clone()));
-    let shortest_trace = match &shortest {
-        Some((i, _)) => {
-            let mut rng = crate::rng::trial_rng(seed, *i);
-            let net = raft_fault_schedule(cfg.n, &mut rng);
-            let (_, log) = run_raft_logged(cfg, &net, 4000 * MS, rng, true)?;
-            trace_lines(&log, KINDS)
+/// The registry entry of Raft.
+pub static RAFT: RaftProtocol = RaftProtocol;
+
+/// Commands a `cclab sim raft` trial commits.
+const SIM_COMMANDS: u64 = 200;
+
+impl SimProtocol for RaftProtocol {
+    fn name(&self) -> &'static str {
+        "raft"
+    }
+    fn about(&self) -> &'static str {
+        "Raft: elect a leader and commit 200 commands (`batch` entries per AppendEntries)"
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 5,
+            min: 3,
+            max: 64,
+            what: "servers",
         }
-        None => Vec::new(),
-    };
-    Ok(RaftSweep {
-        runs: u64::from(runs),
-        violating_runs: bad.len() as u64,
-        first_seed: bad.first().map(|r| r.0),
-        shortest,
-        shortest_trace,
-        mean_committed: res.iter().map(|r| r.2 as f64).sum::<f64>() / f64::from(runs),
-    })
+    }
+    fn knobs(&self) -> &'static [Knob] {
+        &[Knob::Batch]
+    }
+    fn options(&self) -> &'static [OptionGroup] {
+        &[OptionGroup {
+            choices: &[(
+                "lan-timeouts",
+                "keep heartbeat 50 ms and election timeout 150–300 ms under --latency",
+            )],
+            default: None,
+        }]
+    }
+    fn default_faults(&self) -> Option<&'static str> {
+        Some("RAFT_MIX: crash-recover, loss < 0.1, duplication < 0.05, a partition, clock skew")
+    }
+    fn prepare(&self, sc: &Scenario, options: &Chosen) -> Result<Prepared, SimError> {
+        let n = sc.nodes;
+        let batch = sc.params.batch.unwrap_or(1);
+        if !(1..=1024).contains(&batch) {
+            return Err(SimError::param(
+                "batch",
+                format!("must be in 1..=1024, got {batch}"),
+            ));
+        }
+        let mut cfg = RaftConfig {
+            batch,
+            commands: SIM_COMMANDS,
+            ..RaftConfig::new(n)
+        };
+        // On a slow network (`--latency`, no fault mix) the timeouts follow
+        // etcd's rule: heartbeat ~ RTT, election timeout >= 10 RTT
+        // (`options`: `lan-timeouts` keeps the LAN defaults).
+        let lan = options.has("lan-timeouts");
+        if let (Some(l), Faults::None, false) = (&sc.latency, sc.faults, lan) {
+            cfg = cfg.tuned_for_rtt(max_rtt(l, n));
+        }
+        let mut prepared = Prepared::new(move |sc: &Scenario, mut rng| {
+            let horizon = if sc.faults == Faults::None {
+                60_000 * MS
+            } else {
+                4000 * MS
+            };
+            let net = match sc.fault_mix(RAFT_MIX) {
+                Some(mix) => sc.faulty_network(&mix, &FaultTargets::all(cfg.n), &mut rng),
+                None => {
+                    let mut net = sc.base_network();
+                    net.crash_fraction(cfg.n, sc.crash, 500 * MS, 0, &mut rng)?;
+                    net
+                }
+            };
+            let link = latency_hint(&net.latency);
+            let r = run_raft(&cfg, &net, horizon, rng)?;
+            let kind = |k: &str| r.by_kind.get(k).copied().unwrap_or(0);
+            let data = kind("append") + kind("append-reply");
+            let ms = |t: f64| t / MS as f64;
+            let mut t = TrialMetrics {
+                messages: r.messages as f64,
+                payload: kind("append") as f64,
+                bytes: r.bytes as f64,
+                ratio: (r.committed as f64 / cfg.commands as f64).min(1.0),
+                delivered: r.committed,
+                eligible: cfg.commands,
+                t_ave: r.commit_latency_ns.map(ms),
+                t_last: r.latencies_ns.iter().max().map(|&t| ms(t as f64)),
+                hash: r.trace_hash,
+                decision_latency_ns: r.commit_latency_ns,
+                decision_messages: (r.committed > 0).then(|| data as f64 / r.committed as f64),
+                latencies_ns: r.latencies_ns.iter().map(|&t| t as f64).collect(),
+                violations: r.violations,
+                ..TrialMetrics::default()
+            }
+            .with("committed", r.committed as f64)
+            .link_latency_ns(link);
+            if let Some(first) = r.first_leader_ns {
+                t = t.with("first_election_ms", ms(first as f64));
+            }
+            Ok(t)
+        })
+        .param("batch", batch)
+        .param("commands", SIM_COMMANDS)
+        .param(
+            "election_timeout_ms",
+            format!(
+                "{}-{}",
+                cfg.election_min / MS,
+                (cfg.election_min + cfg.election_spread) / MS
+            ),
+        )
+        .param("heartbeat_ms", cfg.heartbeat / MS);
+        if lan {
+            prepared = prepared.param("options", "lan-timeouts");
+        }
+        Ok(prepared)
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 5,
+                min: 3,
+                max: 64,
+                what: "servers",
+            },
+            mutants: &[Mutant {
+                name: "skip-up-to-date-check",
+                bug: "votes are granted without the log up-to-date check",
+            }],
+            case: |n, mutant| {
+                let cfg = RaftConfig {
+                    commands: 30,
+                    propose_interval: 20 * MS,
+                    skip_up_to_date_check: mutant == Some("skip-up-to-date-check"),
+                    ..RaftConfig::new(n)
+                };
+                Ok(Box::new(move |mut rng, log| {
+                    let net = raft_fault_schedule(cfg.n, &mut rng);
+                    let (r, deliveries) = run_raft_logged(&cfg, &net, 4000 * MS, rng, log)?;
+                    Ok(SweepRun {
+                        messages: r.messages,
+                        progress: vec![("mean_committed", Tally::Mean(r.committed as f64))],
+                        violations: r.violations,
+                        trace: trace_lines(&deliveries, KINDS),
+                    })
+                }))
+            },
+        })
+    }
 }
 
 /// One row of the Figure-16 reproduction.
@@ -1070,44 +1179,26 @@ mod tests {
 
     #[test]
     fn sweep_is_safe_and_mutant_is_caught() {
+        use crate::sweep::sweep;
+        let ok = sweep("raft", Some(5), 0, 10_000, None).unwrap().findings;
+        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
+        assert!(ok.progress["mean_committed"] > 5.0);
+        let bad = sweep("raft", Some(5), 0, 10_000, Some("skip-up-to-date-check"))
+            .unwrap()
+            .findings;
+        assert!(bad.violating_runs > 0, "mutant not caught");
+        let sh = bad.shortest.unwrap();
+        assert!(sh.trace.iter().any(|l| l.contains("request-vote")));
         let cfg = RaftConfig {
             commands: 30,
             propose_interval: 20 * MS,
+            skip_up_to_date_check: true,
             ..RaftConfig::new(5)
         };
-        let ok = sweep_raft(&cfg, 0, 10_000).unwrap();
-        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
-        assert!(ok.mean_committed > 5.0);
-        let bad = sweep_raft(
-            &RaftConfig {
-                skip_up_to_date_check: true,
-                ..cfg
-            },
-            0,
-            10_000,
-        )
-        .unwrap();
-        assert!(bad.violating_runs > 0, "mutant not caught");
-        assert!(
-            bad.shortest_trace
-                .iter()
-                .any(|l| l.contains("request-vote"))
-        );
-        assert!(ok.shortest_trace.is_empty());
-        let (i, v) = bad.shortest.unwrap();
-        let mut rng = trial_rng(0, i);
+        let mut rng = trial_rng(0, sh.index);
         let net = raft_fault_schedule(5, &mut rng);
-        let again = run_raft(
-            &RaftConfig {
-                skip_up_to_date_check: true,
-                ..cfg
-            },
-            &net,
-            4000 * MS,
-            rng,
-        )
-        .unwrap();
-        assert!(!again.violations.is_empty(), "{v:?}");
+        let again = run_raft(&cfg, &net, 4000 * MS, rng).unwrap();
+        assert_eq!(again.violations, sh.violations);
     }
 
     #[test]

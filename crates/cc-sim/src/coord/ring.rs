@@ -30,7 +30,7 @@
 //! largest UID (safety, every run); once every crashed node has recovered and
 //! every partition has healed, a leader is elected before the horizon
 //! (liveness, checked only in runs where the faults heal). **Mutations**, both
-//! caught by the sweep ([`sweep_ring`]) as liveness violations:
+//! caught by the sweep ([`crate::sweep::sweep`]) as liveness violations:
 //! [`RingLinks::NoResumeAfterRecovery`] — a recovered node keeps its pending
 //! messages but not its retransmission timers (caught for LCR and
 //! Hirschberg–Sinclair); [`RingLinks::HighWaterDedup`] — the receiver
@@ -40,13 +40,17 @@
 //! links carry probes and replies in both directions; LCR's sweep did not
 //! expose it in 10,000 schedules at n = 4, 6, 8 or 12).
 
-use super::faults::FaultSpec;
+use super::faults::{FaultSpec, Faults};
 use super::wire;
 use crate::SimError;
 use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
-use crate::montecarlo::{no_progress, run_trials};
 use crate::net::{MS, NetworkModel, NodeId, Time};
-use crate::rng::{ChaCha8Rng, below, trial_rng};
+use crate::registry::{
+    Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
+};
+use crate::rng::{ChaCha8Rng, below};
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepCase, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -604,25 +608,6 @@ pub fn ring_horizon(spec: &FaultSpec) -> Time {
     2 * spec.window_ms * MS + RING_SETTLE
 }
 
-/// Result of a ring-election fault sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RingSweep {
-    /// Schedules run.
-    pub runs: u64,
-    /// Runs with a violation.
-    pub violating_runs: u64,
-    /// Lowest violating schedule index (reproduce with `trial_rng(seed, index)`).
-    pub first_seed: Option<u64>,
-    /// Violating run with the fewest frames: (index, violations).
-    pub shortest: Option<(u64, Vec<String>)>,
-    /// Delivered-message trace of that run ([`crate::des::trace_lines`]).
-    pub shortest_trace: Vec<String>,
-    /// Runs that elected a leader.
-    pub elected_runs: u64,
-    /// Runs whose faults healed in time, so that liveness was checked.
-    pub liveness_checked_runs: u64,
-}
-
 /// Schedule `r` of the ring sweep: the arrangement (ascending, descending or
 /// random, uniformly) and the network from `FaultSpec::default()` (loss,
 /// duplication, crash-recover and crash-stop, a partition, random latency, clock skew).
@@ -644,40 +629,147 @@ fn ring_schedule(cfg: &RingConfig, r: &mut ChaCha8Rng) -> (RingConfig, NetworkMo
     )
 }
 
-/// Run `runs` seeded fault schedules of one election (`cfg.algo`, `cfg.n`,
-/// `cfg.links`; arrangement and network drawn per schedule) and check safety
-/// in every run and liveness in every run whose faults heal.
-pub fn sweep_ring(cfg: &RingConfig, seed: u64, runs: u32) -> Result<RingSweep, SimError> {
-    let res = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let (c, net) = ring_schedule(cfg, &mut rng);
-        let r = run_ring_with(&c, &net, rng)?;
-        Ok((
-            i,
-            r.messages,
-            r.elected_at.is_some(),
-            r.liveness_checked,
-            r.violations,
-        ))
-    })?;
-    let bad: Vec<_> = res.iter().filter(|r| !r.4.is_empty()).collect();
-    let shortest = bad.iter().min_by_key(|r| r.1).map(|r| (r.0, r.4.clone()));
-    let shortest_trace = match &shortest {
-        Some((i, _)) => {
-            let mut rng = trial_rng(seed, *i);
-            let (c, net) = ring_schedule(cfg, &mut rng);
-            trace_lines(&run_ring_logged(&c, &net, rng, true)?.1, KINDS)
-        }
-        None => Vec::new(),
+/// `lcr` and `hs` in the protocol registry.
+pub struct RingProtocol(RingAlgorithm);
+
+/// The registry entry of LCR ring election.
+pub static LCR: RingProtocol = RingProtocol(RingAlgorithm::Lcr);
+/// The registry entry of Hirschberg–Sinclair ring election.
+pub static HS: RingProtocol = RingProtocol(RingAlgorithm::Hs);
+
+const RING_MUTANTS: &[Mutant] = &[
+    Mutant {
+        name: "no-resume-after-recovery",
+        bug: "a recovered node does not resume its retransmissions",
+    },
+    Mutant {
+        name: "high-water-dedup",
+        bug: "duplicates suppressed by the highest sequence number seen",
+    },
+];
+
+fn ring_sweep_case(algo: RingAlgorithm, n: usize, mutant: Option<&str>) -> SweepCase {
+    let links = match mutant {
+        Some("no-resume-after-recovery") => RingLinks::NoResumeAfterRecovery,
+        Some("high-water-dedup") => RingLinks::HighWaterDedup,
+        _ => RingLinks::Reliable,
     };
-    Ok(RingSweep {
-        runs: u64::from(runs),
-        violating_runs: bad.len() as u64,
-        first_seed: bad.first().map(|r| r.0),
-        shortest,
-        shortest_trace,
-        elected_runs: res.iter().filter(|r| r.2).count() as u64,
-        liveness_checked_runs: res.iter().filter(|r| r.3).count() as u64,
+    let cfg = RingConfig {
+        links,
+        ..RingConfig::new(algo, n, Arrangement::Random)
+    };
+    Box::new(move |mut rng, log| {
+        let (c, net) = ring_schedule(&cfg, &mut rng);
+        let (r, deliveries) = run_ring_logged(&c, &net, rng, log)?;
+        Ok(SweepRun {
+            messages: r.messages,
+            progress: vec![
+                ("elected_runs", Tally::Runs(r.elected_at.is_some())),
+                ("liveness_checked_runs", Tally::Runs(r.liveness_checked)),
+            ],
+            violations: r.violations,
+            trace: trace_lines(&deliveries, KINDS),
+        })
     })
+}
+
+impl SimProtocol for RingProtocol {
+    fn name(&self) -> &'static str {
+        match self.0 {
+            RingAlgorithm::Lcr => "lcr",
+            RingAlgorithm::Hs => "hs",
+        }
+    }
+    fn about(&self) -> &'static str {
+        match self.0 {
+            RingAlgorithm::Lcr => {
+                "LCR ring leader election (unidirectional, O(n²) messages); reliable links under faults"
+            }
+            RingAlgorithm::Hs => {
+                "Hirschberg–Sinclair ring leader election (bidirectional, O(n log n)); reliable links under faults"
+            }
+        }
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 6,
+            min: 3,
+            max: 100_000,
+            what: "ring nodes",
+        }
+    }
+    fn options(&self) -> &'static [OptionGroup] {
+        &[OptionGroup {
+            choices: &[
+                ("ascending", "uid(i) = i"),
+                ("descending", "uid(i) = n − 1 − i"),
+                ("random", "a uniformly random permutation of the UIDs"),
+            ],
+            default: Some("random"),
+        }]
+    }
+    fn default_faults(&self) -> Option<&'static str> {
+        Some("the generic mix (FaultSpec::default), election messages over reliable links")
+    }
+    fn prepare(&self, sc: &Scenario, options: &Chosen) -> Result<Prepared, SimError> {
+        let arrangement = if options.has("ascending") {
+            Arrangement::Ascending
+        } else if options.has("descending") {
+            Arrangement::Descending
+        } else {
+            Arrangement::Random
+        };
+        let algo = self.0;
+        let n = sc.nodes;
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let spec = match sc.faults {
+                Faults::None => None,
+                Faults::Default => Some(FaultSpec::default()),
+                Faults::Spec(s) => Some(s),
+            };
+            let mut cfg = RingConfig::new(algo, n, arrangement);
+            let net = match spec {
+                // faults: election messages travel over reliable links (acks, retransmission)
+                Some(spec) => {
+                    cfg.links = RingLinks::Reliable;
+                    cfg.horizon = ring_horizon(&spec);
+                    sc.with_links(spec.schedule(n, &mut rng))
+                }
+                None => sc.base_network(),
+            };
+            let link = latency_hint(&net.latency);
+            let r = run_ring_with(&cfg, &net, rng)?;
+            Ok(TrialMetrics::single_decision(
+                r.messages,
+                r.bytes,
+                r.elected_at,
+                r.trace_hash,
+                r.violations,
+            )
+            .with("protocol_messages", r.protocol_messages as f64)
+            .with("retransmissions", r.retransmissions as f64)
+            .link_latency_ns(link))
+        })
+        .param("options", format!("{arrangement:?}").to_lowercase()))
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 6,
+                min: 3,
+                max: 256,
+                what: "ring nodes",
+            },
+            mutants: RING_MUTANTS,
+            case: match self.0 {
+                RingAlgorithm::Lcr => |n, m| Ok(ring_sweep_case(RingAlgorithm::Lcr, n, m)),
+                RingAlgorithm::Hs => |n, m| Ok(ring_sweep_case(RingAlgorithm::Hs, n, m)),
+            },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -819,33 +911,31 @@ mod tests {
 
     #[test]
     fn sweep_is_safe_and_live_and_mutant_is_caught() {
-        for algo in [RingAlgorithm::Lcr, RingAlgorithm::Hs] {
-            let cfg = RingConfig {
-                links: RingLinks::Reliable,
-                ..RingConfig::new(algo, 6, Arrangement::Random)
-            };
-            let ok = sweep_ring(&cfg, 0, 10_000).unwrap();
+        use crate::sweep::sweep;
+        for (name, algo) in [("lcr", RingAlgorithm::Lcr), ("hs", RingAlgorithm::Hs)] {
+            let ok = sweep(name, Some(6), 0, 10_000, None).unwrap().findings;
             assert_eq!(ok.violating_runs, 0, "{algo:?}: {:?}", ok.shortest);
-            assert!(ok.liveness_checked_runs > 5_000, "{algo:?}: {ok:?}");
-            assert!(ok.elected_runs >= ok.liveness_checked_runs);
-            let mutants: &[RingLinks] = match algo {
-                RingAlgorithm::Lcr => &[RingLinks::NoResumeAfterRecovery],
-                RingAlgorithm::Hs => &[RingLinks::NoResumeAfterRecovery, RingLinks::HighWaterDedup],
+            let checked = ok.progress["liveness_checked_runs"];
+            assert!(checked > 5_000.0, "{algo:?}: {ok:?}");
+            assert!(ok.progress["elected_runs"] >= checked);
+            let mutants: &[&str] = match algo {
+                RingAlgorithm::Lcr => &["no-resume-after-recovery"],
+                RingAlgorithm::Hs => &["no-resume-after-recovery", "high-water-dedup"],
             };
-            for &links in mutants {
-                let mutant = RingConfig { links, ..cfg };
-                let bad = sweep_ring(&mutant, 0, 10_000).unwrap();
+            for &m in mutants {
+                let bad = sweep(name, Some(6), 0, 10_000, Some(m)).unwrap().findings;
+                assert!(bad.violating_runs > 0, "{algo:?} {m}: mutant not caught");
+                let sh = bad.shortest.unwrap();
                 assert!(
-                    bad.violating_runs > 0,
-                    "{algo:?} {links:?}: mutant not caught"
+                    sh.violations.iter().any(|s| s.contains("no leader")),
+                    "{:?}",
+                    sh.violations
                 );
-                let (i, v) = bad.shortest.clone().unwrap();
-                assert!(v.iter().any(|s| s.contains("no leader")), "{v:?}");
-                assert!(bad.shortest_trace.iter().any(|l| l.contains("ack")));
+                assert!(sh.trace.iter().any(|l| l.contains("ack")));
                 // the reported schedule reproduces the violation
-                let mut rng = trial_rng(0, i);
-                let (c, net) = ring_schedule(&mutant, &mut rng);
-                assert!(!run_ring_with(&c, &net, rng).unwrap().violations.is_empty());
+                let again =
+                    ring_sweep_case(algo, 6, Some(m))(trial_rng(0, sh.index), false).unwrap();
+                assert_eq!(again.violations, sh.violations);
             }
         }
     }

@@ -58,7 +58,7 @@
 //! partitions, one-way delays at most `D`, timer drift at most `ρ`, and
 //! timeouts that exceed the worst case of what they wait for
 //! ([`ThreePcConfig::timing_ok`] states the inequalities). The sweep
-//! ([`sweep_3pc`] over [`threepc_fault_schedule`]) draws exactly that —
+//! ([`crate::sweep::sweep`] over [`THREEPC_MIX`]) draws exactly that —
 //! crash-stop at random times, including in the middle of a broadcast (each
 //! broadcast sends one message per `send_gap`), latencies uniform in
 //! `[1, 20]` ms, duplication, clock drift ±1 % — and finds no violation and no
@@ -67,7 +67,7 @@
 //! partition that cuts the TM and a pre-committed participant off from the
 //! uncertain ones lets the TM commit on its ack timeout while the uncertain
 //! side's recovery coordinator aborts. [`partition_counterexample`] runs that
-//! schedule; [`threepc_partition_schedule`] sweeps random partitions and
+//! schedule; [`THREEPC_PARTITION_MIX`] draws random partitions and
 //! reports the violating seeds.
 //!
 //! **Checker** (after every run): *agreement* — no participant (crashed or
@@ -84,15 +84,21 @@
 //! broadcast, the participant that committed crashes too, and the survivors —
 //! all pre-committed — abort.
 
+use super::faults::{
+    Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, Faults, MixLatency, Recovery as Outage, Window,
+};
 use crate::SimError;
 use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events};
 use crate::montecarlo::{no_progress, run_trials};
-use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
-use crate::rng::{ChaCha8Rng, below, chance, unit};
+use crate::net::{LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
+use crate::registry::{
+    Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
+};
+use crate::rng::{ChaCha8Rng, chance};
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-
-use super::twopc::SweepReport;
 
 const YES: u8 = 0;
 const NO: u8 = 1;
@@ -972,116 +978,209 @@ pub fn run_3pc(
     })
 }
 
-/// The 3PC sweep's fault model (crash-stop, synchronous), schedule `i` of a
-/// sweep drawn from `r`: latency uniform in `[1, 20]` ms (`D = 20 ms`), no
-/// loss, no partitions, duplication in `[0, 0.05)`, the TM crash-stopping with
-/// probability 0.5 and every participant with probability 0.3, each at a
-/// uniform time in `[0, 120)` ms (the protocol's active window) and never
-/// recovering, clocks from [`super::faults::default_clocks`] (drift ±1 %),
-/// and each participant voting no with probability `cfg.no_probability`.
+/// 3PC's stated fault model (crash-stop, synchronous), as a mix: latency
+/// uniform in `[1, 20]` ms (`D = 20 ms`), no loss, no partitions,
+/// duplication in `[0, 0.05)`, the TM crash-stopping with probability 0.5
+/// and every participant with probability 0.3, each at a uniform time in
+/// `[0, 120)` ms (the protocol's active window, microsecond resolution) and
+/// never recovering, and clock skew ([`super::faults::DEFAULT_CLOCKS`], drift ±1 %).
+pub const THREEPC_MIX: FaultMix = FaultMix {
+    latency: MixLatency::Uniform(1, 20),
+    loss: Amount::Fixed(0.0),
+    dup: Amount::UpTo(0.05),
+    crash: 0.3,
+    coordinator_crash: Some(0.5),
+    crash_at: Window {
+        count: 120_000,
+        step_ns: MS / 1000,
+    },
+    recovery: Outage::Never,
+    partition: 0.0,
+    partition_at: Window::ms(1),
+    partition_for: Window::ms(1),
+    clocks: DEFAULT_CLOCKS,
+};
+
+/// Random partitions instead of crashes (outside 3PC's fault model): the
+/// same latencies and clocks as [`THREEPC_MIX`], no crashes, and one
+/// partition of a random side opening at a uniform time in `[0, 100)` ms
+/// and lasting `[1, 2000]` ms.
+pub const THREEPC_PARTITION_MIX: FaultMix = FaultMix {
+    latency: MixLatency::Uniform(1, 20),
+    loss: Amount::Fixed(0.0),
+    dup: Amount::Fixed(0.0),
+    crash: 0.0,
+    coordinator_crash: None,
+    crash_at: Window::ms(1),
+    recovery: Outage::Never,
+    partition: 1.0,
+    partition_at: Window {
+        count: 100_000,
+        step_ns: MS / 1000,
+    },
+    partition_for: Window::ms(2000),
+    clocks: DEFAULT_CLOCKS,
+};
+
+/// One schedule of `mix` for `cfg` (every node may crash), then each
+/// participant's vote: no with probability `cfg.no_probability`.
+pub fn schedule_3pc(
+    cfg: &ThreePcConfig,
+    mix: &FaultMix,
+    r: &mut ChaCha8Rng,
+) -> (NetworkModel, Vec<bool>) {
+    let net = mix.draw(&FaultTargets::all(cfg.nodes()), r);
+    let votes = (0..cfg.participants)
+        .map(|_| !chance(r, cfg.no_probability))
+        .collect();
+    (net, votes)
+}
+
+/// One schedule of the 3PC sweep ([`THREEPC_MIX`]).
 pub fn threepc_fault_schedule(
     cfg: &ThreePcConfig,
     r: &mut ChaCha8Rng,
 ) -> (NetworkModel, Vec<bool>) {
-    let n = cfg.nodes();
-    let clocks = super::faults::default_clocks(n, r);
-    let mut crashes = Vec::new();
-    for v in 0..n as NodeId {
-        let p = if v == 0 { 0.5 } else { 0.3 };
-        if chance(r, p) {
-            crashes.push(Crash {
-                node: v,
-                at: u64::from(below(r, 120_000)) * MS / 1000,
-                recover_at: None,
-            });
-        }
-    }
-    let net = NetworkModel {
-        latency: LatencyDist::Uniform {
-            lo_ns: MS,
-            hi_ns: 20 * MS,
-        },
-        duplication: unit(r) * 0.05,
-        crashes,
-        clocks,
-        ..NetworkModel::default()
-    };
-    let votes = (0..cfg.participants)
-        .map(|_| !chance(r, cfg.no_probability))
-        .collect();
-    (net, votes)
+    schedule_3pc(cfg, &THREEPC_MIX, r)
 }
 
-/// Random partitions instead of crashes (outside 3PC's fault model): the
-/// same latencies and clocks as [`threepc_fault_schedule`], no crashes, and
-/// one partition of a random side opening at a uniform time in `[0, 100)` ms
-/// and lasting `[1, 2000]` ms.
-pub fn threepc_partition_schedule(
+/// One sweep run of `cfg` under `mix`.
+fn threepc_sweep_run(
     cfg: &ThreePcConfig,
-    r: &mut ChaCha8Rng,
-) -> (NetworkModel, Vec<bool>) {
-    let n = cfg.nodes();
-    let clocks = super::faults::default_clocks(n, r);
-    let start = u64::from(below(r, 100_000)) * MS / 1000;
-    let end = start + u64::from(below(r, 2000) + 1) * MS;
-    let side = (0..n as NodeId).filter(|_| chance(r, 0.5)).collect();
-    let net = NetworkModel {
-        latency: LatencyDist::Uniform {
-            lo_ns: MS,
-            hi_ns: 20 * MS,
-        },
-        partitions: vec![Partition { start, end, side }],
-        clocks,
-        ..NetworkModel::default()
-    };
-    let votes = (0..cfg.participants)
-        .map(|_| !chance(r, cfg.no_probability))
-        .collect();
-    (net, votes)
+    mix: &FaultMix,
+    mut rng: ChaCha8Rng,
+    log: bool,
+) -> Result<SweepRun, SimError> {
+    let (net, votes) = schedule_3pc(cfg, mix, &mut rng);
+    let r = run_3pc(cfg, votes, &net, false, rng)?;
+    Ok(SweepRun {
+        messages: r.messages,
+        progress: vec![
+            ("committed_runs", Tally::Runs(r.committed == Some(true))),
+            ("blocked_runs", Tally::Runs(r.blocked > 0)),
+        ],
+        violations: r.violations,
+        trace: if log { r.trace } else { Vec::new() },
+    })
 }
 
-/// A schedule generator for [`sweep_3pc`].
-pub type ScheduleFn = fn(&ThreePcConfig, &mut ChaCha8Rng) -> (NetworkModel, Vec<bool>);
+/// `3pc` in the protocol registry.
+pub struct ThreePcProtocol;
 
-/// Run `runs` seeded schedules from `schedule` (trial `i` uses
-/// `trial_rng(seed, i)`, in parallel, deterministic) and check every run;
-/// `first_seed` and `shortest` name the trial index `i`.
-pub fn sweep_3pc(
-    cfg: &ThreePcConfig,
-    schedule: ScheduleFn,
-    seed: u64,
-    runs: u32,
-) -> Result<SweepReport, SimError> {
-    let results = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let (net, votes) = schedule(cfg, &mut rng);
-        let r = run_3pc(cfg, votes, &net, false, rng)?;
-        Ok((i, r))
-    })?;
-    let mut rep = SweepReport {
-        runs: u64::from(runs),
-        violating_runs: 0,
-        first_seed: None,
-        shortest: None,
-        blocked_runs: 0,
-        committed_runs: 0,
-    };
-    let mut best: Option<(u64, u64)> = None;
-    for (i, r) in &results {
-        rep.blocked_runs += u64::from(r.blocked > 0);
-        rep.committed_runs += u64::from(r.committed == Some(true));
-        if !r.violations.is_empty() {
-            rep.violating_runs += 1;
-            rep.first_seed.get_or_insert(*i);
-            if best.is_none_or(|(_, e)| r.events < e) {
-                best = Some((*i, r.events));
-            }
+/// The registry entry of three-phase commit.
+pub static THREE_PC: ThreePcProtocol = ThreePcProtocol;
+
+impl SimProtocol for ThreePcProtocol {
+    fn name(&self) -> &'static str {
+        "3pc"
+    }
+    fn about(&self) -> &'static str {
+        "three-phase commit of one transaction with participant timeouts and the termination protocol"
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 4,
+            min: 2,
+            max: 10_001,
+            what: "nodes (participants + a separate TM; --option colocated: participants)",
         }
     }
-    if let Some((i, _)) = best {
-        let r = &results[i as usize].1;
-        rep.shortest = Some((i, r.violations.clone(), r.trace.clone()));
+    fn options(&self) -> &'static [OptionGroup] {
+        &[OptionGroup {
+            choices: &[
+                (
+                    "separate",
+                    "the TM is a node of its own (5N − 1 messages, 6 delays)",
+                ),
+                (
+                    "colocated",
+                    "the TM shares node 0 with participant 1 (5N − 5, 5 delays)",
+                ),
+            ],
+            default: Some("separate"),
+        }]
     }
-    Ok(rep)
+    fn default_faults(&self) -> Option<&'static str> {
+        Some(
+            "THREEPC_MIX, 3PC's stated model: crash-stop, no loss, no partitions, delays <= 20 ms, clock drift",
+        )
+    }
+    fn prepare(&self, sc: &Scenario, options: &Chosen) -> Result<Prepared, SimError> {
+        let colocated = options.has("colocated");
+        let n = sc.nodes;
+        let participants = if colocated { n } else { n - 1 };
+        if participants > 10_000 {
+            return Err(SimError::param(
+                "nodes",
+                format!("3pc supports 2..=10001 nodes, got {n}"),
+            ));
+        }
+        // with faults each broadcast sends one message per 2 ms
+        let gap = if sc.faults == Faults::None { 0 } else { 2 * MS };
+        let cfg = ThreePcConfig {
+            colocated,
+            send_gap: gap,
+            ..ThreePcConfig::new(participants as u32)
+        };
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let (net, votes) = match sc.fault_mix(THREEPC_MIX) {
+                Some(mix) => {
+                    let (net, votes) = schedule_3pc(&cfg, &mix, &mut rng);
+                    (sc.with_links(net), votes)
+                }
+                None => {
+                    // as for 2pc: participant 1 (the initiator) never crashes; crashes at 15 ms
+                    let mut net = sc.base_network();
+                    let rm1 = u32::from(!cfg.colocated);
+                    net.crash_fraction(cfg.nodes(), sc.crash, 15 * MS, rm1, &mut rng)?;
+                    (net, vec![true; cfg.participants as usize])
+                }
+            };
+            let link = latency_hint(&net.latency);
+            let r = run_3pc(&cfg, votes, &net, sc.fault_free(), rng)?;
+            Ok(TrialMetrics::single_decision(
+                r.messages,
+                r.bytes,
+                r.latency_ns,
+                r.trace_hash,
+                r.violations,
+            )
+            .with("blocked", r.blocked as f64)
+            .with("committed", f64::from(u8::from(r.committed == Some(true))))
+            .with("terminations", r.terminations as f64)
+            .link_latency_ns(link))
+        })
+        .param("options", if colocated { "colocated" } else { "separate" })
+        .param("send_gap_ms", gap / MS))
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 4,
+                min: 2,
+                max: 64,
+                what: "participants + a separate coordinator",
+            },
+            mutants: &[Mutant {
+                name: "recovery-ignores-precommit",
+                bug: "the recovery coordinator treats pre-committed reports as uncertain",
+            }],
+            case: |n, mutant| {
+                let cfg = ThreePcConfig {
+                    no_probability: 0.05,
+                    send_gap: 2 * MS,
+                    recovery_ignores_precommit: mutant == Some("recovery-ignores-precommit"),
+                    ..ThreePcConfig::new(n as u32 - 1)
+                };
+                Ok(Box::new(move |rng, log| {
+                    threepc_sweep_run(&cfg, &THREEPC_MIX, rng, log)
+                }))
+            },
+        })
+    }
 }
 
 /// The same crash-stop schedules for 2PC and 3PC: runs in which some
@@ -1145,6 +1244,7 @@ pub fn partition_counterexample(seed: u64) -> Result<ThreePcRun, SimError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::Crash;
     use crate::rng::trial_rng;
 
     fn constant_net() -> NetworkModel {
@@ -1153,6 +1253,8 @@ mod tests {
             ..NetworkModel::default()
         }
     }
+
+    use crate::sweep::run_schedules;
 
     fn sweep_cfg() -> ThreePcConfig {
         ThreePcConfig {
@@ -1323,31 +1425,47 @@ mod tests {
 
     #[test]
     fn crash_stop_sweep_is_safe_non_blocking_and_catches_the_mutant() {
-        let cfg = sweep_cfg();
-        let ok = sweep_3pc(&cfg, threepc_fault_schedule, 0, 10_000).unwrap();
+        use crate::sweep::sweep;
+        let ok = sweep("3pc", Some(4), 0, 10_000, None).unwrap().findings;
         assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
-        assert_eq!(ok.blocked_runs, 0, "3PC must not block under crash-stop");
-        assert!(ok.committed_runs > 1000, "{ok:?}");
-        let mutant = ThreePcConfig {
-            recovery_ignores_precommit: true,
-            ..cfg
-        };
-        let bad = sweep_3pc(&mutant, threepc_fault_schedule, 0, 10_000).unwrap();
+        let p = &ok.progress;
+        assert_eq!(
+            p["blocked_runs"], 0.0,
+            "3PC must not block under crash-stop"
+        );
+        assert!(p["committed_runs"] > 1000.0, "{ok:?}");
+        let bad = sweep(
+            "3pc",
+            Some(4),
+            0,
+            10_000,
+            Some("recovery-ignores-precommit"),
+        )
+        .unwrap()
+        .findings;
         println!(
             "3PC crash-stop sweep: {} runs, {} violating, {} blocked, {} committed; mutant: {} violating (first schedule {:?})",
             ok.runs,
             ok.violating_runs,
-            ok.blocked_runs,
-            ok.committed_runs,
+            p["blocked_runs"],
+            p["committed_runs"],
             bad.violating_runs,
-            bad.first_seed
+            bad.first_index
         );
         assert!(bad.violating_runs > 0, "mutant not caught: {bad:?}");
-        let (i, v, trace) = bad.shortest.unwrap();
-        assert!(v.iter().any(|s| s.contains("agreement")), "{v:?}");
-        assert!(!trace.is_empty());
+        let sh = bad.shortest.unwrap();
+        assert!(
+            sh.violations.iter().any(|s| s.contains("agreement")),
+            "{:?}",
+            sh.violations
+        );
+        assert!(!sh.trace.is_empty());
         // the reported index reproduces it
-        let mut rng = trial_rng(0, i);
+        let mutant = ThreePcConfig {
+            recovery_ignores_precommit: true,
+            ..sweep_cfg()
+        };
+        let mut rng = trial_rng(0, sh.index);
         let (net, votes) = threepc_fault_schedule(&mutant, &mut rng);
         assert!(
             !run_3pc(&mutant, votes, &net, false, rng)
@@ -1367,7 +1485,12 @@ mod tests {
             ..sweep_cfg()
         };
         assert!(!short.timing_ok(20 * MS, 10_000));
-        let rep = sweep_3pc(&short, threepc_fault_schedule, 0, 2000).unwrap();
+        let rep = run_schedules(
+            |rng, log| threepc_sweep_run(&short, &THREEPC_MIX, rng, log),
+            0,
+            2000,
+        )
+        .unwrap();
         assert!(rep.violating_runs > 0, "{rep:?}");
     }
 
@@ -1403,14 +1526,20 @@ mod tests {
             r.violations
         );
         // Random partitions (no crashes) find such schedules too; they are reported, not hidden.
-        let rep = sweep_3pc(&sweep_cfg(), threepc_partition_schedule, 0, 2000).unwrap();
+        let cfg = sweep_cfg();
+        let rep = run_schedules(
+            |rng, log| threepc_sweep_run(&cfg, &THREEPC_PARTITION_MIX, rng, log),
+            0,
+            2000,
+        )
+        .unwrap();
         assert!(rep.violating_runs > 0, "{rep:?}");
-        let (i, v, trace) = rep.shortest.unwrap();
+        let sh = rep.shortest.unwrap();
         println!(
-            "3PC under random partitions: {} of 2000 schedules violate; shortest: sweep seed 0, schedule {i}: {v:?}",
-            rep.violating_runs
+            "3PC under random partitions: {} of 2000 schedules violate; shortest: sweep seed 0, schedule {}: {:?}",
+            rep.violating_runs, sh.index, sh.violations
         );
-        for line in &trace {
+        for line in &sh.trace {
             println!("  {line}");
         }
     }

@@ -32,11 +32,16 @@
 //! it saw a `No` — the sweep finds the agreement violation (a lost `Prepare`
 //! makes an RM abort unilaterally while the TM commits).
 
+use super::faults::{Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, MixLatency, Recovery, Window};
 use crate::SimError;
 use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events};
-use crate::montecarlo::{no_progress, run_trials};
-use crate::net::{Crash, LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
-use crate::rng::{ChaCha8Rng, below, chance};
+use crate::net::{MS, NetworkModel, NodeId, Time};
+use crate::registry::{
+    Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
+};
+use crate::rng::{ChaCha8Rng, chance};
+use crate::summary::TrialMetrics;
+use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -493,109 +498,172 @@ pub fn run_2pc(
     })
 }
 
-/// Result of a fault-schedule sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SweepReport {
-    /// Schedules run.
-    pub runs: u64,
-    /// Runs with at least one violation.
-    pub violating_runs: u64,
-    /// Lowest violating seed.
-    pub first_seed: Option<u64>,
-    /// The violating run with the fewest events: (seed, violations, delivered-message trace).
-    pub shortest: Option<(u64, Vec<String>, Vec<String>)>,
-    /// Runs that ended with a blocked RM.
-    pub blocked_runs: u64,
-    /// Runs that committed.
-    pub committed_runs: u64,
-}
-
-/// The seeded fault schedule number `seed` for `cfg`: exponential latency
+/// The 2PC fault mix (`--faults default` and the sweep): exponential latency
 /// (mean 10 ms), loss in [0, 0.2), duplication in [0, 0.1), each node
 /// crashing with probability 0.3 at a uniform time in [0, 100 ms) and
-/// recovering with probability 0.7 after [1, 400] ms, an optional partition
-/// of a random side during a random window, and each RM voting no with
-/// probability `cfg.no_probability`; every clock skewed by
-/// [`super::faults::default_clocks`] (offset ±10 ms, drift ±1 %).
-///
-/// Draws from `r` (the trial's stream), so schedule `i` of a sweep with seed
-/// `s` is reproduced by `fault_schedule(cfg, &mut trial_rng(s, i))`.
-pub fn fault_schedule(cfg: &TwoPcConfig, r: &mut ChaCha8Rng) -> (NetworkModel, Vec<bool>) {
-    let n = cfg.nodes();
-    let clocks = super::faults::default_clocks(n, r);
-    let mut crashes = Vec::new();
-    for v in 0..n as NodeId {
-        if chance(r, 0.3) {
-            let at = u64::from(below(r, 100)) * MS;
-            let recover_at = chance(r, 0.7).then(|| at + u64::from(below(r, 400) + 1) * MS);
-            crashes.push(Crash {
-                node: v,
-                at,
-                recover_at,
-            });
-        }
-    }
-    let mut partitions = Vec::new();
-    if chance(r, 0.3) {
-        let start = u64::from(below(r, 200)) * MS;
-        let end = start + u64::from(below(r, 500) + 1) * MS;
-        let side = (0..n as NodeId).filter(|_| chance(r, 0.5)).collect();
-        partitions.push(Partition { start, end, side });
-    }
-    let net = NetworkModel {
-        latency: LatencyDist::Exponential { mean_ns: 1e7 },
-        loss: crate::rng::unit(r) * 0.2,
-        duplication: crate::rng::unit(r) * 0.1,
-        crashes,
-        partitions,
-        clocks,
-        ..NetworkModel::default()
-    };
+/// recovering with probability 0.7 after [1, 400] ms, a partition of a
+/// random side with probability 0.3 opening in [0, 200 ms) for [1, 500] ms,
+/// and every clock skewed ([`super::faults::DEFAULT_CLOCKS`]: offset ±10 ms,
+/// drift ±1 %).
+pub const TWOPC_MIX: FaultMix = FaultMix {
+    latency: MixLatency::Exponential(10.0),
+    loss: Amount::UpTo(0.2),
+    dup: Amount::UpTo(0.1),
+    crash: 0.3,
+    coordinator_crash: None,
+    crash_at: Window::ms(100),
+    recovery: Recovery::After {
+        p: 0.7,
+        after: Window::ms(400),
+    },
+    partition: 0.3,
+    partition_at: Window::ms(200),
+    partition_for: Window::ms(500),
+    clocks: DEFAULT_CLOCKS,
+};
+
+/// One schedule of `mix` for `cfg` (every node may crash), then each RM's
+/// vote: no with probability `cfg.no_probability`. Schedule `i` of a sweep
+/// with seed `s` is reproduced by `fault_schedule(cfg, &TWOPC_MIX, &mut trial_rng(s, i))`.
+pub fn fault_schedule(
+    cfg: &TwoPcConfig,
+    mix: &FaultMix,
+    r: &mut ChaCha8Rng,
+) -> (NetworkModel, Vec<bool>) {
+    let net = mix.draw(&FaultTargets::all(cfg.nodes()), r);
     let votes = (0..cfg.participants)
         .map(|_| !chance(r, cfg.no_probability))
         .collect();
     (net, votes)
 }
 
-/// Run `runs` seeded fault schedules (trial `i` uses `trial_rng(seed, i)`, in
-/// parallel, deterministic) and check every run; `first_seed` and `shortest`
-/// name the trial index `i`.
-pub fn sweep_2pc(cfg: &TwoPcConfig, seed: u64, runs: u32) -> Result<SweepReport, SimError> {
-    let results = run_trials(seed, runs, &no_progress, |i, mut rng| {
-        let (net, votes) = fault_schedule(cfg, &mut rng);
-        let r = run_2pc(cfg, votes, &net, false, rng)?;
-        Ok((i, r))
-    })?;
-    let mut rep = SweepReport {
-        runs: u64::from(runs),
-        violating_runs: 0,
-        first_seed: None,
-        shortest: None,
-        blocked_runs: 0,
-        committed_runs: 0,
-    };
-    let mut best: Option<(u64, u64)> = None;
-    for (i, r) in &results {
-        rep.blocked_runs += u64::from(r.blocked > 0);
-        rep.committed_runs += u64::from(r.committed == Some(true));
-        if !r.violations.is_empty() {
-            rep.violating_runs += 1;
-            rep.first_seed.get_or_insert(*i);
-            if best.is_none_or(|(_, e)| r.events < e) {
-                best = Some((*i, r.events));
-            }
+/// `2pc` in the protocol registry.
+pub struct TwoPcProtocol;
+
+/// The registry entry of two-phase commit.
+pub static TWO_PC: TwoPcProtocol = TwoPcProtocol;
+
+const PLACEMENT: &[OptionGroup] = &[OptionGroup {
+    choices: &[
+        (
+            "separate",
+            "the TM is a node of its own (3N − 1 messages, 4 delays)",
+        ),
+        (
+            "colocated",
+            "the TM shares node 0 with RM 1 (3N − 3 messages, 3 delays)",
+        ),
+    ],
+    default: Some("separate"),
+}];
+
+impl SimProtocol for TwoPcProtocol {
+    fn name(&self) -> &'static str {
+        "2pc"
+    }
+    fn about(&self) -> &'static str {
+        "two-phase commit of one transaction: N participants and a transaction manager (Gray & Lamport counting)"
+    }
+    fn family(&self) -> Family {
+        Family::Coordination
+    }
+    fn nodes(&self) -> NodeRange {
+        NodeRange {
+            default: 4,
+            min: 2,
+            max: 10_001,
+            what: "nodes (participants + a separate TM; --option colocated: participants)",
         }
     }
-    if let Some((seed, _)) = best {
-        let r = &results[seed as usize].1;
-        rep.shortest = Some((seed, r.violations.clone(), r.trace.clone()));
+    fn options(&self) -> &'static [OptionGroup] {
+        PLACEMENT
     }
-    Ok(rep)
+    fn default_faults(&self) -> Option<&'static str> {
+        Some("TWOPC_MIX: crash-recover, loss < 0.2, duplication < 0.1, a partition, clock skew")
+    }
+    fn prepare(&self, sc: &Scenario, options: &Chosen) -> Result<Prepared, SimError> {
+        let colocated = options.has("colocated");
+        let n = sc.nodes;
+        let participants = if colocated { n } else { n - 1 };
+        if participants > 10_000 {
+            return Err(SimError::param(
+                "nodes",
+                format!("2pc supports 2..=10001 nodes, got {n}"),
+            ));
+        }
+        let cfg = TwoPcConfig {
+            colocated,
+            ..TwoPcConfig::new(participants as u32)
+        };
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let (net, votes) = match sc.fault_mix(TWOPC_MIX) {
+                Some(mix) => {
+                    let (net, votes) = fault_schedule(&cfg, &mix, &mut rng);
+                    (sc.with_links(net), votes)
+                }
+                None => {
+                    // RM 1 (the initiator) never crashes here; crashes happen mid-protocol at 15 ms.
+                    let mut net = sc.base_network();
+                    let rm1 = u32::from(!cfg.colocated);
+                    net.crash_fraction(cfg.nodes(), sc.crash, 15 * MS, rm1, &mut rng)?;
+                    (net, vec![true; cfg.participants as usize])
+                }
+            };
+            let link = latency_hint(&net.latency);
+            let r = run_2pc(&cfg, votes, &net, sc.fault_free(), rng)?;
+            Ok(TrialMetrics::single_decision(
+                r.messages,
+                r.bytes,
+                r.latency_ns,
+                r.trace_hash,
+                r.violations,
+            )
+            .with("blocked", r.blocked as f64)
+            .with("committed", f64::from(u8::from(r.committed == Some(true))))
+            .link_latency_ns(link))
+        })
+        .param("options", if colocated { "colocated" } else { "separate" }))
+    }
+    fn sweep(&self) -> Option<SweepDef> {
+        Some(SweepDef {
+            nodes: NodeRange {
+                default: 4,
+                min: 2,
+                max: 64,
+                what: "participants + a separate coordinator",
+            },
+            mutants: &[Mutant {
+                name: "commit-on-missing-vote",
+                bug: "the coordinator commits when a vote is missing",
+            }],
+            case: |n, mutant| {
+                let cfg = TwoPcConfig {
+                    no_probability: 0.1,
+                    commit_on_missing_vote: mutant == Some("commit-on-missing-vote"),
+                    ..TwoPcConfig::new(n as u32 - 1)
+                };
+                Ok(Box::new(move |mut rng, log| {
+                    let (net, votes) = fault_schedule(&cfg, &TWOPC_MIX, &mut rng);
+                    let r = run_2pc(&cfg, votes, &net, false, rng)?;
+                    Ok(SweepRun {
+                        messages: r.messages,
+                        progress: vec![
+                            ("committed_runs", Tally::Runs(r.committed == Some(true))),
+                            ("blocked_runs", Tally::Runs(r.blocked > 0)),
+                        ],
+                        violations: r.violations,
+                        trace: if log { r.trace } else { Vec::new() },
+                    })
+                }))
+            },
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::{Crash, LatencyDist};
     use crate::rng::trial_rng;
 
     fn constant_net() -> NetworkModel {
@@ -696,37 +764,31 @@ mod tests {
 
     #[test]
     fn sweep_finds_no_violation_and_catches_the_mutant() {
-        let cfg = TwoPcConfig {
+        use crate::sweep::sweep;
+        let ok = sweep("2pc", Some(4), 0, 10_000, None).unwrap().findings;
+        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
+        assert!(ok.progress["blocked_runs"] > 0.0 && ok.progress["committed_runs"] > 0.0);
+        let bad = sweep("2pc", Some(4), 0, 10_000, Some("commit-on-missing-vote"))
+            .unwrap()
+            .findings;
+        assert!(bad.violating_runs > 0);
+        let sh = bad.shortest.unwrap();
+        assert!(
+            sh.violations
+                .iter()
+                .any(|s| s.contains("agreement") || s.contains("validity")),
+            "{:?}",
+            sh.violations
+        );
+        assert!(!sh.trace.is_empty());
+        // The reported index reproduces the violation.
+        let mutant = TwoPcConfig {
             no_probability: 0.1,
+            commit_on_missing_vote: true,
             ..TwoPcConfig::new(3)
         };
-        let ok = sweep_2pc(&cfg, 0, 10_000).unwrap();
-        assert_eq!(ok.violating_runs, 0, "{:?}", ok.shortest);
-        assert!(ok.blocked_runs > 0 && ok.committed_runs > 0);
-        let bad = sweep_2pc(
-            &TwoPcConfig {
-                commit_on_missing_vote: true,
-                ..cfg
-            },
-            0,
-            10_000,
-        )
-        .unwrap();
-        assert!(bad.violating_runs > 0);
-        let (seed, v, trace) = bad.shortest.unwrap();
-        assert!(
-            v.iter()
-                .any(|s| s.contains("agreement") || s.contains("validity")),
-            "{v:?}"
-        );
-        assert!(!trace.is_empty());
-        // The reported seed reproduces the violation.
-        let mutant = TwoPcConfig {
-            commit_on_missing_vote: true,
-            ..cfg
-        };
-        let mut rng = trial_rng(0, seed);
-        let (net, votes) = fault_schedule(&mutant, &mut rng);
+        let mut rng = trial_rng(0, sh.index);
+        let (net, votes) = fault_schedule(&mutant, &TWOPC_MIX, &mut rng);
         let again = run_2pc(&mutant, votes, &net, false, rng).unwrap();
         assert!(!again.violations.is_empty());
     }

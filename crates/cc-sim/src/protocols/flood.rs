@@ -12,9 +12,14 @@
 //! of `i` are `k·i + 1 … k·i + k`, root 0); each node forwards to its
 //! children: exactly `n − 1` messages and `⌈log_k((k−1)n + 1)⌉ − 1` hops.
 
-use crate::des::{Protocol, Sim};
+use crate::SimError;
+use crate::des::{EventConfig, Protocol, Sim, run_events};
 use crate::net::NodeId;
-use crate::topology::Graph;
+use crate::registry::{
+    Chosen, Family, Knob, MAX_EVENT_NODES, NodeRange, Prepared, Scenario, SimProtocol,
+};
+use crate::summary::TrialMetrics;
+use crate::topology::{Graph, Topology};
 use std::collections::BTreeMap;
 
 /// Flooding over `graph` from `origin`. Messages carry their hop count.
@@ -127,6 +132,91 @@ impl Protocol for TreeBroadcast {
             .copied()
             .unwrap_or(0);
         BTreeMap::from([("last_delivery_hop".to_string(), f64::from(ldh))])
+    }
+}
+
+/// `flood` in the protocol registry.
+pub struct FloodProtocol;
+
+/// The registry entry of flooding.
+pub static FLOOD: FloodProtocol = FloodProtocol;
+
+/// Nodes of an event-mode dissemination protocol.
+pub(crate) const EVENT_NODES: NodeRange = NodeRange {
+    default: 1000,
+    min: 2,
+    max: MAX_EVENT_NODES,
+    what: "nodes",
+};
+
+impl SimProtocol for FloodProtocol {
+    fn name(&self) -> &'static str {
+        "flood"
+    }
+    fn about(&self) -> &'static str {
+        "flooding of one payload over `overlay` (default regular:6): every node forwards it once"
+    }
+    fn family(&self) -> Family {
+        Family::Dissemination
+    }
+    fn nodes(&self) -> NodeRange {
+        EVENT_NODES
+    }
+    fn knobs(&self) -> &'static [Knob] {
+        &[Knob::Overlay]
+    }
+    fn prepare(&self, sc: &Scenario, _options: &Chosen) -> Result<Prepared, SimError> {
+        let overlay = sc
+            .params
+            .overlay
+            .clone()
+            .unwrap_or(Topology::RandomRegular { k: 6 });
+        let name = overlay.name();
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let n = sc.nodes;
+            let g = overlay.build(n, &mut rng)?;
+            let mut net = sc.base_network();
+            net.crash_fraction(n, sc.crash, 0, 0, &mut rng)?;
+            let mut p = Flood::new(&g, 0, 1024);
+            let (m, _) = run_events(&mut p, n, &net, &EventConfig::default(), rng)?;
+            Ok(TrialMetrics::from_run(m, false))
+        })
+        .param("overlay", name))
+    }
+}
+
+/// `tree` in the protocol registry.
+pub struct TreeProtocol;
+
+/// The registry entry of tree broadcast.
+pub static TREE: TreeProtocol = TreeProtocol;
+
+impl SimProtocol for TreeProtocol {
+    fn name(&self) -> &'static str {
+        "tree"
+    }
+    fn about(&self) -> &'static str {
+        "broadcast down a `fanout`-ary tree rooted at node 0 (default arity 2)"
+    }
+    fn family(&self) -> Family {
+        Family::Dissemination
+    }
+    fn nodes(&self) -> NodeRange {
+        EVENT_NODES
+    }
+    fn knobs(&self) -> &'static [Knob] {
+        &[Knob::Fanout]
+    }
+    fn prepare(&self, sc: &Scenario, _options: &Chosen) -> Result<Prepared, SimError> {
+        let k = sc.params.fanout.unwrap_or(2) as u32;
+        Ok(Prepared::new(move |sc: &Scenario, mut rng| {
+            let mut net = sc.base_network();
+            net.crash_fraction(sc.nodes, sc.crash, 0, 0, &mut rng)?;
+            let mut p = TreeBroadcast::new(k, 1024);
+            let (m, _) = run_events(&mut p, sc.nodes, &net, &EventConfig::default(), rng)?;
+            Ok(TrialMetrics::from_run(m, false))
+        })
+        .param("fanout", k))
     }
 }
 

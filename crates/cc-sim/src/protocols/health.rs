@@ -19,8 +19,14 @@
 //! Detection latency is measured from the crash instant. False suspicions
 //! (a live node suspected, e.g. through loss) are counted.
 
-use crate::des::{Protocol, Sim};
-use crate::net::{NodeId, Time};
+use super::flood::EVENT_NODES;
+use crate::SimError;
+use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::net::{MS, NodeId, Time};
+use crate::registry::{
+    Chosen, Family, Knob, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol,
+};
+use crate::summary::TrialMetrics;
 use std::collections::BTreeMap;
 
 /// Health-checking topology.
@@ -274,6 +280,104 @@ impl HealthCheck {
             // a live node reported as failed: count once per report
             self.false_suspicions += 1;
         }
+    }
+}
+
+/// Largest accepted `nodes` for full-mesh health checking (n² messages per period).
+pub const MAX_FULL_MESH_NODES: usize = 2_000;
+
+/// `health-check` in the protocol registry.
+pub struct HealthProtocol;
+
+/// The registry entry of heartbeat health checking.
+pub static HEALTH_CHECK: HealthProtocol = HealthProtocol;
+
+impl SimProtocol for HealthProtocol {
+    fn name(&self) -> &'static str {
+        "health-check"
+    }
+    fn about(&self) -> &'static str {
+        "heartbeats for 20 periods of 100 ms, crashes at 2.5 periods: detection latency and messages"
+    }
+    fn family(&self) -> Family {
+        Family::Dissemination
+    }
+    fn nodes(&self) -> NodeRange {
+        EVENT_NODES
+    }
+    fn knobs(&self) -> &'static [Knob] {
+        &[Knob::Fanout]
+    }
+    fn options(&self) -> &'static [OptionGroup] {
+        &[OptionGroup {
+            choices: &[
+                (
+                    "hierarchical",
+                    "groups of `fanout` (default ⌈√n⌉) with aggregators",
+                ),
+                ("full-mesh", "every node heartbeats every other node"),
+            ],
+            default: Some("hierarchical"),
+        }]
+    }
+    fn prepare(&self, sc: &Scenario, options: &Chosen) -> Result<Prepared, SimError> {
+        let n = sc.nodes;
+        let (mode, prepared_params): (HealthMode, Vec<(&str, String)>) = if options.has("full-mesh")
+        {
+            if n > MAX_FULL_MESH_NODES {
+                return Err(SimError::param(
+                    "nodes",
+                    format!(
+                        "full-mesh health checking sends n(n-1) messages per period; valid: 2..={MAX_FULL_MESH_NODES}, got {n}"
+                    ),
+                ));
+            }
+            (HealthMode::FullMesh, vec![("options", "full-mesh".into())])
+        } else {
+            let g = sc
+                .params
+                .fanout
+                .unwrap_or_else(|| (n as f64).sqrt().ceil() as usize)
+                .max(2);
+            (
+                HealthMode::Hierarchical { group: g as u32 },
+                vec![
+                    ("options", "hierarchical".into()),
+                    ("fanout", g.to_string()),
+                ],
+            )
+        };
+        let mut prepared = Prepared::new(move |sc: &Scenario, mut rng| {
+            let period = 100 * MS;
+            let crash_at = 5 * period / 2;
+            let mut net = sc.base_network();
+            let crashed = net.crash_fraction(sc.nodes, sc.crash, crash_at, 0, &mut rng)?;
+            let list: Vec<(NodeId, u64)> = crashed.iter().map(|&c| (c, crash_at)).collect();
+            let mut p = HealthCheck::new(mode, sc.nodes, period, 20, &list);
+            let cfg = EventConfig {
+                origin: None,
+                ..EventConfig::default()
+            };
+            let (m, _) = run_events(&mut p, sc.nodes, &net, &cfg, rng)?;
+            let det = p.detections();
+            let vals: Vec<f64> = det.values().map(|&t| t as f64 / MS as f64).collect();
+            let mut t = TrialMetrics::from_run(m, false);
+            t.delivered = det.len() as u64;
+            t.eligible = crashed.len() as u64;
+            t.ratio = if crashed.is_empty() {
+                1.0
+            } else {
+                det.len() as f64 / crashed.len() as f64
+            };
+            t.t_ave = (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64);
+            t.t_last = vals.iter().copied().reduce(f64::max);
+            let per_period = t.messages / 20.0;
+            Ok(t.with("messages_per_period", per_period))
+        });
+        for (k, v) in prepared_params {
+            prepared = prepared.param(k, v);
+        }
+        Ok(prepared)
     }
 }
 

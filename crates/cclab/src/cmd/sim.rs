@@ -1,23 +1,43 @@
 //! `cclab sim`: Monte Carlo simulation of a protocol, seeded and reproducible.
 
+use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use cc_sim::SimRequest;
+use cc_sim::registry::{Engine, Family, REGISTRY, SimProtocol};
 use clap::Args;
 
 use crate::error::{CliError, emit, input, print_json};
 
+/// The protocol list of `--help`, from the registry.
+fn protocols_help() -> String {
+    let mut out =
+        String::from("Protocols (`cclab sim --list` for nodes, parameters and options):\n");
+    for family in [Family::Dissemination, Family::Coordination] {
+        let names: Vec<&str> = REGISTRY
+            .iter()
+            .filter(|p| p.family() == family)
+            .map(|p| p.name())
+            .collect();
+        let _ = writeln!(out, "  {family:?}: {}", names.join(", "));
+    }
+    out
+}
+
 /// Arguments of `cclab sim`.
 #[derive(Debug, Args)]
+#[command(after_help = protocols_help())]
 pub(crate) struct SimArgs {
-    /// Protocol. Dissemination: push, pull, push-pull, flood, tree, plumtree, eager-push, rumor,
-    /// anti-entropy, health-check. Coordination: 2pc, 3pc, paxos, multi-paxos, raft, isr, quorum,
-    /// pbft, commit-wait, lcr, hs, crdt-counter.
-    protocol: String,
-    /// Number of nodes (at least 2).
-    #[arg(long, default_value_t = 1000)]
-    nodes: usize,
+    /// Protocol (see the list below, or --list).
+    #[arg(required_unless_present = "list")]
+    protocol: Option<String>,
+    /// List every protocol: what a trial does, its nodes, parameters, options and fault mix.
+    #[arg(long)]
+    list: bool,
+    /// Number of nodes (default: the protocol's, see --list).
+    #[arg(long)]
+    nodes: Option<usize>,
     /// Monte Carlo trials.
     #[arg(long, default_value_t = 20)]
     trials: u32,
@@ -44,9 +64,15 @@ pub(crate) struct SimArgs {
     overlay: Option<String>,
     /// One-way link latency in ms: const:MS, uniform:LO-HI, exp:MEAN, lognormal:MEDIAN,SIGMA,
     /// pareto:SCALE,SHAPE, or `regions` (nodes placed round-robin in five cloud regions, one-way
-    /// latency = RTT/2 of the region-to-region matrix).
+    /// latency = RTT/2 of the region-to-region matrix). Applies with --faults too.
     #[arg(long)]
     latency: Option<String>,
+    /// Extra uniform jitter per message in ms, 0..=3600000 (event-driven protocols).
+    #[arg(long, value_name = "MS")]
+    jitter: Option<f64>,
+    /// Link bandwidth in Mbit/s (event-driven protocols): each message waits 8·bytes/bandwidth.
+    #[arg(long, value_name = "MBPS")]
+    bandwidth: Option<f64>,
     /// Broadcasts per trial (plumtree, eager-push).
     #[arg(long)]
     broadcasts: Option<u32>,
@@ -68,11 +94,12 @@ pub(crate) struct SimArgs {
     /// Commands (log entries) per replication message, for the replicated-log protocols.
     #[arg(long)]
     batch: Option<u32>,
-    /// Fault mix of every coordination protocol (2pc, 3pc, paxos, multi-paxos, raft, isr, quorum,
-    /// pbft, commit-wait, lcr, hs, crdt-counter): `none`
-    /// (default), `default` (the protocol's documented mix), or an explicit spec
+    /// Fault mix of a coordination protocol: `none` (default), `default` (the protocol's
+    /// documented mix, see --list), or an explicit spec
     /// `loss=P,dup=P,crash=F,recover=P,partition=P,window=MS,latency=MS,skew=MS,drift=PPM`
-    /// (keys left out take the default mix's values).
+    /// (keys left out take the default mix's values). Sets loss, duplication and crashes, so
+    /// --loss, --duplication and --crash do not apply with it; --latency, --jitter and
+    /// --bandwidth do.
     #[arg(long)]
     faults: Option<String>,
     /// pbft: Byzantine backups, at most f = (n - 1) / 3 (behaviour: --option silent|equivocating).
@@ -87,9 +114,9 @@ pub(crate) struct SimArgs {
     /// quorum: write quorum W, 1..=N (default majority).
     #[arg(long)]
     write_quorum: Option<usize>,
-    /// quorum: delay between the write's commit and the read, in ms.
-    #[arg(long, default_value_t = 0.0)]
-    read_after_ms: f64,
+    /// quorum: delay between the write's commit and the read, in ms (default 0).
+    #[arg(long)]
+    read_after_ms: Option<f64>,
     /// commit-wait: clock uncertainty epsilon in ms, 0..=10000 (default 7).
     #[arg(long)]
     epsilon_ms: Option<f64>,
@@ -112,7 +139,7 @@ pub(crate) struct SimArgs {
 }
 
 impl SimArgs {
-    fn request(&self) -> SimRequest {
+    fn request(&self, protocol: &dyn SimProtocol) -> SimRequest {
         let mut options = self.options.clone();
         for (flag, name) in [
             (self.feedback, "feedback"),
@@ -126,8 +153,8 @@ impl SimArgs {
             }
         }
         SimRequest {
-            protocol: self.protocol.clone(),
-            nodes: self.nodes,
+            protocol: protocol.name().to_string(),
+            nodes: self.nodes.unwrap_or(protocol.nodes().default),
             trials: self.trials,
             seed: self.seed,
             fanout: self.fanout,
@@ -150,12 +177,95 @@ impl SimArgs {
             acks: self.acks.clone(),
             min_insync: self.min_insync,
             window: self.window,
+            jitter_ms: self.jitter,
+            bandwidth_mbps: self.bandwidth,
         }
     }
 }
 
+/// `cclab sim --list`: every registry entry.
+fn list(json: bool) -> Result<ExitCode, CliError> {
+    if json {
+        let v: Vec<serde_json::Value> = REGISTRY
+            .iter()
+            .map(|p| {
+                let r = p.nodes();
+                serde_json::json!({
+                    "protocol": p.name(),
+                    "family": format!("{:?}", p.family()).to_lowercase(),
+                    "engine": format!("{:?}", p.engine()).to_lowercase(),
+                    "about": p.about(),
+                    "nodes": {"default": r.default, "min": r.min, "max": r.max, "what": r.what},
+                    "parameters": p.knobs().iter().map(|k| k.name()).collect::<Vec<_>>(),
+                    "options": p.options().iter().map(|g| serde_json::json!({
+                        "choices": g.choices.iter().map(|c| serde_json::json!({"name": c.0, "help": c.1})).collect::<Vec<_>>(),
+                        "default": g.default,
+                    })).collect::<Vec<_>>(),
+                    "default_faults": p.default_faults(),
+                    "sweep": p.sweep().is_some(),
+                })
+            })
+            .collect();
+        print_json(&v)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = String::new();
+    for p in REGISTRY {
+        let r = p.nodes();
+        let _ = writeln!(
+            out,
+            "{} ({}, {} engine): {}",
+            p.name(),
+            format!("{:?}", p.family()).to_lowercase(),
+            if p.engine() == Engine::Round {
+                "round"
+            } else {
+                "event"
+            },
+            p.about()
+        );
+        let _ = writeln!(
+            out,
+            "  --nodes {}..={} (default {}): {}",
+            r.min, r.max, r.default, r.what
+        );
+        if !p.knobs().is_empty() {
+            let flags: Vec<String> = p
+                .knobs()
+                .iter()
+                .map(|k| format!("--{}", k.name().replace('_', "-")))
+                .collect();
+            let _ = writeln!(out, "  parameters: {}", flags.join(", "));
+        }
+        for g in p.options() {
+            let choices: Vec<String> = g
+                .choices
+                .iter()
+                .map(|c| {
+                    let def = if g.default == Some(c.0) {
+                        " (default)"
+                    } else {
+                        ""
+                    };
+                    format!("{}{def}: {}", c.0, c.1)
+                })
+                .collect();
+            let _ = writeln!(out, "  --option {}", choices.join(" | "));
+        }
+        if let Some(f) = p.default_faults() {
+            let _ = writeln!(out, "  --faults default: {f}");
+        }
+    }
+    emit(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(crate) fn run(args: SimArgs) -> Result<ExitCode, CliError> {
-    let req = args.request();
+    let Some(name) = args.protocol.as_deref() else {
+        return list(args.json);
+    };
+    let protocol = cc_sim::find(name).map_err(input)?;
+    let req = args.request(protocol);
     let show_bar = !args.json && std::io::stderr().is_terminal();
     let bar = if show_bar {
         indicatif::ProgressBar::new(u64::from(req.trials))

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use cc_sim::coord::sweep::{SWEEPS, Sweep, sweep};
+use cc_sim::sweep::{Sweep, sweep, sweepable};
 use clap::Args;
 
 use crate::error::{CliError, emit, input, print_json};
@@ -12,8 +12,8 @@ use crate::error::{CliError, emit, input, print_json};
 /// Arguments of `cclab sweep`.
 #[derive(Debug, Args)]
 pub(crate) struct SweepArgs {
-    /// Protocol: 2pc, 3pc, paxos, multi-paxos, raft, isr, quorum, pbft, commit-wait,
-    /// crdt-counter, lcr, hs (`--list` shows sizes and mutants).
+    /// Protocol: any coordination protocol of `cclab sim --list` (`--list` shows sweep sizes and
+    /// mutants).
     #[arg(required_unless_present = "list")]
     protocol: Option<String>,
     /// Nodes (default: the protocol's sweep size; `--list` says what they count).
@@ -41,16 +41,16 @@ pub(crate) struct SweepArgs {
 
 fn list(json: bool) -> Result<ExitCode, CliError> {
     if json {
-        let v: Vec<serde_json::Value> = SWEEPS
+        let v: Vec<serde_json::Value> = sweepable()
             .iter()
-            .map(|s| {
+            .map(|(p, s)| {
                 serde_json::json!({
-                    "protocol": s.protocol,
-                    "default_nodes": s.default_nodes,
-                    "min_nodes": s.min_nodes,
-                    "max_nodes": s.max_nodes,
-                    "nodes_are": s.nodes_are,
-                    "mutants": s.mutants.iter().map(|(name, bug)| serde_json::json!({"name": name, "bug": bug})).collect::<Vec<_>>(),
+                    "protocol": p.name(),
+                    "default_nodes": s.nodes.default,
+                    "min_nodes": s.nodes.min,
+                    "max_nodes": s.nodes.max,
+                    "nodes_are": s.nodes.what,
+                    "mutants": s.mutants.iter().map(|m| serde_json::json!({"name": m.name, "bug": m.bug})).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -58,14 +58,18 @@ fn list(json: bool) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();
-    for s in SWEEPS {
+    for (p, s) in sweepable() {
         let _ = writeln!(
             out,
             "{} (nodes {}..={}, default {}: {})",
-            s.protocol, s.min_nodes, s.max_nodes, s.default_nodes, s.nodes_are
+            p.name(),
+            s.nodes.min,
+            s.nodes.max,
+            s.nodes.default,
+            s.nodes.what
         );
-        for (name, bug) in s.mutants {
-            let _ = writeln!(out, "  --mutant {name}: {bug}");
+        for m in s.mutants {
+            let _ = writeln!(out, "  --mutant {}: {}", m.name, m.bug);
         }
     }
     emit(&out)?;
@@ -74,11 +78,12 @@ fn list(json: bool) -> Result<ExitCode, CliError> {
 
 fn text(s: &Sweep, trace_lines: usize) -> String {
     let mut out = String::new();
+    let f = &s.findings;
     let _ = writeln!(
         out,
         "{} sweep: {} fault schedules, seed {}, {} nodes, {}",
         s.protocol,
-        s.runs,
+        f.runs,
         s.seed,
         s.nodes,
         match &s.mutant {
@@ -86,19 +91,19 @@ fn text(s: &Sweep, trace_lines: usize) -> String {
             None => "no mutant".to_string(),
         }
     );
-    for (k, v) in &s.progress {
+    for (k, v) in &f.progress {
         let _ = writeln!(out, "  {k}: {v}");
     }
-    match (&s.first_index, &s.shortest) {
+    match (&f.first_index, &f.shortest) {
         (Some(first), Some(sh)) => {
             let _ = writeln!(
                 out,
                 "violating runs: {} of {} (first: schedule {first})",
-                s.violating_runs, s.runs
+                f.violating_runs, f.runs
             );
             let _ = writeln!(
                 out,
-                "shortest violating run: schedule {} (trial stream ({}, {}))",
+                "shortest violating run (fewest messages): schedule {} (trial stream ({}, {}))",
                 sh.index, s.seed, sh.index
             );
             for v in &sh.violations {
@@ -117,7 +122,7 @@ fn text(s: &Sweep, trace_lines: usize) -> String {
             }
         }
         _ => {
-            let _ = writeln!(out, "violating runs: 0 of {}", s.runs);
+            let _ = writeln!(out, "violating runs: 0 of {}", f.runs);
         }
     }
     out
@@ -145,7 +150,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<ExitCode, CliError> {
         emit(&text(&s, args.trace_lines))?;
     }
     // A violation of the real protocol is a finding: exit 4. A mutant is expected to violate.
-    if s.violating_runs > 0 && s.mutant.is_none() {
+    if s.findings.violating_runs > 0 && s.mutant.is_none() {
         return Ok(ExitCode::from(4));
     }
     Ok(ExitCode::SUCCESS)

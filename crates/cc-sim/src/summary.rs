@@ -1,0 +1,392 @@
+//! Per-trial metrics and their summary over the trials of a scenario.
+
+use crate::metrics::RunMetrics;
+use crate::net::MS;
+use crate::registry::{Engine, Family, Scenario, SimProtocol};
+use crate::stats::{Fraction, Stat, fmt_num};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What one trial measured, typed. Times are in the engine's unit
+/// (rounds, or milliseconds in event mode) unless the name says `_ns`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TrialMetrics {
+    /// Rounds to termination (round mode).
+    pub rounds: Option<f64>,
+    /// Messages sent (all kinds).
+    pub messages: f64,
+    /// Messages that carried the payload.
+    pub payload: f64,
+    /// Bytes sent.
+    pub bytes: f64,
+    /// Fraction delivered (dissemination) or decided (coordination).
+    pub ratio: f64,
+    /// Delivered or decided count, for the pooled fraction.
+    pub delivered: u64,
+    /// Eligible count, for the pooled fraction.
+    pub eligible: u64,
+    /// Mean delivery or decision time.
+    pub t_ave: Option<f64>,
+    /// Last delivery or decision time.
+    pub t_last: Option<f64>,
+    /// The engine's event-trace hash.
+    pub hash: u64,
+    /// Mean one-way link latency of the trial's network (ms).
+    pub link_ms: Option<f64>,
+    /// Protocol-specific measurements, reported under these names.
+    pub extra: BTreeMap<String, f64>,
+    /// Decision latency (ns).
+    pub decision_latency_ns: Option<f64>,
+    /// Safety-checker findings.
+    pub violations: Vec<String>,
+    /// Messages per decision.
+    pub decision_messages: Option<f64>,
+    /// Every decision's latency (ns), for percentiles.
+    pub latencies_ns: Vec<f64>,
+}
+
+impl TrialMetrics {
+    /// A run that reaches (at most) one decision, at `decided_at` nanoseconds: the
+    /// decided fraction is 1 if it decided, the decision's messages are all the run's.
+    pub fn single_decision(
+        messages: u64,
+        bytes: u64,
+        decided_at: Option<u64>,
+        hash: u64,
+        violations: Vec<String>,
+    ) -> TrialMetrics {
+        let ms = |t: u64| t as f64 / MS as f64;
+        TrialMetrics {
+            messages: messages as f64,
+            bytes: bytes as f64,
+            ratio: if decided_at.is_some() { 1.0 } else { 0.0 },
+            delivered: u64::from(decided_at.is_some()),
+            eligible: 1,
+            t_ave: decided_at.map(ms),
+            t_last: decided_at.map(ms),
+            hash,
+            decision_latency_ns: decided_at.map(|t| t as f64),
+            decision_messages: Some(messages as f64),
+            latencies_ns: decided_at.map(|t| vec![t as f64]).unwrap_or_default(),
+            violations,
+            ..TrialMetrics::default()
+        }
+    }
+
+    /// The metrics of a dissemination run: delivery to the live nodes, times
+    /// in rounds (`round`) or milliseconds, the protocol's extra measurements.
+    pub fn from_run(m: RunMetrics, round: bool) -> TrialMetrics {
+        let (delivered, eligible) = m.delivered_counts();
+        let dt = m.delivery_times();
+        let conv = |x: f64| if round { x } else { x / MS as f64 };
+        TrialMetrics {
+            rounds: round.then_some(f64::from(m.rounds)),
+            messages: m.messages as f64,
+            payload: m.payload_messages as f64,
+            bytes: m.bytes as f64,
+            ratio: m.delivery_ratio(),
+            delivered,
+            eligible,
+            t_ave: dt.map(|d| conv(d.mean)),
+            t_last: dt.map(|d| conv(d.max)),
+            hash: m.trace_hash,
+            extra: m.extra,
+            ..TrialMetrics::default()
+        }
+    }
+
+    /// Add a protocol-specific measurement.
+    pub fn with(mut self, name: &str, value: f64) -> TrialMetrics {
+        self.extra.insert(name.to_string(), value);
+        self
+    }
+
+    /// Record the mean one-way latency of the trial's links (ns).
+    pub fn link_latency_ns(mut self, ns: u64) -> TrialMetrics {
+        self.link_ms = Some(ns as f64 / MS as f64);
+        self
+    }
+}
+
+/// Result of [`crate::registry::simulate`]: every metric summarised over the trials.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimSummary {
+    /// Protocol name.
+    pub protocol: String,
+    /// Number of nodes.
+    pub nodes: usize,
+    /// Trials run.
+    pub trials: u32,
+    /// Scenario seed.
+    pub seed: u64,
+    /// All effective parameters (after defaults), as text.
+    pub parameters: BTreeMap<String, String>,
+    /// `rounds` or `ms`: unit of `rounds`, `t_last`, `t_ave`.
+    pub time_unit: &'static str,
+    /// Rounds to termination (round mode only).
+    pub rounds: Option<Stat>,
+    /// Messages per trial (all kinds).
+    pub messages: Stat,
+    /// Messages per node per trial.
+    pub messages_per_node: Stat,
+    /// Payload messages per trial.
+    pub payload_messages: Stat,
+    /// Fraction of live nodes never informed.
+    pub residue: Stat,
+    /// Delivery time of the last informed node.
+    pub t_last: Option<Stat>,
+    /// Mean delivery time (origin excluded).
+    pub t_ave: Option<Stat>,
+    /// Fraction of live nodes informed.
+    pub delivery_ratio: Stat,
+    /// Delivered / live nodes pooled over all trials, with a Wilson interval.
+    pub delivery_pooled: Fraction,
+    /// Bytes per trial.
+    pub bytes: Stat,
+    /// Protocol-specific measurements (e.g. `rmr`, `last_delivery_hop`).
+    pub extra: BTreeMap<String, Stat>,
+    /// Hash of all per-trial trace hashes, in trial order.
+    pub trace_hash: String,
+    /// Coordination protocols: messages per decision.
+    pub messages_per_decision: Option<Stat>,
+    /// Coordination protocols: decision latency in units of the mean one-way
+    /// latency (equals the message-delay count with constant latency).
+    pub message_delays: Option<Stat>,
+    /// Coordination protocols: decision latency percentiles over trials (ms).
+    pub latency_ms: Option<Percentiles>,
+    /// Coordination protocols: safety-checker results.
+    pub violations: Option<Violations>,
+}
+
+/// Nearest-rank percentiles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: f64,
+    /// 99th percentile.
+    pub p99: f64,
+}
+
+/// Safety-checker summary over the trials.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violations {
+    /// Trials with at least one violation.
+    pub count: u64,
+    /// First violating trial index (reproduce with `trial_rng(seed, index)`).
+    pub first_seed: Option<u64>,
+    /// The first violation's description.
+    pub first: Option<String>,
+}
+
+/// Summary of a non-negative metric (counts, bytes, times): the interval is kept `>= 0`.
+fn stat(xs: impl Iterator<Item = f64>) -> Stat {
+    let v: Vec<f64> = xs.collect();
+    Stat::of(&v)
+        .map(|s| s.clamped(0.0, f64::INFINITY))
+        .unwrap_or(Stat {
+            mean: f64::NAN,
+            ci95: None,
+            median: f64::NAN,
+            min: f64::NAN,
+            max: f64::NAN,
+            count: 0,
+        })
+}
+
+/// Summary of an optional non-negative metric (times, rounds).
+fn opt_stat(xs: impl Iterator<Item = Option<f64>>) -> Option<Stat> {
+    let v: Vec<f64> = xs.flatten().collect();
+    Stat::of(&v).map(|s| s.clamped(0.0, f64::INFINITY))
+}
+
+/// Summary of a fraction: the interval is kept within `[0, 1]`.
+fn fraction_stat(xs: impl Iterator<Item = f64>) -> Stat {
+    stat(xs).clamped(0.0, 1.0)
+}
+
+/// Summarise the trials of `sc` run by `p`.
+pub(crate) fn summarise(
+    p: &dyn SimProtocol,
+    sc: &Scenario,
+    parameters: BTreeMap<String, String>,
+    trials: &[TrialMetrics],
+) -> SimSummary {
+    let n = sc.nodes as f64;
+    let mut hash = crate::metrics::TraceHash::default();
+    for t in trials {
+        hash.add(t.hash);
+    }
+    let mut names: Vec<&str> = trials
+        .iter()
+        .flat_map(|t| t.extra.keys().map(String::as_str))
+        .collect();
+    if trials.iter().any(|t| t.link_ms.is_some()) {
+        names.push(LINK_MS);
+    }
+    names.sort_unstable();
+    names.dedup();
+    let extra = names
+        .into_iter()
+        .filter_map(|k| {
+            let v: Vec<f64> = trials
+                .iter()
+                .filter_map(|t| {
+                    if k == LINK_MS {
+                        t.link_ms
+                    } else {
+                        t.extra.get(k).copied()
+                    }
+                })
+                .filter(|x| !x.is_nan())
+                .collect();
+            // every extra metric is a count, a 0/1 flag or a time: all non-negative
+            Stat::of(&v).map(|s| (k.to_string(), s.clamped(0.0, f64::INFINITY)))
+        })
+        .collect();
+    let round = p.engine() == Engine::Round;
+    let coord = p.family() == Family::Coordination;
+    let link_ms: f64 = trials.iter().filter_map(|t| t.link_ms).sum::<f64>() / trials.len() as f64;
+    let mut lat: Vec<f64> = trials
+        .iter()
+        .flat_map(|t| t.latencies_ns.iter().map(|x| x / MS as f64))
+        .collect();
+    lat.sort_by(f64::total_cmp);
+    let first_bad = trials.iter().position(|t| !t.violations.is_empty());
+    SimSummary {
+        protocol: p.name().to_string(),
+        nodes: sc.nodes,
+        trials: sc.trials,
+        seed: sc.seed,
+        parameters,
+        time_unit: if round { "rounds" } else { "ms" },
+        rounds: opt_stat(trials.iter().map(|t| t.rounds)),
+        messages: stat(trials.iter().map(|t| t.messages)),
+        messages_per_node: stat(trials.iter().map(|t| t.messages / n)),
+        payload_messages: stat(trials.iter().map(|t| t.payload)),
+        residue: fraction_stat(trials.iter().map(|t| 1.0 - t.ratio)),
+        t_last: opt_stat(trials.iter().map(|t| t.t_last)),
+        t_ave: opt_stat(trials.iter().map(|t| t.t_ave)),
+        delivery_ratio: fraction_stat(trials.iter().map(|t| t.ratio)),
+        delivery_pooled: Fraction::new(
+            trials.iter().map(|t| t.delivered).sum(),
+            trials.iter().map(|t| t.eligible).sum(),
+        ),
+        bytes: stat(trials.iter().map(|t| t.bytes)),
+        extra,
+        trace_hash: format!("{:016x}", hash.value()),
+        messages_per_decision: if coord {
+            opt_stat(trials.iter().map(|t| t.decision_messages))
+        } else {
+            None
+        },
+        message_delays: if coord {
+            opt_stat(
+                trials
+                    .iter()
+                    .map(|t| t.decision_latency_ns.map(|x| x / MS as f64 / link_ms)),
+            )
+        } else {
+            None
+        },
+        latency_ms: (coord && !lat.is_empty()).then(|| Percentiles {
+            p50: crate::stats::percentile_sorted(&lat, 0.5).unwrap_or(f64::NAN),
+            p99: crate::stats::percentile_sorted(&lat, 0.99).unwrap_or(f64::NAN),
+        }),
+        violations: coord.then(|| Violations {
+            count: trials.iter().filter(|t| !t.violations.is_empty()).count() as u64,
+            first_seed: first_bad.map(|i| i as u64),
+            first: first_bad.map(|i| trials[i].violations[0].clone()),
+        }),
+    }
+}
+
+/// The name under which [`TrialMetrics::link_ms`] is reported in `extra`.
+const LINK_MS: &str = "mean_link_latency_ms";
+
+impl fmt::Display for SimSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "cclab sim {} — {} nodes, {} trials, seed {}",
+            self.protocol, self.nodes, self.trials, self.seed
+        )?;
+        let params: Vec<String> = self
+            .parameters
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        writeln!(f, "parameters: {}", params.join(" "))?;
+        writeln!(
+            f,
+            "{:<22} {:>12} {:>27} {:>12} {:>12} {:>12}",
+            "metric", "mean", "95% CI", "median", "min", "max"
+        )?;
+        let row = |f: &mut fmt::Formatter<'_>, name: &str, s: &Stat| -> fmt::Result {
+            let ci = s.ci95.map_or("—".to_string(), |[a, b]| {
+                format!("[{}, {}]", fmt_num(a), fmt_num(b))
+            });
+            writeln!(
+                f,
+                "{:<22} {:>12} {:>27} {:>12} {:>12} {:>12}",
+                name,
+                fmt_num(s.mean),
+                ci,
+                fmt_num(s.median),
+                fmt_num(s.min),
+                fmt_num(s.max)
+            )
+        };
+        if let Some(r) = &self.rounds {
+            row(f, "rounds", r)?;
+        }
+        row(f, "messages", &self.messages)?;
+        row(f, "messages_per_node", &self.messages_per_node)?;
+        row(f, "payload_messages", &self.payload_messages)?;
+        row(f, "bytes", &self.bytes)?;
+        if let Some(t) = &self.t_ave {
+            row(f, &format!("t_ave ({})", self.time_unit), t)?;
+        }
+        if let Some(t) = &self.t_last {
+            row(f, &format!("t_last ({})", self.time_unit), t)?;
+        }
+        row(f, "delivery_ratio", &self.delivery_ratio)?;
+        row(f, "residue", &self.residue)?;
+        for (k, s) in &self.extra {
+            row(f, k, s)?;
+        }
+        if let Some(m) = &self.messages_per_decision {
+            row(f, "messages_per_decision", m)?;
+        }
+        if let Some(d) = &self.message_delays {
+            row(f, "message_delays", d)?;
+        }
+        if let Some(l) = &self.latency_ms {
+            writeln!(
+                f,
+                "decision latency: p50 {} ms, p99 {} ms",
+                fmt_num(l.p50),
+                fmt_num(l.p99)
+            )?;
+        }
+        if let Some(v) = &self.violations {
+            match (&v.first_seed, &v.first) {
+                (Some(s), Some(what)) => {
+                    writeln!(f, "violations: {} (first at trial {s}: {what})", v.count)?
+                }
+                _ => writeln!(f, "violations: 0")?,
+            }
+        }
+        let p = &self.delivery_pooled;
+        writeln!(
+            f,
+            "pooled delivery {}/{} = {} (Wilson 95% [{}, {}]); trace {}",
+            p.successes,
+            p.total,
+            fmt_num(p.value),
+            fmt_num(p.wilson95[0]),
+            fmt_num(p.wilson95[1]),
+            self.trace_hash
+        )
+    }
+}
