@@ -12,10 +12,19 @@ use crate::discrepancy::{Rational, discrepancy_spectral, discrepancy_uniform, re
 use crate::error::{Result, TheoryError};
 use crate::fooling::{FoolingResult, max_fooling_set, verify_fooling_set};
 use crate::matrix::CommMatrix;
-use crate::protocol::{ProtocolTree, deterministic_complexity, one_way, verify_protocol_tree};
+use crate::protocol::{
+    AnswerBit, ProtocolTree, deterministic_complexity, one_way_counts, one_way_counts_reduced,
+    verify_protocol_tree,
+};
 use crate::rank::{
     RankCertificate, RankOptions, RankResult, UpperCertificate, rank_gf2_of, rank_q, verify_rank,
 };
+
+/// Why the one-way value holds (the `reason` of `one_way_ab` and `one_way_ba`).
+const ONE_WAY_REASON: &str = "answer bit counted, like D: the sender names its distinct row (column) \
+     and the receiver announces the answer unless that row is constant; exact: \
+     ceil(log2 sum over distinct rows of 2^ceil(log2 #values in the row)) by Kraft's inequality \
+     (Kushilevitz-Nisan Sec. 4.2)";
 
 /// A measure that [`analyze`] can compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -46,9 +55,11 @@ pub enum Measure {
     Partition0,
     /// `chi = chi_0 + chi_1`.
     Partition,
-    /// One-way complexity `D^{A->B}`.
+    /// One-way complexity `D^{A->B}`, **answer bit counted like `D`**: Alice
+    /// sends one message, then Bob announces the answer unless Alice's row is
+    /// constant (see [`crate::protocol::OneWayCount`]); `D <= D^{A->B}`.
     OneWayAb,
-    /// One-way complexity `D^{B->A}`.
+    /// One-way complexity `D^{B->A}` (answer bit counted): the transpose of [`Measure::OneWayAb`].
     OneWayBa,
     /// Discrepancy under the uniform distribution.
     DiscrepancyUniform,
@@ -190,10 +201,26 @@ pub enum Certificate {
         /// Names of the summed measures.
         of: Vec<String>,
     },
-    /// One-way protocol: the sender names one of `distinct` classes.
+    /// One-way protocol: the sender names one of `distinct` classes, then the
+    /// receiver announces the answer unless the sender's row is constant; the
+    /// value is `ceil(log2 weight)` with `weight = 2 * distinct - constant` for
+    /// a Boolean matrix (see [`crate::protocol::OneWayCount`]).
     OneWay {
         /// Number of distinct rows (A->B) or columns (B->A).
         distinct: usize,
+        /// How many of them are constant (the sender's message is the answer).
+        #[serde(default)]
+        constant: usize,
+        /// `sum over distinct rows r of 2^ceil(log2 #values in r)`.
+        #[serde(default)]
+        weight: u64,
+        /// The convention of the value: `counted` (the answer is announced, as in `D`).
+        #[serde(default)]
+        answer_bit: AnswerBit,
+        /// The sender's message alone, `ceil(log2 distinct)` (Kushilevitz–Nisan's
+        /// `D^{A->B}` when the receiver outputs the answer without sending it).
+        #[serde(default)]
+        message_bits: u32,
     },
     /// A rectangle attaining the discrepancy.
     Rectangle {
@@ -589,23 +616,28 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
         );
     }
     if has(Measure::OneWayAb) || has(Measure::OneWayBa) {
-        let (ab, ba) = one_way(m);
-        for (name, meas, v, distinct) in [
-            ("one_way_ab", Measure::OneWayAb, ab, red.matrix.rows()),
-            ("one_way_ba", Measure::OneWayBa, ba, red.matrix.cols()),
+        let (ab, ba) = one_way_counts_reduced(&red);
+        for (name, meas, c) in [
+            ("one_way_ab", Measure::OneWayAb, ab),
+            ("one_way_ba", Measure::OneWayBa, ba),
         ] {
             if has(meas) {
                 measures.insert(
                     name.into(),
                     MeasureResult {
-                        lower: u64::from(v),
-                        upper: u64::from(v),
+                        lower: u64::from(c.bits),
+                        upper: u64::from(c.bits),
                         exact: true,
                         upper_certified: true,
                         method: "distinct inputs".into(),
-                        certificate: Certificate::OneWay { distinct },
-                        reason: "the receiver must tell all distinct rows (columns) apart (Kushilevitz-Nisan Sec. 4.2)"
-                            .into(),
+                        certificate: Certificate::OneWay {
+                            distinct: c.distinct,
+                            constant: c.constant,
+                            weight: c.weight,
+                            answer_bit: AnswerBit::Counted,
+                            message_bits: c.message_bits,
+                        },
+                        reason: ONE_WAY_REASON.into(),
                         rational: None,
                     },
                 );
@@ -849,16 +881,34 @@ pub fn verify_report(m: &CommMatrix, report: &BoundsReport) -> std::result::Resu
                     return Err(format!("{name}: not the sum of {of:?}"));
                 }
             }
-            Certificate::OneWay { distinct } => {
-                let red = m.reduce();
-                let d = if name.ends_with("ab") {
-                    red.matrix.rows()
-                } else {
-                    red.matrix.cols()
-                };
-                if d != *distinct {
+            Certificate::OneWay {
+                distinct,
+                constant,
+                weight,
+                answer_bit,
+                message_bits,
+            } => {
+                let (ab, ba) = one_way_counts(m);
+                let c = if name.ends_with("ab") { ab } else { ba };
+                if c.distinct != *distinct {
                     return Err(format!(
-                        "{name}: {distinct} distinct inputs claimed, {d} found"
+                        "{name}: {distinct} distinct inputs claimed, {} found",
+                        c.distinct
+                    ));
+                }
+                if (c.constant, c.weight, c.message_bits) != (*constant, *weight, *message_bits)
+                    || *answer_bit != AnswerBit::Counted
+                {
+                    return Err(format!(
+                        "{name}: claimed {constant} constant rows, weight {weight}, message {message_bits} bits \
+                         ({answer_bit:?}); found {}, {}, {} (counted)",
+                        c.constant, c.weight, c.message_bits
+                    ));
+                }
+                if (r.lower, r.upper) != (u64::from(c.bits), u64::from(c.bits)) {
+                    return Err(format!(
+                        "{name}: value [{}, {}] but ceil(log2 {}) = {}",
+                        r.lower, r.upper, c.weight, c.bits
                     ));
                 }
             }
@@ -917,7 +967,9 @@ fn certificate_summary(c: &Certificate) -> String {
             format!("{k} by {} {colour}-rectangles", rectangles.len())
         }
         Certificate::Sum { of } => format!("sum of {}", of.join(" + ")),
-        Certificate::OneWay { distinct } => format!("{distinct} distinct inputs"),
+        Certificate::OneWay {
+            distinct, constant, ..
+        } => format!("{distinct} distinct inputs, {constant} constant; answer bit counted"),
         Certificate::Rectangle { rows, cols, bias } => {
             format!("{} x {} rectangle with bias {bias}", rows.len(), cols.len())
         }

@@ -190,6 +190,7 @@ pub fn verify_cover(
 /// or text, one rectangle per line as `rows 0 1 2 ; cols 3 4` (the words
 /// `rows`/`cols` are optional: `0 1 2 ; 3 4`), `#` comments. Indices are 0-based.
 pub fn parse_rectangles(input: &str) -> Result<Vec<Rectangle>> {
+    let input = crate::parse::strip_bom(input);
     if input.trim_start().starts_with('[') {
         return serde_json::from_str(input).map_err(|e| TheoryError::Parse {
             line: e.line(),
