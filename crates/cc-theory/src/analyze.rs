@@ -7,7 +7,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cover::{CoverKind, CoverResult, Rectangle, cover_number, verify_cover};
+use crate::cover::{
+    CROWN_THEOREM, CoverKind, CoverResult, Rectangle, cover_number, crown_cover,
+    crown_cover_number, crown_side, verify_cover,
+};
 use crate::discrepancy::{Rational, discrepancy_spectral, discrepancy_uniform, rectangle_bias};
 use crate::error::{Result, TheoryError};
 use crate::fooling::{FoolingResult, max_fooling_set, verify_fooling_set};
@@ -194,6 +197,23 @@ pub enum Certificate {
         /// Cover or partition.
         cover_kind: CoverKind,
         /// The rectangles.
+        rectangles: Vec<Rectangle>,
+    },
+    /// A cover of the `colour`-cells of a crown (after removing duplicate rows
+    /// and columns, an `n x n` matrix whose other cells form a permutation),
+    /// exact by the de Caen–Gregory–Pullman theorem: the rectangles prove the
+    /// upper bound, and the checker re-verifies the crown structure that makes
+    /// the theorem's lower bound apply.
+    DeCaenGregoryPullman {
+        /// The colour.
+        colour: u8,
+        /// `n`: distinct rows (= distinct columns) of the crown.
+        side: usize,
+        /// The check that makes the theorem apply, as verified.
+        check: String,
+        /// The theorem, with its source.
+        theorem: String,
+        /// The cover (the Sperner-family construction).
         rectangles: Vec<Rectangle>,
     },
     /// A sum of other measures (their certificates prove it).
@@ -573,6 +593,65 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
             continue;
         }
         match cover_number(m, colour, kind, opts.budget.conflicts) {
+            Ok(c) if c.lower < c.upper && kind == CoverKind::Cover => {
+                // the generic search left an interval: close it when the cells form a crown
+                let crown = crown_cover(m, colour);
+                let (result, certificate) = match crown {
+                    Some(cc) => {
+                        let result = CoverResult {
+                            lower: cc.size,
+                            upper: cc.size,
+                            rectangles: cc.rectangles.clone(),
+                            reason: format!(
+                                "crown: after removing duplicate rows and columns the matrix is {n} x {n} and its \
+                                 non-{colour} cells form a permutation, so C^{colour} is the least k with \
+                                 C(k, floor(k/2)) >= {n}, k = {k} (de Caen-Gregory-Pullman 1981); the SAT search \
+                                 alone proved {} <= C^{colour} <= {}",
+                                c.lower,
+                                c.upper,
+                                n = cc.side,
+                                k = cc.size
+                            ),
+                            ..c
+                        };
+                        let certificate = Certificate::DeCaenGregoryPullman {
+                            colour,
+                            side: cc.side,
+                            check: crown_check_text(cc.side, colour),
+                            theorem: CROWN_THEOREM.into(),
+                            rectangles: cc.rectangles,
+                        };
+                        (result, certificate)
+                    }
+                    None => {
+                        let certificate = Certificate::Rectangles {
+                            colour,
+                            cover_kind: kind,
+                            rectangles: c.rectangles.clone(),
+                        };
+                        (c, certificate)
+                    }
+                };
+                let method = if matches!(certificate, Certificate::DeCaenGregoryPullman { .. }) {
+                    "crown theorem (de Caen-Gregory-Pullman)"
+                } else {
+                    "SAT (batsat), k upward"
+                };
+                measures.insert(
+                    name.into(),
+                    MeasureResult {
+                        lower: result.lower as u64,
+                        upper: result.upper as u64,
+                        exact: result.lower == result.upper,
+                        upper_certified: true,
+                        method: method.into(),
+                        certificate,
+                        reason: result.reason.clone(),
+                        rational: None,
+                    },
+                );
+                covers.insert(name, result);
+            }
             Ok(c) => {
                 measures.insert(
                     name.into(),
@@ -756,6 +835,15 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
     })
 }
 
+/// What [`crown_side`] verified, in words.
+fn crown_check_text(n: usize, colour: u8) -> String {
+    format!(
+        "after removing duplicate rows and columns the matrix is {n} x {n} and its non-{colour} cells \
+         are exactly one per row and one per column (a permutation matrix), so its {colour}-cells form \
+         the crown graph on {n} + {n} vertices"
+    )
+}
+
 /// The relations between measures that cclab checks on every answer.
 fn relations(ms: &BTreeMap<String, MeasureResult>) -> Vec<Relation> {
     let mut out = Vec::new();
@@ -872,6 +960,38 @@ pub fn verify_report(m: &CommMatrix, report: &BoundsReport) -> std::result::Resu
                     ));
                 }
             }
+            Certificate::DeCaenGregoryPullman {
+                colour,
+                side,
+                check,
+                rectangles,
+                ..
+            } => {
+                verify_cover(m, rectangles, *colour, CoverKind::Cover)
+                    .map_err(|e| format!("{name}: {e}"))?;
+                if rectangles.len() as u64 != r.upper {
+                    return Err(format!(
+                        "{name}: {} rectangles but upper bound {}",
+                        rectangles.len(),
+                        r.upper
+                    ));
+                }
+                match crown_side(m, *colour) {
+                    Some((n, _)) if n == *side => {}
+                    _ => {
+                        return Err(format!(
+                            "{name}: the theorem needs a crown ({check}), and the matrix is not one"
+                        ));
+                    }
+                }
+                let k = crown_cover_number(*side) as u64;
+                if r.lower != k {
+                    return Err(format!(
+                        "{name}: lower bound {} but the theorem gives {k} for n = {side}",
+                        r.lower
+                    ));
+                }
+            }
             Certificate::Sum { of } => {
                 let (lo, up) = of
                     .iter()
@@ -966,6 +1086,15 @@ fn certificate_summary(c: &Certificate) -> String {
             };
             format!("{k} by {} {colour}-rectangles", rectangles.len())
         }
+        Certificate::DeCaenGregoryPullman {
+            colour,
+            side,
+            rectangles,
+            ..
+        } => format!(
+            "cover by {} {colour}-rectangles; optimal: crown {side} x {side}, de Caen-Gregory-Pullman",
+            rectangles.len()
+        ),
         Certificate::Sum { of } => format!("sum of {}", of.join(" + ")),
         Certificate::OneWay {
             distinct, constant, ..

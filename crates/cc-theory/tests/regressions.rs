@@ -370,3 +370,114 @@ fn issue20_item8_input_size_cap() {
     assert!(text.contains("64 MiB"), "{text}");
     assert!(matches!(err, TheoryError::InvalidParameter { .. }), "{err}");
 }
+
+/// Issue 13 item 7: C^0(EQ_5) and C^0(EQ_6) were the intervals [7, 32] and [7, 64]; the
+/// 0-cells of EQ_n form a crown, so the de Caen–Gregory–Pullman theorem closes them at
+/// 7 and 8 with a Sperner-family cover that the cover checker verifies.
+#[test]
+fn issue13_item7_crown_cover_eq5_eq6() {
+    use cc_theory::cover::{CoverKind, crown_cover, verify_cover};
+    for (bits, k) in [(5u32, 7u64), (6, 8)] {
+        let eq = cc_theory::named_matrix("eq", bits, None).expect("eq");
+        let opts = AnalysisOptions {
+            measures: Some(vec![Measure::Cover0]),
+            ..Default::default()
+        };
+        let rep = analyze(&eq, &opts).expect("analyze");
+        let c0 = &rep.measures["cover_0"];
+        assert_eq!(
+            (c0.lower, c0.upper, c0.exact),
+            (k, k, true),
+            "{}",
+            c0.reason
+        );
+        match &c0.certificate {
+            Certificate::DeCaenGregoryPullman {
+                colour,
+                side,
+                rectangles,
+                theorem,
+                ..
+            } => {
+                assert_eq!((*colour, *side), (0, 1 << bits));
+                assert_eq!(rectangles.len() as u64, k);
+                assert!(verify_cover(&eq, rectangles, 0, CoverKind::Cover).is_ok());
+                assert!(theorem.contains("de Caen"), "{theorem}");
+            }
+            other => panic!("unexpected certificate {other:?}"),
+        }
+        verify_report(&eq, &rep).expect("verifies");
+        let v = serde_json::to_value(c0).expect("json");
+        assert_eq!(v["certificate"]["kind"], "de_caen_gregory_pullman");
+        // the checker rejects a certificate on a matrix that is not a crown
+        let mut other = eq.to_rows();
+        other[0][1] = 1;
+        let m = CommMatrix::from_rows(&other).expect("matrix");
+        assert!(verify_report(&m, &rep).is_err());
+        // and a lower bound the theorem does not give
+        let mut bad = rep.clone();
+        if let Some(r) = bad.measures.get_mut("cover_0") {
+            r.lower = k + 1;
+        }
+        assert!(verify_report(&eq, &bad).is_err());
+        assert!(
+            crown_cover(&eq, 1).is_none(),
+            "the 1-cells of EQ are no crown"
+        );
+    }
+}
+
+/// Issue 13 item 7: the theorem's value and the Sperner cover agree with the exact SAT
+/// search on small crowns (with duplicated rows and columns, in any order); the generic
+/// path is unchanged where it is already exact.
+#[test]
+fn issue13_item7_crown_theorem_matches_sat_on_small_crowns() {
+    use cc_theory::cover::{
+        CoverKind, cover_number, crown_cover, crown_cover_number, crown_side, verify_cover,
+    };
+    assert_eq!(
+        (1..=12).map(crown_cover_number).collect::<Vec<_>>(),
+        vec![0, 2, 3, 4, 4, 4, 5, 5, 5, 5, 6, 6]
+    );
+    assert_eq!(crown_cover_number(35), 7);
+    assert_eq!(crown_cover_number(36), 8);
+    assert_eq!(crown_cover_number(70), 8);
+    assert_eq!(crown_cover_number(71), 9);
+    for n in 2..=7usize {
+        // a permutation, a duplicated row and a duplicated column
+        let perm: Vec<usize> = (0..n).map(|i| (i + 2) % n).collect();
+        let mut rows: Vec<Vec<u8>> = (0..n)
+            .map(|i| {
+                let mut r: Vec<u8> = (0..n).map(|j| u8::from(j != perm[i])).collect();
+                r.push(r[0]);
+                r
+            })
+            .collect();
+        rows.push(rows[n - 1].clone());
+        let m = CommMatrix::from_rows(&rows).expect("matrix");
+        assert_eq!(crown_side(&m, 1).map(|x| x.0), Some(n));
+        let c = crown_cover(&m, 1).expect("crown");
+        assert!(verify_cover(&m, &c.rectangles, 1, CoverKind::Cover).is_ok());
+        let sat = cover_number(&m, 1, CoverKind::Cover, u64::MAX).expect("sat");
+        assert_eq!((sat.lower, sat.upper), (c.size, c.size), "n = {n}");
+        // exact already: analyze keeps the generic certificate
+        let rep = analyze(
+            &m,
+            &AnalysisOptions {
+                measures: Some(vec![Measure::Cover1]),
+                ..Default::default()
+            },
+        )
+        .expect("analyze");
+        assert!(matches!(
+            rep.measures["cover_1"].certificate,
+            Certificate::Rectangles { .. }
+        ));
+    }
+    // not a crown: two other cells in a row
+    let m = parse_matrix("001\n101\n110\n").expect("matrix");
+    assert!(crown_side(&m, 1).is_none());
+    // and not square
+    let m = parse_matrix("011\n101\n").expect("matrix");
+    assert!(crown_side(&m, 1).is_none());
+}
