@@ -7,15 +7,27 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cover::{CoverKind, CoverResult, Rectangle, cover_number, verify_cover};
+use crate::cover::{
+    CROWN_THEOREM, CoverKind, CoverResult, Rectangle, cover_number, crown_cover,
+    crown_cover_number, crown_side, verify_cover,
+};
 use crate::discrepancy::{Rational, discrepancy_spectral, discrepancy_uniform, rectangle_bias};
 use crate::error::{Result, TheoryError};
 use crate::fooling::{FoolingResult, max_fooling_set, verify_fooling_set};
 use crate::matrix::CommMatrix;
-use crate::protocol::{ProtocolTree, deterministic_complexity, one_way, verify_protocol_tree};
+use crate::protocol::{
+    AnswerBit, ProtocolTree, deterministic_complexity, one_way_counts, one_way_counts_reduced,
+    verify_protocol_tree,
+};
 use crate::rank::{
     RankCertificate, RankOptions, RankResult, UpperCertificate, rank_gf2_of, rank_q, verify_rank,
 };
+
+/// Why the one-way value holds (the `reason` of `one_way_ab` and `one_way_ba`).
+const ONE_WAY_REASON: &str = "answer bit counted, like D: the sender names its distinct row (column) \
+     and the receiver announces the answer unless that row is constant; exact: \
+     ceil(log2 sum over distinct rows of 2^ceil(log2 #values in the row)) by Kraft's inequality \
+     (Kushilevitz-Nisan Sec. 4.2)";
 
 /// A measure that [`analyze`] can compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -46,9 +58,11 @@ pub enum Measure {
     Partition0,
     /// `chi = chi_0 + chi_1`.
     Partition,
-    /// One-way complexity `D^{A->B}`.
+    /// One-way complexity `D^{A->B}`, **answer bit counted like `D`**: Alice
+    /// sends one message, then Bob announces the answer unless Alice's row is
+    /// constant (see [`crate::protocol::OneWayCount`]); `D <= D^{A->B}`.
     OneWayAb,
-    /// One-way complexity `D^{B->A}`.
+    /// One-way complexity `D^{B->A}` (answer bit counted): the transpose of [`Measure::OneWayAb`].
     OneWayBa,
     /// Discrepancy under the uniform distribution.
     DiscrepancyUniform,
@@ -185,15 +199,48 @@ pub enum Certificate {
         /// The rectangles.
         rectangles: Vec<Rectangle>,
     },
+    /// A cover of the `colour`-cells of a crown (after removing duplicate rows
+    /// and columns, an `n x n` matrix whose other cells form a permutation),
+    /// exact by the de Caen–Gregory–Pullman theorem: the rectangles prove the
+    /// upper bound, and the checker re-verifies the crown structure that makes
+    /// the theorem's lower bound apply.
+    DeCaenGregoryPullman {
+        /// The colour.
+        colour: u8,
+        /// `n`: distinct rows (= distinct columns) of the crown.
+        side: usize,
+        /// The check that makes the theorem apply, as verified.
+        check: String,
+        /// The theorem, with its source.
+        theorem: String,
+        /// The cover (the Sperner-family construction).
+        rectangles: Vec<Rectangle>,
+    },
     /// A sum of other measures (their certificates prove it).
     Sum {
         /// Names of the summed measures.
         of: Vec<String>,
     },
-    /// One-way protocol: the sender names one of `distinct` classes.
+    /// One-way protocol: the sender names one of `distinct` classes, then the
+    /// receiver announces the answer unless the sender's row is constant; the
+    /// value is `ceil(log2 weight)` with `weight = 2 * distinct - constant` for
+    /// a Boolean matrix (see [`crate::protocol::OneWayCount`]).
     OneWay {
         /// Number of distinct rows (A->B) or columns (B->A).
         distinct: usize,
+        /// How many of them are constant (the sender's message is the answer).
+        #[serde(default)]
+        constant: usize,
+        /// `sum over distinct rows r of 2^ceil(log2 #values in r)`.
+        #[serde(default)]
+        weight: u64,
+        /// The convention of the value: `counted` (the answer is announced, as in `D`).
+        #[serde(default)]
+        answer_bit: AnswerBit,
+        /// The sender's message alone, `ceil(log2 distinct)` (Kushilevitz–Nisan's
+        /// `D^{A->B}` when the receiver outputs the answer without sending it).
+        #[serde(default)]
+        message_bits: u32,
     },
     /// A rectangle attaining the discrepancy.
     Rectangle {
@@ -546,6 +593,65 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
             continue;
         }
         match cover_number(m, colour, kind, opts.budget.conflicts) {
+            Ok(c) if c.lower < c.upper && kind == CoverKind::Cover => {
+                // the generic search left an interval: close it when the cells form a crown
+                let crown = crown_cover(m, colour);
+                let (result, certificate) = match crown {
+                    Some(cc) => {
+                        let result = CoverResult {
+                            lower: cc.size,
+                            upper: cc.size,
+                            rectangles: cc.rectangles.clone(),
+                            reason: format!(
+                                "crown: after removing duplicate rows and columns the matrix is {n} x {n} and its \
+                                 non-{colour} cells form a permutation, so C^{colour} is the least k with \
+                                 C(k, floor(k/2)) >= {n}, k = {k} (de Caen-Gregory-Pullman 1981); the SAT search \
+                                 alone proved {} <= C^{colour} <= {}",
+                                c.lower,
+                                c.upper,
+                                n = cc.side,
+                                k = cc.size
+                            ),
+                            ..c
+                        };
+                        let certificate = Certificate::DeCaenGregoryPullman {
+                            colour,
+                            side: cc.side,
+                            check: crown_check_text(cc.side, colour),
+                            theorem: CROWN_THEOREM.into(),
+                            rectangles: cc.rectangles,
+                        };
+                        (result, certificate)
+                    }
+                    None => {
+                        let certificate = Certificate::Rectangles {
+                            colour,
+                            cover_kind: kind,
+                            rectangles: c.rectangles.clone(),
+                        };
+                        (c, certificate)
+                    }
+                };
+                let method = if matches!(certificate, Certificate::DeCaenGregoryPullman { .. }) {
+                    "crown theorem (de Caen-Gregory-Pullman)"
+                } else {
+                    "SAT (batsat), k upward"
+                };
+                measures.insert(
+                    name.into(),
+                    MeasureResult {
+                        lower: result.lower as u64,
+                        upper: result.upper as u64,
+                        exact: result.lower == result.upper,
+                        upper_certified: true,
+                        method: method.into(),
+                        certificate,
+                        reason: result.reason.clone(),
+                        rational: None,
+                    },
+                );
+                covers.insert(name, result);
+            }
             Ok(c) => {
                 measures.insert(
                     name.into(),
@@ -589,23 +695,28 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
         );
     }
     if has(Measure::OneWayAb) || has(Measure::OneWayBa) {
-        let (ab, ba) = one_way(m);
-        for (name, meas, v, distinct) in [
-            ("one_way_ab", Measure::OneWayAb, ab, red.matrix.rows()),
-            ("one_way_ba", Measure::OneWayBa, ba, red.matrix.cols()),
+        let (ab, ba) = one_way_counts_reduced(&red);
+        for (name, meas, c) in [
+            ("one_way_ab", Measure::OneWayAb, ab),
+            ("one_way_ba", Measure::OneWayBa, ba),
         ] {
             if has(meas) {
                 measures.insert(
                     name.into(),
                     MeasureResult {
-                        lower: u64::from(v),
-                        upper: u64::from(v),
+                        lower: u64::from(c.bits),
+                        upper: u64::from(c.bits),
                         exact: true,
                         upper_certified: true,
                         method: "distinct inputs".into(),
-                        certificate: Certificate::OneWay { distinct },
-                        reason: "the receiver must tell all distinct rows (columns) apart (Kushilevitz-Nisan Sec. 4.2)"
-                            .into(),
+                        certificate: Certificate::OneWay {
+                            distinct: c.distinct,
+                            constant: c.constant,
+                            weight: c.weight,
+                            answer_bit: AnswerBit::Counted,
+                            message_bits: c.message_bits,
+                        },
+                        reason: ONE_WAY_REASON.into(),
                         rational: None,
                     },
                 );
@@ -724,6 +835,15 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
     })
 }
 
+/// What [`crown_side`] verified, in words.
+fn crown_check_text(n: usize, colour: u8) -> String {
+    format!(
+        "after removing duplicate rows and columns the matrix is {n} x {n} and its non-{colour} cells \
+         are exactly one per row and one per column (a permutation matrix), so its {colour}-cells form \
+         the crown graph on {n} + {n} vertices"
+    )
+}
+
 /// The relations between measures that cclab checks on every answer.
 fn relations(ms: &BTreeMap<String, MeasureResult>) -> Vec<Relation> {
     let mut out = Vec::new();
@@ -840,6 +960,38 @@ pub fn verify_report(m: &CommMatrix, report: &BoundsReport) -> std::result::Resu
                     ));
                 }
             }
+            Certificate::DeCaenGregoryPullman {
+                colour,
+                side,
+                check,
+                rectangles,
+                ..
+            } => {
+                verify_cover(m, rectangles, *colour, CoverKind::Cover)
+                    .map_err(|e| format!("{name}: {e}"))?;
+                if rectangles.len() as u64 != r.upper {
+                    return Err(format!(
+                        "{name}: {} rectangles but upper bound {}",
+                        rectangles.len(),
+                        r.upper
+                    ));
+                }
+                match crown_side(m, *colour) {
+                    Some((n, _)) if n == *side => {}
+                    _ => {
+                        return Err(format!(
+                            "{name}: the theorem needs a crown ({check}), and the matrix is not one"
+                        ));
+                    }
+                }
+                let k = crown_cover_number(*side) as u64;
+                if r.lower != k {
+                    return Err(format!(
+                        "{name}: lower bound {} but the theorem gives {k} for n = {side}",
+                        r.lower
+                    ));
+                }
+            }
             Certificate::Sum { of } => {
                 let (lo, up) = of
                     .iter()
@@ -849,16 +1001,34 @@ pub fn verify_report(m: &CommMatrix, report: &BoundsReport) -> std::result::Resu
                     return Err(format!("{name}: not the sum of {of:?}"));
                 }
             }
-            Certificate::OneWay { distinct } => {
-                let red = m.reduce();
-                let d = if name.ends_with("ab") {
-                    red.matrix.rows()
-                } else {
-                    red.matrix.cols()
-                };
-                if d != *distinct {
+            Certificate::OneWay {
+                distinct,
+                constant,
+                weight,
+                answer_bit,
+                message_bits,
+            } => {
+                let (ab, ba) = one_way_counts(m);
+                let c = if name.ends_with("ab") { ab } else { ba };
+                if c.distinct != *distinct {
                     return Err(format!(
-                        "{name}: {distinct} distinct inputs claimed, {d} found"
+                        "{name}: {distinct} distinct inputs claimed, {} found",
+                        c.distinct
+                    ));
+                }
+                if (c.constant, c.weight, c.message_bits) != (*constant, *weight, *message_bits)
+                    || *answer_bit != AnswerBit::Counted
+                {
+                    return Err(format!(
+                        "{name}: claimed {constant} constant rows, weight {weight}, message {message_bits} bits \
+                         ({answer_bit:?}); found {}, {}, {} (counted)",
+                        c.constant, c.weight, c.message_bits
+                    ));
+                }
+                if (r.lower, r.upper) != (u64::from(c.bits), u64::from(c.bits)) {
+                    return Err(format!(
+                        "{name}: value [{}, {}] but ceil(log2 {}) = {}",
+                        r.lower, r.upper, c.weight, c.bits
                     ));
                 }
             }
@@ -916,8 +1086,19 @@ fn certificate_summary(c: &Certificate) -> String {
             };
             format!("{k} by {} {colour}-rectangles", rectangles.len())
         }
+        Certificate::DeCaenGregoryPullman {
+            colour,
+            side,
+            rectangles,
+            ..
+        } => format!(
+            "cover by {} {colour}-rectangles; optimal: crown {side} x {side}, de Caen-Gregory-Pullman",
+            rectangles.len()
+        ),
         Certificate::Sum { of } => format!("sum of {}", of.join(" + ")),
-        Certificate::OneWay { distinct } => format!("{distinct} distinct inputs"),
+        Certificate::OneWay {
+            distinct, constant, ..
+        } => format!("{distinct} distinct inputs, {constant} constant; answer bit counted"),
         Certificate::Rectangle { rows, cols, bias } => {
             format!("{} x {} rectangle with bias {bias}", rows.len(), cols.len())
         }

@@ -190,6 +190,7 @@ pub fn verify_cover(
 /// or text, one rectangle per line as `rows 0 1 2 ; cols 3 4` (the words
 /// `rows`/`cols` are optional: `0 1 2 ; 3 4`), `#` comments. Indices are 0-based.
 pub fn parse_rectangles(input: &str) -> Result<Vec<Rectangle>> {
+    let input = crate::parse::strip_bom(input);
     if input.trim_start().starts_with('[') {
         return serde_json::from_str(input).map_err(|e| TheoryError::Parse {
             line: e.line(),
@@ -563,6 +564,150 @@ pub fn cover_number(
         upper,
         rectangles: expand(best),
         reason,
+    })
+}
+
+/// The theorem behind [`crown_cover`], with its source.
+pub const CROWN_THEOREM: &str = "de Caen-Gregory-Pullman: the Boolean rank of J_n - I_n (the biclique cover \
+     number of the crown graph, K_{n,n} minus a perfect matching) is the least k with \
+     C(k, floor(k/2)) >= n (D. de Caen, D. A. Gregory, N. J. Pullman, The Boolean rank of zero-one \
+     matrices, Proc. 3rd Caribbean Conference on Combinatorics and Computing, Barbados, 1981, \
+     pp. 169-173); lower bound: the row sets S_x = {t : x in rectangle t} form an antichain, \
+     so n <= C(k, floor(k/2)) by Sperner's theorem (1928)";
+
+/// `C(k, floor(k/2))`, saturating.
+fn central_binomial(k: usize) -> u128 {
+    // C(k, j) = prod_{i=1..j} (k - j + i) / i, exact at every step
+    let j = k / 2;
+    (1..=j).fold(1u128, |acc, i| {
+        acc.saturating_mul((k - j + i) as u128) / i as u128
+    })
+}
+
+/// The least `k` with `C(k, floor(k/2)) >= n`: the biclique cover number of
+/// the crown graph on `n + n` vertices, i.e. the cover number of the cells of
+/// an `n x n` matrix outside a permutation ([`CROWN_THEOREM`]).
+///
+/// ```text
+/// n      1  2  3  4..6  7..10  11..20  21..35  36..70
+/// k      0  2  3  4     5      6       7       8
+/// ```
+/// (`n = 1` has no cell to cover.)
+pub fn crown_cover_number(n: usize) -> usize {
+    if n <= 1 {
+        return 0;
+    }
+    let mut k = 1;
+    while central_binomial(k) < n as u128 {
+        k += 1;
+    }
+    k
+}
+
+/// If the `colour`-cells of the Boolean matrix `m` form a crown — after
+/// removing duplicate rows and columns the matrix is square, `n x n`, and its
+/// other cells form a permutation matrix (exactly one per row and per
+/// column) — returns `n` and, for each reduced row, the column of its one
+/// other cell. `None` otherwise.
+pub fn crown_side(m: &CommMatrix, colour: u8) -> Option<(usize, Vec<usize>)> {
+    if !m.is_boolean() {
+        return None;
+    }
+    let red = m.reduce();
+    let rm = &red.matrix;
+    let n = rm.rows();
+    if rm.cols() != n {
+        return None;
+    }
+    let mut perm = Vec::with_capacity(n);
+    let mut used = vec![false; n];
+    for i in 0..n {
+        let mut other = (0..n).filter(|&j| rm.get(i, j) != colour);
+        let j = other.next()?;
+        if other.next().is_some() || used[j] {
+            return None;
+        }
+        used[j] = true;
+        perm.push(j);
+    }
+    Some((n, perm))
+}
+
+/// An optimal cover of the `colour`-cells of a crown (see [`crown_side`]),
+/// exact by [`CROWN_THEOREM`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrownCover {
+    /// `n`: distinct rows (= distinct columns) of the crown.
+    pub side: usize,
+    /// The cover number, [`crown_cover_number`]`(side)`.
+    pub size: usize,
+    /// A cover with `size` rectangles (original indices).
+    pub rectangles: Vec<Rectangle>,
+}
+
+/// The exact cover number of the `colour`-cells of a crown with an explicit
+/// optimal cover, or `None` when `m` is not a crown for `colour`.
+///
+/// Construction (the Sperner family): with `k = crown_cover_number(n)`,
+/// give each reduced row `x` a distinct `floor(k/2)`-subset `S_x` of
+/// `{0..k-1}` (the first `n` in lexicographic order) and its permuted column
+/// the same set; rectangle `t` is `{x : t in S_x} x {y : t not in S_y}`. A
+/// cell `(x, y)` off the permutation is covered because `S_x` is not a
+/// subset of `S_y` (distinct sets of equal size); a cell on it never is.
+/// Check the result with [`verify_cover`].
+///
+/// ```
+/// use cc_theory::cover::{CoverKind, crown_cover, verify_cover};
+/// let eq = cc_theory::named_matrix("eq", 5, None)?;
+/// let c = crown_cover(&eq, 0).expect("the 0-cells of EQ_n form a crown");
+/// assert_eq!((c.side, c.size), (32, 7));
+/// assert!(verify_cover(&eq, &c.rectangles, 0, CoverKind::Cover).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn crown_cover(m: &CommMatrix, colour: u8) -> Option<CrownCover> {
+    let (n, perm) = crown_side(m, colour)?;
+    let k = crown_cover_number(n);
+    if k > 64 {
+        return None;
+    }
+    let half = k / 2;
+    // the first n subsets of size `half` of {0..k-1}, lexicographically, as bit masks
+    let mut sets: Vec<u64> = Vec::with_capacity(n);
+    let mut comb: Vec<usize> = (0..half).collect();
+    while sets.len() < n {
+        sets.push(comb.iter().fold(0u64, |acc, &t| acc | 1 << t));
+        // next combination
+        let Some(i) = (0..half).rev().find(|&i| comb[i] < k - half + i) else {
+            break;
+        };
+        comb[i] += 1;
+        for l in i + 1..half {
+            comb[l] = comb[l - 1] + 1;
+        }
+    }
+    if sets.len() < n {
+        return None;
+    }
+    let red = m.reduce();
+    // the set of reduced column perm[x] is the set of row x
+    let mut col_set = vec![0u64; n];
+    for (x, &j) in perm.iter().enumerate() {
+        col_set[j] = sets[x];
+    }
+    let rectangles = (0..k)
+        .map(|t| Rectangle {
+            rows: (0..red.row_class.len())
+                .filter(|&i| sets[red.row_class[i]] >> t & 1 == 1)
+                .collect(),
+            cols: (0..red.col_class.len())
+                .filter(|&j| col_set[red.col_class[j]] >> t & 1 == 0)
+                .collect(),
+        })
+        .collect();
+    Some(CrownCover {
+        side: n,
+        size: k,
+        rectangles,
     })
 }
 

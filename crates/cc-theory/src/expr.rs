@@ -48,7 +48,10 @@ enum Node {
     BitNot(Box<Node>),
     Neg(usize, Box<Node>),
     Popcount(usize, Box<Node>),
-    Bin(Op, usize, Box<Node>, Box<Node>),
+    /// A left-associative chain of operators of one precedence level,
+    /// `((first op1 a1) op2 a2) ...`, stored flat so that neither evaluation
+    /// nor dropping recurses on its length.
+    Chain(Box<Node>, Vec<(Op, usize, Node)>),
     Cond(Box<Node>, Box<Node>, Box<Node>),
 }
 
@@ -219,17 +222,27 @@ impl Parser<'_> {
         }
         Ok(cond)
     }
+    fn peek_binop(&self) -> Option<(Op, u8)> {
+        match self.peek() {
+            Some(Tok::Sym(s)) => binop(s),
+            _ => None,
+        }
+    }
+    /// Precedence climbing that collects each left-associative run of one
+    /// precedence level into one flat [`Node::Chain`] with a loop: the
+    /// recursion depth is bounded by the number of levels and the nesting of
+    /// parentheses, never by the length of a chain like `x + x + ... + x`.
     fn binary(&mut self, min_prec: u8, depth: usize) -> Result<Node> {
         let mut lhs = self.unary(depth)?;
-        while let Some(Tok::Sym(s)) = self.peek() {
-            let Some((op, prec)) = binop(s) else { break };
-            if prec < min_prec {
-                break;
+        while let Some((_, prec)) = self.peek_binop().filter(|&(_, p)| p >= min_prec) {
+            let mut rest = Vec::new();
+            while let Some((op, _)) = self.peek_binop().filter(|&(_, p)| p == prec) {
+                let at = self.here();
+                self.pos += 1;
+                let rhs = self.binary(prec + 1, depth + 1)?;
+                rest.push((op, at, rhs));
             }
-            let at = self.here();
-            self.pos += 1;
-            let rhs = self.binary(prec + 1, depth + 1)?;
-            lhs = Node::Bin(op, at, Box::new(lhs), Box::new(rhs));
+            lhs = Node::Chain(Box::new(lhs), rest);
         }
         Ok(lhs)
     }
@@ -381,60 +394,77 @@ impl Expr {
                     self.eval_node(b, env)?
                 }
             }
-            Node::Bin(Op::And, _, a, b) => {
-                i64::from(self.eval_node(a, env)? != 0 && self.eval_node(b, env)? != 0)
-            }
-            Node::Bin(Op::Or, _, a, b) => {
-                i64::from(self.eval_node(a, env)? != 0 || self.eval_node(b, env)? != 0)
-            }
-            Node::Bin(op, at, a, b) => {
-                let a = self.eval_node(a, env)?;
-                let b = self.eval_node(b, env)?;
-                let overflow = || self.fail(*at, env, "arithmetic overflow");
-                match op {
-                    Op::BitOr => a | b,
-                    Op::BitXor => a ^ b,
-                    Op::BitAnd => a & b,
-                    Op::Eq => i64::from(a == b),
-                    Op::Ne => i64::from(a != b),
-                    Op::Lt => i64::from(a < b),
-                    Op::Le => i64::from(a <= b),
-                    Op::Gt => i64::from(a > b),
-                    Op::Ge => i64::from(a >= b),
-                    Op::Shl | Op::Shr => {
-                        if !(0..64).contains(&b) {
-                            return Err(self.fail(
-                                *at,
-                                env,
-                                &format!("shift amount {b} is not in 0..64"),
-                            ));
-                        }
-                        if *op == Op::Shl {
-                            let r = a.checked_shl(b as u32).ok_or_else(overflow)?;
-                            if (r >> b) != a {
-                                return Err(overflow());
+            Node::Chain(first, rest) => {
+                let mut acc = self.eval_node(first, env)?;
+                for (op, at, node) in rest {
+                    acc = match op {
+                        // `a && b`: `b` is evaluated only when `a` is nonzero (and `||` dually),
+                        // so once the chain's value is settled no later operand is evaluated
+                        Op::And => {
+                            if acc == 0 {
+                                break;
                             }
-                            r
-                        } else {
-                            a >> b
+                            i64::from(self.eval_node(node, env)? != 0)
                         }
+                        Op::Or => {
+                            if acc != 0 {
+                                acc = 1;
+                                break;
+                            }
+                            i64::from(self.eval_node(node, env)? != 0)
+                        }
+                        _ => {
+                            let b = self.eval_node(node, env)?;
+                            self.apply(*op, *at, acc, b, env)?
+                        }
+                    };
+                }
+                acc
+            }
+        })
+    }
+
+    fn apply(&self, op: Op, at: usize, a: i64, b: i64, env: &Env) -> Result<i64> {
+        let overflow = || self.fail(at, env, "arithmetic overflow");
+        Ok(match op {
+            Op::BitOr => a | b,
+            Op::BitXor => a ^ b,
+            Op::BitAnd => a & b,
+            Op::Eq => i64::from(a == b),
+            Op::Ne => i64::from(a != b),
+            Op::Lt => i64::from(a < b),
+            Op::Le => i64::from(a <= b),
+            Op::Gt => i64::from(a > b),
+            Op::Ge => i64::from(a >= b),
+            Op::Shl | Op::Shr => {
+                if !(0..64).contains(&b) {
+                    return Err(self.fail(at, env, &format!("shift amount {b} is not in 0..64")));
+                }
+                if op == Op::Shl {
+                    let r = a.checked_shl(b as u32).ok_or_else(overflow)?;
+                    if (r >> b) != a {
+                        return Err(overflow());
                     }
-                    Op::Add => a.checked_add(b).ok_or_else(overflow)?,
-                    Op::Sub => a.checked_sub(b).ok_or_else(overflow)?,
-                    Op::Mul => a.checked_mul(b).ok_or_else(overflow)?,
-                    Op::Div | Op::Rem => {
-                        if b == 0 {
-                            return Err(self.fail(*at, env, "division by zero"));
-                        }
-                        if *op == Op::Div {
-                            a.checked_div(b).ok_or_else(overflow)?
-                        } else {
-                            a.checked_rem(b).ok_or_else(overflow)?
-                        }
-                    }
-                    Op::And | Op::Or => 0,
+                    r
+                } else {
+                    a >> b
                 }
             }
+            Op::Add => a.checked_add(b).ok_or_else(overflow)?,
+            Op::Sub => a.checked_sub(b).ok_or_else(overflow)?,
+            Op::Mul => a.checked_mul(b).ok_or_else(overflow)?,
+            Op::Div | Op::Rem => {
+                if b == 0 {
+                    return Err(self.fail(at, env, "division by zero"));
+                }
+                if op == Op::Div {
+                    a.checked_div(b).ok_or_else(overflow)?
+                } else {
+                    a.checked_rem(b).ok_or_else(overflow)?
+                }
+            }
+            Op::And => i64::from(a != 0 && b != 0),
+            Op::Or => i64::from(a != 0 || b != 0),
         })
     }
 }

@@ -31,7 +31,7 @@
 //! | `fooling_1`, `fooling_0` | maximum clique, bitset branch and bound with orbital branching over verified matrix automorphisms ([`fooling`]) | the fooling set; upper bound `rk_F(M_b)^2` (DHS 1996), colouring or exhaustion |
 //! | `deterministic` | iterative deepening over protocol trees, memoised on normal forms invariant under transpose and complement ([`protocol`]); beyond 64 distinct rows or columns only when the rank bound meets the one-way bound | an optimal protocol tree |
 //! | `cover_b`, `partition_b`, `partition` | SAT (batsat) with k increasing, symmetry breaking ([`cover`]) | the rectangles; "no k-1" is the solver's UNSAT answer |
-//! | `one_way_ab`, `one_way_ba` | `ceil(log2 #distinct rows/cols) + 1` ([`protocol::one_way`]) | the distinct count |
+//! | `one_way_ab`, `one_way_ba` | answer bit counted like `D`: `ceil(log2 sum_r 2^ceil(log2 #values in r))` over distinct rows/cols `r` — `ceil(log2 #distinct) + 1` without constant rows, `ceil(log2 #distinct)` when all are constant ([`protocol::one_way`]) | the distinct and constant counts, recomputed |
 //! | `discrepancy_uniform` | exact enumeration of row subsets ([`discrepancy`]) | an optimal rectangle |
 //!
 //! and the lower bounds on `D(f)` they imply (log-rank, rank sum

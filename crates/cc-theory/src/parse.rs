@@ -9,6 +9,12 @@
 //! * **JSON**: an array of arrays of integers `0..=255`, e.g. `[[0,1],[1,0]]`.
 //! * **fooling sets / cell lists**: one `row col` pair per line (0-based,
 //!   separated by whitespace or a comma), `#` comments; or JSON `[[r, c], ...]`.
+//!
+//! In every format a leading UTF-8 byte-order mark is skipped, and JSON may
+//! carry `#` comments (to end of line) before, inside and after the array.
+//! Raw bytes go through [`decode_utf8`] (or [`parse_matrix_bytes`]), which
+//! names the line and column of the first byte that is not UTF-8 and refuses
+//! input beyond [`MAX_INPUT_BYTES`].
 
 use crate::error::{Result, TheoryError};
 use crate::matrix::{CommMatrix, MAX_CELLS, MAX_SIDE, check_size};
@@ -33,10 +39,66 @@ fn perr(line: usize, column: usize, message: impl Into<String>) -> TheoryError {
     }
 }
 
+/// The largest input accepted from bytes, 64 MiB ([`decode_utf8`]; the CLI
+/// stops reading a file there).
+pub const MAX_INPUT_BYTES: usize = 64 << 20;
+
+/// The input without a leading UTF-8 byte-order mark (`U+FEFF`).
+pub fn strip_bom(input: &str) -> &str {
+    input.strip_prefix('\u{feff}').unwrap_or(input)
+}
+
+/// Decodes UTF-8 input, skipping a leading byte-order mark.
+///
+/// Errors: [`TheoryError::Parse`] with the 1-based line and column (in
+/// characters, as in every parse error) of the first byte that is not valid
+/// UTF-8; [`TheoryError::InvalidParameter`] naming the limit when the input
+/// exceeds [`MAX_INPUT_BYTES`].
+///
+/// ```
+/// use cc_theory::{TheoryError, parse::decode_utf8};
+/// assert_eq!(decode_utf8(b"\xEF\xBB\xBF01\n10\n")?, "01\n10\n");
+/// let err = decode_utf8(b"01\n1\xFF\n").unwrap_err();
+/// assert!(matches!(err, TheoryError::Parse { line: 2, column: 2, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decode_utf8(bytes: &[u8]) -> Result<&str> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(TheoryError::InvalidParameter {
+            parameter: "input".into(),
+            message: format!(
+                "{} bytes exceed the input limit of {} MiB ({MAX_INPUT_BYTES} bytes)",
+                bytes.len(),
+                MAX_INPUT_BYTES >> 20
+            ),
+        });
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(body).map_err(|e| {
+        let valid = &body[..e.valid_up_to()];
+        // the prefix is valid UTF-8 by construction
+        let before = std::str::from_utf8(valid).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let byte = body[e.valid_up_to()];
+        perr(
+            line,
+            column,
+            format!("byte 0x{byte:02X} is not valid UTF-8 (save the file as UTF-8 text)"),
+        )
+    })
+}
+
+/// Parses a matrix from raw bytes: [`decode_utf8`], then [`parse_matrix`].
+pub fn parse_matrix_bytes(bytes: &[u8]) -> Result<CommMatrix> {
+    parse_matrix(decode_utf8(bytes)?)
+}
+
 /// Detects the format: JSON if the first non-blank, non-comment character is
-/// `[`, CSV if any data line contains a comma, text otherwise.
+/// `[`, CSV if any data line contains a comma, text otherwise (a leading
+/// byte-order mark is skipped).
 pub fn detect_format(input: &str) -> MatrixFormat {
-    for line in input.lines() {
+    for line in strip_bom(input).lines() {
         let data = line.split('#').next().unwrap_or("").trim();
         if data.is_empty() {
             continue;
@@ -54,6 +116,7 @@ pub fn detect_format(input: &str) -> MatrixFormat {
 
 /// Parses a matrix, detecting its format with [`detect_format`].
 pub fn parse_matrix(input: &str) -> Result<CommMatrix> {
+    let input = strip_bom(input);
     match detect_format(input) {
         MatrixFormat::Text => parse_text(input),
         MatrixFormat::Csv => parse_csv(input),
@@ -98,6 +161,7 @@ fn finish(rows: Vec<(usize, Vec<u8>)>, last_line: usize) -> Result<CommMatrix> {
 
 /// Parses the text format (digits, optional spaces, `#` comments).
 pub fn parse_text(input: &str) -> Result<CommMatrix> {
+    let input = strip_bom(input);
     let mut rows = Vec::new();
     let mut last = 0;
     for (li, line) in input.lines().enumerate() {
@@ -138,6 +202,7 @@ pub fn parse_text(input: &str) -> Result<CommMatrix> {
 
 /// Parses comma-separated values `0..=255`.
 pub fn parse_csv(input: &str) -> Result<CommMatrix> {
+    let input = strip_bom(input);
     let mut rows = Vec::new();
     let mut last = 0;
     for (li, line) in input.lines().enumerate() {
@@ -197,7 +262,7 @@ struct JsonReader<'a> {
 impl<'a> JsonReader<'a> {
     fn new(src: &'a str) -> Self {
         JsonReader {
-            chars: src.chars().collect(),
+            chars: strip_bom(src).chars().collect(),
             pos: 0,
             line: 1,
             col: 1,
@@ -221,9 +286,18 @@ impl<'a> JsonReader<'a> {
             }
         }
     }
+    /// Skips whitespace and `#` comments (to the end of the line).
     fn ws(&mut self) {
-        while matches!(self.peek(), Some(' ' | '\t' | '\n' | '\r')) {
-            self.bump();
+        loop {
+            match self.peek() {
+                Some(' ' | '\t' | '\n' | '\r') => self.bump(),
+                Some('#') => {
+                    while self.peek().is_some_and(|c| c != '\n') {
+                        self.bump();
+                    }
+                }
+                _ => break,
+            }
         }
     }
     fn expect(&mut self, c: char, what: &str) -> Result<()> {
@@ -242,25 +316,26 @@ impl<'a> JsonReader<'a> {
     fn number(&mut self, max: u64) -> Result<u64> {
         self.ws();
         let (line, col) = (self.line, self.col);
-        let mut v: u64 = 0;
-        let mut any = false;
+        let mut typed = String::new();
         while let Some(c) = self.peek().filter(char::is_ascii_digit) {
-            v = v
-                .saturating_mul(10)
-                .saturating_add(u64::from(c as u8 - b'0'));
-            any = true;
+            typed.push(c);
             self.bump();
         }
-        if !any {
+        if typed.is_empty() {
             return Err(self.err(format!(
                 "expected a non-negative integer, found {}",
                 self.describe()
             )));
         }
-        if v > max {
-            return Err(perr(line, col, format!("{v} is out of range 0..={max}")));
+        // echo the number as typed: beyond u64 it has no value to print
+        match typed.parse::<u64>() {
+            Ok(v) if v <= max => Ok(v),
+            _ => Err(perr(
+                line,
+                col,
+                format!("{typed} is out of range 0..={max}"),
+            )),
         }
-        Ok(v)
     }
     /// Parses `[[n, ...], ...]`, returning each inner array with its start position.
     fn array_of_arrays(&mut self, max: u64) -> Result<Vec<Positioned>> {
@@ -368,6 +443,7 @@ pub fn parse_json(input: &str) -> Result<CommMatrix> {
 /// Parses a list of cells: text (`row col` per line, `#` comments, whitespace
 /// or comma separated) or JSON (`[[row, col], ...]`). Indices are 0-based.
 pub fn parse_cells(input: &str) -> Result<Vec<(usize, usize)>> {
+    let input = strip_bom(input);
     if detect_format(input) == MatrixFormat::Json {
         let mut r = JsonReader::new(input);
         let pairs = r.array_of_arrays(u64::from(u32::MAX))?;

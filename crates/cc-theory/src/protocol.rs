@@ -212,6 +212,7 @@ impl ProtocolTree {
 
 /// Parses a protocol tree: JSON if the text starts with `{`, else the text format.
 pub fn parse_protocol_tree(input: &str) -> Result<ProtocolTree> {
+    let input = crate::parse::strip_bom(input);
     let trimmed = input.trim_start();
     if trimmed.starts_with('{') {
         return serde_json::from_str(input).map_err(|e| TheoryError::Parse {
@@ -1271,19 +1272,201 @@ fn one_way_tree_reduced(rm: &CommMatrix) -> ProtocolTree {
     halve(rm, &own, other, alice)
 }
 
-/// One-way complexities `D^{A->B} = ceil(log2 #distinct rows) + 1` and
-/// `D^{B->A} = ceil(log2 #distinct columns) + 1` (answer bit counted; for a
-/// constant function both are 0). Kushilevitz–Nisan §4.2.
+/// The optimal one-way protocol in one direction, with the counts that prove it.
+///
+/// Convention: **the answer bit is counted, as in `D(f)`** — the complexity is
+/// the least depth of a correct protocol tree in which the sender speaks
+/// first and the receiver only afterwards, so every leaf is a monochromatic
+/// rectangle. The sender names the class of its input among the distinct
+/// rows; the receiver then announces the answer, unless the sender's row is
+/// constant, when the sender's message already determines it:
+///
+/// ```text
+/// bits = ceil(log2 weight),   weight = sum over distinct rows r of 2^ceil(log2 v_r)
+/// ```
+///
+/// with `v_r` the number of distinct values in row `r` (for a Boolean
+/// matrix: 1 for a constant row, 2 otherwise). Upper bound: a prefix code
+/// with lengths `bits - ceil(log2 v_r)` exists by Kraft's inequality.
+/// Lower bound: a sender's leaf must hold identical rows (the receiver's
+/// leaves below it are monochromatic rectangles over all of its rows), and
+/// below the leaf of row `r` the receiver needs `v_r` leaves, so
+/// `sum_r 2^(ceil(log2 v_r) - bits) <= 1`. When every row is
+/// non-constant this is `ceil(log2 #distinct rows) + ceil(log2 #values)`
+/// (Kushilevitz–Nisan 1997, Sec. 4.2, plus the answer); when every row is
+/// constant it is `ceil(log2 #distinct rows)`, which equals `D(f)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OneWayCount {
+    /// Distinct inputs of the sender (distinct rows for A->B, columns for B->A).
+    pub distinct: usize,
+    /// How many of those distinct inputs give a constant row (no answer needs to be sent there).
+    pub constant: usize,
+    /// `sum over distinct rows r of 2^ceil(log2 v_r)`.
+    pub weight: u64,
+    /// The one-way complexity, answer bit counted: `ceil(log2 weight)`.
+    pub bits: u32,
+    /// The sender's message alone, `ceil(log2 distinct)`: Kushilevitz–Nisan's
+    /// `D^{A->B}` in the convention where the receiver outputs the answer
+    /// without sending it.
+    pub message_bits: u32,
+}
+
+fn one_way_count(m: &CommMatrix) -> OneWayCount {
+    let all = m.values().len();
+    let mut constant = 0usize;
+    let mut weight = 0u64;
+    for i in 0..m.rows() {
+        let mut seen = [false; 256];
+        let mut count = 0usize;
+        for j in 0..m.cols() {
+            let v = usize::from(m.get(i, j));
+            if !seen[v] {
+                seen[v] = true;
+                count += 1;
+                if count == all {
+                    break;
+                }
+            }
+        }
+        if count <= 1 {
+            constant += 1;
+        }
+        weight += 1u64 << ceil_log2(count);
+    }
+    OneWayCount {
+        distinct: m.rows(),
+        constant,
+        weight,
+        bits: ceil_log2(usize::try_from(weight).unwrap_or(usize::MAX)),
+        message_bits: ceil_log2(m.rows()),
+    }
+}
+
+/// The one-way counts `(A->B, B->A)` of [`OneWayCount`] (answer bit counted).
+pub fn one_way_counts(m: &CommMatrix) -> (OneWayCount, OneWayCount) {
+    one_way_counts_reduced(&m.reduce())
+}
+
+/// [`one_way_counts`] of a matrix already reduced.
+pub(crate) fn one_way_counts_reduced(red: &crate::matrix::Reduced) -> (OneWayCount, OneWayCount) {
+    (
+        one_way_count(&red.matrix),
+        one_way_count(&red.matrix.transpose()),
+    )
+}
+
+/// One-way complexities `(D^{A->B}, D^{B->A})`, **answer bit counted like
+/// `D(f)`**, so `D(f) <= min(D^{A->B}, D^{B->A})`: `ceil(log2 #distinct rows) + 1`
+/// for a Boolean matrix without constant rows, `ceil(log2 #distinct rows)`
+/// when every row is constant (`f` depends on `x` alone: Alice sends the
+/// answer itself), and in general `ceil(log2 weight)` of [`OneWayCount`];
+/// 0 for a constant function. Kushilevitz–Nisan §4.2.
+///
+/// ```
+/// use cc_theory::{parse::parse_matrix, protocol::one_way};
+/// // f depends on x alone: Alice announces the answer herself (1 bit, not 1 + 1);
+/// // Bob's columns are all alike, so he sends nothing and Alice answers (0 + 1).
+/// let m = parse_matrix("000\n111\n000\n111\n")?;
+/// assert_eq!(one_way(&m), (1, 1));
+/// // EQ_1: both name their input, then the other answers
+/// assert_eq!(one_way(&parse_matrix("10\n01\n")?), (2, 2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn one_way(m: &CommMatrix) -> (u32, u32) {
-    if m.values().len() <= 1 {
-        return (0, 0);
+    let (ab, ba) = one_way_counts(m);
+    (ab.bits, ba.bits)
+}
+
+/// An optimal one-way protocol tree of a Boolean matrix (depth
+/// [`OneWayCount::bits`]): the sender (Alice when `alice_first`, else Bob)
+/// names the class of their input with a prefix code whose codeword for a
+/// non-constant row is one bit shorter, then the receiver announces the
+/// answer where the row is not constant. Check it with [`verify_protocol_tree`].
+///
+/// Errors: [`TheoryError::NotBoolean`] for a non-Boolean matrix.
+pub fn one_way_protocol(m: &CommMatrix, alice_first: bool) -> Result<ProtocolTree> {
+    if !m.is_boolean() {
+        return Err(TheoryError::NotBoolean {
+            operation: "one-way protocol tree".into(),
+            max_value: m.max_value(),
+        });
     }
     let red = m.reduce();
-    let ans = ceil_log2(m.values().len());
-    (
-        ceil_log2(red.matrix.rows()) + ans,
-        ceil_log2(red.matrix.cols()) + ans,
-    )
+    let view = if alice_first {
+        red.matrix.clone()
+    } else {
+        red.matrix.transpose()
+    };
+    let count = one_way_count(&view);
+    // (class, weight), heaviest first: a greedy prefix of descending powers of
+    // two reaches every power of two at most their sum exactly
+    let mut items: Vec<(usize, u64)> = (0..view.rows())
+        .map(|i| {
+            let constant = (1..view.cols()).all(|j| view.get(i, j) == view.get(i, 0));
+            (i, if constant { 1 } else { 2 })
+        })
+        .collect();
+    items.sort_by_key(|&(i, w)| (std::cmp::Reverse(w), i));
+    let receiver = |i: usize| -> ProtocolTree {
+        let zero: Vec<usize> = (0..view.cols()).filter(|&j| view.get(i, j) == 0).collect();
+        if zero.is_empty() {
+            return ProtocolTree::Leaf(1);
+        }
+        if zero.len() == view.cols() {
+            return ProtocolTree::Leaf(0);
+        }
+        let split = Split {
+            zero,
+            on_zero: Box::new(ProtocolTree::Leaf(0)),
+            on_one: Box::new(ProtocolTree::Leaf(1)),
+        };
+        if alice_first {
+            ProtocolTree::Bob(split)
+        } else {
+            ProtocolTree::Alice(split)
+        }
+    };
+    // builds a tree of depth <= `depth` for classes of total weight <= 2^depth
+    fn code(
+        items: &[(usize, u64)],
+        depth: u32,
+        alice_first: bool,
+        receiver: &dyn Fn(usize) -> ProtocolTree,
+    ) -> ProtocolTree {
+        if items.len() == 1 {
+            return receiver(items[0].0);
+        }
+        let half = 1u64 << depth.saturating_sub(1);
+        let total: u64 = items.iter().map(|x| x.1).sum();
+        if total <= half {
+            return code(items, depth - 1, alice_first, receiver);
+        }
+        let mut acc = 0;
+        let cut = items
+            .iter()
+            .position(|x| {
+                acc += x.1;
+                acc >= half
+            })
+            .map_or(items.len() - 1, |p| p + 1)
+            .clamp(1, items.len() - 1);
+        let mut zero: Vec<usize> = items[..cut].iter().map(|x| x.0).collect();
+        zero.sort_unstable();
+        let split = Split {
+            zero,
+            on_zero: Box::new(code(&items[..cut], depth - 1, alice_first, receiver)),
+            on_one: Box::new(code(&items[cut..], depth - 1, alice_first, receiver)),
+        };
+        if alice_first {
+            ProtocolTree::Alice(split)
+        } else {
+            ProtocolTree::Bob(split)
+        }
+    }
+    // with `alice_first == false`, `view` is the transpose: its rows are Bob's
+    // classes (reduced column indices) and its columns Alice's, as the tree needs
+    let small = code(&items, count.bits, alice_first, &receiver);
+    Ok(expand_tree(&small, &red.row_class, &red.col_class))
 }
 
 #[cfg(test)]

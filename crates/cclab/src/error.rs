@@ -38,13 +38,36 @@ pub(crate) fn input<E: std::error::Error + Send + Sync + 'static>(e: E) -> CliEr
     CliError::Input(anyhow::Error::new(e))
 }
 
-/// Reads a user-named file, as bad input (exit 2) when it cannot be read.
+/// Reads a user-named text file, as bad input (exit 2) when it cannot be read, is larger
+/// than [`cc_theory::parse::MAX_INPUT_BYTES`] (reading stops there, so `/dev/zero` is refused
+/// quickly), or is not UTF-8 (the error names the line and column of the first bad byte).
+/// A leading UTF-8 byte-order mark is dropped.
 pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|e| {
+    use std::io::Read as _;
+    let cap = cc_theory::parse::MAX_INPUT_BYTES;
+    let cannot = |e: std::io::Error| {
         CliError::Input(
             anyhow::Error::new(e).context(format!("cannot read {what} `{}`", path.display())),
         )
-    })
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(cap as u64 + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() > cap {
+        return Err(CliError::input(format!(
+            "{what} `{}` is larger than the input limit of {} MiB ({cap} bytes)",
+            path.display(),
+            cap >> 20
+        )));
+    }
+    cc_theory::parse::decode_utf8(&bytes)
+        .map(str::to_owned)
+        .map_err(|e| {
+            CliError::Input(
+                anyhow::Error::new(e).context(format!("in {what} `{}`", path.display())),
+            )
+        })
 }
 
 /// Writes `text` to standard output. A closed pipe (`cclab … | head`) ends output quietly;

@@ -62,7 +62,10 @@ impl MatrixSource {
 pub(crate) struct BoundsArgs {
     #[command(flatten)]
     source: MatrixSource,
-    /// Compute only these measures (comma-separated; what they need is added).
+    /// Compute only these measures (comma-separated; what they need is added). `one_way_ab` and
+    /// `one_way_ba` count the answer bit like `deterministic` (Alice sends one message, then Bob
+    /// announces the answer unless Alice's row is constant), so D <= one_way; their JSON
+    /// certificate says `"answer_bit": "counted"` and gives Alice's message alone as `message_bits`.
     #[arg(long, value_name = "LIST")]
     measures: Option<String>,
     /// Branch-and-bound node budget of each exponential search.
@@ -79,8 +82,8 @@ pub(crate) struct BoundsArgs {
     colour: Option<u8>,
     /// Convention for D(f): `counted` (Kushilevitz-Nisan, the default: the answer bit is sent, so
     /// D(EQ_n) = n + 1) or `not-counted` (the last speaker need not announce the answer; one less
-    /// for non-constant functions). The `deterministic` measure itself always uses `counted`;
-    /// `not-counted` adds `deterministic_answer_bit_not_counted` next to it.
+    /// for non-constant functions). The `deterministic`, `one_way_ab` and `one_way_ba` measures
+    /// always use `counted`; `not-counted` adds `deterministic_answer_bit_not_counted` next to them.
     #[arg(long, value_enum, default_value_t = AnswerBitArg::Counted)]
     answer_bit: AnswerBitArg,
     /// Also print the optimal protocol tree (the certificate of D(f)) as an indented tree,
