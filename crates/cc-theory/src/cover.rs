@@ -571,8 +571,7 @@ pub fn cover_number(
 pub const CROWN_THEOREM: &str = "de Caen-Gregory-Pullman: the Boolean rank of J_n - I_n (the biclique cover \
      number of the crown graph, K_{n,n} minus a perfect matching) is the least k with \
      C(k, floor(k/2)) >= n (D. de Caen, D. A. Gregory, N. J. Pullman, The Boolean rank of zero-one \
-     matrices, Proc. 3rd Caribbean Conference on Combinatorics and Computing, Barbados, 1981, \
-     pp. 169-173); lower bound: the row sets S_x = {t : x in rectangle t} form an antichain, \
+     matrices, 1981); lower bound: the row sets S_x = {t : x in rectangle t} form an antichain, \
      so n <= C(k, floor(k/2)) by Sperner's theorem (1928)";
 
 /// `C(k, floor(k/2))`, saturating.
