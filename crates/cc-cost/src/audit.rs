@@ -1327,8 +1327,11 @@ fn dashboard_scenarios(cat: &Catalog) -> Result<Vec<Scenario>, CostError> {
     ])
 }
 
+/// A group of real-data scenarios.
+type ScenarioGroup = fn(&Catalog) -> Result<Vec<Scenario>, CostError>;
+
 /// The groups of real-data scenarios, in report order.
-const SCENARIOS: [fn(&Catalog) -> Result<Vec<Scenario>, CostError>; 6] = [
+const SCENARIOS: [ScenarioGroup; 6] = [
     two_pc_scenarios,
     calculator_scenarios,
     consensus_scenarios,

@@ -80,7 +80,7 @@ pub enum MessagePrice {
     Catalog {
         /// A managed bus whose per-request fee applies to every message (a
         /// [`PriceKind::Request`] row, see [`Catalog::request_price`]).
-        bus: Option<PriceRow>,
+        bus: Option<Box<PriceRow>>,
         /// Nodes in private subnets: bytes leaving the VPC also pay the NAT
         /// gateway's processing fee ([`NAT_MODEL`]).
         via_nat: bool,
@@ -335,6 +335,7 @@ fn message_pricing(
 ) -> Result<MsgPricing, CostError> {
     let (bus, via_nat) = match price {
         MessagePrice::Flat { per_1000 } => {
+            non_negative("price-per-1000-messages", *per_1000)?;
             a.push(Assumption::new(
                 "message price",
                 format!("${} per 1000 messages, flat", per_1000.exact_string()),
@@ -346,6 +347,16 @@ fn message_pricing(
         }
         MessagePrice::Catalog { bus, via_nat } => (bus, *via_nat),
     };
+    if let Some(b) = bus.as_ref().filter(|b| b.kind != PriceKind::Request) {
+        return Err(CostError::invalid(
+            "bus",
+            format!(
+                "a managed bus is priced per request; `{}` is a {} row",
+                b.to,
+                b.kind.name()
+            ),
+        ));
+    }
     let edges = priced_edges(model, placed, via_nat, catalog)?;
     if via_nat {
         match edges.iter().find_map(|e| e.nat.as_ref()) {
@@ -372,7 +383,7 @@ fn message_pricing(
     }
     Ok(MsgPricing::Paths {
         edges,
-        bus: bus.clone().map(Box::new),
+        bus: bus.clone(),
     })
 }
 
@@ -542,15 +553,16 @@ fn protocol_latency(
             ))
         }
         (None, Some(p)) => {
-            let k = p.list.len();
-            let mut pm = vec![vec![0.0; k]; k];
             let mut stat = String::new();
-            for x in 0..k {
-                for y in 0..k {
-                    let (v, st) = catalog.rtt_ms(&p.list[x], &p.list[y])?;
-                    pm[x][y] = v;
+            let mut pm = Vec::with_capacity(p.list.len());
+            for x in p.list {
+                let mut row = Vec::with_capacity(p.list.len());
+                for y in p.list {
+                    let (v, st) = catalog.rtt_ms(x, y)?;
+                    row.push(v);
                     stat = st;
                 }
+                pm.push(row);
             }
             let matrix = catalog.matrix(p.list[0].provider);
             let same_zone = matrix.map_or(0.0, |mx| mx.same_zone_rtt_ms);
@@ -597,6 +609,7 @@ pub(crate) fn latency_value(
             Ok(None)
         }
         LatencyPrice::Flat { usd_per_second } => {
+            non_negative("latency-usd-per-s", usd_per_second)?;
             a.push(Assumption::new(
                 "latency value",
                 format!("${}/s flat", usd_per_second.exact_string()),
@@ -608,6 +621,7 @@ pub(crate) fn latency_value(
             revenue_per_tx,
             beta,
         } => {
+            non_negative("revenue-per-tx", revenue_per_tx)?;
             let (beta, src) = match beta {
                 Some(b) => (b, "user input"),
                 None => (
@@ -631,6 +645,17 @@ pub(crate) fn latency_value(
             }))
         }
     }
+}
+
+/// Refuses a negative amount of money.
+pub(crate) fn non_negative(name: &str, usd: Usd) -> Result<(), CostError> {
+    if usd.is_negative() {
+        return Err(CostError::invalid(
+            name,
+            format!("must be ≥ 0, got {}", usd.exact_string()),
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn positive_f64(name: &str, x: f64) -> Result<f64, CostError> {
@@ -865,5 +890,161 @@ impl Scenario {
             })
             .collect();
         rank_tornado(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocols::Coordinator;
+
+    fn text_2pc() -> (Protocol, Pricing) {
+        (
+            Protocol::TwoPc {
+                participants: 5,
+                coordinator: Coordinator::Separate,
+            },
+            Pricing {
+                rtt_ms: Some(100.0),
+                messages: MessagePrice::Flat {
+                    per_1000: Usd::from_cents(1),
+                },
+                latency_value: LatencyPrice::Flat {
+                    usd_per_second: Usd::from_dollars(1),
+                },
+                tx_per_day: Some(1_000_000),
+                ..Pricing::default()
+            },
+        )
+    }
+
+    fn invalid_name(e: CostError) -> String {
+        match e {
+            CostError::InvalidParameter { name, .. } | CostError::MissingParameter { name, .. } => {
+                name
+            }
+            other => other.to_string(),
+        }
+    }
+
+    #[test]
+    fn typed_text_2pc_matches_the_hand_figures() {
+        let cat = Catalog::try_builtin().unwrap();
+        let (p, pricing) = text_2pc();
+        let r = evaluate(&p, &pricing, &cat).unwrap();
+        // 14 messages x $0.00001 + 0.2 s x $1/s
+        assert_eq!(r.model, "2pc");
+        assert_eq!(r.messages_per_tx_exact, "14");
+        assert_eq!(r.per_tx_usd.exact_string(), "0.20014");
+        assert_eq!(r.per_year_usd.exact_string(), "73051100.00");
+        // only the defaults this call took are recorded: message bytes
+        let defaults: Vec<&str> = r
+            .assumptions
+            .iter()
+            .filter(|a| a.source.starts_with("default"))
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(defaults, ["message bytes"]);
+    }
+
+    #[test]
+    fn typed_inputs_out_of_range_name_the_parameter() {
+        let cat = Catalog::try_builtin().unwrap();
+        let (p, base) = text_2pc();
+        let with = |pricing: Pricing| invalid_name(evaluate(&p, &pricing, &cat).unwrap_err());
+        assert_eq!(
+            with(Pricing {
+                messages: MessagePrice::Flat {
+                    per_1000: -Usd::from_cents(1)
+                },
+                ..base.clone()
+            }),
+            "price-per-1000-messages"
+        );
+        assert_eq!(
+            with(Pricing {
+                latency_value: LatencyPrice::Revenue {
+                    revenue_per_tx: -Usd::from_dollars(1),
+                    beta: None
+                },
+                ..base.clone()
+            }),
+            "revenue-per-tx"
+        );
+        assert_eq!(
+            with(Pricing {
+                batch: 0,
+                ..base.clone()
+            }),
+            "batch"
+        );
+        assert_eq!(
+            with(Pricing {
+                rtt_ms: None,
+                ..base.clone()
+            }),
+            "rtt-ms"
+        );
+        assert_eq!(
+            with(Pricing {
+                rtt_ms: Some(f64::NAN),
+                ..base.clone()
+            }),
+            "rtt-ms"
+        );
+        assert_eq!(
+            with(Pricing {
+                placements: Some(Vec::new()),
+                ..base.clone()
+            }),
+            "regions"
+        );
+        let not_a_bus = cat.prices[0].clone();
+        assert_ne!(not_a_bus.kind, PriceKind::Request);
+        assert_eq!(
+            with(Pricing {
+                messages: MessagePrice::Catalog {
+                    bus: Some(Box::new(not_a_bus)),
+                    via_nat: false
+                },
+                ..base
+            }),
+            "bus"
+        );
+    }
+
+    #[test]
+    fn beta_default_and_given_beta_are_told_apart() {
+        let cat = Catalog::try_builtin().unwrap();
+        let (p, base) = text_2pc();
+        let beta_source = |beta: Option<Beta>| {
+            let r = evaluate(
+                &p,
+                &Pricing {
+                    latency_value: LatencyPrice::Revenue {
+                        revenue_per_tx: Usd::from_dollars(10),
+                        beta,
+                    },
+                    ..base.clone()
+                },
+                &cat,
+            )
+            .unwrap();
+            let a = r
+                .assumptions
+                .iter()
+                .find(|a| a.name == "beta (revenue loss per second)")
+                .unwrap()
+                .clone();
+            (a.value, a.source, r.latency_cost_usd_per_tx)
+        };
+        let (v, s, default_cost) = beta_source(None);
+        assert_eq!(v, "0.1");
+        assert!(s.starts_with("default: Amazon"), "{s}");
+        let (v, s, given_cost) = beta_source(Some(Beta::new(0.05).unwrap()));
+        assert_eq!((v.as_str(), s.as_str()), ("0.05", "user input"));
+        // 0.2 s x $10 x 0.1/s = $0.20; at 0.05/s half of it
+        assert_eq!(default_cost.exact_string(), "0.20");
+        assert_eq!(given_cost.exact_string(), "0.10");
     }
 }

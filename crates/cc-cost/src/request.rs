@@ -33,7 +33,7 @@ pub fn model_names() -> impl Iterator<Item = &'static str> {
 /// The help of the model argument of `cclab cost`, read from the registry.
 pub fn model_help() -> String {
     format!(
-        "Model: {} — or `catalog` to list the shipped price and latency data with sources and dates.",
+        "Model: {} — or `catalog` to list the shipped price and latency data with sources and dates",
         model_names().collect::<Vec<_>>().join(", ")
     )
 }
@@ -230,7 +230,7 @@ impl CostRequest {
         let bus = self
             .bus
             .as_deref()
-            .map(|b| bus_row(catalog, b))
+            .map(|b| bus_row(catalog, b).map(Box::new))
             .transpose()?;
         let messages = match self.price_per_1000_messages {
             None => MessagePrice::Catalog {

@@ -30,7 +30,8 @@ use crate::CostError;
 use crate::catalog::{Catalog, Placement, PriceRow};
 use crate::econ::{LatencyValue, ms_to_ns};
 use crate::evaluate::{
-    LatencyPrice, NAT_MODEL, crosses_nat, latency_value, nat_assumption, nat_row, scale_u64,
+    LatencyPrice, NAT_MODEL, crosses_nat, latency_value, nat_assumption, nat_row, non_negative,
+    scale_u64,
 };
 use crate::money::Usd;
 use crate::report::{Assumption, CostReport, DAYS_PER_YEAR, PathLine, rank_tornado, tornado_row};
@@ -159,12 +160,7 @@ fn per_gb(usd: Usd, via_nat: bool, a: &mut Vec<Assumption>) -> Result<Priced, Co
              the path leaves the VPC), not --price-per-gb",
         ));
     }
-    if usd.is_negative() {
-        return Err(CostError::invalid(
-            "price-per-gb",
-            format!("must be ≥ 0, got {}", usd.exact_string()),
-        ));
-    }
+    non_negative("price-per-gb", usd)?;
     a.push(Assumption::new(
         "price",
         format!("${}/GB (GB = 10^9 bytes)", usd.exact_string()),
@@ -264,5 +260,59 @@ impl Priced {
             })
             .unwrap_or(Usd::ZERO);
         (per_day_transfer + lat.times(msgs), per_msg, lat)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(price: TransferPrice, via_nat: bool) -> Transfer {
+        Transfer {
+            messages_per_day: 100_000_000,
+            message_bytes: 1000,
+            price,
+            via_nat,
+            latency_value: LatencyPrice::NotPriced,
+        }
+    }
+
+    #[test]
+    fn typed_transfer_prices_a_gb_and_a_path() {
+        let cat = Catalog::try_builtin().unwrap();
+        let r = transfer(&t(TransferPrice::PerGb(Usd::from_cents(2)), false), &cat).unwrap();
+        assert_eq!(r.per_day_usd.exact_string(), "2.00");
+        assert_eq!(r.model, "transfer");
+        let path = TransferPrice::Path {
+            from: cat.placement("path", "us-east-1").unwrap(),
+            to: cat.placement("path", "eu-west-1").unwrap(),
+        };
+        // 100 GB x ($0.02 + $0.045 NAT)
+        let r = transfer(&t(path, true), &cat).unwrap();
+        assert_eq!(r.per_day_usd.exact_string(), "6.50");
+    }
+
+    #[test]
+    fn typed_transfer_refuses_what_it_cannot_price() {
+        let cat = Catalog::try_builtin().unwrap();
+        let name = |r: Result<CostReport, CostError>| match r.unwrap_err() {
+            CostError::InvalidParameter { name, .. } => name,
+            other => other.to_string(),
+        };
+        let per_gb = |usd| TransferPrice::PerGb(usd);
+        assert_eq!(
+            name(transfer(&t(per_gb(Usd::from_cents(2)), true), &cat)),
+            "via-nat"
+        );
+        assert_eq!(
+            name(transfer(&t(per_gb(-Usd::from_cents(2)), false), &cat)),
+            "price-per-gb"
+        );
+        let huge = Transfer {
+            messages_per_day: u64::MAX,
+            message_bytes: u64::MAX,
+            ..t(per_gb(Usd::from_cents(2)), false)
+        };
+        assert_eq!(name(transfer(&huge, &cat)), "messages-per-day");
     }
 }

@@ -236,3 +236,53 @@ fn regional_affinity_accepts_bare_region_codes() {
     assert!(affinity.applicable);
     assert!(affinity.after_latency_ms < affinity.before_latency_ms);
 }
+
+#[test]
+fn async_replicas_follow_the_given_participants_or_every_node() {
+    let asy = |participants: Option<u32>| {
+        let s = strategies(&CostRequest {
+            model: "2pc".into(),
+            participants,
+            rtt_ms: Some(10.0),
+            ..Default::default()
+        })
+        .unwrap();
+        s.iter()
+            .find(|x| x.strategy == "async replication")
+            .unwrap()
+            .after_messages_per_tx
+    };
+    // given N = 5: the leader ships to 4 replicas; not given: every node of the
+    // model (TM + 5 RMs) takes part, so 5 messages
+    assert_eq!(asy(Some(5)), 4.0);
+    assert_eq!(asy(None), 5.0);
+    // the typed API always uses the protocol's N
+    let cat = crate::Catalog::try_builtin().unwrap();
+    let typed = crate::strategies(
+        &crate::Protocol::TwoPc {
+            participants: 5,
+            coordinator: crate::Coordinator::Separate,
+        },
+        &crate::Pricing {
+            rtt_ms: Some(10.0),
+            ..crate::Pricing::default()
+        },
+        &cat,
+    )
+    .unwrap();
+    assert_eq!(
+        typed
+            .iter()
+            .map(|s| s.strategy.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "batching",
+            "hierarchical coordination",
+            "regional affinity",
+            "sharding",
+            "async replication",
+            "CRDTs"
+        ]
+    );
+    assert_eq!(typed[4].after_messages_per_tx, 4.0);
+}

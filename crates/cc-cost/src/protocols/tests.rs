@@ -348,3 +348,100 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_registry_builds_every_protocol_it_lists() {
+    let mut names: Vec<&str> = PROTOCOLS.iter().map(|s| s.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), PROTOCOLS.len(), "names are unique");
+    for spec in PROTOCOLS {
+        assert!(
+            !spec.help.is_empty() && !spec.parameters.is_empty(),
+            "{}",
+            spec.name
+        );
+        assert!(std::ptr::eq(protocol_spec(spec.name).unwrap(), spec));
+        let args = ProtocolArgs {
+            n: Some(3),
+            r: Some(2),
+            w: Some(2),
+            ..ProtocolArgs::default()
+        };
+        let mut a = Vec::new();
+        let p = spec.build(&args, &mut a).unwrap();
+        assert_eq!(p.name(), spec.name);
+        assert!(std::ptr::eq(p.spec(), spec));
+        let m = p.model().unwrap();
+        assert!(m.messages_per_unit() > 0.0, "{}", spec.name);
+        // every default taken is stated with its source
+        assert!(a.iter().all(|x| !x.source.is_empty()), "{a:?}");
+        if spec.name != "quorum" {
+            assert!(
+                a.iter().any(|x| x.name == "participants"),
+                "{}: {a:?}",
+                spec.name
+            );
+        }
+    }
+    assert!(protocol_spec("4pc").is_none());
+    assert!(protocol_spec("transfer").is_none());
+}
+
+#[test]
+fn the_registry_refuses_bad_arguments_naming_them() {
+    let build = |name: &str, args: ProtocolArgs| {
+        protocol_spec(name)
+            .unwrap()
+            .build(&args, &mut Vec::new())
+            .unwrap_err()
+    };
+    let named = |e: &CostError| match e {
+        CostError::InvalidParameter { name, .. } | CostError::MissingParameter { name, .. } => {
+            name.clone()
+        }
+        other => other.to_string(),
+    };
+    let groups = |g| ProtocolArgs {
+        groups: Some(g),
+        ..ProtocolArgs::default()
+    };
+    assert_eq!(named(&build("2pc", groups(0))), "groups");
+    assert_eq!(named(&build("paxos", groups(2))), "groups");
+    assert_eq!(named(&build("quorum", ProtocolArgs::default())), "n");
+    let e = build(
+        "quorum",
+        ProtocolArgs {
+            n: Some(3),
+            participants: Some(4),
+            r: Some(1),
+            w: Some(1),
+            ..ProtocolArgs::default()
+        },
+    );
+    assert_eq!(named(&e), "n");
+    // given values are used as given, and no default is recorded for them
+    let mut a = Vec::new();
+    let p = protocol_spec("raft")
+        .unwrap()
+        .build(
+            &ProtocolArgs {
+                participants: Some(7),
+                batch: Some(10),
+                groups: Some(3),
+                ..ProtocolArgs::default()
+            },
+            &mut a,
+        )
+        .unwrap();
+    assert_eq!(
+        p,
+        Protocol::HierarchicalConsensus {
+            nodes: 7,
+            batch: 1,
+            groups: 3,
+            raft: true
+        }
+    );
+    assert!(a.is_empty(), "{a:?}");
+}
