@@ -144,7 +144,7 @@ pub use report::{
     Assumption, CostReport, DAYS_PER_YEAR, NO_DOMINANT_INPUT, PathLine, SensitivityRow,
 };
 pub use request::{
-    CatalogSource, CostRequest, TRANSFER, catalog_listing, evaluate_request, evaluate_request_with,
+    CatalogSource, CostRequest, catalog_listing, evaluate_request, evaluate_request_with,
     model_help, model_names, strategies_for_request,
 };
-pub use transfer::{Transfer, TransferPrice, transfer};
+pub use transfer::{TRANSFER, Transfer, TransferPrice, transfer};

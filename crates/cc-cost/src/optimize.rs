@@ -322,8 +322,24 @@ fn hierarchy(before: &Before<'_>, out: &mut Vec<StrategyOutcome>) -> Result<(), 
     const NAME: &str = "hierarchical coordination";
     let why = match *before.protocol {
         Protocol::HealthCheck { nodes, .. } => return health_groups(before, nodes, out),
-        Protocol::TwoPc { .. } | Protocol::Raft { .. } | Protocol::MultiPaxos { .. } => {
-            return grouped(before, out);
+        Protocol::TwoPc {
+            participants,
+            coordinator,
+        } => {
+            return grouped(before, out, |groups| Protocol::HierarchicalTwoPc {
+                participants,
+                coordinator,
+                groups,
+            });
+        }
+        Protocol::Raft { nodes, batch } | Protocol::MultiPaxos { nodes, batch } => {
+            let raft = matches!(before.protocol, Protocol::Raft { .. });
+            return grouped(before, out, |groups| Protocol::HierarchicalConsensus {
+                nodes,
+                batch,
+                groups,
+                raft,
+            });
         }
         Protocol::HierarchicalTwoPc { .. } | Protocol::HierarchicalConsensus { .. } => {
             "the scenario is already hierarchical (--groups)"
@@ -373,7 +389,11 @@ fn health_groups(
 
 /// Tree 2PC or two-level Raft / Multi-Paxos with one group per placement entry
 /// (⌈√N⌉ groups under a uniform RTT).
-fn grouped(before: &Before<'_>, out: &mut Vec<StrategyOutcome>) -> Result<(), CostError> {
+fn grouped(
+    before: &Before<'_>,
+    out: &mut Vec<StrategyOutcome>,
+    tree: impl Fn(u32) -> Protocol,
+) -> Result<(), CostError> {
     // participants that can be grouped (a separate 2PC coordinator is the root)
     let separate_tm = matches!(
         before.protocol,
@@ -391,39 +411,19 @@ fn grouped(before: &Before<'_>, out: &mut Vec<StrategyOutcome>) -> Result<(), Co
             "⌈√N⌉ groups under the uniform RTT",
         ),
     };
-    let groups = g as u32;
-    let (tree, what, extra) = match *before.protocol {
-        Protocol::TwoPc {
-            participants,
-            coordinator,
-        } => (
-            Protocol::HierarchicalTwoPc {
-                participants,
-                coordinator,
-                groups,
-            },
+    let tree = tree(g as u32);
+    let (what, extra) = match tree {
+        Protocol::HierarchicalTwoPc { .. } => (
             format!("tree 2PC: root coordinator + {g} sub-coordinators ({how})"),
             "each sub-coordinator runs 2PC with its local participants: cross-group traffic falls to 3 messages per group, at the price of one extra local hop down and up the tree (2 more message delays)",
         ),
-        Protocol::Raft { nodes, batch } | Protocol::MultiPaxos { nodes, batch } => (
-            Protocol::HierarchicalConsensus {
-                nodes,
-                batch,
-                groups,
-                raft: matches!(before.protocol, Protocol::Raft { .. }),
-            },
+        _ => (
             format!(
                 "two-level {}: leader + {g} group leaders ({how})",
                 before.protocol.name()
             ),
             "group leaders replicate locally and answer once a local majority holds the entry; commit needs a majority of groups, which changes the failures tolerated (a minority of groups, and a minority within each group)",
         ),
-        _ => {
-            return Err(CostError::invalid(
-                "model",
-                "no grouped form of this protocol",
-            ));
-        }
     };
     let h = before.eval(&tree, before.pricing)?;
     let split = |r: &CostReport| {

@@ -199,7 +199,7 @@ impl fmt::Display for CostReport {
         for (k, v) in rows {
             writeln!(f, "  {k:<26} {v}")?;
         }
-        if !self.paths.is_empty() && self.model != "transfer" {
+        if !self.paths.is_empty() && self.model != crate::transfer::TRANSFER {
             writeln!(f, "  paths (per tx):")?;
             for p in self.paths.iter().take(20) {
                 writeln!(

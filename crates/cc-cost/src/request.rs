@@ -18,11 +18,7 @@ use crate::protocols::{
     Coordinator, PROTOCOLS, Protocol, ProtocolArgs, ProtocolSpec, protocol_spec,
 };
 use crate::report::{Assumption, CostReport};
-use crate::transfer::{Transfer, TransferPrice, transfer};
-
-/// The name of the transfer calculator, the one `cclab cost` model that is not a
-/// protocol.
-pub const TRANSFER: &str = "transfer";
+use crate::transfer::{TRANSFER, Transfer, TransferPrice, transfer};
 
 /// Every model name `cclab cost` knows: the protocols of the registry, then
 /// [`TRANSFER`].

@@ -36,6 +36,10 @@ use crate::evaluate::{
 use crate::money::Usd;
 use crate::report::{Assumption, CostReport, DAYS_PER_YEAR, PathLine, rank_tornado, tornado_row};
 
+/// The model name of the transfer calculator in [`CostReport::model`] and on the
+/// command line (the one `cclab cost` model that is not a protocol).
+pub const TRANSFER: &str = "transfer";
+
 /// Where the per-byte price of a transfer comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TransferPrice {
@@ -117,7 +121,7 @@ pub fn transfer(t: &Transfer, catalog: &Catalog) -> Result<CostReport, CostError
     .collect();
     let (sensitivity, dominant_input) = rank_tornado(sens_exact);
     Ok(CostReport {
-        model: "transfer".into(),
+        model: TRANSFER.into(),
         formula: if p.nat.is_some() {
             "messages/day × bytes × (path price + NAT processing price) per unit (GB = 10^9 B, GiB = 2^30 B)".into()
         } else {
