@@ -13,13 +13,15 @@
 use serde::Serialize;
 
 use crate::CostError;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Placement};
 use crate::econ::{Beta, LatencyValue, ms_to_ns};
+use crate::evaluate::{LatencyPrice, Pricing, evaluate};
 use crate::hidden::{config_push_vs_pull, discovery_polling_vs_push};
 use crate::money::Usd;
 use crate::protocols::{Coordinator, HealthTopology, Protocol, election_messages, gossip_rounds};
 use crate::queueing::{capacity_plan, little_l};
-use crate::request::{CostReport, CostRequest, evaluate_with};
+use crate::report::CostReport;
+use crate::transfer::{Transfer, TransferPrice, transfer};
 
 /// The audit's judgement of a claim.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -134,13 +136,38 @@ fn flat_per_s(dollars: i64) -> LatencyValue {
     }
 }
 
+/// An audited section of the source texts: its rows, computed.
+type Section = fn(&Catalog) -> Result<Vec<AuditRow>, CostError>;
+
+/// The audited sections, in the order of the texts (and of the report).
+const SECTIONS: [Section; 11] = [
+    two_pc_protocol,
+    two_pc_totals,
+    paxos_raft,
+    consensus_scaling,
+    patterns,
+    real_dollar_costs,
+    elimination,
+    hidden_costs,
+    dashboard,
+    exercises,
+    text_000,
+];
+
 /// Recomputes every worked example of the source texts.
 pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
     let cat = Catalog::try_builtin()?;
     let mut rows = Vec::new();
-    let s2pc = "2-Phase Commit Costs / Real Cost Example: Cross-Region 2PC";
+    for section in SECTIONS {
+        rows.extend(section(&cat)?);
+    }
+    Ok(rows)
+}
 
-    // ---- 2PC -------------------------------------------------------------------
+/// 2PC: messages, latency and the prices of messages and latency.
+fn two_pc_protocol(cat: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
+    let s2pc = "2-Phase Commit Costs / Real Cost Example: Cross-Region 2PC";
     let gl = msgs(Protocol::TwoPc {
         participants: 5,
         coordinator: Coordinator::Separate,
@@ -240,6 +267,21 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         Verdict::Right,
         "Arithmetic is right; the 300 ms input is the model error of row 2pc-latency.".into(),
     ));
+    Ok(rows)
+}
+
+/// 2PC: per transaction, day and year, and the value of latency.
+fn two_pc_totals(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
+    let s2pc = "2-Phase Commit Costs / Real Cost Example: Cross-Region 2PC";
+    let lat_gl = Protocol::TwoPc {
+        participants: 5,
+        coordinator: Coordinator::Separate,
+    }
+    .model()?
+    .uniform_latency_ms(100.0);
+    let text_latency_ms = 3.0 * 100.0;
+    let lat_cost_text = flat_per_s(1).cost(ms_to_ns(text_latency_ms)?);
     let flat =
         |p: Protocol, rtt: f64, per_1000: &str, usd_s: i64| -> Result<(Usd, f64), CostError> {
             let m = p.model()?;
@@ -345,7 +387,12 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         ),
     ));
 
-    // ---- Paxos/Raft ------------------------------------------------------------
+    Ok(rows)
+}
+
+/// Paxos/Raft: normal operation, elections, batching.
+fn paxos_raft(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
     let mp5 = msgs(Protocol::MultiPaxos { nodes: 5, batch: 1 })?;
     let px5 = msgs(Protocol::Paxos { nodes: 5 })?;
     rows.push(row(
@@ -392,7 +439,12 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "2N + 99 matches no protocol: batching sends one Accept per follower per batch; without batching each decision still needs its own Accept round.".into(),
     ));
 
-    // ---- consensus scaling -----------------------------------------------------
+    Ok(rows)
+}
+
+/// Consensus scaling: messages, paths and failures tolerated by N.
+fn consensus_scaling(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
     let text_msgs = [
         (3u32, 6u64, "", 3u64),
         (5, 10, "+67%", 10),
@@ -438,7 +490,12 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         ));
     }
 
-    // ---- patterns ----------------------------------------------------------------
+    Ok(rows)
+}
+
+/// Coordination patterns compared: gossip, leader, quorum, Byzantine.
+fn patterns(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
     let r1000 = gossip_rounds(1000, 1);
     rows.push(row(
         "gossip",
@@ -493,7 +550,12 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "Right asymptotically.".into(),
     ));
 
-    // ---- real dollar costs -------------------------------------------------------
+    Ok(rows)
+}
+
+/// Real dollar costs: AWS transfer prices, the calculator, combined strategies.
+fn real_dollar_costs(cat: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
     let use1a = cat.placement("audit", "aws:us-east-1:a")?;
     let use1b = cat.placement("audit", "aws:us-east-1:b")?;
     let cz = cat.path_price(&use1a, &use1b)?.row;
@@ -582,7 +644,12 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "The residual cost is off by 10×; moreover hierarchy and affinity both cut the same cross-region traffic, so they do not compose independently, and batching cuts message counts but not bytes (see optimize::strategies for computed before/after figures).".into(),
     ));
 
-    // ---- coordination elimination -------------------------------------------------
+    Ok(rows)
+}
+
+/// Coordination elimination: sharding and CRDTs.
+fn elimination(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
     let single = msgs(Protocol::Raft { nodes: 5, batch: 1 })? as f64;
     let twopc2 = msgs(Protocol::TwoPc {
         participants: 2,
@@ -616,7 +683,12 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "No synchronous coordination is right; the replication traffic does not disappear.".into(),
     ));
 
-    // ---- hidden costs -------------------------------------------------------------
+    Ok(rows)
+}
+
+/// Hidden coordination costs: health checks, configuration, discovery.
+fn hidden_costs(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
     let n100 = msgs(Protocol::HealthCheck {
         nodes: 100,
         topology: HealthTopology::FullMesh,
@@ -702,7 +774,16 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "The factor is not a constant; see hidden::discovery_polling_vs_push.".into(),
     ));
 
-    // ---- dashboard ----------------------------------------------------------------
+    Ok(rows)
+}
+
+/// The cost dashboard's lines and totals.
+fn dashboard(cat: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
+    let use1a = cat.placement("audit", "aws:us-east-1:a")?;
+    let use1b = cat.placement("audit", "aws:us-east-1:b")?;
+    let cz = cat.path_price(&use1a, &use1b)?.row;
+    let same_az = cat.path_price(&use1a, &use1a)?.row;
     let d = |n: u64, unit: &str| -> Result<Usd, CostError> {
         Ok(Usd::parse_decimal(unit)
             .map_err(|e| CostError::invalid("audit", e))?
@@ -776,7 +857,12 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "× 365 is right; inherits the health-check error.".into(),
     ));
 
-    // ---- exercises ----------------------------------------------------------------
+    Ok(rows)
+}
+
+/// The exercises: Little's law and capacity planning.
+fn exercises(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
     let l1 = little_l(1000.0, 0.05)?;
     let l2 = little_l(1000.0, 0.2)?;
     let l3 = little_l(2000.0, 0.05)?;
@@ -808,7 +894,13 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
         "Service time and per-server availability are assumptions; change them in queueing::capacity_plan.".into(),
     ));
 
-    // ---- text 000: replication and compression tables -------------------------------
+    Ok(rows)
+}
+
+/// Text 000: replication and compression tables.
+fn text_000(cat: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+    let mut rows = Vec::new();
+    let use1a = cat.placement("audit", "aws:us-east-1:a")?;
     let listed: [Usd; 5] = [
         dec("0.02")?,
         dec("0.08")?,
@@ -869,6 +961,35 @@ pub fn source_examples() -> Result<Vec<AuditRow>, CostError> {
     Ok(rows)
 }
 
+/// What a real-data scenario prices: a protocol under a pricing, or a transfer.
+#[derive(Debug, Clone, PartialEq)]
+enum Input {
+    Protocol(Protocol, Pricing),
+    Transfer(Transfer),
+}
+
+/// One real-data scenario before pricing: id, title, placement in words, input.
+struct Scenario {
+    id: String,
+    title: String,
+    regions: String,
+    input: Input,
+}
+
+fn scenario(
+    id: impl Into<String>,
+    title: impl Into<String>,
+    regions: &str,
+    input: Input,
+) -> Scenario {
+    Scenario {
+        id: id.into(),
+        title: title.into(),
+        regions: regions.into(),
+        input,
+    }
+}
+
 /// A source scenario priced with the shipped catalog and RTT matrices.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PricedScenario {
@@ -878,116 +999,165 @@ pub struct PricedScenario {
     pub title: String,
     /// Regions chosen and why.
     pub regions: String,
-    /// The request evaluated.
-    pub request: CostRequest,
+    /// The protocol priced (`None` for a transfer).
+    pub protocol: Option<Protocol>,
     /// The result.
     pub report: CostReport,
 }
 
-fn base(model: &str) -> CostRequest {
-    CostRequest {
-        model: model.into(),
-        ..Default::default()
+/// AWS placements `aws:<region>`.
+fn aws(cat: &Catalog, regions: &[&str]) -> Result<Vec<Placement>, CostError> {
+    regions
+        .iter()
+        .map(|r| cat.placement("regions", &format!("aws:{r}")))
+        .collect()
+}
+
+/// The 2PC coordinator and five participants of the text's cross-region example.
+const SIX: [&str; 6] = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-northeast-1",
+];
+
+/// A placed protocol with `bytes`-byte messages.
+fn placed(
+    protocol: Protocol,
+    placements: Vec<Placement>,
+    bytes: u64,
+    latency_value: LatencyPrice,
+    tx_per_day: u64,
+) -> Input {
+    Input::Protocol(
+        protocol,
+        Pricing {
+            message_bytes: Some(bytes),
+            tx_per_day: Some(tx_per_day),
+            placements: Some(placements),
+            latency_value,
+            ..Pricing::default()
+        },
+    )
+}
+
+/// `messages_per_day` messages of `bytes` bytes on the path `from → to`.
+fn on_path(
+    cat: &Catalog,
+    messages_per_day: u64,
+    bytes: u64,
+    from: &str,
+    to: &str,
+) -> Result<Input, CostError> {
+    Ok(Input::Transfer(Transfer {
+        messages_per_day,
+        message_bytes: bytes,
+        price: TransferPrice::Path {
+            from: cat.placement("path", from)?,
+            to: cat.placement("path", to)?,
+        },
+        via_nat: false,
+        latency_value: LatencyPrice::NotPriced,
+    }))
+}
+
+fn two_pc(participants: u32) -> Protocol {
+    Protocol::TwoPc {
+        participants,
+        coordinator: Coordinator::Separate,
     }
 }
 
-/// The source scenarios priced with the real catalog and RTT matrix.
-pub fn priced_with_real_data() -> Result<Vec<PricedScenario>, CostError> {
-    let cat = Catalog::try_builtin()?;
+fn per_second(dollars: i64) -> LatencyPrice {
+    LatencyPrice::Flat {
+        usd_per_second: Usd::from_dollars(dollars),
+    }
+}
+
+/// β (default: Amazon's 0.1/s) × `dollars` revenue per transaction.
+fn revenue(dollars: i64, beta: Option<Beta>) -> LatencyPrice {
+    LatencyPrice::Revenue {
+        revenue_per_tx: Usd::from_dollars(dollars),
+        beta,
+    }
+}
+
+/// The cross-region 2PC example, with the text's $1/s and with beta.
+fn two_pc_scenarios(cat: &Catalog) -> Result<Vec<Scenario>, CostError> {
+    let where_ = "coordinator us-east-1; participants us-east-2, us-west-2, eu-west-1, eu-central-1, ap-northeast-1 (AWS)";
+    Ok(vec![
+        scenario(
+            "2pc",
+            "Cross-region 2PC, 5 participants, 1M transactions/day, 1 KB messages, latency at the text's $1/s",
+            where_,
+            placed(two_pc(5), aws(cat, &SIX)?, 1000, per_second(1), 1_000_000),
+        ),
+        scenario(
+            "2pc-revenue",
+            "The same 2PC with latency valued at beta = 0.1/s (Amazon) on a $1 transaction",
+            "as above",
+            placed(
+                two_pc(5),
+                aws(cat, &SIX)?,
+                1000,
+                revenue(1, Some(Beta::new(0.1)?)),
+                1_000_000,
+            ),
+        ),
+    ])
+}
+
+/// The coordination cost calculator's 100M messages a day on real paths.
+fn calculator_scenarios(cat: &Catalog) -> Result<Vec<Scenario>, CostError> {
+    let title = "Coordination cost calculator: 100M messages/day of 1 KB";
     let mut out = Vec::new();
-    let mut push =
-        |id: &str, title: &str, regions: &str, request: CostRequest| -> Result<(), CostError> {
-            let report = evaluate_with(&request, &cat)?;
-            out.push(PricedScenario {
-                id: id.into(),
-                title: title.into(),
-                regions: regions.into(),
-                request,
-                report,
-            });
-            Ok(())
-        };
-    let five = vec![
-        "aws:us-east-1".to_string(),
-        "aws:us-east-2".into(),
-        "aws:us-west-2".into(),
-        "aws:eu-west-1".into(),
-        "aws:eu-central-1".into(),
-        "aws:ap-northeast-1".into(),
-    ];
-    push(
-        "2pc",
-        "Cross-region 2PC, 5 participants, 1M transactions/day, 1 KB messages, latency at the text's $1/s",
-        "coordinator us-east-1; participants us-east-2, us-west-2, eu-west-1, eu-central-1, ap-northeast-1 (AWS)",
-        CostRequest {
-            participants: Some(5),
-            regions: Some(five.clone()),
-            message_bytes: Some(1000),
-            latency_usd_per_s: Some(1.0),
-            tx_per_day: Some(1_000_000),
-            ..base("2pc")
-        },
-    )?;
-    push(
-        "2pc-revenue",
-        "The same 2PC with latency valued at beta = 0.1/s (Amazon) on a $1 transaction",
-        "as above",
-        CostRequest {
-            participants: Some(5),
-            regions: Some(five.clone()),
-            message_bytes: Some(1000),
-            revenue_per_tx: Some(1.0),
-            beta: Some(0.1),
-            tx_per_day: Some(1_000_000),
-            ..base("2pc")
-        },
-    )?;
-    for (id, path, what) in [
+    for (id, from, to, what) in [
         (
             "calc-aws-us-eu",
-            "aws:us-east-1:aws:eu-west-1",
+            "aws:us-east-1",
+            "aws:eu-west-1",
             "AWS us-east-1 → eu-west-1 ($0.02/GB)",
         ),
         (
             "calc-aws-tokyo-us",
-            "aws:ap-northeast-1:aws:us-east-1",
+            "aws:ap-northeast-1",
+            "aws:us-east-1",
             "AWS ap-northeast-1 → us-east-1 ($0.09/GB, source-priced)",
         ),
         (
             "calc-gcp-us-eu",
-            "gcp:us-central1:gcp:europe-west1",
+            "gcp:us-central1",
+            "gcp:europe-west1",
             "GCP us-central1 → europe-west1 ($0.05/GiB)",
         ),
         (
             "calc-azure-us-eu",
-            "azure:eastus:azure:westeurope",
+            "azure:eastus",
+            "azure:westeurope",
             "Azure eastus → westeurope (intercontinental)",
         ),
     ] {
-        push(
+        out.push(scenario(
             id,
-            "Coordination cost calculator: 100M messages/day of 1 KB",
+            title,
             what,
-            CostRequest {
-                messages_per_day: Some(100_000_000),
-                message_bytes: Some(1000),
-                path: Some(path.into()),
-                ..base("transfer")
-            },
-        )?;
+            on_path(cat, 100_000_000, 1000, from, to)?,
+        ));
     }
-    push(
+    out.push(scenario(
         "calc-aws-cross-az",
         "Coordination cost calculator: 100M messages/day of 1 KB across AZs",
         "AWS us-east-1 zone a → zone b (both sides billed)",
-        CostRequest {
-            messages_per_day: Some(100_000_000),
-            message_bytes: Some(1000),
-            path: Some("aws:us-east-1:a->aws:us-east-1:b".into()),
-            ..base("transfer")
-        },
-    )?;
-    let regions9: Vec<String> = [
+        on_path(cat, 100_000_000, 1000, "aws:us-east-1:a", "aws:us-east-1:b")?,
+    ));
+    Ok(out)
+}
+
+/// Raft with 3, 5, 7 and 9 nodes, in one region's zones and across regions.
+fn consensus_scenarios(cat: &Catalog) -> Result<Vec<Scenario>, CostError> {
+    let regions9 = [
         "us-east-1",
         "us-east-2",
         "us-west-2",
@@ -997,51 +1167,39 @@ pub fn priced_with_real_data() -> Result<Vec<PricedScenario>, CostError> {
         "us-west-1",
         "ca-central-1",
         "eu-west-2",
-    ]
-    .iter()
-    .map(|s| format!("aws:{s}"))
-    .collect();
+    ];
+    let zones = aws(cat, &["us-east-1:a", "us-east-1:b", "us-east-1:c"])?;
+    let mut out = Vec::new();
     for n in [3u32, 5, 7, 9] {
-        push(
-            &format!("consensus-{n}-az"),
-            &format!("Raft with {n} nodes in one region across 3 AZs, 1M entries/day, 1 KB"),
+        let raft = Protocol::Raft { nodes: n, batch: 1 };
+        let geo = &regions9[..n as usize];
+        out.push(scenario(
+            format!("consensus-{n}-az"),
+            format!("Raft with {n} nodes in one region across 3 AZs, 1M entries/day, 1 KB"),
             "AWS us-east-1 zones a, b, c (round-robin)",
-            CostRequest {
-                participants: Some(n),
-                regions: Some(vec![
-                    "aws:us-east-1:a".into(),
-                    "aws:us-east-1:b".into(),
-                    "aws:us-east-1:c".into(),
-                ]),
-                message_bytes: Some(1000),
-                revenue_per_tx: Some(10.0),
-                tx_per_day: Some(1_000_000),
-                ..base("raft")
-            },
-        )?;
-        push(
-            &format!("consensus-{n}-geo"),
-            &format!(
+            placed(
+                raft.clone(),
+                zones.clone(),
+                1000,
+                revenue(10, None),
+                1_000_000,
+            ),
+        ));
+        out.push(scenario(
+            format!("consensus-{n}-geo"),
+            format!(
                 "Raft with {n} nodes across regions, leader in us-east-1, 1M entries/day, 1 KB"
             ),
-            &format!(
-                "AWS {}",
-                regions9[..n as usize]
-                    .iter()
-                    .map(|r| r.trim_start_matches("aws:"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            CostRequest {
-                participants: Some(n),
-                regions: Some(regions9[..n as usize].to_vec()),
-                message_bytes: Some(1000),
-                revenue_per_tx: Some(10.0),
-                tx_per_day: Some(1_000_000),
-                ..base("raft")
-            },
-        )?;
+            &format!("AWS {}", geo.join(", ")),
+            placed(raft, aws(cat, geo)?, 1000, revenue(10, None), 1_000_000),
+        ));
     }
+    Ok(out)
+}
+
+/// Multi-Paxos batches of 1, 10 and 100 at a low and a high rate.
+fn batching_scenarios(cat: &Catalog) -> Result<Vec<Scenario>, CostError> {
+    let mut out = Vec::new();
     for (rate, tag, label) in [
         (
             1_000_000u64,
@@ -1051,114 +1209,156 @@ pub fn priced_with_real_data() -> Result<Vec<PricedScenario>, CostError> {
         (1_000_000_000, "-hot", "1G decisions/day (11,574/s)"),
     ] {
         for b in [1u32, 10, 100] {
-            push(
-                &format!("multipaxos-b{b}{tag}"),
-                &format!("Multi-Paxos, 5 replicas across regions, batch {b}, {label}"),
+            let mut input = placed(
+                Protocol::MultiPaxos { nodes: 5, batch: 1 },
+                aws(cat, &SIX[..5])?,
+                1000,
+                revenue(10, None),
+                rate,
+            );
+            if let Input::Protocol(_, pricing) = &mut input {
+                pricing.batch = b;
+            }
+            out.push(scenario(
+                format!("multipaxos-b{b}{tag}"),
+                format!("Multi-Paxos, 5 replicas across regions, batch {b}, {label}"),
                 "AWS us-east-1 (leader), us-east-2, us-west-2, eu-west-1, eu-central-1",
-                CostRequest {
-                    participants: Some(5),
-                    regions: Some(five[..5].to_vec()),
-                    message_bytes: Some(1000),
-                    revenue_per_tx: Some(10.0),
-                    tx_per_day: Some(rate),
-                    batch: Some(b),
-                    ..base("multi-paxos")
-                },
-            )?;
+                input,
+            ));
         }
     }
-    let per_region: Vec<String> = [
-        "us-east-1",
-        "us-west-2",
-        "eu-west-1",
-        "eu-central-1",
-        "ap-northeast-1",
-    ]
-    .iter()
-    .map(|s| format!("aws:{s}"))
-    .collect();
-    // 100 nodes, 20 per region: node i in region i / 20 → list each region 20 times in a row
-    let placed: Vec<String> = per_region
+    Ok(out)
+}
+
+/// 100 nodes, 20 per region: node i in region i / 20 (each region listed 20 times
+/// in a row).
+fn hundred_in_five(cat: &Catalog) -> Result<Vec<Placement>, CostError> {
+    let per_region = aws(
+        cat,
+        &[
+            "us-east-1",
+            "us-west-2",
+            "eu-west-1",
+            "eu-central-1",
+            "ap-northeast-1",
+        ],
+    )?;
+    Ok(per_region
         .iter()
         .flat_map(|r| std::iter::repeat_n(r.clone(), 20))
-        .collect();
-    for (id, g) in [
-        ("health-full-mesh", None),
-        ("health-hierarchical", Some(20u32)),
+        .collect())
+}
+
+/// Health checks of 100 services in 5 regions, full mesh and one aggregator per
+/// region.
+fn health_scenarios(cat: &Catalog) -> Result<Vec<Scenario>, CostError> {
+    let mut out = Vec::new();
+    for (id, topology, how) in [
+        ("health-full-mesh", HealthTopology::FullMesh, "full mesh"),
+        (
+            "health-hierarchical",
+            HealthTopology::Hierarchical { group_size: 20 },
+            "one aggregator per region",
+        ),
     ] {
-        push(
+        out.push(scenario(
             id,
-            &format!(
-                "Health checks, 100 services in 5 regions (20 each), 100 B probes every 10 s (8,640 intervals/day), {}",
-                if g.is_some() {
-                    "one aggregator per region"
-                } else {
-                    "full mesh"
-                }
+            format!(
+                "Health checks, 100 services in 5 regions (20 each), 100 B probes every 10 s (8,640 intervals/day), {how}"
             ),
             "AWS us-east-1, us-west-2, eu-west-1, eu-central-1, ap-northeast-1",
-            CostRequest {
-                participants: Some(100),
-                regions: Some(placed.clone()),
-                message_bytes: Some(100),
-                tx_per_day: Some(8_640),
-                group_size: g,
-                ..base("health-check")
-            },
-        )?;
+            placed(
+                Protocol::HealthCheck {
+                    nodes: 100,
+                    topology,
+                },
+                hundred_in_five(cat)?,
+                100,
+                LatencyPrice::NotPriced,
+                8_640,
+            ),
+        ));
     }
+    Ok(out)
+}
 
-    // ---- the cost dashboard's four lines, with real prices and RTTs -----------------
-    push(
-        "dashboard-2pc",
-        "Cost dashboard, 2PC line: 50K transactions/day, 5 participants, 1 KB, latency at the text's $1/s",
-        "coordinator us-east-1; participants us-east-2, us-west-2, eu-west-1, eu-central-1, ap-northeast-1 (AWS)",
-        CostRequest {
-            participants: Some(5),
-            regions: Some(five.clone()),
-            message_bytes: Some(1000),
-            latency_usd_per_s: Some(1.0),
-            tx_per_day: Some(50_000),
-            ..base("2pc")
-        },
-    )?;
-    push(
-        "dashboard-raft",
-        "Cost dashboard, Raft line: 1M entries/day, 5 replicas, 1 KB, latency at the text's $1/s",
-        "AWS us-east-1 (leader), us-east-2, us-west-2, eu-west-1, eu-central-1",
-        CostRequest {
-            participants: Some(5),
-            regions: Some(five[..5].to_vec()),
-            message_bytes: Some(1000),
-            latency_usd_per_s: Some(1.0),
-            tx_per_day: Some(1_000_000),
-            ..base("raft")
-        },
-    )?;
-    push(
-        "dashboard-health",
-        "Cost dashboard, health-check line: 100M probes/day, each probe and its reply 100 B (200M messages)",
-        "AWS us-east-1 zone a → zone b (both sides billed)",
-        CostRequest {
-            messages_per_day: Some(200_000_000),
-            message_bytes: Some(100),
-            path: Some("aws:us-east-1:a->aws:us-east-1:b".into()),
-            ..base("transfer")
-        },
-    )?;
-    push(
-        "dashboard-config",
-        "Cost dashboard, config line: 10K changes/day pushed to 100 nodes (20 per region), 1 KB, asynchronous",
-        "pusher in us-east-1; AWS us-east-1, us-west-2, eu-west-1, eu-central-1, ap-northeast-1",
-        CostRequest {
-            participants: Some(100),
-            regions: Some(placed),
-            message_bytes: Some(1000),
-            synchronous: Some(false),
-            tx_per_day: Some(10_000),
-            ..base("leader")
-        },
-    )?;
+/// The cost dashboard's four lines, with real prices and RTTs.
+fn dashboard_scenarios(cat: &Catalog) -> Result<Vec<Scenario>, CostError> {
+    Ok(vec![
+        scenario(
+            "dashboard-2pc",
+            "Cost dashboard, 2PC line: 50K transactions/day, 5 participants, 1 KB, latency at the text's $1/s",
+            "coordinator us-east-1; participants us-east-2, us-west-2, eu-west-1, eu-central-1, ap-northeast-1 (AWS)",
+            placed(two_pc(5), aws(cat, &SIX)?, 1000, per_second(1), 50_000),
+        ),
+        scenario(
+            "dashboard-raft",
+            "Cost dashboard, Raft line: 1M entries/day, 5 replicas, 1 KB, latency at the text's $1/s",
+            "AWS us-east-1 (leader), us-east-2, us-west-2, eu-west-1, eu-central-1",
+            placed(
+                Protocol::Raft { nodes: 5, batch: 1 },
+                aws(cat, &SIX[..5])?,
+                1000,
+                per_second(1),
+                1_000_000,
+            ),
+        ),
+        scenario(
+            "dashboard-health",
+            "Cost dashboard, health-check line: 100M probes/day, each probe and its reply 100 B (200M messages)",
+            "AWS us-east-1 zone a → zone b (both sides billed)",
+            on_path(cat, 200_000_000, 100, "aws:us-east-1:a", "aws:us-east-1:b")?,
+        ),
+        scenario(
+            "dashboard-config",
+            "Cost dashboard, config line: 10K changes/day pushed to 100 nodes (20 per region), 1 KB, asynchronous",
+            "pusher in us-east-1; AWS us-east-1, us-west-2, eu-west-1, eu-central-1, ap-northeast-1",
+            placed(
+                Protocol::Leader {
+                    nodes: 100,
+                    synchronous: false,
+                },
+                hundred_in_five(cat)?,
+                1000,
+                LatencyPrice::NotPriced,
+                10_000,
+            ),
+        ),
+    ])
+}
+
+/// A group of real-data scenarios.
+type ScenarioGroup = fn(&Catalog) -> Result<Vec<Scenario>, CostError>;
+
+/// The groups of real-data scenarios, in report order.
+const SCENARIOS: [ScenarioGroup; 6] = [
+    two_pc_scenarios,
+    calculator_scenarios,
+    consensus_scenarios,
+    batching_scenarios,
+    health_scenarios,
+    dashboard_scenarios,
+];
+
+/// The source scenarios priced with the real catalog and RTT matrix.
+pub fn priced_with_real_data() -> Result<Vec<PricedScenario>, CostError> {
+    let cat = Catalog::try_builtin()?;
+    let mut out = Vec::new();
+    for group in SCENARIOS {
+        for s in group(&cat)? {
+            let (protocol, report) = match &s.input {
+                Input::Protocol(p, pricing) => (Some(p.clone()), evaluate(p, pricing, &cat)?),
+                Input::Transfer(t) => (None, transfer(t, &cat)?),
+            };
+            out.push(PricedScenario {
+                id: s.id,
+                title: s.title,
+                regions: s.regions,
+                protocol,
+                report,
+            });
+        }
+    }
     Ok(out)
 }
 
@@ -1174,263 +1374,4 @@ pub fn dashboard_total_per_day(scenarios: &[PricedScenario]) -> Usd {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn find<'a>(rows: &'a [AuditRow], id: &str) -> &'a AuditRow {
-        rows.iter()
-            .find(|r| r.id == id)
-            .unwrap_or_else(|| panic!("row {id}"))
-    }
-
-    #[test]
-    fn audit_rows_recompute() {
-        let rows = source_examples().unwrap();
-        let r = find(&rows, "2pc-latency");
-        assert!(r.recomputed.starts_with("4 message delays = 200 ms"));
-        // 14 × $0.00001 + 0.2 s × $1/s
-        let r = find(&rows, "2pc-per-tx");
-        assert!(
-            r.recomputed.contains("$0.30015") && r.recomputed.contains("$0.20014"),
-            "{}",
-            r.recomputed
-        );
-        let r = find(&rows, "2pc-per-day");
-        assert!(r.recomputed.contains("$300,150.00") && r.recomputed.contains("$200,140.00"));
-        let r = find(&rows, "2pc-per-year");
-        // 0.20014 × 1e6 × 365 = 73,051,100
-        assert!(
-            r.recomputed.contains("$73,051,100.00") && r.recomputed.contains("$109,554,750.00")
-        );
-        let r = find(&rows, "calc-per-day");
-        assert!(r.recomputed.contains("$2.00/day"));
-        // 1.024e11 B / 2^30 × 0.02 = 1.9073…
-        assert!(r.recomputed.contains("$1.91/day"));
-        assert_eq!(r.verdict, Verdict::ArithmeticError { factor: 1000.0 });
-        assert_eq!(
-            find(&rows, "calc-per-year").verdict,
-            Verdict::ArithmeticError { factor: 1000.0 }
-        );
-        assert_eq!(
-            find(&rows, "dashboard-health").verdict,
-            Verdict::ArithmeticError { factor: 0.001 }
-        );
-        let r = find(&rows, "dashboard-total");
-        assert!(r.recomputed.starts_with("$136,000.00/day"));
-        if let Verdict::ArithmeticError { factor } = r.verdict {
-            assert!((factor - 36_100.0 / 136_000.0).abs() < 1e-9);
-        } else {
-            panic!("verdict");
-        }
-        assert!(
-            find(&rows, "dashboard-year")
-                .recomputed
-                .starts_with("$49,640,000.00/year")
-        );
-        let r = find(&rows, "strategies-combined");
-        assert!(r.recomputed.contains("99.98%"));
-        if let Verdict::ArithmeticError { factor } = r.verdict {
-            assert!((factor - 10.0).abs() < 1e-9);
-        } else {
-            panic!("verdict");
-        }
-        for (n, m) in [(3, 4), (5, 8), (7, 12), (9, 16)] {
-            let r = find(&rows, &format!("consensus-{n}"));
-            assert!(
-                r.recomputed
-                    .starts_with(&format!("2(N − 1) = {m} messages")),
-                "{}",
-                r.recomputed
-            );
-        }
-        assert!(find(&rows, "consensus-5").recomputed.contains("(+100%)"));
-        assert!(
-            find(&rows, "consensus-7")
-                .recomputed
-                .contains("21 paths (+600% vs 3 nodes)")
-        );
-        assert!(
-            find(&rows, "multipaxos-batching")
-                .recomputed
-                .contains("0.08 per decision")
-        );
-        assert!(
-            find(&rows, "health-hierarchical")
-                .recomputed
-                .contains("(360 messages)")
-        );
-        assert!(
-            find(&rows, "health-full-mesh")
-                .recomputed
-                .contains("9,900 probes, 19,800 messages")
-        );
-        // figures that used to be typed in are computed; check them against hand values
-        let r = find(&rows, "2pc-latency-cost");
-        assert!(
-            r.recomputed.starts_with(
-                "$0.30 (with the text's 300 ms); $0.20 with the 4 message delays = 200 ms"
-            ),
-            "{}",
-            r.recomputed
-        );
-        let r = find(&rows, "2pc-latency-value");
-        // beta 0.1/s × $1 × 0.2 s = $0.02
-        assert_eq!(
-            r.verdict,
-            model_err(
-                "beta × R × Δt with published A/B betas",
-                "$0.02 per transaction for R = $1 at beta = 0.1/s and 200 ms"
-            )
-        );
-        assert!(r.explanation.contains("lose $0.30 to 300 ms"));
-        // $0.01 per 1000 vs SQS $0.40/M (= $0.0004 per 1000) and 1 KB at $0.02/GB
-        let r = find(&rows, "2pc-message-price");
-        assert!(
-            r.explanation.contains("SQS is $0.40/M (25× less)"),
-            "{}",
-            r.explanation
-        );
-        assert!(r.explanation.contains("500× less"), "{}", r.explanation);
-        let r = find(&rows, "paxos-election");
-        assert!(r.recomputed.contains("2(N − 1) = 8") && r.recomputed.contains("= 40)"));
-        let r = find(&rows, "multipaxos-batching");
-        // 100 decisions × 8 + one phase 1 of 8
-        assert!(r.recomputed.contains("(808 per 100 incl. one phase 1)"));
-        assert_eq!(r.text_figure, "2N + 99 = 109 (N = 5), ~1 per decision");
-        assert!(
-            find(&rows, "health-hierarchical")
-                .recomputed
-                .contains("= 90 + 90 = 180 probes (360 messages)")
-        );
-        let r = find(&rows, "config-push");
-        // 1000 nodes polling every 30 s: 33.3/s, 2,880,000 a day; push at 10 changes/day
-        assert!(
-            r.recomputed.contains("(1,000 for 1,000 nodes)")
-                && r.recomputed
-                    .contains("33.3/s for T = 30 s, 2,880,000 a day")
-                && r.recomputed.contains("push sends 10,000 messages")
-                && r.recomputed.contains("until 2880 changes a day"),
-            "{}",
-            r.recomputed
-        );
-        let r = find(&rows, "discovery-cache");
-        assert!(
-            r.recomputed.contains("100× for M = 1/s") && r.recomputed.contains("300× for M = 10/s")
-        );
-        let r = find(&rows, "aws-cross-region");
-        assert!(
-            r.recomputed.contains("$0.01 us-east-1 ↔ us-east-2")
-                && r.recomputed.contains("$0.138/GB from sa-east-1")
-                && r.recomputed.ends_with("same AZ $0.00"),
-            "{}",
-            r.recomputed
-        );
-        // 200 B across AZs: 200 × $0.02 / 10⁹ = $0.000000004
-        assert!(
-            find(&rows, "dashboard-health")
-                .explanation
-                .contains("$0.00 within an AZ and $0.000000004 across AZs")
-        );
-        // $13M ÷ $49.64M
-        if let Verdict::ArithmeticError { factor } = find(&rows, "dashboard-year").verdict {
-            assert!((factor - 13.0 / 49.64).abs() < 1e-9, "{factor}");
-        } else {
-            panic!("verdict");
-        }
-        // (0.02 + 0.08 + 0.09 + 0.01 + 0.015) / 5 = 0.043
-        assert!(
-            find(&rows, "000-replication-asynchronous")
-                .explanation
-                .contains("their mean is $0.043")
-        );
-        assert!(
-            find(&rows, "exercise-1")
-                .recomputed
-                .contains("50 requests in flight; 200 at 200 ms; 100 at 2,000 RPS")
-        );
-        assert!(
-            find(&rows, "000-replication-synchronous")
-                .recomputed
-                .starts_with("$2,000.00/day, $730,000.00/year")
-        );
-        // (500 − 175) TB × $40/TB − $50 = $12,950/day
-        assert!(
-            find(&rows, "000-compression-dictionary")
-                .recomputed
-                .contains("net $12,950.00/day = $4,726,750.00/year")
-        );
-        assert!(find(&rows, "sharding").recomputed.contains("9.3 messages"));
-        // every row serializes and ids are unique
-        let json = serde_json::to_string(&rows).unwrap();
-        assert!(json.contains("\"verdict\":\"arithmetic_error\""));
-        let mut ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        assert_eq!(ids.len(), rows.len());
-    }
-
-    #[test]
-    fn real_data_scenarios() {
-        let s = priced_with_real_data().unwrap();
-        let get = |id: &str| &s.iter().find(|x| x.id == id).unwrap().report;
-        // 100M × 1000 B at $0.02/GB = $2/day; Tokyo source $0.09 → $9/day
-        assert_eq!(get("calc-aws-us-eu").per_day_usd, Usd::from_dollars(2));
-        assert_eq!(get("calc-aws-tokyo-us").per_day_usd, Usd::from_dollars(9));
-        assert_eq!(get("calc-aws-cross-az").per_day_usd, Usd::from_dollars(2));
-        // GCP: 1e11 B / 2^30 × 0.05 = 4.6566… → $4.66
-        assert_eq!(get("calc-gcp-us-eu").per_day_usd.exact_string(), "4.66");
-        // 2PC messages: 3N − 1
-        assert_eq!(get("2pc").messages_per_tx, 14.0);
-        // consensus in one region: cross-AZ RTT 1 ms, cost from bytes only
-        let az = get("consensus-5-az");
-        assert_eq!(az.latency_ms, 1.0);
-        // batching: message count falls 100×, bytes cost constant
-        assert_eq!(get("multipaxos-b100").messages_per_tx, 0.08);
-        assert_eq!(
-            get("multipaxos-b1").message_cost_usd_per_tx,
-            get("multipaxos-b100").message_cost_usd_per_tx
-        );
-        // at 11,574 decisions/s a batch of 100 fills in 99/(2·11574) s ≈ 4.28 ms
-        let hot = get("multipaxos-b100-hot");
-        assert!((hot.batching_wait_ms - 99.0 / 2.0 / (1e9 / 86_400.0) * 1000.0).abs() < 1e-9);
-        assert!(hot.latency_ms < get("multipaxos-b1").latency_ms + 5.0);
-        // hierarchical health checks are far cheaper than full mesh
-        assert!(get("health-hierarchical").per_day_usd < get("health-full-mesh").per_day_usd);
-        assert_eq!(get("health-full-mesh").messages_per_tx, 19_800.0);
-        // the dashboard with real data
-        let d2pc = get("dashboard-2pc");
-        assert_eq!(d2pc.tx_per_day, 50_000);
-        assert_eq!(d2pc.messages_per_tx, 14.0);
-        assert_eq!(d2pc.latency_ms, get("2pc").latency_ms);
-        assert_eq!(d2pc.per_tx_usd, get("2pc").per_tx_usd);
-        // 2 × 10⁸ × 100 B = 20 GB across AZs at $0.01 each side = $0.40
-        assert_eq!(get("dashboard-health").per_day_usd, Usd::from_cents(40));
-        // config push: 99 one-way messages of 1 KB from us-east-1, 19 across AZs
-        // ($0.02/GB both sides) and 80 to other US/EU/Asia regions ($0.02/GB from
-        // us-east-1): 99 × 1000 × 0.02 / 10⁹ per change, × 10,000 changes = $0.0198
-        let cfg = get("dashboard-config");
-        assert_eq!(cfg.messages_per_tx, 99.0);
-        assert_eq!(cfg.latency_ms, 0.0);
-        assert_eq!(
-            cfg.message_cost_usd_per_tx,
-            Usd::parse_decimal("0.00000198").unwrap()
-        );
-        assert_eq!(cfg.per_day_usd, Usd::from_cents(2));
-        let total = dashboard_total_per_day(&s);
-        let by_hand = [
-            "dashboard-2pc",
-            "dashboard-raft",
-            "dashboard-health",
-            "dashboard-config",
-        ]
-        .iter()
-        .map(|id| get(id).per_day_usd)
-        .sum::<Usd>();
-        assert_eq!(total, by_hand);
-        // the real dashboard is dominated by the latency valuation, not by messages
-        assert!(
-            get("dashboard-raft").latency_cost_usd_per_tx
-                > get("dashboard-raft").message_cost_usd_per_tx
-        );
-    }
-}
+mod tests;

@@ -32,8 +32,17 @@
 //!   empirical), exactly via the Poisson-binomial recursion, and from placed RTTs.
 //! * [`econ`] — latency economics: cost = β × revenue per transaction × added
 //!   seconds with β from published A/B studies, or the flat $/s form.
-//! * [`request`] — the `cclab cost` entry point: [`CostRequest`] → [`evaluate`] →
-//!   [`CostReport`] (`Serialize` + `Display`).
+//! * [`evaluate()`] — the typed core: a [`Protocol`] under a [`Pricing`] (message
+//!   bytes, volume, batch, placements or a uniform RTT, message prices, latency
+//!   value) priced with a [`Catalog`] into a [`CostReport`] (`Serialize` +
+//!   `Display`); [`transfer()`] prices a [`Transfer`] (messages per day on one path or
+//!   at a price per GB).
+//! * [`protocols::PROTOCOLS`] — the registry: one [`ProtocolSpec`] per protocol
+//!   (name, help, parameters, and the builder of its typed [`Protocol`] from
+//!   [`ProtocolArgs`]); each protocol family's traffic model lives in its own module
+//!   next to its registry rows.
+//! * [`CostRequest`] — the `cclab cost` adapter: strings and optional numbers
+//!   parsed into the typed values ([`evaluate_request`], [`strategies_for_request`]).
 //! * [`traffic`] — a plain [`traffic::TrafficSummary`] (messages and bytes per path,
 //!   rounds, latency samples) so that simulated runs can be priced.
 //! * [`optimize`] — batching, hierarchy, regional affinity, sharding, async
@@ -63,25 +72,31 @@
 //! Lamport's count of 3N − 1 messages and 4 message delays:
 //!
 //! ```
-//! use cc_cost::{CostRequest, evaluate};
+//! use cc_cost::protocols::{Coordinator, Protocol};
+//! use cc_cost::{Catalog, CostRequest, LatencyPrice, MessagePrice, Pricing, Usd};
+//! use cc_cost::{evaluate, evaluate_request};
 //!
-//! let report = evaluate(&CostRequest {
-//!     model: "2pc".into(),
-//!     participants: Some(5),
-//!     rtt_ms: Some(100.0),
-//!     price_per_1000_messages: Some(0.01),
-//!     latency_usd_per_s: Some(1.0),
-//!     tx_per_day: Some(1_000_000),
-//!     ..Default::default()
-//! })?;
+//! let catalog = Catalog::try_builtin()?;
+//! let report = evaluate(
+//!     &Protocol::TwoPc { participants: 5, coordinator: Coordinator::Separate },
+//!     &Pricing {
+//!         rtt_ms: Some(100.0),
+//!         messages: MessagePrice::Flat { per_1000: Usd::parse_decimal("0.01")? },
+//!         latency_value: LatencyPrice::Flat { usd_per_second: Usd::from_dollars(1) },
+//!         tx_per_day: Some(1_000_000),
+//!         ..Pricing::default()
+//!     },
+//!     &catalog,
+//! )?;
 //! assert_eq!(report.messages_per_tx, 14.0);
 //! assert_eq!(report.latency_ms, 200.0);
 //! assert_eq!(report.per_tx_usd.to_string(), "0.20014");
 //! assert_eq!(report.per_day_usd.to_string(), "200140.00");
 //! assert_eq!(report.per_year_usd.pretty(), "$73,051,100.00");
 //!
-//! // The same protocol placed on real regions, priced from the shipped catalog.
-//! let placed = evaluate(&CostRequest {
+//! // Raft placed on real regions, priced from the shipped catalog, through the
+//! // command line's request (strings parsed into the typed values above).
+//! let placed = evaluate_request(&CostRequest {
 //!     model: "raft".into(),
 //!     participants: Some(5),
 //!     regions: Some(vec!["aws:us-east-1".into(), "us-east-2".into(), "us-west-2".into(),
@@ -95,24 +110,41 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 pub mod audit;
 pub mod catalog;
 pub mod econ;
 mod error;
+mod evaluate;
 pub mod hidden;
 pub mod money;
 pub mod optimize;
 pub mod orderstat;
 pub mod protocols;
 pub mod queueing;
-pub mod request;
+mod report;
+mod request;
 mod table;
 pub mod traffic;
+mod transfer;
 
 pub use catalog::{Catalog, CatalogListing};
 pub use error::CostError;
-pub use money::Usd;
-pub use request::{
-    CatalogSource, CostReport, CostRequest, catalog_listing, evaluate, evaluate_with,
+pub use evaluate::{
+    DEFAULT_MESSAGE_BYTES, DEFAULT_TX_PER_DAY, LatencyPrice, MAX_REGION_ENTRIES, MessagePrice,
+    NAT_MODEL, Pricing, evaluate,
 };
+pub use money::Usd;
+pub use optimize::{StrategyOutcome, strategies};
+pub use protocols::{
+    Coordinator, HealthTopology, PROTOCOLS, Protocol, ProtocolArgs, ProtocolSpec, protocol_spec,
+};
+pub use report::{
+    Assumption, CostReport, DAYS_PER_YEAR, NO_DOMINANT_INPUT, PathLine, SensitivityRow,
+};
+pub use request::{
+    CatalogSource, CostRequest, catalog_listing, evaluate_request, evaluate_request_with,
+    model_help, model_names, strategies_for_request,
+};
+pub use transfer::{TRANSFER, Transfer, TransferPrice, transfer};

@@ -91,7 +91,7 @@ fn split_line(file: &str, line_no: usize, line: &str) -> Result<Vec<String>, Cos
 
 impl Table {
     /// Parses `text`; errors name `file`.
-    pub fn parse(file: &str, text: &str) -> Result<Table, CostError> {
+    pub(crate) fn parse(file: &str, text: &str) -> Result<Table, CostError> {
         let mut header: Option<(usize, Vec<String>)> = None;
         let mut rows = Vec::new();
         let mut meta = BTreeMap::new();
@@ -164,7 +164,7 @@ impl Table {
     }
 
     /// Index of a required column.
-    pub fn col(&self, name: &str) -> Result<usize, CostError> {
+    pub(crate) fn col(&self, name: &str) -> Result<usize, CostError> {
         self.header.iter().position(|h| h == name).ok_or_else(|| {
             CostError::data(
                 &self.file,
@@ -176,12 +176,12 @@ impl Table {
     }
 
     /// Index of an optional column.
-    pub fn opt_col(&self, name: &str) -> Option<usize> {
+    pub(crate) fn opt_col(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)
     }
 
     /// A required non-empty field.
-    pub fn req<'a>(&self, row: &'a Row, col: usize) -> Result<&'a str, CostError> {
+    pub(crate) fn req<'a>(&self, row: &'a Row, col: usize) -> Result<&'a str, CostError> {
         let v = row.fields[col].as_str();
         if v.is_empty() {
             return Err(self.err(row, col, "required field is empty"));
@@ -190,12 +190,12 @@ impl Table {
     }
 
     /// Error at a row and column.
-    pub fn err(&self, row: &Row, col: usize, msg: impl Into<String>) -> CostError {
+    pub(crate) fn err(&self, row: &Row, col: usize, msg: impl Into<String>) -> CostError {
         CostError::data(&self.file, row.line, &self.header[col], msg)
     }
 
     /// Error about the metadata comment `# key: ...`, at its line (0 if absent).
-    pub fn meta_err(&self, key: &str, msg: impl Into<String>) -> CostError {
+    pub(crate) fn meta_err(&self, key: &str, msg: impl Into<String>) -> CostError {
         CostError::data(
             &self.file,
             self.meta_lines.get(key).copied().unwrap_or(0),
@@ -205,7 +205,7 @@ impl Table {
     }
 
     /// Required metadata key (`# key: value`).
-    pub fn meta_req(&self, key: &str) -> Result<&str, CostError> {
+    pub(crate) fn meta_req(&self, key: &str) -> Result<&str, CostError> {
         self.meta
             .get(key)
             .map(String::as_str)

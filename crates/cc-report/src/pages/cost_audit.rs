@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use cc_cost::audit::{self, Verdict};
-use cc_cost::catalog::{Catalog, PathClass, Provider};
+use cc_cost::catalog::{Catalog, PathClass, Placement, Provider};
 use cc_cost::traffic::FlowPath;
+use cc_cost::{Coordinator, HealthTopology, LatencyPrice, Pricing, Protocol, Usd};
 
 use super::{Page, Rendered};
 use crate::fmt::num;
@@ -202,57 +203,64 @@ fn strategies_section() -> Result<String, ReportError> {
          (`cclab cost <model> … --strategies`). Per-day totals; latency is the user-visible \
          coordination wait; a negative saving means the strategy costs more here.\n",
     );
+    let catalog = Catalog::try_builtin().map_err(cost)?;
+    let placed = |regions: &[&str]| -> Result<Vec<Placement>, ReportError> {
+        regions
+            .iter()
+            .map(|r| catalog.placement("regions", r).map_err(cost))
+            .collect()
+    };
     let scenarios = [
         (
             "Cross-region 2PC, 5 participants (RTT 100 ms, the text's $1/s latency value, 1M tx/day)",
-            cc_cost::request::CostRequest {
-                model: "2pc".into(),
-                participants: Some(5),
+            Protocol::TwoPc {
+                participants: 5,
+                coordinator: Coordinator::Separate,
+            },
+            Pricing {
                 rtt_ms: Some(100.0),
-                latency_usd_per_s: Some(1.0),
+                latency_value: LatencyPrice::Flat {
+                    usd_per_second: Usd::from_dollars(1),
+                },
                 tx_per_day: Some(1_000_000),
-                ..Default::default()
+                ..Pricing::default()
             },
         ),
         (
             "Raft, 5 replicas in us-east-1, us-east-2, us-west-2, eu-west-1, eu-central-1 (1M entries/day; no latency value given, so transfer cost only)",
-            cc_cost::request::CostRequest {
-                model: "raft".into(),
-                participants: Some(5),
-                regions: Some(
-                    [
-                        "us-east-1",
-                        "us-east-2",
-                        "us-west-2",
-                        "eu-west-1",
-                        "eu-central-1",
-                    ]
-                    .iter()
-                    .map(|r| (*r).to_string())
-                    .collect(),
-                ),
+            Protocol::Raft { nodes: 5, batch: 1 },
+            Pricing {
+                placements: Some(placed(&[
+                    "us-east-1",
+                    "us-east-2",
+                    "us-west-2",
+                    "eu-west-1",
+                    "eu-central-1",
+                ])?),
                 tx_per_day: Some(1_000_000),
-                ..Default::default()
+                ..Pricing::default()
             },
         ),
         (
             "Full-mesh health checks, 100 nodes spread over us-east-1, us-west-2, eu-west-1, ap-northeast-1, one probe round per second (86,400 a day)",
-            cc_cost::request::CostRequest {
-                model: "health-check".into(),
-                participants: Some(100),
-                regions: Some(
-                    ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
-                        .iter()
-                        .map(|r| (*r).to_string())
-                        .collect(),
-                ),
+            Protocol::HealthCheck {
+                nodes: 100,
+                topology: HealthTopology::FullMesh,
+            },
+            Pricing {
+                placements: Some(placed(&[
+                    "us-east-1",
+                    "us-west-2",
+                    "eu-west-1",
+                    "ap-northeast-1",
+                ])?),
                 tx_per_day: Some(86_400),
-                ..Default::default()
+                ..Pricing::default()
             },
         ),
     ];
-    for (title, req) in scenarios {
-        let rows = cc_cost::optimize::strategies(&req).map_err(cost)?;
+    for (title, protocol, pricing) in scenarios {
+        let rows = cc_cost::strategies(&protocol, &pricing, &catalog).map_err(cost)?;
         let _ = write!(out, "\n**{title}**\n\n");
         let mut t = Table::new(&[
             "strategy",

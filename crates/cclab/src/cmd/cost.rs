@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use cc_cost::request::{CatalogSource, CostRequest};
+use cc_cost::{CatalogSource, CostReport, CostRequest, StrategyOutcome};
 use clap::Args;
 
 use crate::error::{CliError, emit, input, print_json, read_file};
@@ -11,8 +11,8 @@ use crate::error::{CliError, emit, input, print_json, read_file};
 /// Arguments of `cclab cost`.
 #[derive(Debug, Args)]
 pub(crate) struct CostArgs {
-    /// Model: 2pc, 3pc, paxos, multi-paxos, raft, leader, quorum, gossip, pbft, health-check,
-    /// transfer — or `catalog` to list the shipped price and latency data with sources and dates.
+    // The help lists the models of cc-cost's registry (`cc_cost::PROTOCOLS`).
+    #[arg(help = cc_cost::model_help())]
     model: String,
     /// N: participants, replicas or nodes.
     #[arg(long)]
@@ -104,11 +104,11 @@ pub(crate) struct CostArgs {
 #[derive(serde::Serialize)]
 struct WithStrategies<'a> {
     #[serde(flatten)]
-    report: &'a cc_cost::request::CostReport,
-    strategies: &'a [cc_cost::optimize::StrategyOutcome],
+    report: &'a CostReport,
+    strategies: &'a [StrategyOutcome],
 }
 
-fn strategies_table(rows: &[cc_cost::optimize::StrategyOutcome]) -> String {
+fn strategies_table(rows: &[StrategyOutcome]) -> String {
     let mut out =
         String::from("\noptimisation strategies (computed for this scenario, per day):\n");
     out.push_str(&format!(
@@ -195,9 +195,9 @@ pub(crate) fn run(args: CostArgs) -> Result<ExitCode, CliError> {
         via_nat: args.via_nat,
         groups: args.groups,
     };
-    let report = cc_cost::request::evaluate(&req).map_err(input)?;
+    let report = cc_cost::evaluate_request(&req).map_err(input)?;
     let strategies = if args.strategies {
-        Some(cc_cost::optimize::strategies(&req).map_err(input)?)
+        Some(cc_cost::strategies_for_request(&req).map_err(input)?)
     } else {
         None
     };

@@ -1,0 +1,256 @@
+use super::*;
+
+fn find<'a>(rows: &'a [AuditRow], id: &str) -> &'a AuditRow {
+    rows.iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("row {id}"))
+}
+
+#[test]
+fn audit_rows_recompute() {
+    let rows = source_examples().unwrap();
+    let r = find(&rows, "2pc-latency");
+    assert!(r.recomputed.starts_with("4 message delays = 200 ms"));
+    // 14 × $0.00001 + 0.2 s × $1/s
+    let r = find(&rows, "2pc-per-tx");
+    assert!(
+        r.recomputed.contains("$0.30015") && r.recomputed.contains("$0.20014"),
+        "{}",
+        r.recomputed
+    );
+    let r = find(&rows, "2pc-per-day");
+    assert!(r.recomputed.contains("$300,150.00") && r.recomputed.contains("$200,140.00"));
+    let r = find(&rows, "2pc-per-year");
+    // 0.20014 × 1e6 × 365 = 73,051,100
+    assert!(r.recomputed.contains("$73,051,100.00") && r.recomputed.contains("$109,554,750.00"));
+    let r = find(&rows, "calc-per-day");
+    assert!(r.recomputed.contains("$2.00/day"));
+    // 1.024e11 B / 2^30 × 0.02 = 1.9073…
+    assert!(r.recomputed.contains("$1.91/day"));
+    assert_eq!(r.verdict, Verdict::ArithmeticError { factor: 1000.0 });
+    assert_eq!(
+        find(&rows, "calc-per-year").verdict,
+        Verdict::ArithmeticError { factor: 1000.0 }
+    );
+    assert_eq!(
+        find(&rows, "dashboard-health").verdict,
+        Verdict::ArithmeticError { factor: 0.001 }
+    );
+    let r = find(&rows, "dashboard-total");
+    assert!(r.recomputed.starts_with("$136,000.00/day"));
+    if let Verdict::ArithmeticError { factor } = r.verdict {
+        assert!((factor - 36_100.0 / 136_000.0).abs() < 1e-9);
+    } else {
+        panic!("verdict");
+    }
+    assert!(
+        find(&rows, "dashboard-year")
+            .recomputed
+            .starts_with("$49,640,000.00/year")
+    );
+    let r = find(&rows, "strategies-combined");
+    assert!(r.recomputed.contains("99.98%"));
+    if let Verdict::ArithmeticError { factor } = r.verdict {
+        assert!((factor - 10.0).abs() < 1e-9);
+    } else {
+        panic!("verdict");
+    }
+    for (n, m) in [(3, 4), (5, 8), (7, 12), (9, 16)] {
+        let r = find(&rows, &format!("consensus-{n}"));
+        assert!(
+            r.recomputed
+                .starts_with(&format!("2(N − 1) = {m} messages")),
+            "{}",
+            r.recomputed
+        );
+    }
+    assert!(find(&rows, "consensus-5").recomputed.contains("(+100%)"));
+    assert!(
+        find(&rows, "consensus-7")
+            .recomputed
+            .contains("21 paths (+600% vs 3 nodes)")
+    );
+    assert!(
+        find(&rows, "multipaxos-batching")
+            .recomputed
+            .contains("0.08 per decision")
+    );
+    assert!(
+        find(&rows, "health-hierarchical")
+            .recomputed
+            .contains("(360 messages)")
+    );
+    assert!(
+        find(&rows, "health-full-mesh")
+            .recomputed
+            .contains("9,900 probes, 19,800 messages")
+    );
+    // figures that used to be typed in are computed; check them against hand values
+    let r = find(&rows, "2pc-latency-cost");
+    assert!(
+        r.recomputed.starts_with(
+            "$0.30 (with the text's 300 ms); $0.20 with the 4 message delays = 200 ms"
+        ),
+        "{}",
+        r.recomputed
+    );
+    let r = find(&rows, "2pc-latency-value");
+    // beta 0.1/s × $1 × 0.2 s = $0.02
+    assert_eq!(
+        r.verdict,
+        model_err(
+            "beta × R × Δt with published A/B betas",
+            "$0.02 per transaction for R = $1 at beta = 0.1/s and 200 ms"
+        )
+    );
+    assert!(r.explanation.contains("lose $0.30 to 300 ms"));
+    // $0.01 per 1000 vs SQS $0.40/M (= $0.0004 per 1000) and 1 KB at $0.02/GB
+    let r = find(&rows, "2pc-message-price");
+    assert!(
+        r.explanation.contains("SQS is $0.40/M (25× less)"),
+        "{}",
+        r.explanation
+    );
+    assert!(r.explanation.contains("500× less"), "{}", r.explanation);
+    let r = find(&rows, "paxos-election");
+    assert!(r.recomputed.contains("2(N − 1) = 8") && r.recomputed.contains("= 40)"));
+    let r = find(&rows, "multipaxos-batching");
+    // 100 decisions × 8 + one phase 1 of 8
+    assert!(r.recomputed.contains("(808 per 100 incl. one phase 1)"));
+    assert_eq!(r.text_figure, "2N + 99 = 109 (N = 5), ~1 per decision");
+    assert!(
+        find(&rows, "health-hierarchical")
+            .recomputed
+            .contains("= 90 + 90 = 180 probes (360 messages)")
+    );
+    let r = find(&rows, "config-push");
+    // 1000 nodes polling every 30 s: 33.3/s, 2,880,000 a day; push at 10 changes/day
+    assert!(
+        r.recomputed.contains("(1,000 for 1,000 nodes)")
+            && r.recomputed
+                .contains("33.3/s for T = 30 s, 2,880,000 a day")
+            && r.recomputed.contains("push sends 10,000 messages")
+            && r.recomputed.contains("until 2880 changes a day"),
+        "{}",
+        r.recomputed
+    );
+    let r = find(&rows, "discovery-cache");
+    assert!(
+        r.recomputed.contains("100× for M = 1/s") && r.recomputed.contains("300× for M = 10/s")
+    );
+    let r = find(&rows, "aws-cross-region");
+    assert!(
+        r.recomputed.contains("$0.01 us-east-1 ↔ us-east-2")
+            && r.recomputed.contains("$0.138/GB from sa-east-1")
+            && r.recomputed.ends_with("same AZ $0.00"),
+        "{}",
+        r.recomputed
+    );
+    // 200 B across AZs: 200 × $0.02 / 10⁹ = $0.000000004
+    assert!(
+        find(&rows, "dashboard-health")
+            .explanation
+            .contains("$0.00 within an AZ and $0.000000004 across AZs")
+    );
+    // $13M ÷ $49.64M
+    if let Verdict::ArithmeticError { factor } = find(&rows, "dashboard-year").verdict {
+        assert!((factor - 13.0 / 49.64).abs() < 1e-9, "{factor}");
+    } else {
+        panic!("verdict");
+    }
+    // (0.02 + 0.08 + 0.09 + 0.01 + 0.015) / 5 = 0.043
+    assert!(
+        find(&rows, "000-replication-asynchronous")
+            .explanation
+            .contains("their mean is $0.043")
+    );
+    assert!(
+        find(&rows, "exercise-1")
+            .recomputed
+            .contains("50 requests in flight; 200 at 200 ms; 100 at 2,000 RPS")
+    );
+    assert!(
+        find(&rows, "000-replication-synchronous")
+            .recomputed
+            .starts_with("$2,000.00/day, $730,000.00/year")
+    );
+    // (500 − 175) TB × $40/TB − $50 = $12,950/day
+    assert!(
+        find(&rows, "000-compression-dictionary")
+            .recomputed
+            .contains("net $12,950.00/day = $4,726,750.00/year")
+    );
+    assert!(find(&rows, "sharding").recomputed.contains("9.3 messages"));
+    // every row serializes and ids are unique
+    let json = serde_json::to_string(&rows).unwrap();
+    assert!(json.contains("\"verdict\":\"arithmetic_error\""));
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), rows.len());
+}
+
+#[test]
+fn real_data_scenarios() {
+    let s = priced_with_real_data().unwrap();
+    let get = |id: &str| &s.iter().find(|x| x.id == id).unwrap().report;
+    // 100M × 1000 B at $0.02/GB = $2/day; Tokyo source $0.09 → $9/day
+    assert_eq!(get("calc-aws-us-eu").per_day_usd, Usd::from_dollars(2));
+    assert_eq!(get("calc-aws-tokyo-us").per_day_usd, Usd::from_dollars(9));
+    assert_eq!(get("calc-aws-cross-az").per_day_usd, Usd::from_dollars(2));
+    // GCP: 1e11 B / 2^30 × 0.05 = 4.6566… → $4.66
+    assert_eq!(get("calc-gcp-us-eu").per_day_usd.exact_string(), "4.66");
+    // 2PC messages: 3N − 1
+    assert_eq!(get("2pc").messages_per_tx, 14.0);
+    // consensus in one region: cross-AZ RTT 1 ms, cost from bytes only
+    let az = get("consensus-5-az");
+    assert_eq!(az.latency_ms, 1.0);
+    // batching: message count falls 100×, bytes cost constant
+    assert_eq!(get("multipaxos-b100").messages_per_tx, 0.08);
+    assert_eq!(
+        get("multipaxos-b1").message_cost_usd_per_tx,
+        get("multipaxos-b100").message_cost_usd_per_tx
+    );
+    // at 11,574 decisions/s a batch of 100 fills in 99/(2·11574) s ≈ 4.28 ms
+    let hot = get("multipaxos-b100-hot");
+    assert!((hot.batching_wait_ms - 99.0 / 2.0 / (1e9 / 86_400.0) * 1000.0).abs() < 1e-9);
+    assert!(hot.latency_ms < get("multipaxos-b1").latency_ms + 5.0);
+    // hierarchical health checks are far cheaper than full mesh
+    assert!(get("health-hierarchical").per_day_usd < get("health-full-mesh").per_day_usd);
+    assert_eq!(get("health-full-mesh").messages_per_tx, 19_800.0);
+    // the dashboard with real data
+    let d2pc = get("dashboard-2pc");
+    assert_eq!(d2pc.tx_per_day, 50_000);
+    assert_eq!(d2pc.messages_per_tx, 14.0);
+    assert_eq!(d2pc.latency_ms, get("2pc").latency_ms);
+    assert_eq!(d2pc.per_tx_usd, get("2pc").per_tx_usd);
+    // 2 × 10⁸ × 100 B = 20 GB across AZs at $0.01 each side = $0.40
+    assert_eq!(get("dashboard-health").per_day_usd, Usd::from_cents(40));
+    // config push: 99 one-way messages of 1 KB from us-east-1, 19 across AZs
+    // ($0.02/GB both sides) and 80 to other US/EU/Asia regions ($0.02/GB from
+    // us-east-1): 99 × 1000 × 0.02 / 10⁹ per change, × 10,000 changes = $0.0198
+    let cfg = get("dashboard-config");
+    assert_eq!(cfg.messages_per_tx, 99.0);
+    assert_eq!(cfg.latency_ms, 0.0);
+    assert_eq!(
+        cfg.message_cost_usd_per_tx,
+        Usd::parse_decimal("0.00000198").unwrap()
+    );
+    assert_eq!(cfg.per_day_usd, Usd::from_cents(2));
+    let total = dashboard_total_per_day(&s);
+    let by_hand = [
+        "dashboard-2pc",
+        "dashboard-raft",
+        "dashboard-health",
+        "dashboard-config",
+    ]
+    .iter()
+    .map(|id| get(id).per_day_usd)
+    .sum::<Usd>();
+    assert_eq!(total, by_hand);
+    // the real dashboard is dominated by the latency valuation, not by messages
+    assert!(
+        get("dashboard-raft").latency_cost_usd_per_tx
+            > get("dashboard-raft").message_cost_usd_per_tx
+    );
+}
