@@ -92,7 +92,7 @@ use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events};
 use crate::montecarlo::{no_progress, run_trials};
 use crate::net::{LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
 use crate::registry::{
-    Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
+    Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint, max_rtt,
 };
 use crate::rng::{ChaCha8Rng, chance};
 use crate::summary::TrialMetrics;
@@ -250,6 +250,27 @@ impl ThreePcConfig {
                     + t(self.ack_timeout)
                     + 2.0 * s
                     + d)
+    }
+
+    /// The timeouts scaled by the least integer factor `c >= 1` that makes
+    /// [`ThreePcConfig::timing_ok`] hold for one-way delays up to `max_delay`
+    /// and perfect clocks: 3PC's synchronous model asks every timeout to
+    /// exceed what it waits for, so on slow links (cross-region) they grow
+    /// with the delay instead of aborting fault-free runs. Unchanged where
+    /// the defaults already hold (`c = 1`).
+    pub fn tuned_for_delay(self, max_delay: Time) -> Self {
+        let scaled = |c: u64| ThreePcConfig {
+            vote_timeout: self.vote_timeout * c,
+            ack_timeout: self.ack_timeout * c,
+            rm_timeout: self.rm_timeout * c,
+            collect_timeout: self.collect_timeout * c,
+            epoch_timeout: self.epoch_timeout * c,
+            ..self
+        };
+        (1..=1_000_000)
+            .map(scaled)
+            .find(|c| c.timing_ok(max_delay, 0))
+            .unwrap_or(self)
     }
 }
 
@@ -1120,11 +1141,17 @@ impl SimProtocol for ThreePcProtocol {
         }
         // with faults each broadcast sends one message per 2 ms
         let gap = if sc.faults == Faults::None { 0 } else { 2 * MS };
-        let cfg = ThreePcConfig {
+        let mut cfg = ThreePcConfig {
             colocated,
             send_gap: gap,
             ..ThreePcConfig::new(participants as u32)
         };
+        // On slow links (`--latency`) the timeouts follow the slowest one-way
+        // delay, as 3PC's synchronous model requires (issue 13 item 1: with
+        // the LAN timeouts a cross-region run aborted fault-free).
+        if let Some(l) = &sc.latency {
+            cfg = cfg.tuned_for_delay(max_rtt(l, cfg.nodes()) / 2);
+        }
         Ok(Prepared::new(move |sc: &Scenario, mut rng| {
             let (net, votes) = match sc.fault_mix(THREEPC_MIX) {
                 Some(mix) => {
@@ -1154,7 +1181,8 @@ impl SimProtocol for ThreePcProtocol {
             .link_latency_ns(link))
         })
         .param("options", if colocated { "colocated" } else { "separate" })
-        .param("send_gap_ms", gap / MS))
+        .param("send_gap_ms", gap / MS)
+        .param("vote_timeout_ms", cfg.vote_timeout / MS))
     }
     fn sweep(&self) -> Option<SweepDef> {
         Some(SweepDef {
@@ -1492,6 +1520,37 @@ mod tests {
         )
         .unwrap();
         assert!(rep.violating_runs > 0, "{rep:?}");
+    }
+
+    #[test]
+    fn issue13_item1_three_pc_commits_fault_free_across_regions() {
+        // With the LAN timeouts a cross-region run aborted fault-free (the
+        // coordinator's 100 ms ack timeout is shorter than a 2D round trip);
+        // the timeouts now follow the slowest link.
+        let req = crate::SimRequest {
+            protocol: "3pc".into(),
+            nodes: 6,
+            trials: 20,
+            seed: 2026,
+            latency: Some("regions".into()),
+            ..crate::SimRequest::default()
+        };
+        let s = crate::run(&req, &|_, _| {}).unwrap();
+        assert_eq!(s.violations.as_ref().unwrap().count, 0, "{s}");
+        assert_eq!(s.extra["committed"].min, 1.0, "{s}");
+        assert_eq!(
+            s.messages_per_decision.as_ref().unwrap().mean,
+            24.0,
+            "5N - 1 with N = 5"
+        );
+        let lan = ThreePcConfig::new(5);
+        assert_eq!(
+            lan.tuned_for_delay(10 * MS),
+            lan,
+            "LAN defaults already hold"
+        );
+        let slow = lan.tuned_for_delay(115 * MS);
+        assert!(slow.timing_ok(115 * MS, 0) && !lan.timing_ok(115 * MS, 0));
     }
 
     #[test]
