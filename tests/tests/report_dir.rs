@@ -138,7 +138,11 @@ fn force_takes_over_a_directory_only_where_the_bytes_already_match() {
     }
     write(&dir.join("notes.md"), "mine\n");
     cc_report::write_dir(&dir, &files, &FORCE).expect("adopted");
-    assert!(cc_report::check_dir(&dir, &files).expect("check").is_empty());
+    assert!(
+        cc_report::check_dir(&dir, &files)
+            .expect("check")
+            .is_empty()
+    );
     assert_eq!(read(&dir.join("notes.md")), "mine\n");
     let manifest = read(&dir.join(MANIFEST_FILE));
     assert!(!manifest.contains("notes.md"), "{manifest}");
@@ -163,7 +167,11 @@ fn write_followed_a_file_symlink_out_of_the_directory() {
     let err = cc_report::check_dir(&dir, &report_set("2")).expect_err("check refuses too");
     assert!(matches!(err, ReportError::Symlink { .. }), "{err}");
     assert_eq!(read(&outside), "precious\n");
-    assert_eq!(read(&dir.join("index.md")), "# index 1\n", "nothing written");
+    assert_eq!(
+        read(&dir.join("index.md")),
+        "# index 1\n",
+        "nothing written"
+    );
 
     // The case: a new directory holding only the link.
     let fresh = base.join("fresh");
@@ -243,7 +251,10 @@ fn prune_left_directories_it_emptied_and_removes_only_those() {
     assert!(!dir.join("old").exists(), "emptied directories are removed");
     assert_eq!(read(&dir.join("shared/mine.txt")), "mine\n");
     assert!(!dir.join("shared/fig.svg").exists());
-    assert!(dir.join("empty-by-user").is_dir(), "a user's directory stays");
+    assert!(
+        dir.join("empty-by-user").is_dir(),
+        "a user's directory stays"
+    );
     assert!(cc_report::check_dir(&dir, &next).expect("check").is_empty());
     let _ = fs::remove_dir_all(&dir);
 }
@@ -389,7 +400,10 @@ fn report_overwrote_an_edited_generated_file() {
     let out = cclab(&["report", "--out", dir.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("`index.md`") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("`index.md`") && err.contains("--force"),
+        "{err}"
+    );
     assert_eq!(read(&dir.join("index.md")), "edited\n");
     let _ = fs::remove_dir_all(&dir);
 }
@@ -426,7 +440,10 @@ fn report_check_into_a_closed_pipe_panicked() {
     let err = stderr(&out);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.is_empty(), "a closed pipe is not worth a message: {err}");
+    assert!(
+        err.is_empty(),
+        "a closed pipe is not worth a message: {err}"
+    );
     let _ = fs::remove_dir_all(&dir);
 }
 
@@ -439,6 +456,9 @@ fn output_into_a_closed_pipe_panicked() {
         assert_eq!(out.status.code(), Some(0), "cclab {args:?}: {err}");
     }
     // An error message into a closed stderr keeps its exit code.
-    let out = run_with_closed(&["bounds", "--matrix", "/nonexistent/cclab/matrix.txt"], false);
+    let out = run_with_closed(
+        &["bounds", "--matrix", "/nonexistent/cclab/matrix.txt"],
+        false,
+    );
     assert_eq!(out.status.code(), Some(2));
 }

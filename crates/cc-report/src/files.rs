@@ -205,8 +205,7 @@ impl Manifest {
             let (hash, path) = line
                 .split_once("  ")
                 .ok_or_else(|| err(n, "expected `<sha256>  <path>`".to_owned()))?;
-            if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-            {
+            if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
                 return Err(err(
                     n,
                     format!("`{hash}` is not a SHA-256 (64 lowercase hex digits)"),
@@ -408,12 +407,10 @@ pub fn validate_dir(dir: &Path, write: Option<&WriteOptions>) -> Result<(), Repo
         DirState::Owned(manifest, _) => {
             let edited = edited_files(&dir, &manifest)?;
             match write {
-                Some(options) if !options.force && !edited.is_empty() => {
-                    Err(ReportError::Edited {
-                        dir,
-                        paths: join_paths(&edited),
-                    })
-                }
+                Some(options) if !options.force && !edited.is_empty() => Err(ReportError::Edited {
+                    dir,
+                    paths: join_paths(&edited),
+                }),
                 _ => Ok(()),
             }
         }
@@ -737,7 +734,10 @@ mod tests {
         };
         write_dir(&dir, &files, &forced).unwrap();
         assert!(check_dir(&dir, &files).unwrap().is_empty());
-        assert!(dir.join("old.md").exists(), "files cclab did not write are never pruned");
+        assert!(
+            dir.join("old.md").exists(),
+            "files cclab did not write are never pruned"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -812,13 +812,33 @@ mod tests {
 
     #[test]
     fn dot_dot_is_resolved_lexically() {
-        assert_eq!(normalise_dir(Path::new("x/../y")).unwrap(), PathBuf::from("y"));
+        assert_eq!(
+            normalise_dir(Path::new("x/../y")).unwrap(),
+            PathBuf::from("y")
+        );
         assert_eq!(
             normalise_dir(Path::new("../a/./b/..")).unwrap(),
             PathBuf::from("../a")
         );
-        assert_eq!(normalise_dir(Path::new("x/..")).unwrap(), PathBuf::from("."));
-        assert_eq!(normalise_dir(Path::new("/x/../y")).unwrap(), PathBuf::from("/y"));
+        assert_eq!(
+            normalise_dir(Path::new("x/..")).unwrap(),
+            PathBuf::from(".")
+        );
+        assert_eq!(
+            normalise_dir(Path::new("/x/../y")).unwrap(),
+            PathBuf::from("/y")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dot_dot_after_a_symbolic_link_is_refused() {
+        let base = tmp("dotdot-link");
+        fs::create_dir_all(&base).unwrap();
+        std::os::unix::fs::symlink(std::env::temp_dir(), base.join("link")).unwrap();
+        let err = normalise_dir(&base.join("link").join("..").join("y")).unwrap_err();
+        assert!(matches!(err, ReportError::UnsafePath { .. }), "{err}");
+        fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
@@ -826,7 +846,10 @@ mod tests {
         let dir = tmp("escape");
         for bad in ["../x.md", "/abs.md", "a//b.md", MANIFEST_FILE] {
             let err = write_dir(&dir, &[ReportFile::new(bad, "x")], &PRUNE).unwrap_err();
-            assert!(matches!(err, ReportError::UnsafePath { .. }), "{bad}: {err}");
+            assert!(
+                matches!(err, ReportError::UnsafePath { .. }),
+                "{bad}: {err}"
+            );
         }
         assert!(!dir.exists());
     }
