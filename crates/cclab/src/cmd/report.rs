@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use cc_report::{DriftKind, ReportError, ReportOptions, WriteOptions};
+use cc_report::{Drift, DriftKind, MANIFEST_FILE, ReportError, ReportOptions, WriteOptions};
 use clap::Args;
 use serde::Serialize;
 
@@ -62,16 +62,37 @@ fn classify(e: ReportError) -> CliError {
     }
 }
 
-/// The command that regenerates the directory, for the stale message.
-fn fix_command(args: &ReportArgs, orphans: bool) -> String {
+/// What to run to bring a stale directory up to date, for the stale message. It names
+/// the CLI (`cargo xtask reports` is the xtask's own advice): `--prune` when cclab's
+/// orphans are there; for a directory without a manifest but with report files (written
+/// before manifests existed), `--force` when those files are all current — cclab then
+/// takes them over — and otherwise a fresh directory, since cclab never overwrites files
+/// it has no record of writing.
+fn advice(args: &ReportArgs, drift: &[Drift], generated: usize) -> String {
     let mut cmd = format!("cclab report --out {}", args.out.display());
-    if orphans {
+    if drift.iter().any(|d| d.kind == DriftKind::Orphan) {
         cmd.push_str(" --prune");
     }
     if args.seed != cc_report::DEFAULT_SEED {
         cmd.push_str(&format!(" --seed {}", args.seed));
     }
-    cmd
+    let no_manifest = drift
+        .iter()
+        .any(|d| d.kind == DriftKind::Missing && d.path == MANIFEST_FILE);
+    let missing_files = drift
+        .iter()
+        .filter(|d| d.kind == DriftKind::Missing && d.path != MANIFEST_FILE)
+        .count();
+    if !no_manifest || missing_files == generated {
+        return format!("run `{cmd}` to regenerate them");
+    }
+    if drift.iter().any(|d| d.kind == DriftKind::Stale) {
+        format!(
+            "the directory has no {MANIFEST_FILE}, so cclab will not overwrite its files: move it away, then run `{cmd}`"
+        )
+    } else {
+        format!("run `{cmd} --force` to take the directory over and complete it")
+    }
 }
 
 pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
@@ -119,10 +140,10 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
                 msg.push_str(&format!("{}/{d}\n", summary.out));
             }
             msg.push_str(&format!(
-                "error: {} of the report files under {} are out of date: run `{}` to regenerate them\n",
+                "error: {} of the report files under {} are out of date: {}\n",
                 drift.len(),
                 summary.out,
-                fix_command(&args, !summary.orphans.is_empty())
+                advice(&args, &drift, files.len())
             ));
             emit_err(&msg);
         }
