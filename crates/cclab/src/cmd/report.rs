@@ -167,3 +167,69 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
         ExitCode::SUCCESS
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(seed: u64) -> ReportArgs {
+        ReportArgs {
+            out: PathBuf::from("out"),
+            check: true,
+            prune: false,
+            force: false,
+            seed,
+            json: false,
+        }
+    }
+
+    fn drift(list: &[(DriftKind, &str)]) -> Vec<Drift> {
+        list.iter()
+            .map(|&(kind, path)| Drift {
+                kind,
+                path: path.to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stale_message_told_cli_users_to_run_an_xtask() {
+        use DriftKind::{Missing, Orphan, Stale};
+        let cases: [(Vec<Drift>, u64, &str); 5] = [
+            (
+                drift(&[(Stale, "index.md")]),
+                cc_report::DEFAULT_SEED,
+                "run `cclab report --out out` to regenerate them",
+            ),
+            (
+                drift(&[(Orphan, "old.md")]),
+                7,
+                "run `cclab report --out out --prune --seed 7` to regenerate them",
+            ),
+            (
+                drift(&[
+                    (Missing, MANIFEST_FILE),
+                    (Missing, "a.md"),
+                    (Missing, "b.md"),
+                ]),
+                cc_report::DEFAULT_SEED,
+                "run `cclab report --out out` to regenerate them",
+            ),
+            (
+                drift(&[(Missing, MANIFEST_FILE), (Missing, "a.md")]),
+                cc_report::DEFAULT_SEED,
+                "run `cclab report --out out --force` to take the directory over",
+            ),
+            (
+                drift(&[(Missing, MANIFEST_FILE), (Stale, "a.md")]),
+                cc_report::DEFAULT_SEED,
+                "move it away, then run `cclab report --out out`",
+            ),
+        ];
+        for (d, seed, expected) in cases {
+            let text = advice(&args(seed), &d, 2);
+            assert!(text.contains(expected), "{d:?}: {text}");
+            assert!(!text.contains("xtask"), "{text}");
+        }
+    }
+}
