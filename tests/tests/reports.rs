@@ -4,7 +4,12 @@
 
 use std::sync::OnceLock;
 
-use cc_report::{DriftKind, ReportFile, ReportOptions};
+use cc_report::{DriftKind, ReportFile, ReportOptions, WriteOptions};
+
+const PRUNE: WriteOptions = WriteOptions {
+    prune: true,
+    force: false,
+};
 
 /// The report set, generated once per test process.
 fn generated() -> &'static [ReportFile] {
@@ -52,12 +57,15 @@ fn index_links_every_page_and_pages_are_not_empty() {
     }
 }
 
+/// Issue 20 item 8: the CLI's stale message told CLI users to run an xtask; it names
+/// the CLI command that fixes the directory (only `cargo xtask reports --check` names
+/// the xtask).
 #[test]
 fn hand_edit_is_reported_as_stale_with_the_fix() {
     let files = generated();
     let dir = std::env::temp_dir().join(format!("cclab-stale-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    cc_report::write_dir(&dir, files, true).expect("write");
+    cc_report::write_dir(&dir, files, &PRUNE).expect("write");
     std::fs::write(dir.join("index.md"), "edited by hand\n").expect("edit");
     let out = cclab_tests::cclab(&[
         "report",
@@ -68,14 +76,19 @@ fn hand_edit_is_reported_as_stale_with_the_fix() {
     assert_eq!(out.status.code(), Some(3));
     let err = cclab_tests::stderr(&out);
     assert!(err.contains("index.md is stale"), "{err}");
-    assert!(
-        err.contains("run `cargo xtask reports` and commit the result"),
-        "{err}"
-    );
+    let fix = format!("run `cclab report --out {}`", dir.display());
+    assert!(err.contains(&fix), "{err}");
+    assert!(!err.contains("xtask"), "{err}");
     let drift = cc_report::check_dir(&dir, files).expect("check");
     assert_eq!(drift.len(), 1);
     assert_eq!(drift[0].kind, DriftKind::Stale);
-    cc_report::write_dir(&dir, files, true).expect("regenerate");
+    let edited = cc_report::write_dir(&dir, files, &PRUNE).expect_err("edited since written");
+    assert!(edited.to_string().contains("`index.md`"), "{edited}");
+    let force = WriteOptions {
+        prune: true,
+        force: true,
+    };
+    cc_report::write_dir(&dir, files, &force).expect("regenerate");
     assert!(cc_report::check_dir(&dir, files).expect("check").is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,13 +1,15 @@
 //! Maintainer tasks for the cclab workspace, run as `cargo xtask <task>`.
 //!
 //! - `cargo xtask reports` regenerates every reference report under `docs/reports/`
-//!   (and removes generated files that are no longer produced).
+//!   and its `.cclab-manifest` (`cclab report --prune --force`: files edited by hand are
+//!   regenerated, files no longer produced are removed; files cclab never wrote, i.e.
+//!   not in the manifest, are left alone).
 //! - `cargo xtask reports --check` regenerates in memory and exits non-zero, naming each
 //!   stale, missing or orphaned file, when `docs/reports/` is out of date.
 //! - `cargo xtask ci` runs exactly what CI runs (`bash .ci/run`).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
@@ -44,16 +46,44 @@ fn reports(check: bool) -> Result<()> {
         "--out",
     ])
     .arg(&out);
-    cmd.arg(if check { "--check" } else { "--prune" });
-    let status = cmd
-        .status()
-        .context("running `cargo run -p cclab -- report`")?;
-    match status.code() {
-        Some(0) => Ok(()),
-        Some(3) if check => {
+    if !check {
+        // docs/reports is under version control: regenerate it whatever was edited by
+        // hand, and drop pages no longer generated. Files cclab did not write are still
+        // never touched (they are not in docs/reports/.cclab-manifest).
+        cmd.args(["--prune", "--force"]);
+        let status = cmd
+            .status()
+            .context("running `cargo run -p cclab -- report`")?;
+        if !status.success() {
+            bail!("`cclab report` failed ({status})");
+        }
+        return Ok(());
+    }
+    cmd.arg("--check");
+    let output = cmd
+        .stderr(Stdio::piped())
+        .output()
+        .context("running `cargo run -p cclab -- report --check`")?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    print!("{stdout}");
+    match output.status.code() {
+        Some(0) => {
+            eprint!("{stderr}");
+            Ok(())
+        }
+        Some(3) => {
+            // The file list, without cclab's own advice (`cclab report --out …`): here
+            // the fix is the xtask, which also prunes and commits.
+            for line in stderr.lines().filter(|l| !l.starts_with("error: ")) {
+                eprintln!("{line}");
+            }
             bail!("docs/reports is stale: run `cargo xtask reports` and commit the result")
         }
-        _ => bail!("`cclab report` failed ({status})"),
+        _ => {
+            eprint!("{stderr}");
+            bail!("`cclab report --check` failed ({})", output.status)
+        }
     }
 }
 

@@ -64,4 +64,89 @@ pub enum ReportError {
         #[source]
         source: std::io::Error,
     },
+    /// The report directory's path names something that is not a directory.
+    #[error(
+        "`{path}` is not a directory: reports are written into a directory; choose a new or empty one"
+    )]
+    NotADirectory {
+        /// The path given as the report directory.
+        path: PathBuf,
+    },
+    /// A non-empty directory without a manifest: cclab did not create it.
+    #[error(
+        "refusing to write into `{dir}`: it is not empty ({entries}) and has no .cclab-manifest, so cclab did not create it; choose a new or empty directory, or pass `--force` to add the reports beside its files (cclab never overwrites or removes a file it did not write)"
+    )]
+    NotCclabDirectory {
+        /// The directory.
+        dir: PathBuf,
+        /// A few of its entries, for the message.
+        entries: String,
+    },
+    /// Files at generated paths that cclab did not write (not in the manifest).
+    #[error(
+        "refusing to overwrite files in `{dir}` that cclab did not write (they are not in its .cclab-manifest): {paths}; move them away or choose another directory"
+    )]
+    NotWritten {
+        /// The report directory.
+        dir: PathBuf,
+        /// The files, relative to `dir`, for the message.
+        paths: String,
+    },
+    /// Files cclab wrote that were edited since (their hash differs from the manifest's).
+    #[error(
+        "refusing to overwrite or remove files in `{dir}` that were edited since cclab wrote them: {paths}; move them away, or pass `--force` to replace them"
+    )]
+    Edited {
+        /// The report directory.
+        dir: PathBuf,
+        /// The files, relative to `dir`, for the message.
+        paths: String,
+    },
+    /// A symbolic link inside the report directory, where cclab would write.
+    #[error(
+        "refusing to write through `{path}`: it is a symbolic link, and cclab never follows symbolic links inside a report directory; replace it with a real file or directory, or choose another directory"
+    )]
+    Symlink {
+        /// The link.
+        path: PathBuf,
+    },
+    /// The directory's manifest cannot be read as one.
+    #[error(
+        "`{path}` line {line}: {message}; cclab writes this file and trusts nothing else: restore it (e.g. from version control) or remove the report directory"
+    )]
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// The line (1-based).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A path inside or to the report directory that cclab will not use.
+    #[error("refusing `{path}`: {reason}")]
+    UnsafePath {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl ReportError {
+    /// Whether this error is a refusal of the report directory (the user's input: a path
+    /// that is not a directory, a directory cclab did not write, edited or foreign files,
+    /// a symbolic link, a malformed manifest). Nothing was written when it is.
+    #[must_use]
+    pub fn is_refused_dir(&self) -> bool {
+        matches!(
+            self,
+            Self::NotADirectory { .. }
+                | Self::NotCclabDirectory { .. }
+                | Self::NotWritten { .. }
+                | Self::Edited { .. }
+                | Self::Symlink { .. }
+                | Self::Manifest { .. }
+                | Self::UnsafePath { .. }
+        )
+    }
 }

@@ -8,6 +8,10 @@
 //! a table — and knows how to write that set to a directory or to check a
 //! directory against it (the staleness check behind `cargo xtask reports --check`).
 //!
+//! A directory written by [`write_dir`] holds a manifest, [`MANIFEST_FILE`], of the files
+//! cclab wrote there with their SHA-256; cclab overwrites and prunes only those, refuses
+//! a non-empty directory it did not create, and never follows a symbolic link inside it.
+//!
 //! Every page is computed from embedded defaults: nothing has to be prepared on
 //! disk. Output is deterministic: the same [`ReportOptions`] give byte-identical
 //! files, whatever the number of rayon threads.
@@ -30,7 +34,9 @@ mod svg;
 
 pub use bridge::traffic_from_sim;
 pub use error::ReportError;
-pub use files::{Drift, DriftKind, ReportFile, check_dir, write_dir};
+pub use files::{
+    Drift, DriftKind, MANIFEST_FILE, ReportFile, WriteOptions, check_dir, validate_dir, write_dir,
+};
 pub use pages::{PageInfo, page_list};
 
 /// The seed every randomized report page uses unless told otherwise.

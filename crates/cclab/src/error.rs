@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A failure, classified by whose fault it is.
 #[derive(Debug)]
@@ -28,7 +29,8 @@ impl CliError {
         for cause in err.chain().skip(1) {
             let _ = write!(msg, "\n  caused by: {cause}");
         }
-        eprintln!("{msg}");
+        msg.push('\n');
+        emit_err(&msg);
         ExitCode::from(code)
     }
 }
@@ -70,18 +72,41 @@ pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<String, Cl
         })
 }
 
-/// Writes `text` to standard output. A closed pipe (`cclab … | head`) ends output quietly;
-/// any other write failure is internal.
+/// Set once standard output turned out to be a closed pipe; later output is skipped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes `text` to standard output. Every byte cclab prints to standard output goes
+/// through here (never `print!`/`println!`, which panic on a closed pipe).
+///
+/// A closed pipe (`cclab … | head`, `| true`) is not an error: the reader has gone, so
+/// output ends quietly — nothing more is written, nothing is said on stderr — and the
+/// command finishes with the exit code it would have had anyway (0, or 3/4 for a stale
+/// report directory or a violation). Any other write failure is internal (exit 1).
 pub(crate) fn emit(text: &str) -> Result<(), CliError> {
     use std::io::Write as _;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
         Err(e) => Err(CliError::Internal(
             anyhow::Error::new(e).context("writing to standard output"),
         )),
     }
+}
+
+/// Writes `text` to standard error (never `eprint!`/`eprintln!`, which panic when it
+/// is a closed pipe). A failure to write there cannot be reported anywhere, so it is
+/// ignored; the exit code still tells what happened.
+pub(crate) fn emit_err(text: &str) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
 /// Prints JSON (pretty, with a trailing newline) of a serializable value.

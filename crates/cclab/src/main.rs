@@ -11,6 +11,20 @@
 //! | 2 | bad input: usage, a file that cannot be read or parsed, a parameter out of range, a certificate that does not verify |
 //! | 3 | `report --check`: the report directory is stale |
 //! | 4 | `sweep` without `--mutant`: a checker found a violation |
+//!
+//! `report` refuses a bad `--out` with exit 2, and before computing anything when it
+//! can: a path that is not a directory, a non-empty directory without cclab's
+//! `.cclab-manifest`, generated files edited since cclab wrote them (unless `--force`),
+//! files cclab did not write at a generated path, a symbolic link inside the directory,
+//! a malformed manifest. A refused directory is left exactly as it was.
+//!
+//! A closed standard output (`cclab … | head`) is not an error: output stops quietly and
+//! the exit code is the one the command would have had anyway (0, 3 or 4), so a stale
+//! `report --check` still exits 3; it never panics and prints nothing about the pipe. All output goes through `error::emit` / `error::emit_err`:
+//! `print!`, `println!`, `eprint!` and `eprintln!` are denied below, since they panic on
+//! a closed pipe.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cmd;
 mod error;
