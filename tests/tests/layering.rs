@@ -90,7 +90,13 @@ fn edges_now(metadata: &Value) -> BTreeMap<String, Vec<String>> {
 /// The markdown table of `docs/ARCHITECTURE.md`, from [`ALLOWED`] and the edges in use.
 fn layering_table(now: &BTreeMap<String, Vec<String>>) -> String {
     let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
-    let list = |xs: Vec<String>| if xs.is_empty() { "—".to_string() } else { xs.join(", ") };
+    let list = |xs: Vec<String>| {
+        if xs.is_empty() {
+            "—".to_string()
+        } else {
+            xs.join(", ")
+        }
+    };
     let mut out = String::from("| crate | may depend on | depends on now |\n| --- | --- | --- |\n");
     for &name in DOCUMENTED {
         let may: Vec<String> = allowed

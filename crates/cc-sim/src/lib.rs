@@ -3,7 +3,7 @@
 //! Deterministic simulation of dissemination protocols (gossip, rumor
 //! mongering, anti-entropy, flooding, tree broadcast, Plumtree, health
 //! checking) on a shared network and fault model, with Monte Carlo
-//! summaries and validation against the literature.
+//! summaries (the report crate checks them against the literature).
 //!
 //! ## Two engines, one model
 //!
@@ -38,8 +38,7 @@
 //!
 //! Every summary ([`stats::Stat`]) carries mean with a 95 % Student-t
 //! interval, median, min and max over the trials; pooled fractions carry
-//! Wilson intervals ([`stats::wilson95`]). Every summary and validation row
-//! states its trials and seed.
+//! Wilson intervals ([`stats::wilson95`]). Every summary states its trials and seed.
 //!
 //! ## Entry points
 //!
@@ -50,9 +49,6 @@
 //! * [`run`] with a [`SimRequest`] — the string adapter `cclab sim` calls.
 //! * [`sweep`] — one sweep over seeded fault schedules for every
 //!   coordination protocol (`cclab sweep`), its mutants included.
-//! * [`validation`] — rows for the report: gossip rounds vs. theory, Demers
-//!   et al. 1987 Tables 1–3, flooding counts, Plumtree vs. eager push,
-//!   coordination message counts.
 //! * [`coord`] — coordination protocols under faults (2PC, 3PC, Raft, Paxos,
 //!   Multi-Paxos, Kafka-style ISR replication, PBFT, ring elections, CRDT
 //!   counters, quorums, commit wait) with safety checkers, seeded fault
@@ -99,7 +95,6 @@ pub mod stats;
 pub mod summary;
 pub mod sweep;
 pub mod topology;
-pub mod validation;
 
 #[cfg(test)]
 mod proptests;

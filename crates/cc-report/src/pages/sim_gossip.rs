@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use cc_sim::validation;
+mod validation;
 
 use super::{Page, Rendered};
 use crate::fmt::{fraction, num, stat};

@@ -1,4 +1,6 @@
-//! Validation against the literature: data rows for the report.
+//! Validation of cc-sim against the literature: the data rows of the
+//! sim-gossip page (moved here from cc-sim: the engine crate exports the
+//! simulations, the report owns the paper's figures and the verdicts).
 //!
 //! Every row states its trial count and seed. The functions are sized to run
 //! in a few seconds with the workspace's optimised dev profile.
@@ -21,19 +23,19 @@
 //! * **LDH** (last delivery hop): the largest hop count among the first
 //!   receptions of one broadcast.
 
-use crate::SimError;
-use crate::des::{EventConfig, run_events};
-use crate::montecarlo::{no_progress, run_trials};
-use crate::net::NetworkModel;
-use crate::protocols::flood::{Flood, TreeBroadcast};
-use crate::request::{SimRequest, run};
-use crate::round::{RoundConfig, RoundProtocol, RumorConfig, Spread, run_rounds};
-use crate::stats::{Fraction, Stat};
-use crate::topology::Topology;
+use cc_sim::SimError;
+use cc_sim::des::{EventConfig, run_events};
+use cc_sim::montecarlo::{no_progress, run_trials};
+use cc_sim::net::NetworkModel;
+use cc_sim::protocols::flood::{Flood, TreeBroadcast};
+use cc_sim::round::{RoundConfig, RoundProtocol, RumorConfig, Spread, run_rounds};
+use cc_sim::stats::{Fraction, Stat};
+use cc_sim::topology::Topology;
+use cc_sim::{SimRequest, run};
 use serde::Serialize;
 
 /// Term → definition pairs for the report.
-pub const DEFINITIONS: &[(&str, &str)] = &[
+pub(crate) const DEFINITIONS: &[(&str, &str)] = &[
     (
         "round",
         "one synchronous step in which every live node makes its calls; the origin is informed at round 0",
@@ -73,12 +75,8 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
 /// Demers et al. 1987: feedback + coin with parameter `k` gives `c = k + 1`;
 /// blind + coin gives `c = k`. For `c <= 1` the only solution is `s = 1`.
 ///
-/// ```
-/// let s = cc_sim::validation::residue_fixed_point(2.0);
-/// assert!((s - 0.2032).abs() < 1e-4);
-/// assert!((s - (-2.0 * (1.0 - s)).exp()).abs() < 1e-12);
-/// ```
-pub fn residue_fixed_point(c: f64) -> f64 {
+/// (`c = 2` gives `s ≈ 0.2032`; pinned by the unit tests.)
+pub(crate) fn residue_fixed_point(c: f64) -> f64 {
     if c.is_nan() || c <= 1.0 {
         return 1.0;
     }
@@ -104,25 +102,25 @@ pub fn residue_fixed_point(c: f64) -> f64 {
 
 /// One row of the gossip-rounds table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GossipRow {
+pub(crate) struct GossipRow {
     /// `push`, `pull` or `push-pull`.
-    pub protocol: String,
+    pub(crate) protocol: String,
     /// Nodes.
-    pub n: usize,
+    pub(crate) n: usize,
     /// Trials.
-    pub trials: u32,
+    pub(crate) trials: u32,
     /// Seed.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Rounds until all nodes know the rumor.
-    pub rounds: Stat,
+    pub(crate) rounds: Stat,
     /// Theory value (leading terms).
-    pub theory: f64,
+    pub(crate) theory: f64,
     /// The formula of `theory`.
-    pub theory_formula: String,
+    pub(crate) theory_formula: String,
     /// Payload transmissions.
-    pub transmissions: Stat,
+    pub(crate) transmissions: Stat,
     /// Whether every trial had exactly `n − 1` transmissions (meaningful for pull).
-    pub transmissions_exactly_n_minus_1: bool,
+    pub(crate) transmissions_exactly_n_minus_1: bool,
 }
 
 fn theory(protocol: &str, n: f64) -> (f64, &'static str) {
@@ -144,7 +142,7 @@ fn theory(protocol: &str, n: f64) -> (f64, &'static str) {
 
 /// Rounds of push, pull and push-pull on `n = 10², …, 10⁶` (trials 200, 100,
 /// 40, 12, 4) with theory columns; one rumor, fanout 1, no faults.
-pub fn gossip_rounds_table(seed: u64) -> Result<Vec<GossipRow>, SimError> {
+pub(crate) fn gossip_rounds_table(seed: u64) -> Result<Vec<GossipRow>, SimError> {
     let sizes: [(usize, u32); 5] = [
         (100, 200),
         (1000, 100),
@@ -188,20 +186,20 @@ pub fn gossip_rounds_table(seed: u64) -> Result<Vec<GossipRow>, SimError> {
 
 /// Values printed in Demers et al. 1987 for one row.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct PaperValues {
+pub(crate) struct PaperValues {
     /// Residue `s`.
-    pub s: f64,
+    pub(crate) s: f64,
     /// Traffic `m`.
-    pub m: f64,
+    pub(crate) m: f64,
     /// `t_ave`.
-    pub t_ave: f64,
+    pub(crate) t_ave: f64,
     /// `t_last`.
-    pub t_last: f64,
+    pub(crate) t_last: f64,
 }
 
 /// Demers et al. 1987 (PODC; Xerox CSL-89-1 reprint), Table 1: push, feedback
 /// and counters, 1000 sites; `(k, s, m, t_ave, t_last)`.
-pub const DEMERS_TABLE1: [(u32, f64, f64, f64, f64); 5] = [
+pub(crate) const DEMERS_TABLE1: [(u32, f64, f64, f64, f64); 5] = [
     (1, 0.18, 1.7, 11.0, 16.8),
     (2, 0.037, 3.3, 12.1, 16.9),
     (3, 0.011, 4.5, 12.5, 17.4),
@@ -210,7 +208,7 @@ pub const DEMERS_TABLE1: [(u32, f64, f64, f64, f64); 5] = [
 ];
 
 /// Table 2: push, blind and coin, 1000 sites; `(k, s, m, t_ave, t_last)`.
-pub const DEMERS_TABLE2: [(u32, f64, f64, f64, f64); 5] = [
+pub(crate) const DEMERS_TABLE2: [(u32, f64, f64, f64, f64); 5] = [
     (1, 0.96, 0.04, 19.0, 38.0),
     (2, 0.20, 1.6, 17.0, 33.0),
     (3, 0.060, 2.8, 15.0, 32.0),
@@ -223,7 +221,7 @@ pub const DEMERS_TABLE2: [(u32, f64, f64, f64, f64); 5] = [
 /// **Unverified**: Tables 1 and 2 above were checked against a scan of the
 /// CSL-89-1 reprint; these Table 3 values are recalled and could not be
 /// checked against the original text here (flagged `paper_verified = false`).
-pub const DEMERS_TABLE3: [(u32, f64, f64, f64, f64); 3] = [
+pub(crate) const DEMERS_TABLE3: [(u32, f64, f64, f64, f64); 3] = [
     (1, 3.1e-2, 2.70, 9.97, 17.63),
     (2, 5.8e-4, 4.49, 10.07, 15.39),
     (3, 4.0e-6, 6.09, 10.08, 14.00),
@@ -234,36 +232,36 @@ type DemersTrial = (u64, f64, f64, f64);
 
 /// One reproduced Demers row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DemersRow {
+pub(crate) struct DemersRow {
     /// 1, 2, 3 for the paper's tables; 0 for the feedback-coin model check.
-    pub table: u8,
+    pub(crate) table: u8,
     /// e.g. `push feedback counter`.
-    pub variant: String,
+    pub(crate) variant: String,
     /// Parameter `k`.
-    pub k: u32,
+    pub(crate) k: u32,
     /// Sites.
-    pub n: usize,
+    pub(crate) n: usize,
     /// Trials.
-    pub trials: u32,
+    pub(crate) trials: u32,
     /// Seed.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// The paper's values (none for the model-check rows).
-    pub paper: Option<PaperValues>,
+    pub(crate) paper: Option<PaperValues>,
     /// Whether the paper values were checked against the text.
-    pub paper_verified: bool,
+    pub(crate) paper_verified: bool,
     /// Residue `s` per trial.
-    pub residue: Stat,
+    pub(crate) residue: Stat,
     /// Susceptible sites pooled over trials (Wilson interval).
-    pub residue_pooled: Fraction,
+    pub(crate) residue_pooled: Fraction,
     /// Traffic `m` per trial.
-    pub traffic: Stat,
+    pub(crate) traffic: Stat,
     /// `t_ave` per trial.
-    pub t_ave: Stat,
+    pub(crate) t_ave: Stat,
     /// `t_last` per trial.
-    pub t_last: Stat,
+    pub(crate) t_last: Stat,
     /// Differential-equation residue `s = e^{−c(1−s)}` (`c = k+1` with feedback, `c = k` blind),
     /// exact for the coin variants; for counters an approximation.
-    pub fixed_point: f64,
+    pub(crate) fixed_point: f64,
 }
 
 fn demers_row(
@@ -324,7 +322,7 @@ fn demers_row(
 
 /// Demers et al. 1987 Tables 1–3 on 1000 sites (300 trials per row), plus
 /// push feedback-coin rows (table 0) that test the fixed point `s = e^{−(k+1)(1−s)}`.
-pub fn demers_tables(seed: u64) -> Result<Vec<DemersRow>, SimError> {
+pub(crate) fn demers_tables(seed: u64) -> Result<Vec<DemersRow>, SimError> {
     let trials = 300;
     let mut rows = Vec::new();
     let pv = |t: &(u32, f64, f64, f64, f64)| PaperValues {
@@ -374,36 +372,36 @@ pub fn demers_tables(seed: u64) -> Result<Vec<DemersRow>, SimError> {
 
 /// One flooding / tree-broadcast count row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FloodRow {
+pub(crate) struct FloodRow {
     /// Topology name (or `tree broadcast k=K`).
-    pub topology: String,
+    pub(crate) topology: String,
     /// Nodes.
-    pub n: usize,
+    pub(crate) n: usize,
     /// Trials (a fresh connected graph per trial for random families).
-    pub trials: u32,
+    pub(crate) trials: u32,
     /// Seed.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Mean `|E|` over trials.
-    pub edges: f64,
+    pub(crate) edges: f64,
     /// Formula: `2|E| − (n − 1)` for flooding, `n − 1` for tree broadcast.
-    pub formula: String,
+    pub(crate) formula: String,
     /// Mean expected payload count.
-    pub expected: f64,
+    pub(crate) expected: f64,
     /// Measured payload messages.
-    pub measured: Stat,
+    pub(crate) measured: Stat,
     /// Whether every trial matched its own graph's formula exactly.
-    pub exact: bool,
+    pub(crate) exact: bool,
     /// Last delivery hop.
-    pub last_delivery_hop: Stat,
+    pub(crate) last_delivery_hop: Stat,
 }
 
 /// Flooding payload counts vs `2|E| − (n − 1)` on several topologies
 /// (n = 500, 8 trials, exponential latency), and tree broadcast vs `n − 1`.
-pub fn flooding_counts(seed: u64) -> Result<Vec<FloodRow>, SimError> {
+pub(crate) fn flooding_counts(seed: u64) -> Result<Vec<FloodRow>, SimError> {
     let n = 500;
     let trials = 8;
     let net = NetworkModel {
-        latency: crate::net::LatencyDist::Exponential { mean_ns: 1e7 },
+        latency: cc_sim::net::LatencyDist::Exponential { mean_ns: 1e7 },
         ..NetworkModel::default()
     };
     let mut rows = Vec::new();
@@ -496,35 +494,35 @@ pub fn flooding_counts(seed: u64) -> Result<Vec<FloodRow>, SimError> {
 
 /// One Plumtree-vs-eager-push row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlumtreeRow {
+pub(crate) struct PlumtreeRow {
     /// `plumtree` or `eager-push`.
-    pub protocol: String,
+    pub(crate) protocol: String,
     /// Overlay.
-    pub overlay: String,
+    pub(crate) overlay: String,
     /// Nodes.
-    pub n: usize,
+    pub(crate) n: usize,
     /// Fraction of nodes crash-stopped after the first broadcast.
-    pub crash: f64,
+    pub(crate) crash: f64,
     /// Broadcasts per trial (the first is not measured).
-    pub broadcasts: u32,
+    pub(crate) broadcasts: u32,
     /// Trials.
-    pub trials: u32,
+    pub(crate) trials: u32,
     /// Seed.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Relative message redundancy (mean over measured broadcasts, per trial).
-    pub rmr: Stat,
+    pub(crate) rmr: Stat,
     /// Last delivery hop.
-    pub ldh: Stat,
+    pub(crate) ldh: Stat,
     /// Reliability.
-    pub reliability: Stat,
+    pub(crate) reliability: Stat,
     /// Time from broadcast start to last delivery (ms).
-    pub last_delivery_ms: Stat,
+    pub(crate) last_delivery_ms: Stat,
 }
 
 /// Plumtree vs eager push on the same HyParView-like overlay (n = 1000,
 /// active view 5, 10 broadcasts, 10 trials, constant 10 ms links), without
 /// crashes and with 20 % of the nodes crash-stopping after the first broadcast.
-pub fn plumtree_vs_eager(seed: u64) -> Result<Vec<PlumtreeRow>, SimError> {
+pub(crate) fn plumtree_vs_eager(seed: u64) -> Result<Vec<PlumtreeRow>, SimError> {
     let mut rows = Vec::new();
     for crash in [0.0, 0.2] {
         for protocol in ["eager-push", "plumtree"] {
@@ -575,26 +573,28 @@ pub fn plumtree_vs_eager(seed: u64) -> Result<Vec<PlumtreeRow>, SimError> {
 }
 
 /// One fault-free message-count row of a coordination protocol.
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CoordinationRow {
+pub(crate) struct CoordinationRow {
     /// Protocol and placement, e.g. `2pc separate`, `raft b=4`.
-    pub protocol: String,
+    pub(crate) protocol: String,
     /// Participants (2PC) or servers (Raft).
-    pub n: u32,
+    pub(crate) n: u32,
     /// Formula.
-    pub formula: String,
+    pub(crate) formula: String,
     /// Formula value (messages per decision).
-    pub expected: f64,
+    pub(crate) expected: f64,
     /// Measured messages per decision.
-    pub measured: f64,
+    pub(crate) measured: f64,
     /// Formula message delays (2PC) or round trips to commit (Raft: 2 delays).
-    pub expected_delays: f64,
+    pub(crate) expected_delays: f64,
     /// Measured delays (decision latency / link latency).
-    pub measured_delays: f64,
+    pub(crate) measured_delays: f64,
     /// Seed.
-    pub seed: u64,
+    pub(crate) seed: u64,
 }
 
+#[cfg(test)]
 /// Fault-free messages per decision of 2PC (separate and co-located TM,
 /// N = 3, 5, 7, 9; Gray & Lamport counting), Raft (n = 3, 5, 7, 9,
 /// batch 1 and 4; 200 commands), 3PC (separate and co-located, N = 3, 5, 7,
@@ -603,13 +603,13 @@ pub struct CoordinationRow {
 /// `2 + (b − 1)/20` delays) and Kafka-style ISR replication (N = 3, 5, 7, 9
 /// brokers, acks 0, 1, all; 100 records: `2N − 1` / `2N` / `2N` per record,
 /// 1 / 2 / 4 delays), with 10 ms constant links.
-pub fn coordination_message_counts(seed: u64) -> Result<Vec<CoordinationRow>, SimError> {
-    use crate::coord::raft::{RaftConfig, run_raft};
-    use crate::coord::twopc::{TwoPcConfig, run_2pc};
-    use crate::net::MS;
+pub(crate) fn coordination_message_counts(seed: u64) -> Result<Vec<CoordinationRow>, SimError> {
+    use cc_sim::coord::raft::{RaftConfig, run_raft};
+    use cc_sim::coord::twopc::{TwoPcConfig, run_2pc};
+    use cc_sim::net::MS;
     let link = 10 * MS;
     let net = NetworkModel {
-        latency: crate::net::LatencyDist::Constant { ns: link },
+        latency: cc_sim::net::LatencyDist::Constant { ns: link },
         ..NetworkModel::default()
     };
     let mut rows = Vec::new();
@@ -624,7 +624,7 @@ pub fn coordination_message_counts(seed: u64) -> Result<Vec<CoordinationRow>, Si
                 vec![true; n as usize],
                 &net,
                 true,
-                crate::rng::trial_rng(seed, u64::from(n)),
+                cc_sim::rng::trial_rng(seed, u64::from(n)),
             )?;
             rows.push(CoordinationRow {
                 protocol: format!("2pc {}", if colocated { "co-located" } else { "separate" }),
@@ -653,7 +653,7 @@ pub fn coordination_message_counts(seed: u64) -> Result<Vec<CoordinationRow>, Si
                 &cfg,
                 &net,
                 600_000 * MS,
-                crate::rng::trial_rng(seed, n as u64),
+                cc_sim::rng::trial_rng(seed, n as u64),
             )?;
             let data = r.by_kind.get("append").copied().unwrap_or(0)
                 + r.by_kind.get("append-reply").copied().unwrap_or(0);
@@ -674,16 +674,17 @@ pub fn coordination_message_counts(seed: u64) -> Result<Vec<CoordinationRow>, Si
     Ok(rows)
 }
 
+#[cfg(test)]
 /// The 3PC, Multi-Paxos and ISR rows of [`coordination_message_counts`].
 fn new_coordination_counts(
     seed: u64,
     net: &NetworkModel,
     link: u64,
 ) -> Result<Vec<CoordinationRow>, SimError> {
-    use crate::coord::isr::{Acks, IsrConfig, run_isr};
-    use crate::coord::multipaxos::{MultiPaxosConfig, run_multipaxos};
-    use crate::coord::threepc::{ThreePcConfig, run_3pc};
-    use crate::net::MS;
+    use cc_sim::coord::isr::{Acks, IsrConfig, run_isr};
+    use cc_sim::coord::multipaxos::{MultiPaxosConfig, run_multipaxos};
+    use cc_sim::coord::threepc::{ThreePcConfig, run_3pc};
+    use cc_sim::net::MS;
     let mut rows = Vec::new();
     for n in [3u32, 5, 7, 9] {
         for colocated in [false, true] {
@@ -696,7 +697,7 @@ fn new_coordination_counts(
                 vec![true; n as usize],
                 net,
                 true,
-                crate::rng::trial_rng(seed, u64::from(n)),
+                cc_sim::rng::trial_rng(seed, u64::from(n)),
             )?;
             rows.push(CoordinationRow {
                 protocol: format!("3pc {}", if colocated { "co-located" } else { "separate" }),
@@ -725,7 +726,7 @@ fn new_coordination_counts(
                 &cfg,
                 net,
                 600_000 * MS,
-                crate::rng::trial_rng(seed, n as u64),
+                cc_sim::rng::trial_rng(seed, n as u64),
             )?;
             rows.push(CoordinationRow {
                 protocol: format!("multi-paxos b={batch}"),
@@ -751,7 +752,7 @@ fn new_coordination_counts(
                 &cfg,
                 net,
                 600_000 * MS,
-                crate::rng::trial_rng(seed, n as u64),
+                cc_sim::rng::trial_rng(seed, n as u64),
             )?;
             let per = r
                 .replication_messages()
