@@ -17,9 +17,25 @@ fn sim(source: cc_sim::SimError) -> ReportError {
     ReportError::Sim { page: PAGE, source }
 }
 
+/// One section of the page: appends its Markdown, may add figures.
+type Section = fn(&mut String, u64, &mut Vec<ReportFile>) -> Result<(), ReportError>;
+
+/// The page's sections, in order.
+const SECTIONS: &[Section] = &[definitions, rounds, demers, flooding, plumtree];
+
 pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, ReportError> {
-    let seed = options.seed;
-    let mut out = page_header(page.title, Some(seed));
+    let mut out = page_header(page.title, Some(options.seed));
+    let mut extra = Vec::new();
+    for section in SECTIONS {
+        section(&mut out, options.seed, &mut extra)?;
+    }
+    Ok(Rendered {
+        markdown: out,
+        extra,
+    })
+}
+
+fn definitions(out: &mut String, _seed: u64, _: &mut Vec<ReportFile>) -> Result<(), ReportError> {
     out.push_str(
         "Every number below was simulated by `cc-sim` for this page: seeded Monte Carlo, trial `i` \
          on its own ChaCha stream derived from `(seed, i)`, results reduced in trial order. \
@@ -32,8 +48,11 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         t.row([format!("**{term}**"), (*def).to_string()]);
     }
     out.push_str(&t.render());
+    Ok(())
+}
 
-    // --- rounds of push, pull, push-pull ---
+/// Rounds of push, pull, push-pull against theory, with the figure.
+fn rounds(out: &mut String, seed: u64, files: &mut Vec<ReportFile>) -> Result<(), ReportError> {
     let rows = validation::gossip_rounds_table(seed).map_err(sim)?;
     out.push_str(
         "\n## Rounds to inform everyone: push, pull, push-pull\n\n\
@@ -107,9 +126,12 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         log_x: true,
         series,
     };
-    let svg = chart.render(PAGE, FIGURE)?;
+    files.push(ReportFile::new(FIGURE, chart.render(PAGE, FIGURE)?));
+    Ok(())
+}
 
-    // --- Demers et al. 1987 ---
+/// Rumor mongering against Demers et al. 1987, Tables 1–3.
+fn demers(out: &mut String, seed: u64, _: &mut Vec<ReportFile>) -> Result<(), ReportError> {
     let demers = validation::demers_tables(seed).map_err(sim)?;
     out.push_str(
         "\n## Rumor mongering: Demers et al. 1987, Tables 1–3 (n = 1000)\n\n\
@@ -162,8 +184,11 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         ]);
     }
     out.push_str(&t.render());
+    Ok(())
+}
 
-    // --- flooding and tree broadcast ---
+/// Exact message counts of flooding and tree broadcast.
+fn flooding(out: &mut String, seed: u64, _: &mut Vec<ReportFile>) -> Result<(), ReportError> {
     let flood = validation::flooding_counts(seed).map_err(sim)?;
     out.push_str(
         "\n## Flooding and tree broadcast: exact message counts\n\n\
@@ -194,8 +219,11 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         ]);
     }
     out.push_str(&t.render());
+    Ok(())
+}
 
-    // --- Plumtree ---
+/// Plumtree against eager push, with and without crashes.
+fn plumtree(out: &mut String, seed: u64, _: &mut Vec<ReportFile>) -> Result<(), ReportError> {
     let plum = validation::plumtree_vs_eager(seed).map_err(sim)?;
     out.push_str(
         "\n## Plumtree versus eager push (Leitão, Pereira, Rodrigues 2007)\n\n\
@@ -229,8 +257,5 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         ]);
     }
     out.push_str(&t.render());
-    Ok(Rendered {
-        markdown: out,
-        extra: vec![ReportFile::new(FIGURE, svg)],
-    })
+    Ok(())
 }

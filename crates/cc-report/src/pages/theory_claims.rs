@@ -67,17 +67,37 @@ fn prime_fingerprint(n: u32, m: u64) -> (u32, u64, u64) {
     (bits_p + bits_r + 1, worst, primes.len() as u64)
 }
 
+/// One section of the page: appends its Markdown.
+type Section = fn(&mut String, u64) -> Result<(), ReportError>;
+
+/// The page's sections, in order.
+const SECTIONS: &[Section] = &[
+    deterministic_bounds,
+    randomized_equality,
+    quantum_fingerprinting,
+    broadcast,
+    leader_election,
+];
+
 pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, ReportError> {
-    let seed = options.seed;
-    let mut out = page_header(page.title, Some(seed));
+    let mut out = page_header(page.title, Some(options.seed));
     out.push_str(
         "The lecture text (`000`) makes claims about the communication that distributed tasks \
          need. Each is stated precisely here and checked against values computed by cclab \
          (`cc-theory`, certificates re-verified) or measured by simulation (`cc-sim`, seed above). \
          D counts the answer bit (Kushilevitz–Nisan).\n\n",
     );
+    for section in SECTIONS {
+        section(&mut out, options.seed)?;
+    }
+    Ok(Rendered {
+        markdown: out,
+        extra: Vec::new(),
+    })
+}
 
-    // Deterministic bounds for DISJ and EQ.
+/// DISJ and EQ need n + 1 bits deterministically.
+fn deterministic_bounds(out: &mut String, _seed: u64) -> Result<(), ReportError> {
     let mut t = Table::new(&[
         "f",
         ">n",
@@ -118,8 +138,11 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
          row. For DISJ it stays Ω(n) even with randomization and error (Kalyanasundaram–Schnitger \
          1992, Razborov 1992). For EQ it does **not**; see the next section.\n\n",
     );
+    Ok(())
+}
 
-    // Randomized equality.
+/// Randomized equality: exact error probabilities of two hashing protocols.
+fn randomized_equality(out: &mut String, _seed: u64) -> Result<(), ReportError> {
     out.push_str(
         "## \"Optimal protocols achieve this\"; \"Merkle trees achieve optimal communication\"\n\n\
          **Claim (000):** equality testing needs Ω(n) bits, optimal protocols achieve this, and \
@@ -165,8 +188,11 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
          deterministic cost like n. The Ω(n) bound is for deterministic protocols, which \
          Merkle trees are not.\n\n",
     );
+    Ok(())
+}
 
-    // Quantum fingerprinting.
+/// Quantum fingerprinting's model.
+fn quantum_fingerprinting(out: &mut String, _seed: u64) -> Result<(), ReportError> {
     out.push_str(
         "## Quantum fingerprinting: \"exponential (O(n) → O(log n))\"\n\n\
          **Claim (000, quantum section):** classical equality testing needs O(n) bits, quantum \
@@ -178,8 +204,11 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
          already Θ(log n) (table above), and with shared randomness O(1).\n\n\
          **Verdict: model error** — the comparison is against the deterministic two-way bound.\n\n",
     );
+    Ok(())
+}
 
-    // Broadcast claims, measured.
+/// The broadcast claims, computed and measured.
+fn broadcast(out: &mut String, seed: u64) -> Result<(), ReportError> {
     out.push_str(
         "## Broadcast: \"O(n²) naive\", \"O(n log log n)\", \"99.99 % within 3 rounds\"\n\n",
     );
@@ -230,7 +259,11 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
          **Verdict: model error** — the payload cost is Θ(n), and no log log n term appears in \
          Leitão–Pereira–Rodrigues 2007.\n\n",
     );
+    Ok(())
+}
 
+/// Leader election's Ω(n log n) and its model.
+fn leader_election(out: &mut String, _seed: u64) -> Result<(), ReportError> {
     out.push_str(
         "## Leader election: \"Ω(n log n) messages\"\n\n\
          **Claim (000):** leader election needs Ω(n log n) messages in the worst case and cannot be \
@@ -240,10 +273,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
          timeouts (see the [cost audit](cost-audit.md), row `paxos-election`). **Verdict: right in its \
          model**, which is not the model of the systems the text applies it to.\n",
     );
-    Ok(Rendered {
-        markdown: out,
-        extra: Vec::new(),
-    })
+    Ok(())
 }
 
 #[cfg(test)]
