@@ -2,9 +2,11 @@
 //! scaling and the coordination patterns compared.
 
 use cc_cost::catalog::Catalog;
-use cc_cost::econ::{Beta, LatencyValue, ms_to_ns};
+use cc_cost::econ::{Beta, DEFAULT_BETA_PER_SECOND, LatencyValue, ms_to_ns, published_studies};
 use cc_cost::protocols::{election_messages, gossip_rounds};
-use cc_cost::{Coordinator, CostError, Protocol, Usd};
+use cc_cost::{
+    Coordinator, CostError, LatencyPrice, MessagePrice, Pricing, Protocol, Usd, evaluate,
+};
 
 use super::{AuditRow, Verdict, dec, factor, flat_per_s, model_err, msgs, pct, row};
 
@@ -115,7 +117,7 @@ pub(super) fn two_pc_protocol(cat: &Catalog) -> Result<Vec<AuditRow>, CostError>
 }
 
 /// 2PC: per transaction, day and year, and the value of latency.
-pub(super) fn two_pc_totals(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
+pub(super) fn two_pc_totals(cat: &Catalog) -> Result<Vec<AuditRow>, CostError> {
     let mut rows = Vec::new();
     let s2pc = "2-Phase Commit Costs / Real Cost Example: Cross-Region 2PC";
     let lat_gl = Protocol::TwoPc {
@@ -126,30 +128,26 @@ pub(super) fn two_pc_totals(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
     .uniform_latency_ms(100.0);
     let text_latency_ms = 3.0 * 100.0;
     let lat_cost_text = flat_per_s(1).cost(ms_to_ns(text_latency_ms)?);
-    let flat =
-        |p: Protocol, rtt: f64, per_1000: &str, usd_s: i64| -> Result<(Usd, f64), CostError> {
-            let m = p.model()?;
-            let (n, d) = m.messages_fraction();
-            let price = Usd::parse_decimal(per_1000).map_err(|e| CostError::invalid("audit", e))?;
-            let lat = m.uniform_latency_ms(rtt);
-            let lc = cc_cost::econ::LatencyValue::Flat {
-                usd_per_second: Usd::from_dollars(usd_s),
-            }
-            .cost(cc_cost::econ::ms_to_ns(lat)?);
-            Ok((
-                price.mul_ratio(i128::from(n), 1000 * i128::from(d)) + lc,
-                lat,
-            ))
-        };
-    let (tx_gl, _) = flat(
-        Protocol::TwoPc {
+    // The text's inputs priced by cc-cost's typed core under Gray & Lamport's 2PC
+    // (3N − 1 messages, 4 message delays): $0.01 per 1000 messages, $1 per second.
+    let tx_gl = evaluate(
+        &Protocol::TwoPc {
             participants: 5,
             coordinator: Coordinator::Separate,
         },
-        100.0,
-        "0.01",
-        1,
-    )?;
+        &Pricing {
+            rtt_ms: Some(100.0),
+            messages: MessagePrice::Flat {
+                per_1000: dec("0.01")?,
+            },
+            latency_value: LatencyPrice::Flat {
+                usd_per_second: Usd::from_dollars(1),
+            },
+            ..Pricing::default()
+        },
+        cat,
+    )?
+    .per_tx_usd;
     let text_tx = Usd::parse_decimal("0.30015").map_err(|e| CostError::invalid("audit", e))?;
     rows.push(row(
         "2pc-per-tx",
@@ -202,9 +200,9 @@ pub(super) fn two_pc_totals(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
     ));
     let revenue_1usd = LatencyValue::Revenue {
         revenue_per_tx: Usd::from_dollars(1),
-        beta: Beta::new(cc_cost::econ::DEFAULT_BETA_PER_SECOND)?,
+        beta: Beta::new(DEFAULT_BETA_PER_SECOND)?,
     };
-    let bing_beta = cc_cost::econ::published_studies()
+    let bing_beta = published_studies()
         .get(2)
         .map_or(0.024, |s| s.beta_per_second);
     rows.push(row(
@@ -222,7 +220,7 @@ pub(super) fn two_pc_totals(_: &Catalog) -> Result<Vec<AuditRow>, CostError> {
             format!(
                 "${} per transaction for R = $1 at beta = {}/s and {lat_gl} ms",
                 revenue_1usd.cost(ms_to_ns(lat_gl)?).exact_string(),
-                cc_cost::econ::DEFAULT_BETA_PER_SECOND
+                DEFAULT_BETA_PER_SECOND
             ),
         ),
         format!(
