@@ -51,8 +51,6 @@
 //! * [`queueing`] — Little's law, M/M/c (Erlang C) waits and percentiles, servers
 //!   for a p99 target and for an availability target, and both together
 //!   ([`queueing::capacity_plan`]).
-//! * [`audit`] — the source texts' worked examples recomputed with verdicts, and the
-//!   same scenarios priced with the shipped data.
 //! * [`money`] — [`Usd`], exact integer atto-dollars; JSON as decimal strings.
 //!
 //! ## Formulas in one place
@@ -112,7 +110,6 @@
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
 
-pub mod audit;
 pub mod catalog;
 pub mod econ;
 mod error;

@@ -23,7 +23,14 @@
 //! assert!(files.iter().any(|f| f.path == "index.md"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! The source texts' cost examples — their figures, verdicts and explanations — are
+//! audited here, not in `cc-cost` (which exports facts and functions only): the
+//! audit is the data of the `cost-audit` page.
 
+#![warn(unreachable_pub)]
+
+mod audit;
 mod bridge;
 mod error;
 mod files;
@@ -32,6 +39,9 @@ mod markdown;
 mod pages;
 mod svg;
 
+// The facade: the report set (generate, write, check) for the CLI, xtask and the
+// tests, and the sim-to-cost bridge; pages, the audit and the building blocks are
+// private.
 pub use bridge::traffic_from_sim;
 pub use error::ReportError;
 pub use files::{

@@ -69,7 +69,7 @@ pub enum Measure {
 }
 
 /// All measures with their names, in report order.
-pub const MEASURES: [(Measure, &str); 15] = [
+pub(crate) const MEASURES: [(Measure, &str); 15] = [
     (Measure::RankQ, "rank_q"),
     (Measure::RankQComplement, "rank_q_complement"),
     (Measure::RankGf2, "rank_gf2"),

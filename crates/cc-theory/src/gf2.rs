@@ -208,7 +208,7 @@ pub fn rank_gf2_plain(m: &BitMatrix) -> usize {
 }
 
 /// Rank over GF(2) of a small matrix given as row masks (`cols <= 64`).
-pub fn rank_gf2_masks(rows: &[u64]) -> usize {
+pub(crate) fn rank_gf2_masks(rows: &[u64]) -> usize {
     let mut basis = [0u64; 64];
     let mut r = 0;
     for &row in rows {

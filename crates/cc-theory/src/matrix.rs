@@ -77,7 +77,7 @@ impl BitMatrix {
     }
 
     /// Number of `u64` words per row.
-    pub fn words_per_row(&self) -> usize {
+    pub(crate) fn words_per_row(&self) -> usize {
         self.words_per_row
     }
 
@@ -106,12 +106,12 @@ impl BitMatrix {
 
     /// Mutable packed words of row `i`.
     #[inline]
-    pub fn row_mut(&mut self, i: usize) -> &mut [u64] {
+    pub(crate) fn row_mut(&mut self, i: usize) -> &mut [u64] {
         &mut self.data[i * self.words_per_row..(i + 1) * self.words_per_row]
     }
 
     /// All packed words, row-major.
-    pub fn words(&self) -> &[u64] {
+    pub(crate) fn words(&self) -> &[u64] {
         &self.data
     }
 

@@ -68,7 +68,7 @@ pub enum NamedFunction {
 }
 
 /// All named functions with their lookup names, in listing order.
-pub const NAMED_FUNCTIONS: [(NamedFunction, &str, &str); 13] = [
+pub(crate) const NAMED_FUNCTIONS: [(NamedFunction, &str, &str); 13] = [
     (NamedFunction::Eq, "eq", "equality [x == y]"),
     (NamedFunction::Neq, "neq", "inequality [x != y]"),
     (NamedFunction::Gt, "gt", "greater than [x > y]"),

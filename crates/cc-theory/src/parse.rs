@@ -44,7 +44,7 @@ fn perr(line: usize, column: usize, message: impl Into<String>) -> TheoryError {
 pub const MAX_INPUT_BYTES: usize = 64 << 20;
 
 /// The input without a leading UTF-8 byte-order mark (`U+FEFF`).
-pub fn strip_bom(input: &str) -> &str {
+pub(crate) fn strip_bom(input: &str) -> &str {
     input.strip_prefix('\u{feff}').unwrap_or(input)
 }
 

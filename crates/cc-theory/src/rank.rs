@@ -28,12 +28,12 @@ use crate::gf2::{rank_gf2, rank_gf2_plain};
 use crate::matrix::{BitMatrix, CommMatrix};
 
 /// Bits contributed by each prime of the multimodular method (`p >= 2^20`).
-pub const PRIME_BITS: u32 = 20;
+pub(crate) const PRIME_BITS: u32 = 20;
 /// Number of primes in `[2^20, 2^21)`, used in the stated Monte Carlo bound.
-pub const PRIMES_IN_RANGE: u64 = 73_586;
+pub(crate) const PRIMES_IN_RANGE: u64 = 73_586;
 
 /// Trial-division primality test (for `u64` inputs up to about `2^40` it is instant).
-pub fn is_prime(n: u64) -> bool {
+pub(crate) fn is_prime(n: u64) -> bool {
     if n < 2 {
         return false;
     }
@@ -520,7 +520,7 @@ fn isqrt_ceil(v: u64) -> u64 {
 /// Upper bound (in bits) on `log2 |D|` for every `k x k` minor `D` of the
 /// row-major integer matrix: `sum over the k rows of largest norm of
 /// bitlen(ceil(sqrt(||row||^2)))` (Hadamard's inequality).
-pub fn hadamard_bits(vals: &[u32], n: usize, m: usize, k: usize) -> u64 {
+pub(crate) fn hadamard_bits(vals: &[u32], n: usize, m: usize, k: usize) -> u64 {
     let mut norms: Vec<u64> = (0..n)
         .map(|i| {
             vals[i * m..(i + 1) * m]

@@ -13,7 +13,7 @@ use crate::named::NamedFunction;
 use crate::rank::{RankOptions, RankResult, rank_gf2_of, rank_q, verify_rank};
 
 /// The functions of the standard table, in order.
-pub const STANDARD_FUNCTIONS: [NamedFunction; 9] = [
+pub(crate) const STANDARD_FUNCTIONS: [NamedFunction; 9] = [
     NamedFunction::Eq,
     NamedFunction::Neq,
     NamedFunction::Gt,

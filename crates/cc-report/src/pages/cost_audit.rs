@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use cc_cost::audit::{self, Verdict};
 use cc_cost::catalog::{Catalog, PathClass, Placement, Provider};
 use cc_cost::traffic::FlowPath;
 use cc_cost::{Coordinator, HealthTopology, LatencyPrice, Pricing, Protocol, Usd};
 
 use super::{Page, Rendered};
+use crate::audit::{self, Verdict};
 use crate::fmt::num;
 use crate::markdown::{Table, page_header};
 use crate::{ReportError, ReportOptions, traffic_from_sim};

@@ -36,7 +36,7 @@ impl MatrixSource {
     pub(crate) fn load(&self) -> Result<CommMatrix, CliError> {
         if let Some(path) = &self.matrix {
             let text = read_file(path, "matrix file")?;
-            return cc_theory::parse::parse_matrix(&text).map_err(|e| {
+            return cc_theory::parse_matrix(&text).map_err(|e| {
                 CliError::Input(
                     anyhow::Error::new(e).context(format!("in matrix file `{}`", path.display())),
                 )
@@ -139,7 +139,7 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
 
     if let Some(path) = &args.check_fooling {
         let text = read_file(path, "fooling set file")?;
-        let cells = cc_theory::parse::parse_cells(&text).map_err(|e| {
+        let cells = cc_theory::parse_cells(&text).map_err(|e| {
             CliError::Input(
                 anyhow::Error::new(e).context(format!("in fooling set file `{}`", path.display())),
             )
@@ -149,7 +149,7 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
             (None, Some(&(r, c))) => m.try_get(r, c).unwrap_or(1),
             (None, None) => 1,
         };
-        let result = cc_theory::fooling::verify_fooling_set(&m, &cells, colour);
+        let result = cc_theory::verify_fooling_set(&m, &cells, colour);
         let check = FoolingCheck {
             colour,
             cells: cells.len(),
@@ -225,7 +225,7 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
 fn explain(m: &CommMatrix, report: &cc_theory::BoundsReport) -> String {
     match report.measures.get("deterministic") {
         Some(d) => match &d.certificate {
-            cc_theory::analyze::Certificate::ProtocolTree { tree } => {
+            cc_theory::Certificate::ProtocolTree { tree } => {
                 let what = if d.exact { "an optimal" } else { "the best" };
                 format!(
                     "\n{what} protocol tree (depth {}, answer bit counted; `alice S`: Alice's inputs in S send 0, \

@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use cc_theory::CommMatrix;
-use cc_theory::cover::{CoverKind, Rectangle};
+use cc_theory::{CommMatrix, CoverKind, Rectangle};
 use clap::Args;
 use serde::Serialize;
 
@@ -89,9 +88,8 @@ pub(crate) fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
     let m = args.source.load()?;
     let report = if let Some(path) = &args.protocol {
         let text = read_file(path, "protocol")?;
-        let tree =
-            cc_theory::protocol::parse_protocol_tree(&text).map_err(parse_err("protocol", path))?;
-        let result = cc_theory::protocol::verify_protocol_tree(&m, &tree);
+        let tree = cc_theory::parse_protocol_tree(&text).map_err(parse_err("protocol", path))?;
+        let result = cc_theory::verify_protocol_tree(&m, &tree);
         CheckReport {
             kind: "protocol",
             valid: result.is_ok(),
@@ -115,9 +113,9 @@ pub(crate) fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
             "partition"
         };
         let text = read_file(path, what)?;
-        let rects = cc_theory::cover::parse_rectangles(&text).map_err(parse_err(what, path))?;
+        let rects = cc_theory::parse_rectangles(&text).map_err(parse_err(what, path))?;
         let colour = first_colour(&m, rect_first_cell(&rects), args.colour);
-        let result = cc_theory::cover::verify_cover(&m, &rects, colour, kind);
+        let result = cc_theory::verify_cover(&m, &rects, colour, kind);
         let k = rects.len();
         CheckReport {
             kind: what,
@@ -139,9 +137,9 @@ pub(crate) fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
         }
     } else if let Some(path) = &args.fooling {
         let text = read_file(path, "fooling set")?;
-        let cells = cc_theory::parse::parse_cells(&text).map_err(parse_err("fooling set", path))?;
+        let cells = cc_theory::parse_cells(&text).map_err(parse_err("fooling set", path))?;
         let colour = first_colour(&m, cells.first().copied(), args.colour);
-        let result = cc_theory::fooling::verify_fooling_set(&m, &cells, colour);
+        let result = cc_theory::verify_fooling_set(&m, &cells, colour);
         let k = cells.len();
         CheckReport {
             kind: "fooling_set",

@@ -1,3 +1,5 @@
+use cc_cost::Usd;
+
 use super::*;
 
 fn find<'a>(rows: &'a [AuditRow], id: &str) -> &'a AuditRow {
@@ -181,9 +183,7 @@ fn audit_rows_recompute() {
             .contains("net $12,950.00/day = $4,726,750.00/year")
     );
     assert!(find(&rows, "sharding").recomputed.contains("9.3 messages"));
-    // every row serializes and ids are unique
-    let json = serde_json::to_string(&rows).unwrap();
-    assert!(json.contains("\"verdict\":\"arithmetic_error\""));
+    // ids are unique
     let mut ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
