@@ -8,13 +8,15 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::cover::{
-    CROWN_THEOREM, CoverKind, CoverResult, Rectangle, cover_number, crown_cover,
+    CROWN_THEOREM, CoverKind, CoverResult, CrownCover, Rectangle, cover_number, crown_cover,
     crown_cover_number, crown_side, verify_cover,
 };
-use crate::discrepancy::{Rational, discrepancy_spectral, discrepancy_uniform, rectangle_bias};
+use crate::discrepancy::{
+    Rational, SpectralBound, discrepancy_spectral, discrepancy_uniform, rectangle_bias,
+};
 use crate::error::{Result, TheoryError};
 use crate::fooling::{FoolingResult, max_fooling_set, verify_fooling_set};
-use crate::matrix::CommMatrix;
+use crate::matrix::{CommMatrix, Reduced};
 use crate::protocol::{
     AnswerBit, ProtocolTree, deterministic_complexity, one_way_counts, one_way_counts_reduced,
     verify_protocol_tree,
@@ -411,32 +413,121 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
     }
     wanted.sort_unstable();
     wanted.dedup();
-    let has = |x: Measure| wanted.contains(&x);
-    let red = m.reduce();
     let boolean = m.is_boolean();
-    let complement = if boolean { Some(m.complement()?) } else { None };
-    let ropts = RankOptions {
-        max_work: opts.budget.rank_work,
+    let mut a = Analysis {
+        m,
+        opts,
+        wanted,
+        boolean,
+        complement: if boolean { Some(m.complement()?) } else { None },
+        red: m.reduce(),
+        ranks: [None, None, None, None],
+        fool: BTreeMap::new(),
+        covers: BTreeMap::new(),
+        measures: BTreeMap::new(),
+        bounds: Vec::new(),
+        skipped: BTreeMap::new(),
     };
-    let mut measures = BTreeMap::new();
-    let mut rq = None;
-    let mut rqc = None;
-    let mut r2 = None;
-    let mut r2c = None;
-    if has(Measure::RankQ) {
-        rq = Some(rank_q(m, &ropts));
+    for stage in STAGES {
+        stage(&mut a)?;
     }
-    if has(Measure::RankGf2) {
-        r2 = Some(rank_gf2_of(m));
+    let relations = relations(&a.measures);
+    if opts.measures.is_none() {
+        a.skipped.insert("gamma2".into(), GAMMA2_SKIPPED.into());
     }
-    if let Some(c) = &complement {
-        if has(Measure::RankQComplement) {
-            rqc = Some(rank_q(c, &ropts));
+    Ok(BoundsReport {
+        rows: m.rows(),
+        cols: m.cols(),
+        distinct_rows: a.red.matrix.rows(),
+        distinct_cols: a.red.matrix.cols(),
+        measures: a.measures,
+        bounds: a.bounds,
+        relations,
+        skipped: a.skipped,
+    })
+}
+
+/// Why `gamma2` is not computed.
+const GAMMA2_SKIPPED: &str = "not computed: gamma_2 needs a semidefinite-programming solver; the Rust candidate, clarabel \
+     0.11, has its PSD cone only behind the `sdp` feature, which links a system BLAS/LAPACK \
+     (OpenBLAS, netlib, MKL or Accelerate), so it does not build with the Rust toolchain alone \
+     (Linial-Shraibman 2009 bound R_eps >= 2 log2 gamma_2^alpha - O(1))";
+
+const LOG_RANK: &str = "log-rank bound D(f) >= log2 rk_F(M) (Mehlhorn-Schmidt 1982; Kushilevitz-Nisan 1997, Lemma 1.28)";
+const RANK_SUM: &str = "D(f) >= log2(rk_F(M) + rk_F(J-M)): a protocol tree has >= rk_F(M) 1-leaves and >= rk_F(J-M) 0-leaves (Kushilevitz-Nisan 1997, Lemma 1.28)";
+const FOOL: &str = "fooling-set bound D(f) >= log2(|S_1| + |S_0|): fooling cells lie in distinct monochromatic leaves (Yao 1979; Kushilevitz-Nisan 1997, Sec. 1.3)";
+
+/// The state of one [`analyze`] call, filled in by the [`STAGES`] in order.
+struct Analysis<'a> {
+    m: &'a CommMatrix,
+    opts: &'a AnalysisOptions,
+    wanted: Vec<Measure>,
+    boolean: bool,
+    complement: Option<CommMatrix>,
+    red: Reduced,
+    /// rank over Q of M, of J − M, over GF(2) of M, of J − M.
+    ranks: [Option<RankResult>; 4],
+    fool: BTreeMap<u8, FoolingResult>,
+    covers: BTreeMap<&'static str, CoverResult>,
+    measures: BTreeMap<String, MeasureResult>,
+    bounds: Vec<DerivedBound>,
+    skipped: BTreeMap<String, String>,
+}
+
+impl Analysis<'_> {
+    fn has(&self, x: Measure) -> bool {
+        self.wanted.contains(&x)
+    }
+
+    fn bound(&mut self, name: &str, value: u64, theorem: &str, statement: String) {
+        self.bounds.push(DerivedBound {
+            name: name.into(),
+            value,
+            theorem: theorem.into(),
+            statement,
+        });
+    }
+}
+
+/// One stage of [`analyze`]; the order is the order of the derived bounds in the report.
+type Stage = fn(&mut Analysis<'_>) -> Result<()>;
+
+const STAGES: &[Stage] = &[
+    stage_ranks,
+    stage_fooling_sets,
+    stage_rank_and_fooling_bounds,
+    stage_deterministic,
+    stage_covers,
+    stage_partition,
+    stage_one_way,
+    stage_discrepancy,
+    stage_partition_bound,
+];
+
+/// Ranks over Q and GF(2) of M and, for Boolean matrices, of J − M.
+fn stage_ranks(a: &mut Analysis<'_>) -> Result<()> {
+    let ropts = RankOptions {
+        max_work: a.opts.budget.rank_work,
+    };
+    if a.has(Measure::RankQ) {
+        a.ranks[0] = Some(rank_q(a.m, &ropts));
+    }
+    if a.has(Measure::RankGf2) {
+        a.ranks[2] = Some(rank_gf2_of(a.m));
+    }
+    if let Some(c) = &a.complement {
+        if a.has(Measure::RankQComplement) {
+            a.ranks[1] = Some(rank_q(c, &ropts));
         }
-        if has(Measure::RankGf2Complement) {
-            r2c = Some(rank_gf2_of(c));
+        if a.has(Measure::RankGf2Complement) {
+            a.ranks[3] = Some(rank_gf2_of(c));
         }
     }
+    Ok(())
+}
+
+/// Largest fooling sets per colour, each search told the rank-squared upper bounds.
+fn stage_fooling_sets(a: &mut Analysis<'_>) -> Result<()> {
     let sq = |r: &Option<RankResult>, what: &str| -> Vec<(usize, String)> {
         r.iter()
             .filter(|r| r.upper_certified)
@@ -451,78 +542,63 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
             })
             .collect()
     };
-    let mut fool: BTreeMap<u8, FoolingResult> = BTreeMap::new();
-    let colours: Vec<u8> = if boolean { vec![0, 1] } else { m.values() };
+    let colours: Vec<u8> = if a.boolean { vec![0, 1] } else { a.m.values() };
     for c in colours {
         let selected = match c {
-            0 => has(Measure::Fooling0),
-            1 => has(Measure::Fooling1),
-            _ => has(Measure::Fooling0) || has(Measure::Fooling1),
+            0 => a.has(Measure::Fooling0),
+            1 => a.has(Measure::Fooling1),
+            _ => a.has(Measure::Fooling0) || a.has(Measure::Fooling1),
         };
         if !selected {
             continue;
         }
+        let [rq, rqc, r2, r2c] = &a.ranks;
         let mut ext = Vec::new();
-        if boolean && c == 1 {
-            ext.extend(sq(&rq, "rk_Q(M)"));
-            ext.extend(sq(&r2, "rk_GF(2)(M)"));
+        if a.boolean && c == 1 {
+            ext.extend(sq(rq, "rk_Q(M)"));
+            ext.extend(sq(r2, "rk_GF(2)(M)"));
         }
-        if boolean && c == 0 {
-            ext.extend(sq(&rqc, "rk_Q(J-M)"));
-            ext.extend(sq(&r2c, "rk_GF(2)(J-M)"));
+        if a.boolean && c == 0 {
+            ext.extend(sq(rqc, "rk_Q(J-M)"));
+            ext.extend(sq(r2c, "rk_GF(2)(J-M)"));
         }
-        fool.insert(c, max_fooling_set(m, c, opts.budget.nodes, &ext));
+        let f = max_fooling_set(a.m, c, a.opts.budget.nodes, &ext);
+        a.fool.insert(c, f);
     }
-    let mut bounds = Vec::new();
-    let mut push = |name: &str, value: u64, theorem: &str, statement: String| {
-        bounds.push(DerivedBound {
-            name: name.into(),
-            value,
-            theorem: theorem.into(),
-            statement,
-        });
-    };
-    const LOG_RANK: &str = "log-rank bound D(f) >= log2 rk_F(M) (Mehlhorn-Schmidt 1982; Kushilevitz-Nisan 1997, Lemma 1.28)";
-    const RANK_SUM: &str = "D(f) >= log2(rk_F(M) + rk_F(J-M)): a protocol tree has >= rk_F(M) 1-leaves and >= rk_F(J-M) 0-leaves (Kushilevitz-Nisan 1997, Lemma 1.28)";
-    const FOOL: &str = "fooling-set bound D(f) >= log2(|S_1| + |S_0|): fooling cells lie in distinct monochromatic leaves (Yao 1979; Kushilevitz-Nisan 1997, Sec. 1.3)";
+    Ok(())
+}
+
+/// The log-rank, rank-sum and fooling-set bounds on D, then the rank and fooling measures.
+fn stage_rank_and_fooling_bounds(a: &mut Analysis<'_>) -> Result<()> {
+    let [rq, rqc, r2, r2c] = a.ranks.clone();
     for (name, r, field) in [("log_rank_q", &rq, "Q"), ("log_rank_gf2", &r2, "GF(2)")] {
         if let Some(r) = r {
             let v = ceil_log2(r.lower as u64);
-            push(
-                name,
-                v,
-                LOG_RANK,
-                format!(
-                    "D(f) >= ceil(log2 rk_{field}(M)) = ceil(log2 {}) = {v}",
-                    r.lower
-                ),
+            let statement = format!(
+                "D(f) >= ceil(log2 rk_{field}(M)) = ceil(log2 {}) = {v}",
+                r.lower
             );
+            a.bound(name, v, LOG_RANK, statement);
         }
     }
-    for (name, a, b, field) in [
+    for (name, x, y, field) in [
         ("rank_sum_q", &rq, &rqc, "Q"),
         ("rank_sum_gf2", &r2, &r2c, "GF(2)"),
     ] {
-        if let (Some(a), Some(b)) = (a, b) {
-            let s = (a.lower + b.lower) as u64;
-            let v = ceil_log2(s);
-            push(
-                name,
-                v,
-                RANK_SUM,
-                format!(
-                    "D(f) >= ceil(log2(rk_{field}(M) + rk_{field}(J-M))) = ceil(log2({} + {})) = {v}",
-                    a.lower, b.lower
-                ),
+        if let (Some(x), Some(y)) = (x, y) {
+            let v = ceil_log2((x.lower + y.lower) as u64);
+            let statement = format!(
+                "D(f) >= ceil(log2(rk_{field}(M) + rk_{field}(J-M))) = ceil(log2({} + {})) = {v}",
+                x.lower, y.lower
             );
+            a.bound(name, v, RANK_SUM, statement);
         }
     }
-    if !fool.is_empty() {
-        let present = m.values();
+    if !a.fool.is_empty() {
         let mut total = 0u64;
         let mut parts = Vec::new();
-        for &c in &present {
-            match fool.get(&c) {
+        for c in a.m.values() {
+            match a.fool.get(&c) {
                 Some(f) => {
                     total += f.lower as u64;
                     parts.push(format!("|S_{c}| = {}", f.lower));
@@ -534,305 +610,299 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
             }
         }
         let v = ceil_log2(total);
-        push(
-            "fooling_set",
-            v,
-            FOOL,
-            format!(
-                "D(f) >= ceil(log2({})) = ceil(log2 {total}) = {v}",
-                parts.join(" + ")
-            ),
+        let statement = format!(
+            "D(f) >= ceil(log2({})) = ceil(log2 {total}) = {v}",
+            parts.join(" + ")
         );
+        a.bound("fooling_set", v, FOOL, statement);
     }
-    for (key, r) in [
-        ("rank_q", rq),
-        ("rank_q_complement", rqc),
-        ("rank_gf2", r2),
-        ("rank_gf2_complement", r2c),
-    ] {
+    let keys = [
+        "rank_q",
+        "rank_q_complement",
+        "rank_gf2",
+        "rank_gf2_complement",
+    ];
+    for (key, r) in keys.into_iter().zip(a.ranks.clone()) {
         if let Some(r) = r {
-            measures.insert(key.to_string(), rank_measure(r));
+            a.measures.insert(key.to_string(), rank_measure(r));
         }
     }
-    for (c, f) in fool {
-        measures.insert(format!("fooling_{c}"), fooling_measure(f));
+    for (c, f) in std::mem::take(&mut a.fool) {
+        a.measures
+            .insert(format!("fooling_{c}"), fooling_measure(f));
     }
-    let mut skipped: BTreeMap<String, String> = BTreeMap::new();
-    let mut skip = |name: &str, why: String| {
-        skipped.insert(name.to_string(), why);
-    };
-    // --- issue 4 measures ---
-    if has(Measure::Deterministic) {
-        match deterministic_complexity(m, opts.budget.nodes) {
-            Ok(d) => {
-                measures.insert(
-                    "deterministic".into(),
-                    MeasureResult {
-                        lower: u64::from(d.lower),
-                        upper: u64::from(d.upper),
-                        exact: d.lower == d.upper,
-                        upper_certified: true,
-                        method: "protocol-tree search".into(),
-                        certificate: Certificate::ProtocolTree { tree: d.tree },
-                        reason: format!("{} ({} search units)", d.reason, d.nodes),
-                        rational: None,
-                    },
-                );
-            }
-            Err(e) => skip("deterministic", e.to_string()),
+    Ok(())
+}
+
+/// Exact D(f) with an optimal protocol tree.
+fn stage_deterministic(a: &mut Analysis<'_>) -> Result<()> {
+    if !a.has(Measure::Deterministic) {
+        return Ok(());
+    }
+    match deterministic_complexity(a.m, a.opts.budget.nodes) {
+        Ok(d) => {
+            a.measures.insert(
+                "deterministic".into(),
+                MeasureResult {
+                    lower: u64::from(d.lower),
+                    upper: u64::from(d.upper),
+                    exact: d.lower == d.upper,
+                    upper_certified: true,
+                    method: "protocol-tree search".into(),
+                    certificate: Certificate::ProtocolTree { tree: d.tree },
+                    reason: format!("{} ({} search units)", d.reason, d.nodes),
+                    rational: None,
+                },
+            );
+        }
+        Err(e) => {
+            a.skipped.insert("deterministic".into(), e.to_string());
         }
     }
-    let mut covers: BTreeMap<&str, CoverResult> = BTreeMap::new();
+    Ok(())
+}
+
+/// Cover and partition numbers of each colour, by SAT, closed by the crown
+/// theorem where the SAT search leaves an interval on a crown.
+fn stage_covers(a: &mut Analysis<'_>) -> Result<()> {
     for (name, meas, colour, kind) in [
         ("cover_1", Measure::Cover1, 1u8, CoverKind::Cover),
         ("cover_0", Measure::Cover0, 0, CoverKind::Cover),
         ("partition_1", Measure::Partition1, 1, CoverKind::Partition),
         ("partition_0", Measure::Partition0, 0, CoverKind::Partition),
     ] {
-        if !has(meas) {
+        if !a.has(meas) {
             continue;
         }
-        match cover_number(m, colour, kind, opts.budget.conflicts) {
-            Ok(c) if c.lower < c.upper && kind == CoverKind::Cover => {
-                // the generic search left an interval: close it when the cells form a crown
-                let crown = crown_cover(m, colour);
-                let (result, certificate) = match crown {
-                    Some(cc) => {
-                        let result = CoverResult {
-                            lower: cc.size,
-                            upper: cc.size,
-                            rectangles: cc.rectangles.clone(),
-                            reason: format!(
-                                "crown: after removing duplicate rows and columns the matrix is {n} x {n} and its \
-                                 non-{colour} cells form a permutation, so C^{colour} is the least k with \
-                                 C(k, floor(k/2)) >= {n}, k = {k} (de Caen-Gregory-Pullman 1981); the SAT search \
-                                 alone proved {} <= C^{colour} <= {}",
-                                c.lower,
-                                c.upper,
-                                n = cc.side,
-                                k = cc.size
-                            ),
-                            ..c
-                        };
-                        let certificate = Certificate::DeCaenGregoryPullman {
-                            colour,
-                            side: cc.side,
-                            check: crown_check_text(cc.side, colour),
-                            theorem: CROWN_THEOREM.into(),
-                            rectangles: cc.rectangles,
-                        };
-                        (result, certificate)
-                    }
-                    None => {
-                        let certificate = Certificate::Rectangles {
-                            colour,
-                            cover_kind: kind,
-                            rectangles: c.rectangles.clone(),
-                        };
-                        (c, certificate)
-                    }
-                };
-                let method = if matches!(certificate, Certificate::DeCaenGregoryPullman { .. }) {
-                    "crown theorem (de Caen-Gregory-Pullman)"
-                } else {
-                    "SAT (batsat), k upward"
-                };
-                measures.insert(
-                    name.into(),
-                    MeasureResult {
-                        lower: result.lower as u64,
-                        upper: result.upper as u64,
-                        exact: result.lower == result.upper,
-                        upper_certified: true,
-                        method: method.into(),
-                        certificate,
-                        reason: result.reason.clone(),
-                        rational: None,
-                    },
-                );
-                covers.insert(name, result);
-            }
+        match cover_number(a.m, colour, kind, a.opts.budget.conflicts) {
             Ok(c) => {
-                measures.insert(
-                    name.into(),
-                    MeasureResult {
-                        lower: c.lower as u64,
-                        upper: c.upper as u64,
-                        exact: c.lower == c.upper,
-                        upper_certified: true,
-                        method: "SAT (batsat), k upward".into(),
-                        certificate: Certificate::Rectangles {
-                            colour,
-                            cover_kind: kind,
-                            rectangles: c.rectangles.clone(),
-                        },
-                        reason: c.reason.clone(),
-                        rational: None,
-                    },
-                );
-                covers.insert(name, c);
-            }
-            Err(e) => skip(name, e.to_string()),
-        }
-    }
-    if has(Measure::Partition)
-        && let (Some(a), Some(b)) = (covers.get("partition_1"), covers.get("partition_0"))
-    {
-        measures.insert(
-            "partition".into(),
-            MeasureResult {
-                lower: (a.lower + b.lower) as u64,
-                upper: (a.upper + b.upper) as u64,
-                exact: a.lower == a.upper && b.lower == b.upper,
-                upper_certified: true,
-                method: "chi = chi_1 + chi_0".into(),
-                certificate: Certificate::Sum {
-                    of: vec!["partition_1".into(), "partition_0".into()],
-                },
-                reason: "sum of the two partition numbers".into(),
-                rational: None,
-            },
-        );
-    }
-    if has(Measure::OneWayAb) || has(Measure::OneWayBa) {
-        let (ab, ba) = one_way_counts_reduced(&red);
-        for (name, meas, c) in [
-            ("one_way_ab", Measure::OneWayAb, ab),
-            ("one_way_ba", Measure::OneWayBa, ba),
-        ] {
-            if has(meas) {
-                measures.insert(
-                    name.into(),
-                    MeasureResult {
-                        lower: u64::from(c.bits),
-                        upper: u64::from(c.bits),
-                        exact: true,
-                        upper_certified: true,
-                        method: "distinct inputs".into(),
-                        certificate: Certificate::OneWay {
-                            distinct: c.distinct,
-                            constant: c.constant,
-                            weight: c.weight,
-                            answer_bit: AnswerBit::Counted,
-                            message_bits: c.message_bits,
-                        },
-                        reason: ONE_WAY_REASON.into(),
-                        rational: None,
-                    },
-                );
-            }
-        }
-    }
-    if has(Measure::DiscrepancyUniform) {
-        match discrepancy_uniform(m) {
-            Ok(d) => {
-                let v = d.randomized_lower_bound;
-                if v > 0 {
-                    bounds.push(DerivedBound {
-                    name: "discrepancy".into(),
-                    value: u64::from(v),
-                    theorem: "R_eps(f) >= log2((1 - 2 eps) / disc(f)) at eps = 1/3, and D(f) >= R_eps(f) (Chor-Goldreich 1988; Kushilevitz-Nisan 1997, Prop. 3.28)".into(),
-                    statement: format!(
-                        "R_1/3(f) >= ceil(log2((1/3) / ({}/{}))) = {v}, so D(f) >= {v}",
-                        d.value.num, d.value.den
-                    ),
-                });
-                }
-                measures.insert(
-                    "discrepancy_uniform".into(),
-                    MeasureResult {
-                        lower: d.bias,
-                        upper: d.bias,
-                        exact: true,
-                        upper_certified: true,
-                        method: "exact enumeration".into(),
-                        certificate: Certificate::Rectangle {
-                            rows: d.rows,
-                            cols: d.cols,
-                            bias: d.bias,
-                        },
-                        reason: format!(
-                            "disc = bias / cells = {}/{} = {:.6} (lower/upper hold the bias)",
-                            d.value.num, d.value.den, d.value.float
-                        ),
-                        rational: Some(d.value),
-                    },
-                );
-            }
-            Err(TheoryError::TooLarge { .. }) if m.is_boolean() => match discrepancy_spectral(m) {
-                Ok(sb) => {
-                    let v = sb.randomized_lower_bound;
-                    if v > 0 {
-                        bounds.push(DerivedBound {
-                            name: "discrepancy_spectral".into(),
-                            value: u64::from(v),
-                            theorem: "R_eps(f) >= log2((1 - 2 eps) / disc(f)) at eps = 1/3 with disc(f) <= ||A|| / sqrt(rows * cols) (Kushilevitz-Nisan 1997, Prop. 3.28 and Ex. 3.29); NUMERICAL: ||A|| from a floating-point SVD".into(),
-                            statement: format!(
-                                "R_1/3(f) >= ceil(log2((1/3) / ({}/{}))) = {v} (numerical), so D(f) >= {v}",
-                                sb.bias_upper,
-                                m.rows() * m.cols()
-                            ),
-                        });
+                let open = c.lower < c.upper && kind == CoverKind::Cover;
+                let crown = if open { crown_cover(a.m, colour) } else { None };
+                let (result, measure) = match crown {
+                    Some(cc) => crown_measure(c, cc, colour),
+                    None => {
+                        let measure = sat_cover_measure(&c, colour, kind);
+                        (c, measure)
                     }
-                    measures.insert(
-                        "discrepancy_uniform".into(),
-                        MeasureResult {
-                            lower: sb.bias_lower,
-                            upper: sb.bias_upper,
-                            exact: false,
-                            upper_certified: false,
-                            method: "spectral bound (numerical SVD); lower bound from one row or column".into(),
-                            certificate: Certificate::Rectangle {
-                                rows: sb.rows,
-                                cols: sb.cols,
-                                bias: sb.bias_lower,
-                            },
-                            reason: format!(
-                                "too large for exact enumeration; disc <= ||A|| / sqrt(rows * cols) with ||A|| = {:.6} (floating point), so disc <= {}/{} = {:.6}; lower/upper hold the bias",
-                                sb.norm,
-                                sb.bias_upper,
-                                m.rows() * m.cols(),
-                                sb.disc_upper
-                            ),
-                            rational: None,
-                        },
-                    );
-                }
-                Err(e2) => skip("discrepancy_uniform", e2.to_string()),
-            },
-            Err(e) => skip("discrepancy_uniform", e.to_string()),
+                };
+                a.measures.insert(name.into(), measure);
+                a.covers.insert(name, result);
+            }
+            Err(e) => {
+                a.skipped.insert(name.into(), e.to_string());
+            }
         }
     }
-    if let Some(p) = measures.get("partition") {
-        let v = ceil_log2(p.lower);
-        bounds.push(DerivedBound {
-            name: "partition".into(),
-            value: v,
-            theorem: "D(f) >= log2 chi(f): the leaves of a protocol tree partition M into monochromatic rectangles (Kushilevitz-Nisan 1997, Sec. 1.2)".into(),
-            statement: format!("D(f) >= ceil(log2 chi) = ceil(log2 {}) = {v}", p.lower),
-        });
+    Ok(())
+}
+
+/// A cover or partition number as found by the SAT search.
+fn sat_cover_measure(c: &CoverResult, colour: u8, kind: CoverKind) -> MeasureResult {
+    MeasureResult {
+        lower: c.lower as u64,
+        upper: c.upper as u64,
+        exact: c.lower == c.upper,
+        upper_certified: true,
+        method: "SAT (batsat), k upward".into(),
+        certificate: Certificate::Rectangles {
+            colour,
+            cover_kind: kind,
+            rectangles: c.rectangles.clone(),
+        },
+        reason: c.reason.clone(),
+        rational: None,
     }
-    let relations = relations(&measures);
-    if opts.measures.is_none() {
-        skipped.insert(
-            "gamma2".into(),
-            "not computed: gamma_2 needs a semidefinite-programming solver; the Rust candidate, clarabel \
-             0.11, has its PSD cone only behind the `sdp` feature, which links a system BLAS/LAPACK \
-             (OpenBLAS, netlib, MKL or Accelerate), so it does not build with the Rust toolchain alone \
-             (Linial-Shraibman 2009 bound R_eps >= 2 log2 gamma_2^alpha - O(1))"
-                .into(),
+}
+
+/// The cover number of a crown, closed by the de Caen–Gregory–Pullman theorem
+/// (the SAT search `c` only bracketed it).
+fn crown_measure(c: CoverResult, cc: CrownCover, colour: u8) -> (CoverResult, MeasureResult) {
+    let result = CoverResult {
+        lower: cc.size,
+        upper: cc.size,
+        rectangles: cc.rectangles.clone(),
+        reason: format!(
+            "crown: after removing duplicate rows and columns the matrix is {n} x {n} and its \
+             non-{colour} cells form a permutation, so C^{colour} is the least k with \
+             C(k, floor(k/2)) >= {n}, k = {k} (de Caen-Gregory-Pullman 1981); the SAT search \
+             alone proved {} <= C^{colour} <= {}",
+            c.lower,
+            c.upper,
+            n = cc.side,
+            k = cc.size
+        ),
+        ..c
+    };
+    let measure = MeasureResult {
+        lower: result.lower as u64,
+        upper: result.upper as u64,
+        exact: true,
+        upper_certified: true,
+        method: "crown theorem (de Caen-Gregory-Pullman)".into(),
+        certificate: Certificate::DeCaenGregoryPullman {
+            colour,
+            side: cc.side,
+            check: crown_check_text(cc.side, colour),
+            theorem: CROWN_THEOREM.into(),
+            rectangles: cc.rectangles,
+        },
+        reason: result.reason.clone(),
+        rational: None,
+    };
+    (result, measure)
+}
+
+/// χ = χ₁ + χ₀.
+fn stage_partition(a: &mut Analysis<'_>) -> Result<()> {
+    if a.has(Measure::Partition)
+        && let (Some(x), Some(y)) = (a.covers.get("partition_1"), a.covers.get("partition_0"))
+    {
+        let measure = MeasureResult {
+            lower: (x.lower + y.lower) as u64,
+            upper: (x.upper + y.upper) as u64,
+            exact: x.lower == x.upper && y.lower == y.upper,
+            upper_certified: true,
+            method: "chi = chi_1 + chi_0".into(),
+            certificate: Certificate::Sum {
+                of: vec!["partition_1".into(), "partition_0".into()],
+            },
+            reason: "sum of the two partition numbers".into(),
+            rational: None,
+        };
+        a.measures.insert("partition".into(), measure);
+    }
+    Ok(())
+}
+
+/// One-way complexities in both directions.
+fn stage_one_way(a: &mut Analysis<'_>) -> Result<()> {
+    if !(a.has(Measure::OneWayAb) || a.has(Measure::OneWayBa)) {
+        return Ok(());
+    }
+    let (ab, ba) = one_way_counts_reduced(&a.red);
+    for (name, meas, c) in [
+        ("one_way_ab", Measure::OneWayAb, ab),
+        ("one_way_ba", Measure::OneWayBa, ba),
+    ] {
+        if a.has(meas) {
+            a.measures.insert(
+                name.into(),
+                MeasureResult {
+                    lower: u64::from(c.bits),
+                    upper: u64::from(c.bits),
+                    exact: true,
+                    upper_certified: true,
+                    method: "distinct inputs".into(),
+                    certificate: Certificate::OneWay {
+                        distinct: c.distinct,
+                        constant: c.constant,
+                        weight: c.weight,
+                        answer_bit: AnswerBit::Counted,
+                        message_bits: c.message_bits,
+                    },
+                    reason: ONE_WAY_REASON.into(),
+                    rational: None,
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Discrepancy under the uniform distribution: exact, or a labelled numerical
+/// spectral bound beyond exact enumeration.
+fn stage_discrepancy(a: &mut Analysis<'_>) -> Result<()> {
+    if !a.has(Measure::DiscrepancyUniform) {
+        return Ok(());
+    }
+    let m = a.m;
+    match discrepancy_uniform(m) {
+        Ok(d) => {
+            let v = d.randomized_lower_bound;
+            if v > 0 {
+                let statement = format!(
+                    "R_1/3(f) >= ceil(log2((1/3) / ({}/{}))) = {v}, so D(f) >= {v}",
+                    d.value.num, d.value.den
+                );
+                a.bound("discrepancy", u64::from(v), "R_eps(f) >= log2((1 - 2 eps) / disc(f)) at eps = 1/3, and D(f) >= R_eps(f) (Chor-Goldreich 1988; Kushilevitz-Nisan 1997, Prop. 3.28)", statement);
+            }
+            a.measures.insert(
+                "discrepancy_uniform".into(),
+                MeasureResult {
+                    lower: d.bias,
+                    upper: d.bias,
+                    exact: true,
+                    upper_certified: true,
+                    method: "exact enumeration".into(),
+                    certificate: Certificate::Rectangle {
+                        rows: d.rows,
+                        cols: d.cols,
+                        bias: d.bias,
+                    },
+                    reason: format!(
+                        "disc = bias / cells = {}/{} = {:.6} (lower/upper hold the bias)",
+                        d.value.num, d.value.den, d.value.float
+                    ),
+                    rational: Some(d.value),
+                },
+            );
+        }
+        Err(TheoryError::TooLarge { .. }) if m.is_boolean() => match discrepancy_spectral(m) {
+            Ok(sb) => spectral_discrepancy(a, sb),
+            Err(e2) => {
+                a.skipped
+                    .insert("discrepancy_uniform".into(), e2.to_string());
+            }
+        },
+        Err(e) => {
+            a.skipped
+                .insert("discrepancy_uniform".into(), e.to_string());
+        }
+    }
+    Ok(())
+}
+
+/// The numerical spectral discrepancy bound and the measure it labels.
+fn spectral_discrepancy(a: &mut Analysis<'_>, sb: SpectralBound) {
+    let cells = a.m.rows() * a.m.cols();
+    let v = sb.randomized_lower_bound;
+    if v > 0 {
+        let statement = format!(
+            "R_1/3(f) >= ceil(log2((1/3) / ({}/{}))) = {v} (numerical), so D(f) >= {v}",
+            sb.bias_upper, cells
         );
+        a.bound("discrepancy_spectral", u64::from(v), "R_eps(f) >= log2((1 - 2 eps) / disc(f)) at eps = 1/3 with disc(f) <= ||A|| / sqrt(rows * cols) (Kushilevitz-Nisan 1997, Prop. 3.28 and Ex. 3.29); NUMERICAL: ||A|| from a floating-point SVD", statement);
     }
-    Ok(BoundsReport {
-        rows: m.rows(),
-        cols: m.cols(),
-        distinct_rows: red.matrix.rows(),
-        distinct_cols: red.matrix.cols(),
-        measures,
-        bounds,
-        relations,
-        skipped,
-    })
+    a.measures.insert(
+        "discrepancy_uniform".into(),
+        MeasureResult {
+            lower: sb.bias_lower,
+            upper: sb.bias_upper,
+            exact: false,
+            upper_certified: false,
+            method: "spectral bound (numerical SVD); lower bound from one row or column".into(),
+            certificate: Certificate::Rectangle {
+                rows: sb.rows,
+                cols: sb.cols,
+                bias: sb.bias_lower,
+            },
+            reason: format!(
+                "too large for exact enumeration; disc <= ||A|| / sqrt(rows * cols) with ||A|| = {:.6} (floating point), so disc <= {}/{} = {:.6}; lower/upper hold the bias",
+                sb.norm, sb.bias_upper, cells, sb.disc_upper
+            ),
+            rational: None,
+        },
+    );
+}
+
+/// D ≥ ⌈log₂ χ⌉.
+fn stage_partition_bound(a: &mut Analysis<'_>) -> Result<()> {
+    if let Some(p) = a.measures.get("partition") {
+        let v = ceil_log2(p.lower);
+        let statement = format!("D(f) >= ceil(log2 chi) = ceil(log2 {}) = {v}", p.lower);
+        a.bound("partition", v, "D(f) >= log2 chi(f): the leaves of a protocol tree partition M into monochromatic rectangles (Kushilevitz-Nisan 1997, Sec. 1.2)", statement);
+    }
+    Ok(())
 }
 
 /// What [`crown_side`] verified, in words.
