@@ -468,25 +468,15 @@ const REGION_ROWS: &[(&str, usize, &[&str], Expect)] = &[
 ];
 
 fn regions(section: &Section, seed: u64, out: &mut String) -> Result<(), ReportError> {
-    let regions = cc_sim::net::RegionMatrix::five_regions();
     out.push_str(
         "\n## Latency under a region-to-region RTT matrix (`--latency regions`)\n\n\
          Nodes are placed round-robin in five regions (node i in region i mod 5, so node 0 — the \
-         coordinator, first leader or client-facing server — is in the first); one-way latency is \
-         half the RTT below. The matrix is cc-sim's illustrative five-region matrix (approximate \
-         public inter-region ping figures, not a measurement); `cc-cost` carries the dated, cited \
-         matrices.\n\n",
+         2PC and 3PC coordinator, the first leader of Multi-Paxos and ISR, PBFT's primary — is in \
+         the first); one-way latency is half the RTT below. The matrix is cc-sim's illustrative \
+         five-region matrix (approximate public inter-region ping figures, not a measurement); \
+         `cc-cost` carries the dated, cited matrices.\n\n",
     );
-    let mut headers: Vec<String> = vec!["RTT (ms)".into()];
-    headers.extend(regions.names.iter().map(|n| format!(">{n}")));
-    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let mut t = Table::new(&header_refs);
-    for (name, row) in regions.names.iter().zip(&regions.rtt_ms) {
-        let mut cells = vec![name.clone()];
-        cells.extend(row.iter().map(|&x| num(x)));
-        t.row(cells);
-    }
-    out.push_str(&t.render());
+    out.push_str(&rtt_table());
     out.push('\n');
     let mut t = Table::new(&[
         "protocol",
@@ -496,6 +486,7 @@ fn regions(section: &Section, seed: u64, out: &mut String) -> Result<(), ReportE
         ">latency p50 (ms)",
         ">latency p99 (ms)",
     ]);
+    let (mut raft, mut lan) = (None, None);
     for &(protocol, nodes, opts, expect) in REGION_ROWS.iter().filter(|r| known(r.0)) {
         let label = if opts.contains(&"lan-timeouts") {
             format!("{protocol}, LAN timeouts")
@@ -526,23 +517,72 @@ fn regions(section: &Section, seed: u64, out: &mut String) -> Result<(), ReportE
                 .as_ref()
                 .map_or_else(|| "—".into(), |l| num(l.p99)),
         ]);
+        match (protocol, opts) {
+            ("raft", []) => raft = Some(s),
+            ("raft", _) => lan = Some(s),
+            _ => {}
+        }
     }
     out.push_str(&t.render());
-    out.push_str(
+    out.push_str(&regions_note(raft.as_ref(), lan.as_ref()));
+    Ok(())
+}
+
+/// The region-to-region RTT matrix as a table.
+fn rtt_table() -> String {
+    let regions = cc_sim::net::RegionMatrix::five_regions();
+    let mut headers: Vec<String> = vec!["RTT (ms)".into()];
+    headers.extend(regions.names.iter().map(|n| format!(">{n}")));
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut t = Table::new(&header_refs);
+    for (name, row) in regions.names.iter().zip(&regions.rtt_ms) {
+        let mut cells = vec![name.clone()];
+        cells.extend(row.iter().map(|&x| num(x)));
+        t.row(cells);
+    }
+    t.render()
+}
+
+/// The paragraph after the region table; `raft` and `lan` are the Raft rows (tuned and
+/// LAN timeouts), whose measured first election and uncommitted commands it states.
+fn regions_note(raft: Option<&SimSummary>, lan: Option<&SimSummary>) -> String {
+    let first_election = raft
+        .and_then(|s| s.extra.get("first_election_ms"))
+        .map_or_else(String::new, |e| {
+            format!(
+                " Raft has no designated leader: the first election ended {}–{} ms into the \
+                 run (mean {}), and cc-sim does not report which server won it, so Raft's \
+                 percentiles are over all trials together, whichever region led each.",
+                num(e.min),
+                num(e.max),
+                num(e.mean)
+            )
+        });
+    let uncommitted = lan
+        .map(|s| &s.delivery_pooled)
+        .filter(|d| d.successes < d.total)
+        .map_or_else(String::new, |d| {
+            format!(
+                "; {} of its {} commands were not committed by the end of the run",
+                d.total - d.successes,
+                d.total
+            )
+        });
+    format!(
         "\nMessage delays are the decision latency divided by the mean link latency of the run, so \
          with unequal links they are no longer whole numbers. A leader-based protocol pays the RTT \
-         to its majority's slowest member; the 2PC coordinator waits for the farthest participant. \
+         to its majority's slowest member; the 2PC coordinator waits for the farthest participant.\
+         {first_election} \
          Raft's timeouts follow etcd's tuning rule on this network (heartbeat about the slowest \
          member-to-member RTT, election timeout at least ten times it: here 255 ms and 2550–5100 \
          ms). The row \"raft, LAN timeouts\" keeps the defaults (heartbeat 50 ms, election timeout \
          150–300 ms): followers far from the leader time out before its heartbeats arrive, and the \
-         re-elections show in its p99 and its messages per decision. \
+         re-elections show in its p99 and its messages per decision{uncommitted}. \
          Single-decree Paxos starts with a 100 ms round timeout, shorter than two round trips to a \
          majority across these regions: its first round times out, the proposer doubles the \
          timeout, and the second round decides — which is why it sends about twice 4(N − 1) \
-         messages here.\n",
-    );
-    Ok(())
+         messages here.\n"
+    )
 }
 
 /// What the paper states for a row of the Figure 16 table.
