@@ -1066,3 +1066,91 @@ fn uncaught_notes(out: &mut String, caught: &[(&str, &str, bool)]) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lengths of the functions of `source` (from `fn` to its closing brace at the same
+    /// indentation), by name.
+    fn function_lengths(source: &str) -> Vec<(String, usize)> {
+        let lines: Vec<&str> = source.lines().collect();
+        let mut out = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            let Some(rest) = ["fn ", "pub(crate) fn "]
+                .iter()
+                .find_map(|p| body.strip_prefix(p))
+            else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let close = format!("{indent}}}");
+            if let Some(end) = lines[i..].iter().position(|l| *l == close) {
+                out.push((name, end + 1));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn no_function_of_the_page_reaches_150_lines() {
+        let lengths = function_lengths(include_str!("sim_coordination.rs"));
+        assert!(lengths.iter().any(|(n, _)| n == "render"), "{lengths:?}");
+        for (name, len) in &lengths {
+            assert!(
+                *len < 150,
+                "`{name}` is {len} lines: make its cases data rows"
+            );
+        }
+        // the measure itself: a 150-line function is found
+        let long = format!("fn long() {{\n{}}}\n", "    let _ = 1;\n".repeat(148));
+        assert_eq!(function_lengths(&long), vec![("long".to_string(), 150)]);
+    }
+
+    #[test]
+    fn every_row_names_a_registered_protocol_and_every_section_a_title() {
+        // `known` skips an unregistered protocol silently; here that is an error.
+        let protocols = CASES
+            .iter()
+            .map(|c| c.protocol)
+            .chain(REGION_ROWS.iter().map(|r| r.0))
+            .chain(FAULT_ROWS.iter().map(|r| r.protocol))
+            .chain(["push", "raft", "multi-paxos", "lcr", "hs"]);
+        for p in protocols {
+            assert!(known(p), "`{p}` is not in cc-sim's registry");
+        }
+        let mut titles: Vec<&str> = SECTIONS.iter().map(|s| s.title).collect();
+        titles.sort_unstable();
+        titles.dedup();
+        assert_eq!(
+            titles.len(),
+            SECTIONS.len(),
+            "section titles name rows: keep them unique"
+        );
+    }
+
+    #[test]
+    fn a_row_is_named_by_page_section_and_label() {
+        let e = checked::check(
+            &SECTIONS[1].row("2PC, N = 3"),
+            Expect::Decides,
+            &checked::Outcome {
+                checks: checked::Checks::None("test"),
+                decided: Some((19, 20)),
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with(
+                "report page `sim-coordination`, row `messages per decision, fault-free: 2PC, N = 3`: decided 19 of 20"
+            ),
+            "{e}"
+        );
+    }
+}
