@@ -595,11 +595,43 @@ fn paper_figure(timeout: &str) -> &'static str {
     }
 }
 
-/// What a Figure 16 row may show: the table measures whether and when a new leader is
-/// elected, so trials without one within the horizon are its third column.
-const ELECTION_EXPECT: Expect = Expect::Safe(
-    "the table measures whether and when a new leader is elected; trials without one within 20 s are its column \"new leader within 20 s\"",
-);
+/// What a Figure 16 row may show. With no or 1 ms of randomness split votes repeat and
+/// trials end without a new leader: the paper's "consistently > 10 s", and the text after
+/// the table states how many. Every other row must elect in every trial.
+fn election_expect(timeout: &str) -> Expect {
+    match timeout {
+        "150-150ms" => Expect::Safe(
+            "no randomness: the paper's \"consistently > 10 s\"; trials without a new leader are counted in the text",
+        ),
+        "150-151ms" => Expect::Safe(
+            "1 ms of randomness: split votes repeat; trials without a new leader are counted in the text",
+        ),
+        _ => Expect::Decides,
+    }
+}
+
+/// The sentence counting the trials of `rows` without a new leader within the horizon.
+fn unelected_note(rows: &[cc_sim::coord::raft::ElectionRow]) -> String {
+    let missing: Vec<String> = rows
+        .iter()
+        .filter(|r| r.completed.successes < r.completed.total)
+        .map(|r| {
+            format!(
+                "{} of {} at {}",
+                r.completed.total - r.completed.successes,
+                r.completed.total,
+                r.timeout
+            )
+        })
+        .collect();
+    if missing.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\nTrials without a new leader within 20 s: {}.\n",
+        missing.join(", ")
+    )
+}
 
 fn raft_election(section: &Section, seed: u64, out: &mut String) -> Result<(), ReportError> {
     if !known("raft") {
@@ -637,7 +669,11 @@ fn raft_election(section: &Section, seed: u64, out: &mut String) -> Result<(), R
             ),
             decided: Some((r.completed.successes, r.completed.total)),
         };
-        checked::check(&section.row(&r.timeout), ELECTION_EXPECT, &outcome)?;
+        checked::check(
+            &section.row(&r.timeout),
+            election_expect(&r.timeout),
+            &outcome,
+        )?;
         t.row([
             r.timeout.clone(),
             r.trials.to_string(),
@@ -655,6 +691,7 @@ fn raft_election(section: &Section, seed: u64, out: &mut String) -> Result<(), R
         ]);
     }
     out.push_str(&t.render());
+    out.push_str(&unelected_note(&rows));
     out.push_str(
         "\nThe shape matches and the 50 ms worst case is close to the paper's (over fewer trials), \
          but with 5 ms of randomness the simulation elects far more slowly than the paper's \
