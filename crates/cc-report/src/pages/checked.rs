@@ -79,8 +79,8 @@ pub(crate) enum Checks {
         first_run: Option<u64>,
         first: Option<String>,
     },
-    /// No checker result exists for these runs; the reason is part of the row's identity
-    /// in the source (e.g. a dissemination protocol has no safety checker).
+    /// No checker result exists for these runs, for the reason given (a dissemination
+    /// protocol has no safety checker; cc-sim's Figure 16 table does not return them).
     None(&'static str),
 }
 
