@@ -43,6 +43,22 @@ pub enum ReportError {
         /// What the checker said.
         message: String,
     },
+    /// A row would show simulated runs that violated a safety checker or did not decide,
+    /// and the row is not about that failure.
+    #[error(
+        "report page `{page}`, row `{row}`: {problem}, but the row expects {expected}; fix the simulation or the row (a row may show a violation or undecided runs only when its text is about that failure)"
+    )]
+    InvalidRow {
+        /// The page being computed.
+        page: &'static str,
+        /// The row, as a reader finds it on the page (section and row label).
+        row: String,
+        /// What the runs did: violations (count, first run, first description) and/or
+        /// the decided fraction.
+        problem: String,
+        /// What the row expects of its runs.
+        expected: String,
+    },
     /// A figure could not be drawn.
     #[error("report page `{page}`: drawing figure `{figure}` failed: {message}")]
     Figure {

@@ -1,5 +1,6 @@
 //! The page registry: every topic page of the reference report set, in index order.
 
+mod checked;
 mod cost_audit;
 mod sim_coordination;
 mod sim_gossip;
