@@ -99,7 +99,9 @@ pub struct FoolingBeatsRank {
     pub fooling_set: Vec<(usize, usize)>,
     /// Rank certificate.
     pub rank_certificate: RankResult,
-    /// Number of matrices of this size examined.
+    /// Number of matrices the search examined before and including this one,
+    /// over every smaller shape too (issue 13 item 7: this was the position
+    /// within the last shape only).
     pub examined: u64,
 }
 
@@ -111,6 +113,7 @@ pub struct FoolingBeatsRank {
 pub fn fooling_beats_rank(max_cells: usize) -> Vec<FoolingBeatsRank> {
     let mut out = Vec::new();
     for field in ["GF(2)", "Q"] {
+        let mut examined = 0u64;
         'sizes: for cells in 1..=max_cells.min(20) {
             for rows in 1..=cells {
                 if cells % rows != 0 {
@@ -121,7 +124,7 @@ pub fn fooling_beats_rank(max_cells: usize) -> Vec<FoolingBeatsRank> {
                     continue;
                 }
                 for bits in 0u64..(1u64 << cells) {
-                    let examined = bits + 1;
+                    examined += 1;
                     let Ok(m) = CommMatrix::from_bool_fn(rows, cols, |i, j| {
                         (bits >> (i * cols + j)) & 1 == 1
                     }) else {
@@ -173,6 +176,25 @@ mod tests {
             "3x3 is the smallest: {:?}",
             gf2.matrix
         );
+        // every matrix of every earlier shape was examined first (1x1 .. 2x4 and 1x9, then 3x3 up to it)
+        let smaller: u64 = [
+            (1, 1),
+            (1, 2),
+            (1, 3),
+            (2, 2),
+            (1, 4),
+            (1, 5),
+            (1, 6),
+            (2, 3),
+            (1, 7),
+            (1, 8),
+            (2, 4),
+            (1, 9),
+        ]
+        .iter()
+        .map(|&(r, c): &(u32, u32)| 1u64 << (r * c))
+        .sum();
+        assert_eq!(gf2.examined, smaller + 239, "{gf2:?}");
         for f in &found {
             let m = CommMatrix::from_rows(&f.matrix).unwrap();
             verify_fooling_set(&m, &f.fooling_set, 1).unwrap();
