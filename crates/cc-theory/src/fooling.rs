@@ -240,6 +240,31 @@ struct Symmetry {
 }
 
 impl Symmetry {
+    /// The symmetry data of the `colour` indicator of `rm` with vertex `v`
+    /// the cell `cell_of[v]`, if the matrix is small enough to refine.
+    fn of(
+        rm: &CommMatrix,
+        colour: u8,
+        cell_of: &[(usize, usize)],
+        tuning: Tuning,
+    ) -> Option<Symmetry> {
+        if rm.rows() + rm.cols() > crate::symmetry::MAX_VERTICES {
+            return None;
+        }
+        let matrix = CommMatrix::from_bits(rm.indicator(colour)).ok()?;
+        let mut vertex_of = vec![u32::MAX; rm.rows() * rm.cols()];
+        for (v, &(i, j)) in cell_of.iter().enumerate() {
+            vertex_of[i * rm.cols() + j] = v as u32;
+        }
+        Some(Symmetry {
+            matrix,
+            cell_of: cell_of.to_vec(),
+            vertex_of,
+            tuning,
+            work: 0,
+        })
+    }
+
     /// Vertex permutations induced by verified automorphisms fixing the
     /// cells of `clique`, keeping those that map `p` onto itself and move
     /// some vertex of `p` (so that `p` is invariant under the group they
@@ -331,6 +356,60 @@ fn first_bit(s: &[u64]) -> Option<usize> {
 }
 
 impl Search<'_> {
+    /// The final `(upper, reason, upper_reason)` of a search that found a
+    /// set of `lower` cells below the bound `upper` (proved by `upper_reason`).
+    fn outcome(&self, lower: usize, upper: usize, upper_reason: String) -> (usize, String, String) {
+        if self.stopped && lower < upper {
+            let budget = self.budget;
+            return (
+                upper,
+                format!("budget of {budget} search nodes exhausted"),
+                upper_reason,
+            );
+        }
+        let exhaustive = if self.sym.is_some() {
+            "exhaustive branch and bound with orbital branching over verified matrix automorphisms"
+        } else {
+            "exhaustive branch and bound"
+        };
+        let upper_reason = if lower < upper {
+            exhaustive.to_string()
+        } else {
+            upper_reason
+        };
+        let reason = if self.nodes == 0 || lower == self.cap {
+            format!("complete: best set meets the upper bound ({upper_reason})")
+        } else {
+            format!("complete: {exhaustive}")
+        };
+        (lower, reason, upper_reason)
+    }
+
+    /// Russian dolls (Östergård 2002) over suffixes of the vertex order, each
+    /// searched with the colouring bound; `doll[i]` keeps the best clique size
+    /// within vertices `i..`.
+    fn russian_dolls(&mut self, clique: &mut Vec<usize>) {
+        let g = self.g;
+        let mut suffix = vec![0u64; g.w];
+        for i in (0..g.n).rev() {
+            let mut p: Vec<u64> = suffix.iter().zip(g.row(i)).map(|(a, b)| a & b).collect();
+            clique.push(i);
+            if p.iter().all(|&w| w == 0) {
+                if self.best.is_empty() {
+                    self.best = clique.clone();
+                }
+            } else {
+                self.expand(clique, &mut p, &[]);
+            }
+            clique.pop();
+            self.doll[i] = self.best.len();
+            suffix[i / 64] |= 1 << (i % 64);
+            if self.stopped || self.best.len() >= self.cap {
+                break;
+            }
+        }
+    }
+
     /// Greedy sequential colouring of `p` into `out`: vertices in colour
     /// order (ascending within a colour class) with their colour `1..`.
     /// Only the non-zero words of `p` are visited, and bits below the vertex
@@ -599,56 +678,8 @@ pub(crate) fn max_fooling_set_tuned(
             upper_reason: "no cell has this colour".into(),
         };
     }
-    let compatible = |a: (usize, usize), b: (usize, usize)| {
-        a.0 != b.0 && a.1 != b.1 && (rm.get(a.0, b.1) != colour || rm.get(b.0, a.1) != colour)
-    };
     if cells.len() > MAX_CLIQUE_VERTICES {
-        // Greedy only. A cell whose row and column hold few `colour` entries
-        // is compatible with most others (a pair fails only if both crossing
-        // cells have the colour), so cells are scanned in ascending order of
-        // (row count + column count) — an all-`colour` row or column comes
-        // last instead of blocking everything after it. Then restarts from
-        // evenly spaced offsets of that order (wrapping around), while the
-        // check budget lasts; the largest set wins.
-        let mut row_count = vec![0u32; rm.rows()];
-        let mut col_count = vec![0u32; rm.cols()];
-        for &(i, j) in &cells {
-            row_count[i] += 1;
-            col_count[j] += 1;
-        }
-        cells.sort_by_key(|&(i, j)| (row_count[i] + col_count[j], i, j));
-        let limit = budget.saturating_mul(64);
-        let mut checks = 0u64;
-        let mut set: Vec<(usize, usize)> = Vec::new();
-        for pass in 0..GREEDY_PASSES {
-            if checks > limit {
-                break;
-            }
-            let start = cells.len() / GREEDY_PASSES * pass;
-            let mut cand: Vec<(usize, usize)> = Vec::new();
-            let mut used_rows = vec![false; rm.rows()];
-            let mut used_cols = vec![false; rm.cols()];
-            for &c in cells[start..].iter().chain(&cells[..start]) {
-                if used_rows[c.0] || used_cols[c.1] {
-                    continue;
-                }
-                checks += cand.len() as u64 + 1;
-                if checks > limit {
-                    break;
-                }
-                if cand.iter().all(|&s| compatible(s, c)) {
-                    used_rows[c.0] = true;
-                    used_cols[c.1] = true;
-                    cand.push(c);
-                }
-            }
-            if cand.len() > set.len() {
-                set = cand;
-            }
-            if set.len() >= upper {
-                break;
-            }
-        }
+        let set = greedy_only(&mut cells, rm, colour, budget, upper);
         let lower = set.len();
         return FoolingResult {
             colour,
@@ -670,35 +701,7 @@ pub(crate) fn max_fooling_set_tuned(
     // smallest-last (degeneracy) order: repeatedly take a vertex of minimum
     // remaining degree (the first such index) and list it; removed vertices
     // get degree u32::MAX.
-    let mut order: Vec<usize> = Vec::with_capacity(n0);
-    {
-        let mut d: Vec<u32> = adj0
-            .chunks_exact(w0)
-            .map(|r| r.iter().map(|w| w.count_ones()).sum())
-            .collect();
-        let mut alive = vec![0u64; w0];
-        for v in 0..n0 {
-            alive[v / 64] |= 1 << (v % 64);
-        }
-        for _ in 0..n0 {
-            let mut v = 0;
-            for u in 1..n0 {
-                if d[u] < d[v] {
-                    v = u;
-                }
-            }
-            d[v] = u32::MAX;
-            alive[v / 64] &= !(1 << (v % 64));
-            order.push(v);
-            for (t, (&a, &l)) in adj0[v * w0..(v + 1) * w0].iter().zip(&alive).enumerate() {
-                let mut x = a & l;
-                while x != 0 {
-                    d[t * 64 + x.trailing_zeros() as usize] -= 1;
-                    x &= x - 1;
-                }
-            }
-        }
-    }
+    let order = smallest_last_order(&adj0, n0, w0);
     let ordered: Vec<(usize, usize)> = order.iter().map(|&k| cells[k]).collect();
     let adj = compatibility_rows(&ordered, rm.rows(), rm.cols());
     let g = Graph { n: n0, w: w0, adj };
@@ -748,21 +751,8 @@ pub(crate) fn max_fooling_set_tuned(
     let mut top_group = Vec::new();
     if s.best.len() < upper
         && g.n >= tuning.symmetry_min_vertices
-        && rm.rows() + rm.cols() <= crate::symmetry::MAX_VERTICES
-        && let Ok(indicator) = CommMatrix::from_bits(rm.indicator(colour))
+        && let Some(mut sym) = Symmetry::of(rm, colour, &ordered, tuning)
     {
-        let mut vertex_of = vec![u32::MAX; rm.rows() * rm.cols()];
-        let cell_of: Vec<(usize, usize)> = order.iter().map(|&k| cells[k]).collect();
-        for (v, &(i, j)) in cell_of.iter().enumerate() {
-            vertex_of[i * rm.cols() + j] = v as u32;
-        }
-        let mut sym = Symmetry {
-            matrix: indicator,
-            cell_of,
-            vertex_of,
-            tuning,
-            work: 0,
-        };
         top_group = sym.group(&[], &all);
         if !top_group.is_empty() {
             s.sym = Some(sym);
@@ -771,46 +761,11 @@ pub(crate) fn max_fooling_set_tuned(
     if s.best.len() < upper && !top_group.is_empty() {
         s.expand(&mut clique, &mut all.clone(), &top_group);
     } else if s.best.len() < upper {
-        let mut suffix = vec![0u64; g.w];
-        for i in (0..g.n).rev() {
-            let mut p: Vec<u64> = suffix.iter().zip(g.row(i)).map(|(a, b)| a & b).collect();
-            clique.push(i);
-            if p.iter().all(|&w| w == 0) {
-                if s.best.is_empty() {
-                    s.best = clique.clone();
-                }
-            } else {
-                s.expand(&mut clique, &mut p, &[]);
-            }
-            clique.pop();
-            s.doll[i] = s.best.len();
-            suffix[i / 64] |= 1 << (i % 64);
-            if s.stopped || s.best.len() >= s.cap {
-                break;
-            }
-        }
+        s.russian_dolls(&mut clique);
     }
     let best: Vec<(usize, usize)> = s.best.iter().map(|&k| cells[order[k]]).collect();
     let lower = best.len();
-    let reason;
-    if s.stopped && lower < upper {
-        reason = format!("budget of {budget} search nodes exhausted");
-    } else {
-        let exhaustive = if s.sym.is_some() {
-            "exhaustive branch and bound with orbital branching over verified matrix automorphisms"
-        } else {
-            "exhaustive branch and bound"
-        };
-        if lower < upper {
-            upper_reason = exhaustive.into();
-        }
-        upper = lower;
-        reason = if s.nodes == 0 || lower == s.cap {
-            format!("complete: best set meets the upper bound ({upper_reason})")
-        } else {
-            format!("complete: {exhaustive}")
-        };
-    }
+    let (upper, reason, upper_reason) = s.outcome(lower, upper, upper_reason);
     FoolingResult {
         colour,
         lower,
@@ -820,6 +775,100 @@ pub(crate) fn max_fooling_set_tuned(
         reason,
         upper_reason,
     }
+}
+
+/// Greedy fooling sets only (too many cells for the exact search). A cell
+/// whose row and column hold few `colour` entries is compatible with most
+/// others (a pair fails only if both crossing cells have the colour), so
+/// cells are scanned in ascending order of (row count + column count) — an
+/// all-`colour` row or column comes last instead of blocking everything
+/// after it. Then restarts from evenly spaced offsets of that order
+/// (wrapping around), while the check budget lasts; the largest set wins.
+fn greedy_only(
+    cells: &mut [(usize, usize)],
+    rm: &CommMatrix,
+    colour: u8,
+    budget: u64,
+    upper: usize,
+) -> Vec<(usize, usize)> {
+    let compatible = |a: (usize, usize), b: (usize, usize)| {
+        a.0 != b.0 && a.1 != b.1 && (rm.get(a.0, b.1) != colour || rm.get(b.0, a.1) != colour)
+    };
+    let mut row_count = vec![0u32; rm.rows()];
+    let mut col_count = vec![0u32; rm.cols()];
+    for &(i, j) in cells.iter() {
+        row_count[i] += 1;
+        col_count[j] += 1;
+    }
+    cells.sort_by_key(|&(i, j)| (row_count[i] + col_count[j], i, j));
+    let limit = budget.saturating_mul(64);
+    let mut checks = 0u64;
+    let mut set: Vec<(usize, usize)> = Vec::new();
+    for pass in 0..GREEDY_PASSES {
+        if checks > limit {
+            break;
+        }
+        let start = cells.len() / GREEDY_PASSES * pass;
+        let mut cand: Vec<(usize, usize)> = Vec::new();
+        let mut used_rows = vec![false; rm.rows()];
+        let mut used_cols = vec![false; rm.cols()];
+        for &c in cells[start..].iter().chain(&cells[..start]) {
+            if used_rows[c.0] || used_cols[c.1] {
+                continue;
+            }
+            checks += cand.len() as u64 + 1;
+            if checks > limit {
+                break;
+            }
+            if cand.iter().all(|&s| compatible(s, c)) {
+                used_rows[c.0] = true;
+                used_cols[c.1] = true;
+                cand.push(c);
+            }
+        }
+        if cand.len() > set.len() {
+            set = cand;
+        }
+        if set.len() >= upper {
+            break;
+        }
+    }
+    set
+}
+
+/// Smallest-last (degeneracy) order of the graph with adjacency rows `adj0`
+/// (`n0` vertices, `w0` words a row): repeatedly take a vertex of minimum
+/// remaining degree (the first such index) and list it; removed vertices get
+/// degree `u32::MAX`.
+fn smallest_last_order(adj0: &[u64], n0: usize, w0: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = Vec::with_capacity(n0);
+    let mut d: Vec<u32> = adj0
+        .chunks_exact(w0)
+        .map(|r| r.iter().map(|w| w.count_ones()).sum())
+        .collect();
+    let mut alive = vec![0u64; w0];
+    for v in 0..n0 {
+        alive[v / 64] |= 1 << (v % 64);
+    }
+    for _ in 0..n0 {
+        let mut v = 0;
+        for u in 1..n0 {
+            if d[u] < d[v] {
+                v = u;
+            }
+        }
+        d[v] = u32::MAX;
+        alive[v / 64] &= !(1 << (v % 64));
+        order.push(v);
+        for (t, (&a, &l)) in adj0[v * w0..(v + 1) * w0].iter().zip(&alive).enumerate() {
+            let mut x = a & l;
+            while x != 0 {
+                d[t * 64 + x.trailing_zeros() as usize] -= 1;
+                x &= x - 1;
+            }
+        }
+    }
+    order
 }
 
 #[cfg(test)]
