@@ -350,60 +350,25 @@ fn try_k(
     // all with respect to the variable order r[0][..], c[0][..], r[1][..], ...
     // (sound together); otherwise pin the fooling set (not combined with
     // lex-leader, which would be unsound).
-    let autos: Vec<(usize, usize)> = if n == m {
-        (0..n)
-            .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
-            .filter(|&(i, j)| {
-                let sw = |x: usize| {
-                    if x == i {
-                        j
-                    } else if x == j {
-                        i
-                    } else {
-                        x
-                    }
-                };
-                (0..n).all(|a| (0..m).all(|b| rm.get(a, b) == rm.get(sw(a), sw(b))))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let autos = swap_automorphisms(rm);
     if autos.is_empty() {
         for (t, &(i, j)) in pins.iter().enumerate().take(k) {
             s.add_clause_reuse(&mut vec![pos(r[t][i])]);
             s.add_clause_reuse(&mut vec![pos(c[t][j])]);
         }
     } else {
-        let lex = |s: &mut Solver<Budgeted>, pairs: &[(Var, Var)]| {
-            let mut prev: Option<Var> = None;
-            for &(a, b) in pairs {
-                let pre: Vec<Lit> = prev.map(|e| vec![neg(e)]).unwrap_or_default();
-                let mut cl = pre.clone();
-                cl.extend([neg(a), pos(b)]);
-                s.add_clause_reuse(&mut cl);
-                let e = s.new_var_default();
-                let mut c1 = pre.clone();
-                c1.extend([neg(a), neg(b), pos(e)]);
-                s.add_clause_reuse(&mut c1);
-                let mut c2 = pre;
-                c2.extend([pos(a), pos(b), pos(e)]);
-                s.add_clause_reuse(&mut c2);
-                prev = Some(e);
-            }
-        };
         for &(i, j) in &autos {
             let pairs: Vec<(Var, Var)> = (0..k)
                 .flat_map(|t| [(r[t][i], r[t][j]), (c[t][i], c[t][j])])
                 .collect();
-            lex(&mut s, &pairs);
+            lex_leader(&mut s, &pairs);
         }
         for t in 0..k.saturating_sub(1) {
             let pairs: Vec<(Var, Var)> = (0..n)
                 .map(|i| (r[t][i], r[t + 1][i]))
                 .chain((0..m).map(|j| (c[t][j], c[t + 1][j])))
                 .collect();
-            lex(&mut s, &pairs);
+            lex_leader(&mut s, &pairs);
         }
     }
     let res = s.solve_limited(&[]);
@@ -426,6 +391,52 @@ fn try_k(
         Sat::No
     } else {
         Sat::Unknown
+    }
+}
+
+/// The pairs `(i, j)` of a square matrix whose simultaneous swap of rows i, j
+/// and columns i, j is an automorphism.
+fn swap_automorphisms(rm: &CommMatrix) -> Vec<(usize, usize)> {
+    let (n, m) = (rm.rows(), rm.cols());
+    if n != m {
+        return Vec::new();
+    }
+    (0..n)
+        .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
+        .filter(|&(i, j)| {
+            let sw = |x: usize| {
+                if x == i {
+                    j
+                } else if x == j {
+                    i
+                } else {
+                    x
+                }
+            };
+            (0..n).all(|a| (0..m).all(|b| rm.get(a, b) == rm.get(sw(a), sw(b))))
+        })
+        .collect()
+}
+
+/// Lex-leader clauses `(a_1 .. a_p) <=lex (b_1 .. b_p)` over `pairs` (Crawford
+/// et al. 1996), with one auxiliary equality variable per position.
+fn lex_leader(s: &mut Solver<Budgeted>, pairs: &[(Var, Var)]) {
+    let pos = |v: Var| Lit::new(v, true);
+    let neg = |v: Var| Lit::new(v, false);
+    let mut prev: Option<Var> = None;
+    for &(a, b) in pairs {
+        let pre: Vec<Lit> = prev.map(|e| vec![neg(e)]).unwrap_or_default();
+        let mut cl = pre.clone();
+        cl.extend([neg(a), pos(b)]);
+        s.add_clause_reuse(&mut cl);
+        let e = s.new_var_default();
+        let mut c1 = pre.clone();
+        c1.extend([neg(a), neg(b), pos(e)]);
+        s.add_clause_reuse(&mut c1);
+        let mut c2 = pre;
+        c2.extend([pos(a), pos(b), pos(e)]);
+        s.add_clause_reuse(&mut c2);
+        prev = Some(e);
     }
 }
 
