@@ -21,10 +21,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("cc-report", &["cc-theory", "cc-sim", "cc-cost"]),
     ("cclab", &["cc-report", "cc-theory", "cc-sim", "cc-cost"]),
     ("xtask", &[]),
-    (
-        "cclab-tests",
-        &["cc-report", "cc-theory", "cc-sim", "cc-cost", "cclab"],
-    ),
+    ("cclab-tests", &[]),
 ];
 
 /// Library crates: never clap or anyhow; insta only as a dev-dependency.

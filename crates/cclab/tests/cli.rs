@@ -1,6 +1,8 @@
 //! CLI behaviour: exit codes, error messages, help.
 
-use cclab_tests::{cclab, stderr, stdout};
+mod common;
+
+use common::{cclab, stderr, stdout};
 
 #[test]
 fn help_lists_every_subcommand() {
@@ -257,8 +259,8 @@ fn sim_is_deterministic_across_runs_and_thread_counts() {
         "11",
         "--json",
     ];
-    let a = cclab_tests::cclab_env(&args, &[("RAYON_NUM_THREADS", "1")]);
-    let b = cclab_tests::cclab_env(&args, &[("RAYON_NUM_THREADS", "2")]);
+    let a = common::cclab_env(&args, &[("RAYON_NUM_THREADS", "1")]);
+    let b = common::cclab_env(&args, &[("RAYON_NUM_THREADS", "2")]);
     assert!(a.status.success() && b.status.success());
     assert_eq!(a.stdout, b.stdout, "JSON differs between 1 and 2 threads");
     let c = cclab(&[

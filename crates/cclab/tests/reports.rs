@@ -2,6 +2,8 @@
 //! generator produces (rust-analyzer's `ensure_file_contents` habit), and the
 //! report set is deterministic.
 
+mod common;
+
 use std::sync::OnceLock;
 
 use cc_report::{DriftKind, ReportFile, ReportOptions, WriteOptions};
@@ -20,7 +22,7 @@ fn generated() -> &'static [ReportFile] {
 #[test]
 fn committed_reports_are_fresh() {
     let files = generated();
-    let dir = cclab_tests::workspace_root().join("docs").join("reports");
+    let dir = common::workspace_root().join("docs").join("reports");
     let drift = cc_report::check_dir(&dir, files).expect("docs/reports can be read");
     if !drift.is_empty() {
         let list: Vec<String> = drift.iter().map(|d| format!("docs/reports/{d}")).collect();
@@ -67,14 +69,14 @@ fn hand_edit_is_reported_as_stale_with_the_fix() {
     let _ = std::fs::remove_dir_all(&dir);
     cc_report::write_dir(&dir, files, &PRUNE).expect("write");
     std::fs::write(dir.join("index.md"), "edited by hand\n").expect("edit");
-    let out = cclab_tests::cclab(&[
+    let out = common::cclab(&[
         "report",
         "--check",
         "--out",
         dir.to_str().expect("utf-8 temp dir"),
     ]);
     assert_eq!(out.status.code(), Some(3));
-    let err = cclab_tests::stderr(&out);
+    let err = common::stderr(&out);
     assert!(err.contains("index.md is stale"), "{err}");
     let fix = format!("run `cclab report --out {}`", dir.display());
     assert!(err.contains(&fix), "{err}");
@@ -100,11 +102,11 @@ fn report_bytes_do_not_depend_on_thread_count() {
     let mut outputs = Vec::new();
     for threads in ["1", "2"] {
         let dir = base.join(threads);
-        let out = cclab_tests::cclab_env(
+        let out = common::cclab_env(
             &["report", "--out", dir.to_str().expect("utf-8 temp dir")],
             &[("RAYON_NUM_THREADS", threads)],
         );
-        assert!(out.status.success(), "{}", cclab_tests::stderr(&out));
+        assert!(out.status.success(), "{}", common::stderr(&out));
         outputs.push(dir);
     }
     let files = generated();

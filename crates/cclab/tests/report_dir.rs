@@ -5,12 +5,14 @@
 //! (the rules do not depend on the pages); the CLI tests use refusals that happen
 //! before any report is computed, and one full run for the closed-pipe case.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use cc_report::{DriftKind, MANIFEST_FILE, ReportError, ReportFile, WriteOptions};
-use cclab_tests::{cclab, cclab_bin, stderr};
+use common::{cclab, cclab_bin, stderr};
 
 const WRITE: WriteOptions = WriteOptions {
     prune: false,
@@ -415,7 +417,7 @@ fn report_overwrote_an_edited_generated_file() {
 fn run_with_closed(args: &[&str], close_stdout: bool) -> Output {
     let mut cmd = Command::new(cclab_bin());
     cmd.args(args)
-        .current_dir(cclab_tests::workspace_root())
+        .current_dir(common::workspace_root())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -1,7 +1,9 @@
 //! CLI regression tests of cc-theory issues (issue 13 item 2, issue 20 items 2 and 8),
 //! each named after the issue it pins.
 
-use cclab_tests::{cclab, stderr, stdout};
+mod common;
+
+use common::{cclab, stderr, stdout};
 
 fn write_tmp(name: &str, contents: &[u8]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("cclab-theory-{}", std::process::id()));
