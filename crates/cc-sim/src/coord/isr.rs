@@ -354,13 +354,16 @@ impl Message for IsrMsg {
     }
 }
 
-/// ISR timers. A broker's heartbeat and the producer's next step (produce or
-/// request timeout) are re-armable (one slot each); the others carry the
-/// request, fetch or epoch they belong to and check it when they fire.
+/// ISR timers. The producer's next step (produce or request timeout) is
+/// re-armable (one slot); the others carry the incarnation, request, fetch or
+/// epoch they belong to and check it when they fire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IsrTimer {
-    /// A broker's heartbeat to the controller.
-    Heartbeat,
+    /// A broker's periodic heartbeat to the controller.
+    Heartbeat {
+        /// The broker's incarnation (1 at start, one more per recovery).
+        incarnation: u64,
+    },
     /// A follower's fetch `seq` timed out.
     Fetch {
         /// Sequence number of the fetch.
@@ -394,18 +397,17 @@ pub enum IsrTimer {
 }
 
 impl Timer for IsrTimer {
-    const SLOTS: usize = 2;
+    const SLOTS: usize = 1;
     fn slot(&self) -> Option<usize> {
         match self {
-            IsrTimer::Heartbeat => Some(0),
-            IsrTimer::Produce | IsrTimer::RequestTimeout => Some(1),
+            IsrTimer::Produce | IsrTimer::RequestTimeout => Some(0),
             _ => None,
         }
     }
     fn trace_id(&self, generation: u64) -> u64 {
         const MASK: u64 = (1 << 48) - 1;
         let (tag, n): (u64, u64) = match *self {
-            IsrTimer::Heartbeat => (1, generation),
+            IsrTimer::Heartbeat { incarnation } => (1, incarnation),
             IsrTimer::Fetch { seq } => (2, seq),
             IsrTimer::Park { id } => (3, id),
             IsrTimer::IsrCheck { epoch } => (4, u64::from(epoch)),
@@ -600,6 +602,7 @@ struct Broker {
     // follower (volatile)
     fetch_seq: u64,
     fetched_epoch: u32,
+    incarnation: u64,
 }
 
 impl Broker {
@@ -1415,7 +1418,13 @@ impl Protocol for Isr {
             if !sim.is_up(node) {
                 continue;
             }
-            sim.set_timer(node, self.cfg.heartbeat, IsrTimer::Heartbeat);
+            self.b[v].incarnation += 1;
+            let incarnation = self.b[v].incarnation;
+            sim.set_timer(
+                node,
+                self.cfg.heartbeat,
+                IsrTimer::Heartbeat { incarnation },
+            );
             self.adopt(sim, v, st);
         }
         self.produce_next(sim);
@@ -1432,7 +1441,9 @@ impl Protocol for Isr {
     fn on_timer(&mut self, sim: &mut IsrSim, node: NodeId, timer: IsrTimer) {
         let v = node as usize;
         match timer {
-            IsrTimer::Heartbeat if v < self.cfg.brokers => {
+            IsrTimer::Heartbeat { incarnation }
+                if v < self.cfg.brokers && incarnation == self.b[v].incarnation =>
+            {
                 sim.send(node, self.ctrl_node(), IsrMsg::BrokerHeartbeat);
                 sim.set_timer(node, self.cfg.heartbeat, timer);
             }
@@ -1584,6 +1595,7 @@ impl Protocol for Isr {
                 log: old.log,
                 hw: old.hw,
                 fetch_seq: old.fetch_seq,
+                incarnation: old.incarnation,
                 park_gen: old.park_gen,
                 alter_gen: old.alter_gen,
                 ..Broker::default()
@@ -1601,8 +1613,14 @@ impl Protocol for Isr {
             sim.set_timer(node, self.cfg.consumer_interval, IsrTimer::Consume);
         }
         if v < self.cfg.brokers {
+            self.b[v].incarnation += 1;
+            let incarnation = self.b[v].incarnation;
             sim.send(node, self.ctrl_node(), IsrMsg::BrokerHeartbeat);
-            sim.set_timer(node, self.cfg.heartbeat, IsrTimer::Heartbeat);
+            sim.set_timer(
+                node,
+                self.cfg.heartbeat,
+                IsrTimer::Heartbeat { incarnation },
+            );
         }
     }
     fn extra(&self, _sim: &IsrSim) -> BTreeMap<String, f64> {
