@@ -14,7 +14,7 @@
 #![allow(missing_docs)]
 
 use cc_sim::coord::raft::{RaftConfig, run_raft};
-use cc_sim::des::{EventConfig, Protocol, Sim, run_events};
+use cc_sim::des::{EventConfig, Message, Protocol, Sim, run_events};
 use cc_sim::net::{LatencyDist, NetworkModel, NodeId};
 use cc_sim::protocols::flood::Flood;
 use cc_sim::rng::{trial_rng, unit};
@@ -53,22 +53,31 @@ struct Hold {
     mean_ns: f64,
 }
 
-impl Protocol for Hold {
-    type Msg = ();
-    fn kinds(&self) -> &'static [&'static str] {
-        &["none"]
-    }
-    fn payload_kinds(&self) -> u64 {
+/// The hold model sends no messages.
+#[derive(Debug, Clone, Copy)]
+struct NoMsg;
+
+impl Message for NoMsg {
+    const KINDS: &'static [&'static str] = &["none"];
+    fn kind(&self) -> u8 {
         0
     }
-    fn start(&mut self, sim: &mut Sim<()>) {
+    fn wire_bytes(&self) -> u32 {
+        0
+    }
+}
+
+impl Protocol for Hold {
+    type Msg = NoMsg;
+    type Timer = u64;
+    fn start(&mut self, sim: &mut Sim<NoMsg>) {
         for v in 0..sim.n() as NodeId {
             let d = (-self.mean_ns * (1.0 - unit(sim.rng())).ln()) as u64;
             sim.set_timer(v, d, 0);
         }
     }
-    fn on_message(&mut self, _: &mut Sim<()>, _: NodeId, _: NodeId, _: u8, _: ()) {}
-    fn on_timer(&mut self, sim: &mut Sim<()>, node: NodeId, _id: u64) {
+    fn on_message(&mut self, _: &mut Sim<NoMsg>, _: NodeId, _: NodeId, _: NoMsg) {}
+    fn on_timer(&mut self, sim: &mut Sim<NoMsg>, node: NodeId, _id: u64) {
         if self.remaining > 0 {
             self.remaining -= 1;
             let d = (-self.mean_ns * (1.0 - unit(sim.rng())).ln()) as u64;

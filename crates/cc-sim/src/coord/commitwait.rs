@@ -24,7 +24,9 @@
 
 use super::faults::{Amount, FaultMix, FaultTargets, Faults, MixLatency, Recovery, Window};
 use crate::SimError;
-use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::des::{
+    Delivery, EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events, trace_lines,
+};
 use crate::net::{ClockSkew, MS, NetworkModel, NodeId, Time};
 use crate::registry::{
     Chosen, Family, Knob, NodeRange, Prepared, Scenario, SimProtocol, latency_hint,
@@ -34,12 +36,56 @@ use crate::summary::TrialMetrics;
 use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 
-/// Message kinds.
-const KINDS: &[&str] = &["request", "ack"];
-const REQ: u8 = 0;
-const ACK: u8 = 1;
-const T_ISSUE: u64 = 1;
-const T_WAIT: u64 = 2;
+/// Commit-wait message: a transaction's request (64 bytes) or its
+/// acknowledgement (32 bytes), identified by the transaction's index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CwMsg {
+    /// The client asks a server to commit transaction `k`.
+    Request(usize),
+    /// The server acknowledges transaction `k`.
+    Ack(usize),
+}
+
+message_kinds! {
+    enum CwKind { Request = "request", Ack = "ack" }
+}
+
+impl Message for CwMsg {
+    const KINDS: &'static [&'static str] = CwKind::NAMES;
+    const PAYLOAD_KINDS: u64 = CwKind::Request.bit();
+    fn kind(&self) -> u8 {
+        (match self {
+            CwMsg::Request(_) => CwKind::Request,
+            CwMsg::Ack(_) => CwKind::Ack,
+        }) as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        match self {
+            CwMsg::Request(_) => 64,
+            CwMsg::Ack(_) => 32,
+        }
+    }
+}
+
+/// Commit-wait timers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CwTimer {
+    /// The client issues the next transaction.
+    Issue,
+    /// A server's commit wait may be over.
+    Wait,
+}
+
+impl Timer for CwTimer {
+    fn trace_id(&self, _generation: u64) -> u64 {
+        match self {
+            CwTimer::Issue => 1,
+            CwTimer::Wait => 2,
+        }
+    }
+}
+
+type CwSim = Sim<CwMsg, CwTimer>;
 
 /// Commit-wait configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -85,7 +131,7 @@ impl CommitWait {
         }
     }
 
-    fn clock(&self, sim: &Sim<u64>, i: usize) -> i64 {
+    fn clock(&self, sim: &CwSim, i: usize) -> i64 {
         sim.local_time(i as NodeId)
     }
 
@@ -141,28 +187,23 @@ impl CommitWait {
 }
 
 impl Protocol for CommitWait {
-    type Msg = u64;
-    fn kinds(&self) -> &'static [&'static str] {
-        KINDS
+    type Msg = CwMsg;
+    type Timer = CwTimer;
+    fn start(&mut self, sim: &mut CwSim) {
+        sim.set_timer(self.cfg.servers as NodeId, 0, CwTimer::Issue);
     }
-    fn payload_kinds(&self) -> u64 {
-        1
-    }
-    fn start(&mut self, sim: &mut Sim<u64>) {
-        sim.set_timer(self.cfg.servers as NodeId, 0, T_ISSUE);
-    }
-    fn on_timer(&mut self, sim: &mut Sim<u64>, node: NodeId, id: u64) {
-        if id == T_ISSUE {
+    fn on_timer(&mut self, sim: &mut CwSim, node: NodeId, timer: CwTimer) {
+        if timer == CwTimer::Issue {
             let k = self.issued.len();
             if k >= self.cfg.transactions {
                 return;
             }
             self.issued.push(sim.now());
             let server = below(sim.rng(), self.cfg.servers as u32);
-            sim.send(node, server, REQ, 64, k as u64);
+            sim.send(node, server, CwMsg::Request(k));
             let gap = (-(self.cfg.interarrival as f64) * (1.0 - unit(sim.rng())).ln()) as Time;
-            sim.set_timer(node, gap.max(1), T_ISSUE);
-        } else if id == T_WAIT {
+            sim.set_timer(node, gap.max(1), CwTimer::Issue);
+        } else {
             let i = node as usize;
             let earliest = self.clock(sim, i) - self.cfg.epsilon as i64;
             let ready: Vec<(usize, i64)> = self.waiting[i]
@@ -172,13 +213,15 @@ impl Protocol for CommitWait {
                 .collect();
             self.waiting[i].retain(|&(_, s)| earliest <= s);
             for (k, _) in ready {
-                sim.send(node, self.cfg.servers as NodeId, ACK, 32, k as u64);
+                sim.send(node, self.cfg.servers as NodeId, CwMsg::Ack(k));
             }
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<u64>, to: NodeId, from: NodeId, kind: u8, k: u64) {
-        let k = k as usize;
-        if kind == REQ {
+    fn on_message(&mut self, sim: &mut CwSim, to: NodeId, from: NodeId, msg: CwMsg) {
+        let k = match msg {
+            CwMsg::Request(k) | CwMsg::Ack(k) => k,
+        };
+        if let CwMsg::Request(_) = msg {
             if self.ts[k].is_some() {
                 // a duplicated request: the server already stamped (and will
                 // acknowledge) this transaction; it is identified by its id
@@ -191,9 +234,9 @@ impl Protocol for CommitWait {
                 // wait until TT.now().earliest > s, i.e. clock > s + ε
                 let wait = (s + self.cfg.epsilon as i64 + 1 - self.clock(sim, i)).max(0) as Time;
                 self.waiting[i].push((k, s));
-                sim.set_timer(to, wait, T_WAIT);
+                sim.set_timer(to, wait, CwTimer::Wait);
             } else {
-                sim.send(to, from, ACK, 32, k as u64);
+                sim.send(to, from, CwMsg::Ack(k));
             }
         } else if self.acked[k].is_none() {
             self.acked[k] = Some(sim.now());
@@ -436,7 +479,7 @@ impl SimProtocol for CommitWaitProtocol {
                         messages: r.messages,
                         progress: vec![("committed_transactions", Tally::Sum(r.committed as f64))],
                         violations: r.violations,
-                        trace: trace_lines(&deliveries, KINDS),
+                        trace: trace_lines(&deliveries, CwMsg::KINDS),
                     })
                 }))
             },

@@ -21,8 +21,7 @@ use super::faults::{
     Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, Faults, MixLatency, Recovery, Window,
 };
 use crate::SimError;
-use crate::des::trace_lines;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::des::{EventConfig, Message, Protocol, Sim, Timer, run_events, trace_lines};
 use crate::net::{MS, NetworkModel, NodeId, Time};
 use crate::registry::{Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol};
 use crate::rng::{ChaCha8Rng, below, chance, other, unit};
@@ -67,8 +66,41 @@ impl CrdtConfig {
 /// Gossiped state: (P, N) vectors.
 pub type CounterState = (Vec<u64>, Vec<u64>);
 
-const T_GOSSIP: u64 = 1;
-const T_OP: u64 = 2;
+/// A replica's whole state, gossiped (16 bytes per replica: one P and one
+/// N entry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateMsg(pub CounterState);
+
+impl Message for StateMsg {
+    const KINDS: &'static [&'static str] = &["state"];
+    const PAYLOAD_KINDS: u64 = 1;
+    fn kind(&self) -> u8 {
+        0
+    }
+    fn wire_bytes(&self) -> u32 {
+        16 * self.0.0.len() as u32
+    }
+}
+
+/// CRDT timers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrdtTimer {
+    /// Gossip the state to a random peer.
+    Gossip,
+    /// Perform a local operation.
+    Op,
+}
+
+impl Timer for CrdtTimer {
+    fn trace_id(&self, _generation: u64) -> u64 {
+        match self {
+            CrdtTimer::Gossip => 1,
+            CrdtTimer::Op => 2,
+        }
+    }
+}
+
+type CrdtSim = Sim<StateMsg, CrdtTimer>;
 
 /// The replicated counter.
 #[derive(Debug, Clone)]
@@ -168,41 +200,28 @@ impl Counter {
 }
 
 impl Protocol for Counter {
-    type Msg = CounterState;
-    fn kinds(&self) -> &'static [&'static str] {
-        &["state"]
-    }
-    fn payload_kinds(&self) -> u64 {
-        1
-    }
-    fn start(&mut self, sim: &mut Sim<CounterState>) {
+    type Msg = StateMsg;
+    type Timer = CrdtTimer;
+    fn start(&mut self, sim: &mut CrdtSim) {
         for v in 0..self.cfg.n as NodeId {
             let phase = (unit(sim.rng()) * self.cfg.period as f64) as Time;
-            sim.set_timer(v, phase, T_GOSSIP);
+            sim.set_timer(v, phase, CrdtTimer::Gossip);
             let gap = (-(self.cfg.op_interval as f64) * (1.0 - unit(sim.rng())).ln()) as Time;
-            sim.set_timer(v, gap, T_OP);
+            sim.set_timer(v, gap, CrdtTimer::Op);
         }
     }
-    fn on_message(
-        &mut self,
-        sim: &mut Sim<CounterState>,
-        to: NodeId,
-        _from: NodeId,
-        _k: u8,
-        m: CounterState,
-    ) {
+    fn on_message(&mut self, sim: &mut CrdtSim, to: NodeId, _from: NodeId, StateMsg(m): StateMsg) {
         self.merge(to as usize, &m);
         if self.converged_at.is_none() && sim.now() >= self.cfg.ops_until && self.all_equal() {
             self.converged_at = Some(sim.now());
         }
     }
-    fn on_timer(&mut self, sim: &mut Sim<CounterState>, v: NodeId, id: u64) {
+    fn on_timer(&mut self, sim: &mut CrdtSim, v: NodeId, timer: CrdtTimer) {
         let i = v as usize;
-        if id == T_GOSSIP {
+        if timer == CrdtTimer::Gossip {
             let peer = other(sim.rng(), self.cfg.n as u32, v);
-            let bytes = 16 * self.cfg.n as u32;
-            sim.send(v, peer, 0, bytes, self.state[i].clone());
-            sim.set_timer(v, self.cfg.period, T_GOSSIP);
+            sim.send(v, peer, StateMsg(self.state[i].clone()));
+            sim.set_timer(v, self.cfg.period, CrdtTimer::Gossip);
         } else if sim.now() < self.cfg.ops_until {
             let amount = u64::from(below(sim.rng(), 5)) + 1;
             if self.cfg.pn && chance(sim.rng(), 0.5) {
@@ -213,12 +232,12 @@ impl Protocol for Counter {
                 self.state[i].0[i] += amount;
             }
             let gap = (-(self.cfg.op_interval as f64) * (1.0 - unit(sim.rng())).ln()) as Time;
-            sim.set_timer(v, gap.max(1), T_OP);
+            sim.set_timer(v, gap.max(1), CrdtTimer::Op);
         }
     }
-    fn on_recover(&mut self, sim: &mut Sim<CounterState>, v: NodeId) {
-        sim.set_timer(v, self.cfg.period, T_GOSSIP);
-        sim.set_timer(v, self.cfg.op_interval, T_OP);
+    fn on_recover(&mut self, sim: &mut CrdtSim, v: NodeId) {
+        sim.set_timer(v, self.cfg.period, CrdtTimer::Gossip);
+        sim.set_timer(v, self.cfg.op_interval, CrdtTimer::Op);
     }
 }
 
@@ -431,7 +450,7 @@ impl SimProtocol for CrdtProtocol {
                         messages: r.messages,
                         progress: vec![("converged_runs", Tally::Runs(r.converged_at.is_some()))],
                         violations: r.violations,
-                        trace: trace_lines(&deliveries, &["state"]),
+                        trace: trace_lines(&deliveries, StateMsg::KINDS),
                     })
                 }))
             },

@@ -105,7 +105,9 @@ use super::faults::{
 };
 use super::wire;
 use crate::SimError;
-use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::des::{
+    Delivery, EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events, trace_lines,
+};
 use crate::net::{MS, NetworkModel, NodeId, Time};
 use crate::registry::{
     Chosen, Family, Knob, NodeRange, Prepared, Scenario, SimProtocol, latency_hint,
@@ -186,6 +188,8 @@ pub enum IsrMsg {
         req: u64,
         /// Record id.
         record: u64,
+        /// Bytes of the record.
+        record_bytes: u32,
     },
     /// Leader → producer.
     ProduceAck {
@@ -221,6 +225,8 @@ pub enum IsrMsg {
         truncate_to: Option<u64>,
         /// Epoch mismatch or not the leader.
         error: bool,
+        /// Bytes of each record.
+        record_bytes: u32,
     },
     /// Leader → controller: propose a new ISR.
     AlterIsr {
@@ -265,6 +271,8 @@ pub enum IsrMsg {
         records: Vec<u64>,
         /// The broker is not the leader.
         error: bool,
+        /// Bytes of each record.
+        record_bytes: u32,
     },
 }
 
@@ -275,49 +283,146 @@ const FETCH: u32 = wire::message(4);
 /// A message carrying the partition state (leader, epoch, ISR, version).
 const STATE_MSG: u32 = wire::message(4);
 
-const K_PRODUCE: u8 = 0;
-const K_PRODUCE_ACK: u8 = 1;
-const K_FETCH: u8 = 2;
-const K_FETCH_RESP: u8 = 3;
-const K_FETCH_EMPTY: u8 = 4;
-const K_ALTER: u8 = 5;
-const K_ALTER_RESP: u8 = 6;
-const K_LAI: u8 = 7;
-const K_HB: u8 = 8;
-const K_HB_RESP: u8 = 9;
-const K_META: u8 = 10;
-const K_META_RESP: u8 = 11;
-const K_CFETCH: u8 = 12;
-const K_CRECORDS: u8 = 13;
-const KINDS: &[&str] = &[
-    "produce",
-    "produce-ack",
-    "fetch",
-    "fetch-response",
-    "fetch-empty",
-    "alter-isr",
-    "alter-isr-response",
-    "leader-and-isr",
-    "broker-heartbeat",
-    "heartbeat-response",
-    "metadata",
-    "metadata-response",
-    "consumer-fetch",
-    "consumer-records",
-];
+message_kinds! {
+    enum IsrKind {
+        Produce = "produce",
+        ProduceAck = "produce-ack",
+        Fetch = "fetch",
+        FetchResp = "fetch-response",
+        FetchEmpty = "fetch-empty",
+        AlterIsr = "alter-isr",
+        AlterIsrResp = "alter-isr-response",
+        LeaderAndIsr = "leader-and-isr",
+        BrokerHeartbeat = "broker-heartbeat",
+        HeartbeatResp = "heartbeat-response",
+        Metadata = "metadata",
+        MetadataResp = "metadata-response",
+        ConsumerFetch = "consumer-fetch",
+        ConsumerRecords = "consumer-records",
+    }
+}
 
-const T_HB: u64 = 1 << 56;
-const T_FETCH: u64 = 2 << 56;
-const T_PARK: u64 = 3 << 56;
-const T_ISR_CHECK: u64 = 4 << 56;
-const T_ALTER_TIMEOUT: u64 = 5 << 56;
-const T_CTRL_CHECK: u64 = 6 << 56;
-const T_PRODUCE: u64 = 7 << 56;
-const T_REQ_TIMEOUT: u64 = 8 << 56;
-const T_CONSUME: u64 = 9 << 56;
-const T_META: u64 = 10 << 56;
-const GEN: u64 = (1 << 48) - 1;
-const TAG: u64 = 0xff << 56;
+impl Message for IsrMsg {
+    const KINDS: &'static [&'static str] = IsrKind::NAMES;
+    const PAYLOAD_KINDS: u64 = IsrKind::FetchResp.bit();
+    fn kind(&self) -> u8 {
+        (match self {
+            IsrMsg::Produce { .. } => IsrKind::Produce,
+            IsrMsg::ProduceAck { .. } => IsrKind::ProduceAck,
+            IsrMsg::Fetch { .. } => IsrKind::Fetch,
+            IsrMsg::FetchResp { records, .. } if records.is_empty() => IsrKind::FetchEmpty,
+            IsrMsg::FetchResp { .. } => IsrKind::FetchResp,
+            IsrMsg::AlterIsr { .. } => IsrKind::AlterIsr,
+            IsrMsg::AlterIsrResp { .. } => IsrKind::AlterIsrResp,
+            IsrMsg::LeaderAndIsr(_) => IsrKind::LeaderAndIsr,
+            IsrMsg::BrokerHeartbeat => IsrKind::BrokerHeartbeat,
+            IsrMsg::HeartbeatResp(_) => IsrKind::HeartbeatResp,
+            IsrMsg::Metadata => IsrKind::Metadata,
+            IsrMsg::MetadataResp(_) => IsrKind::MetadataResp,
+            IsrMsg::ConsumerFetch { .. } => IsrKind::ConsumerFetch,
+            IsrMsg::ConsumerRecords { .. } => IsrKind::ConsumerRecords,
+        }) as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        match self {
+            IsrMsg::Produce { record_bytes, .. } => wire::message_commands(1, 1, *record_bytes),
+            IsrMsg::ProduceAck { .. } => PRODUCE_ACK,
+            IsrMsg::Fetch { .. } => FETCH,
+            // (epoch, seq, start, hw, truncate_to, error, count) and the records
+            IsrMsg::FetchResp {
+                records,
+                record_bytes,
+                ..
+            } => wire::message_entries(7, records.len() as u32, *record_bytes),
+            // (epoch, version, isr, req)
+            IsrMsg::AlterIsr { .. } => wire::message(4),
+            // (req, ok) and the partition state
+            IsrMsg::AlterIsrResp { .. } => wire::message(6),
+            IsrMsg::LeaderAndIsr(_) | IsrMsg::HeartbeatResp(_) | IsrMsg::MetadataResp(_) => {
+                STATE_MSG
+            }
+            IsrMsg::BrokerHeartbeat | IsrMsg::Metadata => wire::message(0),
+            // (offset)
+            IsrMsg::ConsumerFetch { .. } => wire::message(1),
+            // (start, error, count) and the records
+            IsrMsg::ConsumerRecords {
+                records,
+                record_bytes,
+                ..
+            } => wire::message_commands(3, records.len() as u32, *record_bytes),
+        }
+    }
+}
+
+/// ISR timers. The producer's next step (produce or request timeout) is
+/// re-armable (one slot); the others carry the incarnation, request, fetch or
+/// epoch they belong to and check it when they fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IsrTimer {
+    /// A broker's periodic heartbeat to the controller.
+    Heartbeat {
+        /// The broker's incarnation (1 at start, one more per recovery).
+        incarnation: u64,
+    },
+    /// A follower's fetch `seq` timed out.
+    Fetch {
+        /// Sequence number of the fetch.
+        seq: u64,
+    },
+    /// The leader answers the fetches it parked with park id `id`.
+    Park {
+        /// Park id.
+        id: u64,
+    },
+    /// The leader of `epoch` checks its followers' lag.
+    IsrCheck {
+        /// Leader epoch.
+        epoch: u32,
+    },
+    /// The AlterIsr request `req` timed out.
+    AlterTimeout {
+        /// Request id.
+        req: u64,
+    },
+    /// The controller checks broker liveness.
+    CtrlCheck,
+    /// The producer produces the next record.
+    Produce,
+    /// The producer's request timed out.
+    RequestTimeout,
+    /// The consumer polls.
+    Consume,
+    /// The producer refreshes its metadata (`acks = 0`).
+    Meta,
+}
+
+impl Timer for IsrTimer {
+    const SLOTS: usize = 1;
+    fn slot(&self) -> Option<usize> {
+        match self {
+            IsrTimer::Produce | IsrTimer::RequestTimeout => Some(0),
+            _ => None,
+        }
+    }
+    fn trace_id(&self, generation: u64) -> u64 {
+        const MASK: u64 = (1 << 48) - 1;
+        let (tag, n): (u64, u64) = match *self {
+            IsrTimer::Heartbeat { incarnation } => (1, incarnation),
+            IsrTimer::Fetch { seq } => (2, seq),
+            IsrTimer::Park { id } => (3, id),
+            IsrTimer::IsrCheck { epoch } => (4, u64::from(epoch)),
+            IsrTimer::AlterTimeout { req } => (5, req),
+            IsrTimer::CtrlCheck => (6, 0),
+            IsrTimer::Produce => (7, generation),
+            IsrTimer::RequestTimeout => (8, generation),
+            IsrTimer::Consume => (9, 0),
+            IsrTimer::Meta => (10, 0),
+        };
+        tag << 56 | n & MASK
+    }
+}
+
+type IsrSim = Sim<IsrMsg, IsrTimer>;
 const MAX_FETCH_RECORDS: usize = 1024;
 
 /// ISR replication configuration.
@@ -497,7 +602,7 @@ struct Broker {
     // follower (volatile)
     fetch_seq: u64,
     fetched_epoch: u32,
-    hb_gen: u64,
+    incarnation: u64,
 }
 
 impl Broker {
@@ -523,7 +628,6 @@ struct Producer {
     inflight: Option<(u64, u64, Time)>,
     leader: Option<u32>,
     done: bool,
-    generation: u64,
 }
 
 /// The ISR replication state machine (brokers, controller, producer, consumer).
@@ -661,22 +765,16 @@ impl Isr {
 
     // ---- controller ----
 
-    fn publish(&mut self, sim: &mut Sim<IsrMsg>) {
+    fn publish(&mut self, sim: &mut IsrSim) {
         let c = self.ctrl_node();
         for v in 0..self.cfg.brokers {
             if !self.ctrl.fenced[v] {
-                sim.send(
-                    c,
-                    v as NodeId,
-                    K_LAI,
-                    STATE_MSG,
-                    IsrMsg::LeaderAndIsr(self.ctrl.st),
-                );
+                sim.send(c, v as NodeId, IsrMsg::LeaderAndIsr(self.ctrl.st));
             }
         }
     }
 
-    fn elect(&mut self, sim: &mut Sim<IsrMsg>, dead: Option<u32>) {
+    fn elect(&mut self, sim: &mut IsrSim, dead: Option<u32>) {
         let st = self.ctrl.st;
         let isr = match dead {
             Some(d) if st.isr.count_ones() > 1 => st.isr & !(1 << d),
@@ -718,7 +816,7 @@ impl Isr {
         self.publish(sim);
     }
 
-    fn ctrl_check(&mut self, sim: &mut Sim<IsrMsg>) {
+    fn ctrl_check(&mut self, sim: &mut IsrSim) {
         let c = self.ctrl_node();
         let now = sim.local_time(c);
         for v in 0..self.cfg.brokers {
@@ -736,10 +834,10 @@ impl Isr {
                 self.publish(sim);
             }
         }
-        sim.set_timer(c, self.cfg.heartbeat, T_CTRL_CHECK);
+        sim.set_timer(c, self.cfg.heartbeat, IsrTimer::CtrlCheck);
     }
 
-    fn ctrl_message(&mut self, sim: &mut Sim<IsrMsg>, from: NodeId, msg: IsrMsg) {
+    fn ctrl_message(&mut self, sim: &mut IsrSim, from: NodeId, msg: IsrMsg) {
         let c = self.ctrl_node();
         match msg {
             IsrMsg::BrokerHeartbeat => {
@@ -756,13 +854,7 @@ impl Isr {
                         self.elect(sim, None);
                     }
                 }
-                sim.send(
-                    c,
-                    from,
-                    K_HB_RESP,
-                    STATE_MSG,
-                    IsrMsg::HeartbeatResp(self.ctrl.st),
-                );
+                sim.send(c, from, IsrMsg::HeartbeatResp(self.ctrl.st));
             }
             IsrMsg::AlterIsr {
                 epoch,
@@ -783,16 +875,10 @@ impl Isr {
                 }
                 let state = self.ctrl.st;
                 let m = IsrMsg::AlterIsrResp { req, ok, state };
-                sim.send(c, from, K_ALTER_RESP, wire::message(6), m);
+                sim.send(c, from, m);
             }
             IsrMsg::Metadata => {
-                sim.send(
-                    c,
-                    from,
-                    K_META_RESP,
-                    STATE_MSG,
-                    IsrMsg::MetadataResp(self.ctrl.st),
-                );
+                sim.send(c, from, IsrMsg::MetadataResp(self.ctrl.st));
             }
             _ => {}
         }
@@ -810,7 +896,7 @@ impl Isr {
     }
 
     /// Adopt a partition state published by the controller.
-    fn adopt(&mut self, sim: &mut Sim<IsrMsg>, v: usize, st: PartitionState) {
+    fn adopt(&mut self, sim: &mut IsrSim, v: usize, st: PartitionState) {
         let cur = self.b[v].state;
         let newer_epoch = cur.is_none_or(|c| st.epoch > c.epoch);
         let newer_isr = cur.is_some_and(|c| st.epoch == c.epoch && st.version > c.version);
@@ -836,7 +922,7 @@ impl Isr {
         }
     }
 
-    fn start_leading(&mut self, sim: &mut Sim<IsrMsg>, v: usize) {
+    fn start_leading(&mut self, sim: &mut IsrSim, v: usize) {
         let n = self.cfg.brokers;
         let now = sim.local_time(v as NodeId);
         let leo = self.b[v].leo();
@@ -852,11 +938,15 @@ impl Isr {
         br.waiting.clear();
         br.alter_gen += 1;
         br.fetched_epoch = br.epoch();
-        let e = u64::from(br.epoch());
-        sim.set_timer(v as NodeId, self.cfg.lag_max / 2, T_ISR_CHECK | (e & GEN));
+        let epoch = br.epoch();
+        sim.set_timer(
+            v as NodeId,
+            self.cfg.lag_max / 2,
+            IsrTimer::IsrCheck { epoch },
+        );
     }
 
-    fn stop_leading(&mut self, sim: &mut Sim<IsrMsg>, v: usize) {
+    fn stop_leading(&mut self, sim: &mut IsrSim, v: usize) {
         self.b[v].leading = false;
         self.b[v].parked.clear();
         self.b[v].pending_isr = None;
@@ -867,11 +957,11 @@ impl Isr {
                 req,
                 result: ProduceResult::NotLeader,
             };
-            sim.send(v as NodeId, p, K_PRODUCE_ACK, PRODUCE_ACK, m);
+            sim.send(v as NodeId, p, m);
         }
     }
 
-    fn send_fetch(&mut self, sim: &mut Sim<IsrMsg>, v: usize) {
+    fn send_fetch(&mut self, sim: &mut IsrSim, v: usize) {
         let br = &mut self.b[v];
         let Some(PartitionState {
             leader: Some(l),
@@ -891,12 +981,12 @@ impl Isr {
             last_epoch: br.log.last().map_or(0, |e| e.0),
             seq: br.fetch_seq,
         };
-        let id = T_FETCH | (br.fetch_seq & GEN);
-        sim.send(v as NodeId, l, K_FETCH, FETCH, m);
-        sim.set_timer(v as NodeId, self.cfg.fetch_timeout, id);
+        let timer = IsrTimer::Fetch { seq: br.fetch_seq };
+        sim.send(v as NodeId, l, m);
+        sim.set_timer(v as NodeId, self.cfg.fetch_timeout, timer);
     }
 
-    fn respond_fetch(&mut self, sim: &mut Sim<IsrMsg>, v: usize, f: u32, seq: u64, offset: u64) {
+    fn respond_fetch(&mut self, sim: &mut IsrSim, v: usize, f: u32, seq: u64, offset: u64) {
         let br = &self.b[v];
         let end = br.log.len().min(offset as usize + MAX_FETCH_RECORDS);
         let records: Vec<(u32, u64)> = br
@@ -904,13 +994,8 @@ impl Isr {
             .get(offset as usize..end)
             .map(<[(u32, u64)]>::to_vec)
             .unwrap_or_default();
-        let kind = if records.is_empty() {
-            K_FETCH_EMPTY
-        } else {
-            K_FETCH_RESP
-        };
-        let bytes = wire::message_entries(7, records.len() as u32, self.cfg.record_bytes);
         let m = IsrMsg::FetchResp {
+            record_bytes: self.cfg.record_bytes,
             epoch: br.epoch(),
             seq,
             start: offset,
@@ -919,10 +1004,10 @@ impl Isr {
             truncate_to: None,
             error: false,
         };
-        sim.send(v as NodeId, f, kind, bytes, m);
+        sim.send(v as NodeId, f, m);
     }
 
-    fn on_fetch(&mut self, sim: &mut Sim<IsrMsg>, v: usize, f: u32, req: FetchReq) {
+    fn on_fetch(&mut self, sim: &mut IsrSim, v: usize, f: u32, req: FetchReq) {
         let FetchReq {
             epoch,
             offset,
@@ -932,6 +1017,7 @@ impl Isr {
         let fi = f as usize;
         if !self.b[v].leading || epoch != self.b[v].epoch() || fi >= self.cfg.brokers {
             let m = IsrMsg::FetchResp {
+                record_bytes: self.cfg.record_bytes,
                 epoch: self.b[v].epoch(),
                 seq,
                 start: offset,
@@ -940,7 +1026,7 @@ impl Isr {
                 truncate_to: None,
                 error: true,
             };
-            sim.send(v as NodeId, f, K_FETCH_EMPTY, wire::message(7), m);
+            sim.send(v as NodeId, f, m);
             return;
         }
         let leo = self.b[v].leo();
@@ -950,6 +1036,7 @@ impl Isr {
             // end offset of the follower's last epoch in the leader's log
             let end = log.partition_point(|e| e.0 <= last_epoch) as u64;
             let m = IsrMsg::FetchResp {
+                record_bytes: self.cfg.record_bytes,
                 epoch: self.b[v].epoch(),
                 seq,
                 start: offset,
@@ -958,7 +1045,7 @@ impl Isr {
                 truncate_to: Some(end.min(offset - 1)),
                 error: false,
             };
-            sim.send(v as NodeId, f, K_FETCH_EMPTY, wire::message(7), m);
+            sim.send(v as NodeId, f, m);
             return;
         }
         let now = sim.local_time(v as NodeId);
@@ -984,11 +1071,15 @@ impl Isr {
             br.park_gen += 1;
             let g = br.park_gen;
             br.parked.insert(f, (seq, g));
-            sim.set_timer(v as NodeId, self.cfg.fetch_max_wait, T_PARK | (g & GEN));
+            sim.set_timer(
+                v as NodeId,
+                self.cfg.fetch_max_wait,
+                IsrTimer::Park { id: g },
+            );
         }
     }
 
-    fn alter_isr(&mut self, sim: &mut Sim<IsrMsg>, v: usize, isr: u64) {
+    fn alter_isr(&mut self, sim: &mut IsrSim, v: usize, isr: u64) {
         let Some(st) = self.b[v].state else { return };
         if isr == st.isr {
             return;
@@ -1004,7 +1095,7 @@ impl Isr {
 
     /// (Re-)send the pending ISR change; it stays pending until a response
     /// to this very request (or a newer partition state) arrives.
-    fn send_alter(&mut self, sim: &mut Sim<IsrMsg>, v: usize) {
+    fn send_alter(&mut self, sim: &mut IsrSim, v: usize) {
         let (Some(st), Some(isr)) = (self.b[v].state, self.b[v].pending_isr) else {
             return;
         };
@@ -1017,15 +1108,15 @@ impl Isr {
             isr,
             req: g,
         };
-        sim.send(v as NodeId, c, K_ALTER, wire::message(4), m);
+        sim.send(v as NodeId, c, m);
         sim.set_timer(
             v as NodeId,
             self.cfg.request_timeout,
-            T_ALTER_TIMEOUT | (g & GEN),
+            IsrTimer::AlterTimeout { req: g },
         );
     }
 
-    fn advance_hw(&mut self, sim: &mut Sim<IsrMsg>, v: usize) {
+    fn advance_hw(&mut self, sim: &mut IsrSim, v: usize) {
         if !self.b[v].leading {
             return;
         }
@@ -1066,27 +1157,15 @@ impl Isr {
             } else {
                 ProduceResult::NotEnoughReplicasAfterAppend
             };
-            sim.send(
-                v as NodeId,
-                p,
-                K_PRODUCE_ACK,
-                PRODUCE_ACK,
-                IsrMsg::ProduceAck { req, result },
-            );
+            sim.send(v as NodeId, p, IsrMsg::ProduceAck { req, result });
         }
         self.maybe_stop(sim);
     }
 
-    fn on_produce(&mut self, sim: &mut Sim<IsrMsg>, v: usize, req: u64, record: u64) {
+    fn on_produce(&mut self, sim: &mut IsrSim, v: usize, req: u64, record: u64) {
         let p = self.prod_node();
-        let reply = |sim: &mut Sim<IsrMsg>, result: ProduceResult| {
-            sim.send(
-                v as NodeId,
-                p,
-                K_PRODUCE_ACK,
-                PRODUCE_ACK,
-                IsrMsg::ProduceAck { req, result },
-            );
+        let reply = |sim: &mut IsrSim, result: ProduceResult| {
+            sim.send(v as NodeId, p, IsrMsg::ProduceAck { req, result });
         };
         if !self.b[v].leading {
             if self.cfg.acks != Acks::Zero {
@@ -1124,7 +1203,7 @@ impl Isr {
         self.advance_hw(sim, v);
     }
 
-    fn on_fetch_resp(&mut self, sim: &mut Sim<IsrMsg>, v: usize, from: u32, msg: IsrMsg) {
+    fn on_fetch_resp(&mut self, sim: &mut IsrSim, v: usize, from: u32, msg: IsrMsg) {
         let IsrMsg::FetchResp {
             epoch,
             seq,
@@ -1133,6 +1212,7 @@ impl Isr {
             hw,
             truncate_to,
             error,
+            ..
         } = msg
         else {
             return;
@@ -1147,8 +1227,8 @@ impl Isr {
         }
         br.fetch_seq += 1; // cancels the fetch timeout
         if error {
-            let id = T_FETCH | (br.fetch_seq & GEN);
-            sim.set_timer(v as NodeId, self.cfg.produce_interval, id);
+            let timer = IsrTimer::Fetch { seq: br.fetch_seq };
+            sim.set_timer(v as NodeId, self.cfg.produce_interval, timer);
             return;
         }
         if let Some(t) = truncate_to {
@@ -1169,7 +1249,7 @@ impl Isr {
 
     // ---- producer and consumer ----
 
-    fn produce_next(&mut self, sim: &mut Sim<IsrMsg>) {
+    fn produce_next(&mut self, sim: &mut IsrSim) {
         let p = self.prod_node();
         if self.prod.done {
             return;
@@ -1188,39 +1268,32 @@ impl Isr {
             }
         };
         let Some(l) = self.prod.leader else {
-            sim.send(
-                p,
-                self.ctrl_node(),
-                K_META,
-                wire::message(0),
-                IsrMsg::Metadata,
-            );
-            self.prod.generation += 1;
+            sim.send(p, self.ctrl_node(), IsrMsg::Metadata);
             let first_sent = self.prod.inflight.map_or(sim.now(), |x| x.2);
             self.prod.inflight = Some((0, record, first_sent));
-            let id = T_PRODUCE | (self.prod.generation & GEN);
-            sim.set_timer(p, self.cfg.produce_interval, id);
+            sim.set_timer(p, self.cfg.produce_interval, IsrTimer::Produce);
             return;
         };
         self.prod.req += 1;
         let req = self.prod.req;
         let first_sent = self.prod.inflight.map_or(sim.now(), |x| x.2);
         self.sent_at.entry(record).or_insert(first_sent);
-        let bytes = wire::message_commands(1, 1, self.cfg.record_bytes);
-        sim.send(p, l, K_PRODUCE, bytes, IsrMsg::Produce { req, record });
-        self.prod.generation += 1;
+        let produce = IsrMsg::Produce {
+            req,
+            record,
+            record_bytes: self.cfg.record_bytes,
+        };
+        sim.send(p, l, produce);
         if self.cfg.acks == Acks::Zero {
             self.prod.inflight = None;
-            let id = T_PRODUCE | (self.prod.generation & GEN);
-            sim.set_timer(p, self.cfg.produce_interval, id);
+            sim.set_timer(p, self.cfg.produce_interval, IsrTimer::Produce);
         } else {
             self.prod.inflight = Some((req, record, first_sent));
-            let id = T_REQ_TIMEOUT | (self.prod.generation & GEN);
-            sim.set_timer(p, self.cfg.request_timeout, id);
+            sim.set_timer(p, self.cfg.request_timeout, IsrTimer::RequestTimeout);
         }
     }
 
-    fn on_produce_ack(&mut self, sim: &mut Sim<IsrMsg>, req: u64, result: ProduceResult) {
+    fn on_produce_ack(&mut self, sim: &mut IsrSim, req: u64, result: ProduceResult) {
         let Some((r, record, _)) = self.prod.inflight else {
             return;
         };
@@ -1242,29 +1315,22 @@ impl Isr {
             _ => {
                 // refresh the leader, retry after the back-off
                 let p = self.prod_node();
-                sim.send(
-                    p,
-                    self.ctrl_node(),
-                    K_META,
-                    wire::message(0),
-                    IsrMsg::Metadata,
-                );
-                self.prod.generation += 1;
-                let id = T_PRODUCE | (self.prod.generation & GEN);
-                sim.set_timer(p, self.cfg.produce_interval, id);
+                sim.send(p, self.ctrl_node(), IsrMsg::Metadata);
+                sim.set_timer(p, self.cfg.produce_interval, IsrTimer::Produce);
             }
         }
     }
 
-    fn on_consumer_fetch(&mut self, sim: &mut Sim<IsrMsg>, v: usize, offset: u64) {
+    fn on_consumer_fetch(&mut self, sim: &mut IsrSim, v: usize, offset: u64) {
         let q = self.cons_node();
         if !self.b[v].leading {
             let m = IsrMsg::ConsumerRecords {
+                record_bytes: self.cfg.record_bytes,
                 start: offset,
                 records: Vec::new(),
                 error: true,
             };
-            sim.send(v as NodeId, q, K_CRECORDS, wire::message(3), m);
+            sim.send(v as NodeId, q, m);
             return;
         }
         let hw = self.b[v].hw;
@@ -1276,16 +1342,16 @@ impl Isr {
         if !records.is_empty() {
             self.check_replicated(v, hw, "consumer served offsets below");
         }
-        let bytes = wire::message_commands(3, records.len() as u32, self.cfg.record_bytes);
         let m = IsrMsg::ConsumerRecords {
+            record_bytes: self.cfg.record_bytes,
             start: offset,
             records,
             error: false,
         };
-        sim.send(v as NodeId, q, K_CRECORDS, bytes, m);
+        sim.send(v as NodeId, q, m);
     }
 
-    fn maybe_stop(&mut self, sim: &mut Sim<IsrMsg>) {
+    fn maybe_stop(&mut self, sim: &mut IsrSim) {
         if !self.cfg.stop_when_done || !self.prod.done {
             return;
         }
@@ -1340,58 +1406,57 @@ impl Isr {
 
 impl Protocol for Isr {
     type Msg = IsrMsg;
-    fn kinds(&self) -> &'static [&'static str] {
-        KINDS
-    }
-    fn payload_kinds(&self) -> u64 {
-        1 << K_FETCH_RESP
-    }
-    fn start(&mut self, sim: &mut Sim<IsrMsg>) {
+    type Timer = IsrTimer;
+    fn start(&mut self, sim: &mut IsrSim) {
         let st = self.ctrl.st;
         let c = self.ctrl_node();
         let now = sim.local_time(c);
         self.ctrl.last_hb = vec![now; self.cfg.brokers];
-        sim.set_timer(c, self.cfg.heartbeat, T_CTRL_CHECK);
+        sim.set_timer(c, self.cfg.heartbeat, IsrTimer::CtrlCheck);
         for v in 0..self.cfg.brokers {
             let node = v as NodeId;
             if !sim.is_up(node) {
                 continue;
             }
-            self.b[v].hb_gen += 1;
-            sim.set_timer(node, self.cfg.heartbeat, T_HB | (self.b[v].hb_gen & GEN));
+            self.b[v].incarnation += 1;
+            let incarnation = self.b[v].incarnation;
+            sim.set_timer(
+                node,
+                self.cfg.heartbeat,
+                IsrTimer::Heartbeat { incarnation },
+            );
             self.adopt(sim, v, st);
         }
         self.produce_next(sim);
         let q = self.cons_node();
-        sim.set_timer(q, self.cfg.consumer_interval, T_CONSUME);
+        sim.set_timer(q, self.cfg.consumer_interval, IsrTimer::Consume);
         if self.cfg.acks == Acks::Zero {
-            sim.set_timer(self.prod_node(), 10 * self.cfg.produce_interval, T_META);
+            sim.set_timer(
+                self.prod_node(),
+                10 * self.cfg.produce_interval,
+                IsrTimer::Meta,
+            );
         }
     }
-    fn on_timer(&mut self, sim: &mut Sim<IsrMsg>, node: NodeId, id: u64) {
-        let g = id & GEN;
+    fn on_timer(&mut self, sim: &mut IsrSim, node: NodeId, timer: IsrTimer) {
         let v = node as usize;
-        match id & TAG {
-            T_HB if v < self.cfg.brokers && g == self.b[v].hb_gen & GEN => {
-                sim.send(
-                    node,
-                    self.ctrl_node(),
-                    K_HB,
-                    wire::message(0),
-                    IsrMsg::BrokerHeartbeat,
-                );
-                sim.set_timer(node, self.cfg.heartbeat, id);
+        match timer {
+            IsrTimer::Heartbeat { incarnation }
+                if v < self.cfg.brokers && incarnation == self.b[v].incarnation =>
+            {
+                sim.send(node, self.ctrl_node(), IsrMsg::BrokerHeartbeat);
+                sim.set_timer(node, self.cfg.heartbeat, timer);
             }
-            T_FETCH
-                if v < self.cfg.brokers && g == self.b[v].fetch_seq & GEN && !self.b[v].leading =>
+            IsrTimer::Fetch { seq }
+                if v < self.cfg.brokers && seq == self.b[v].fetch_seq && !self.b[v].leading =>
             {
                 self.send_fetch(sim, v);
             }
-            T_PARK if v < self.cfg.brokers => {
+            IsrTimer::Park { id } if v < self.cfg.brokers => {
                 let expired: Vec<(u32, u64)> = self.b[v]
                     .parked
                     .iter()
-                    .filter(|(_, (_, pg))| pg & GEN == g)
+                    .filter(|(_, (_, pg))| *pg == id)
                     .map(|(&f, &(seq, _))| (f, seq))
                     .collect();
                 for (f, seq) in expired {
@@ -1400,8 +1465,8 @@ impl Protocol for Isr {
                     self.respond_fetch(sim, v, f, seq, off);
                 }
             }
-            T_ISR_CHECK if v < self.cfg.brokers => {
-                if !self.b[v].leading || g != u64::from(self.b[v].epoch()) & GEN {
+            IsrTimer::IsrCheck { epoch } if v < self.cfg.brokers => {
+                if !self.b[v].leading || epoch != self.b[v].epoch() {
                     return;
                 }
                 if self.b[v].pending_isr.is_none() {
@@ -1418,61 +1483,40 @@ impl Protocol for Isr {
                         self.alter_isr(sim, v, st_isr & !lagging);
                     }
                 }
-                sim.set_timer(node, self.cfg.lag_max / 2, id);
+                sim.set_timer(node, self.cfg.lag_max / 2, timer);
             }
-            T_ALTER_TIMEOUT
-                if v < self.cfg.brokers && g == self.b[v].alter_gen & GEN && self.b[v].leading =>
+            IsrTimer::AlterTimeout { req }
+                if v < self.cfg.brokers && req == self.b[v].alter_gen && self.b[v].leading =>
             {
                 self.send_alter(sim, v);
             }
-            T_CTRL_CHECK if node == self.ctrl_node() => self.ctrl_check(sim),
-            T_PRODUCE | T_REQ_TIMEOUT if node == self.prod_node() => {
-                if g != self.prod.generation & GEN {
-                    return;
-                }
-                if id & TAG == T_REQ_TIMEOUT {
-                    sim.send(
-                        node,
-                        self.ctrl_node(),
-                        K_META,
-                        wire::message(0),
-                        IsrMsg::Metadata,
-                    );
+            IsrTimer::CtrlCheck if node == self.ctrl_node() => self.ctrl_check(sim),
+            IsrTimer::Produce | IsrTimer::RequestTimeout if node == self.prod_node() => {
+                if timer == IsrTimer::RequestTimeout {
+                    sim.send(node, self.ctrl_node(), IsrMsg::Metadata);
                 }
                 self.produce_next(sim);
             }
-            T_META if node == self.prod_node() && !self.prod.done => {
-                sim.send(
-                    node,
-                    self.ctrl_node(),
-                    K_META,
-                    wire::message(0),
-                    IsrMsg::Metadata,
-                );
-                sim.set_timer(node, 10 * self.cfg.produce_interval, T_META);
+            IsrTimer::Meta if node == self.prod_node() && !self.prod.done => {
+                sim.send(node, self.ctrl_node(), IsrMsg::Metadata);
+                sim.set_timer(node, 10 * self.cfg.produce_interval, IsrTimer::Meta);
             }
-            T_CONSUME if node == self.cons_node() => {
+            IsrTimer::Consume if node == self.cons_node() => {
                 match self.cons_leader {
                     Some(l) => {
                         let m = IsrMsg::ConsumerFetch {
                             offset: self.cons_next,
                         };
-                        sim.send(node, l, K_CFETCH, wire::message(1), m);
+                        sim.send(node, l, m);
                     }
-                    None => sim.send(
-                        node,
-                        self.ctrl_node(),
-                        K_META,
-                        wire::message(0),
-                        IsrMsg::Metadata,
-                    ),
+                    None => sim.send(node, self.ctrl_node(), IsrMsg::Metadata),
                 }
-                sim.set_timer(node, self.cfg.consumer_interval, T_CONSUME);
+                sim.set_timer(node, self.cfg.consumer_interval, IsrTimer::Consume);
             }
             _ => {}
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<IsrMsg>, to: NodeId, from: NodeId, _k: u8, msg: IsrMsg) {
+    fn on_message(&mut self, sim: &mut IsrSim, to: NodeId, from: NodeId, msg: IsrMsg) {
         let v = to as usize;
         if to == self.ctrl_node() {
             return self.ctrl_message(sim, from, msg);
@@ -1491,15 +1535,10 @@ impl Protocol for Isr {
                     start,
                     records,
                     error,
+                    ..
                 } => {
                     if error {
-                        sim.send(
-                            to,
-                            self.ctrl_node(),
-                            K_META,
-                            wire::message(0),
-                            IsrMsg::Metadata,
-                        );
+                        sim.send(to, self.ctrl_node(), IsrMsg::Metadata);
                     } else if start == self.cons_next {
                         for (k, id) in records.into_iter().enumerate() {
                             self.consumed.insert(start + k as u64, id);
@@ -1513,7 +1552,7 @@ impl Protocol for Isr {
             return;
         }
         match msg {
-            IsrMsg::Produce { req, record } => self.on_produce(sim, v, req, record),
+            IsrMsg::Produce { req, record, .. } => self.on_produce(sim, v, req, record),
             IsrMsg::Fetch {
                 epoch,
                 offset,
@@ -1545,7 +1584,7 @@ impl Protocol for Isr {
             _ => {}
         }
     }
-    fn on_crash(&mut self, _sim: &mut Sim<IsrMsg>, node: NodeId) {
+    fn on_crash(&mut self, _sim: &mut IsrSim, node: NodeId) {
         let v = node as usize;
         if v < self.cfg.brokers {
             let br = &mut self.b[v];
@@ -1556,41 +1595,35 @@ impl Protocol for Isr {
                 log: old.log,
                 hw: old.hw,
                 fetch_seq: old.fetch_seq,
-                hb_gen: old.hb_gen,
+                incarnation: old.incarnation,
                 park_gen: old.park_gen,
                 alter_gen: old.alter_gen,
                 ..Broker::default()
             };
         }
     }
-    fn on_recover(&mut self, sim: &mut Sim<IsrMsg>, node: NodeId) {
+    fn on_recover(&mut self, sim: &mut IsrSim, node: NodeId) {
         let v = node as usize;
         // the controller and the clients (not crashed by the sweeps) resume their loops
         if node == self.ctrl_node() {
-            sim.set_timer(node, self.cfg.heartbeat, T_CTRL_CHECK);
+            sim.set_timer(node, self.cfg.heartbeat, IsrTimer::CtrlCheck);
         } else if node == self.prod_node() {
-            self.prod.generation += 1;
-            sim.set_timer(
-                node,
-                self.cfg.produce_interval,
-                T_PRODUCE | (self.prod.generation & GEN),
-            );
+            sim.set_timer(node, self.cfg.produce_interval, IsrTimer::Produce);
         } else if node == self.cons_node() {
-            sim.set_timer(node, self.cfg.consumer_interval, T_CONSUME);
+            sim.set_timer(node, self.cfg.consumer_interval, IsrTimer::Consume);
         }
         if v < self.cfg.brokers {
-            self.b[v].hb_gen += 1;
-            sim.send(
+            self.b[v].incarnation += 1;
+            let incarnation = self.b[v].incarnation;
+            sim.send(node, self.ctrl_node(), IsrMsg::BrokerHeartbeat);
+            sim.set_timer(
                 node,
-                self.ctrl_node(),
-                K_HB,
-                wire::message(0),
-                IsrMsg::BrokerHeartbeat,
+                self.cfg.heartbeat,
+                IsrTimer::Heartbeat { incarnation },
             );
-            sim.set_timer(node, self.cfg.heartbeat, T_HB | (self.b[v].hb_gen & GEN));
         }
     }
-    fn extra(&self, _sim: &Sim<IsrMsg>) -> BTreeMap<String, f64> {
+    fn extra(&self, _sim: &IsrSim) -> BTreeMap<String, f64> {
         BTreeMap::from([
             ("elections".to_string(), self.elections as f64),
             ("isr_shrinks".to_string(), self.isr_shrinks as f64),
@@ -1757,7 +1790,7 @@ fn isr_sweep_run(cfg: &IsrConfig, mut rng: ChaCha8Rng, log: bool) -> Result<Swee
             ("lost_acks1_runs", Tally::Runs(r.lost_acks1 > 0)),
         ],
         violations: r.violations,
-        trace: trace_lines(&deliveries, KINDS),
+        trace: trace_lines(&deliveries, IsrMsg::KINDS),
     })
 }
 

@@ -75,7 +75,9 @@ use super::faults::{FaultTargets, Faults};
 use super::raft::RAFT_MIX;
 use super::wire;
 use crate::SimError;
-use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::des::{
+    Delivery, EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events, trace_lines,
+};
 use crate::net::{MS, NetworkModel, NodeId, Time};
 use crate::registry::{
     Chosen, Family, Knob, NodeRange, Prepared, Scenario, SimProtocol, latency_hint,
@@ -106,6 +108,8 @@ pub enum MpMsg {
         ballot: u64,
         /// `(slot, accepted ballot, value)`.
         accepted: Vec<(u64, u64, Value)>,
+        /// Bytes of each command.
+        command_bytes: u32,
     },
     /// Phase 2a, with the leader's commit index piggybacked.
     Accept {
@@ -117,6 +121,8 @@ pub enum MpMsg {
         value: Value,
         /// Every slot `<= commit` is chosen.
         commit: u64,
+        /// Bytes of each command.
+        command_bytes: u32,
     },
     /// Phase 2b.
     Accepted {
@@ -139,20 +145,55 @@ pub enum MpMsg {
     },
 }
 
-const K_PREPARE: u8 = 0;
-const K_PROMISE: u8 = 1;
-const K_ACCEPT: u8 = 2;
-const K_ACCEPTED: u8 = 3;
-const K_HEARTBEAT: u8 = 4;
-const K_NACK: u8 = 5;
-const KINDS: &[&str] = &[
-    "prepare",
-    "promise",
-    "accept",
-    "accepted",
-    "heartbeat",
-    "nack",
-];
+message_kinds! {
+    enum MpKind {
+        Prepare = "prepare",
+        Promise = "promise",
+        Accept = "accept",
+        Accepted = "accepted",
+        Heartbeat = "heartbeat",
+        Nack = "nack",
+    }
+}
+
+impl Message for MpMsg {
+    const KINDS: &'static [&'static str] = MpKind::NAMES;
+    const PAYLOAD_KINDS: u64 = MpKind::Accept.bit();
+    fn kind(&self) -> u8 {
+        (match self {
+            MpMsg::Prepare { .. } => MpKind::Prepare,
+            MpMsg::Promise { .. } => MpKind::Promise,
+            MpMsg::Accept { .. } => MpKind::Accept,
+            MpMsg::Accepted { .. } => MpKind::Accepted,
+            MpMsg::Heartbeat { .. } => MpKind::Heartbeat,
+            MpMsg::Nack { .. } => MpKind::Nack,
+        }) as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        match self {
+            MpMsg::Prepare { .. } => PREPARE,
+            // (ballot, count) and per accepted slot (slot, ballot, value)
+            MpMsg::Promise {
+                accepted,
+                command_bytes,
+                ..
+            } => accepted.iter().fold(wire::message(2), |b, a| {
+                b.saturating_add(
+                    wire::message_commands(3, a.2.len() as u32, *command_bytes) - wire::HEADER,
+                )
+            }),
+            // (ballot, slot, commit, count) and the batch
+            MpMsg::Accept {
+                value,
+                command_bytes,
+                ..
+            } => wire::message_commands(4, value.len() as u32, *command_bytes),
+            MpMsg::Accepted { .. } => ACCEPTED,
+            MpMsg::Heartbeat { .. } => HEARTBEAT,
+            MpMsg::Nack { .. } => NACK,
+        }
+    }
+}
 
 /// `prepare` (ballot, from).
 const PREPARE: u32 = wire::message(2);
@@ -163,11 +204,44 @@ const HEARTBEAT: u32 = wire::message(2);
 /// `nack` (promised).
 const NACK: u32 = wire::message(1);
 
-const T_ELECTION: u64 = 1 << 56;
-const T_HEARTBEAT: u64 = 2 << 56;
-const T_PROPOSE: u64 = 3 << 56;
-const T_CRASH_LEADER: u64 = 4 << 56;
-const GEN: u64 = (1 << 56) - 1;
+/// Multi-Paxos timers: the election and heartbeat timeouts are re-armable
+/// (one slot each), proposals carry the ballot they were armed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MpTimer {
+    /// Election timeout.
+    Election,
+    /// The leader's heartbeat interval.
+    Heartbeat,
+    /// The leader of `ballot` proposes the next command (stops when the ballot is over).
+    Propose {
+        /// Ballot of the leader that armed it.
+        ballot: u64,
+    },
+    /// Crash the first leader (failover experiment).
+    CrashLeader,
+}
+
+impl Timer for MpTimer {
+    const SLOTS: usize = 2;
+    fn slot(&self) -> Option<usize> {
+        match self {
+            MpTimer::Election => Some(0),
+            MpTimer::Heartbeat => Some(1),
+            _ => None,
+        }
+    }
+    fn trace_id(&self, generation: u64) -> u64 {
+        const MASK: u64 = (1 << 56) - 1;
+        match *self {
+            MpTimer::Election => 1 << 56 | generation & MASK,
+            MpTimer::Heartbeat => 2 << 56 | generation & MASK,
+            MpTimer::Propose { ballot } => 3 << 56 | ballot & MASK,
+            MpTimer::CrashLeader => 4 << 56,
+        }
+    }
+}
+
+type MpSim = Sim<MpMsg, MpTimer>;
 
 /// Multi-Paxos configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -284,8 +358,6 @@ struct Replica {
     next_slot: u64,
     proposals: BTreeMap<u64, (Value, u64)>,
     queue: VecDeque<u64>,
-    election_gen: u64,
-    hb_gen: u64,
 }
 
 impl Replica {
@@ -339,8 +411,6 @@ impl MultiPaxos {
             next_slot: 1,
             proposals: BTreeMap::new(),
             queue: VecDeque::new(),
-            election_gen: 0,
-            hb_gen: 0,
         };
         MultiPaxos {
             cfg,
@@ -365,27 +435,24 @@ impl MultiPaxos {
         (self.cfg.n / 2 + 1) as u32
     }
 
-    fn reset_election(&mut self, sim: &mut Sim<MpMsg>, v: NodeId) {
-        let r = &mut self.r[v as usize];
-        r.election_gen += 1;
+    fn reset_election(&mut self, sim: &mut MpSim, v: NodeId) {
         let spread = self.cfg.election_spread;
         let jitter = if spread == 0 {
             0
         } else {
             (unit(sim.rng()) * (spread as f64 + 1.0)) as Time
         };
-        let id = T_ELECTION | (r.election_gen & GEN);
-        sim.set_timer(v, self.cfg.election_min + jitter, id);
+        sim.set_timer(v, self.cfg.election_min + jitter, MpTimer::Election);
     }
 
-    fn step_down(&mut self, v: usize) {
+    fn step_down(&mut self, sim: &mut MpSim, v: usize) {
         let r = &mut self.r[v];
         r.role = Role::Follower;
         r.proposals.clear();
         r.queue.clear();
         r.reported.clear();
         r.promises = 0;
-        r.hb_gen += 1;
+        sim.cancel_timer(v as NodeId, MpTimer::Heartbeat);
     }
 
     fn observe(&mut self, v: usize, ballot: u64) {
@@ -446,7 +513,7 @@ impl MultiPaxos {
     }
 
     /// Replica `v` learns `value` at `slot`.
-    fn learn(&mut self, sim: &mut Sim<MpMsg>, v: usize, slot: u64, value: Value, leader: bool) {
+    fn learn(&mut self, sim: &mut MpSim, v: usize, slot: u64, value: Value, leader: bool) {
         if self.r[v].learned.contains_key(&slot) {
             return;
         }
@@ -484,9 +551,9 @@ impl MultiPaxos {
 
     // ---- leader ----
 
-    fn start_candidacy(&mut self, sim: &mut Sim<MpMsg>, v: NodeId) {
+    fn start_candidacy(&mut self, sim: &mut MpSim, v: NodeId) {
         let vi = v as usize;
-        self.step_down(vi);
+        self.step_down(sim, vi);
         let r = &mut self.r[vi];
         let round = r.max_seen.max(r.promised) / 64 + 1;
         let ballot = round * 64 + u64::from(v);
@@ -505,17 +572,17 @@ impl MultiPaxos {
         self.reset_election(sim, v);
         for p in 0..self.cfg.n as NodeId {
             if p != v {
-                sim.send(v, p, K_PREPARE, PREPARE, MpMsg::Prepare { ballot, from });
+                sim.send(v, p, MpMsg::Prepare { ballot, from });
             }
         }
     }
 
-    fn become_leader(&mut self, sim: &mut Sim<MpMsg>, v: NodeId) {
+    fn become_leader(&mut self, sim: &mut MpSim, v: NodeId) {
         let vi = v as usize;
         self.leaderships += 1;
         let r = &mut self.r[vi];
         r.role = Role::Leader;
-        r.election_gen += 1; // a leader does not time out
+        sim.cancel_timer(v, MpTimer::Election); // a leader does not time out
         let ballot = r.ballot;
         let from = r.from;
         let top = r
@@ -557,7 +624,7 @@ impl MultiPaxos {
         if self.first_leader.is_none() {
             self.first_leader = Some((sim.now(), v));
             if let Some(after) = self.cfg.crash_first_leader_after {
-                sim.set_timer(v, after, T_CRASH_LEADER);
+                sim.set_timer(v, after, MpTimer::CrashLeader);
             }
         } else if self.crashed_leader_at.is_some() && self.reelected_at.is_none() {
             self.reelected_at = Some(sim.now());
@@ -567,18 +634,16 @@ impl MultiPaxos {
         }
         self.arm_heartbeat(sim, v);
         if self.cfg.commands > 0 {
-            sim.set_timer(v, self.cfg.propose_interval, T_PROPOSE | (ballot & GEN));
+            sim.set_timer(v, self.cfg.propose_interval, MpTimer::Propose { ballot });
         }
     }
 
-    fn arm_heartbeat(&mut self, sim: &mut Sim<MpMsg>, v: NodeId) {
-        let r = &mut self.r[v as usize];
-        r.hb_gen += 1;
-        sim.set_timer(v, self.cfg.heartbeat, T_HEARTBEAT | (r.hb_gen & GEN));
+    fn arm_heartbeat(&mut self, sim: &mut MpSim, v: NodeId) {
+        sim.set_timer(v, self.cfg.heartbeat, MpTimer::Heartbeat);
     }
 
     /// Leader `v` proposes `value` at `slot` in its ballot (phase 2a).
-    fn propose_slot(&mut self, sim: &mut Sim<MpMsg>, v: NodeId, slot: u64, value: Value) {
+    fn propose_slot(&mut self, sim: &mut MpSim, v: NodeId, slot: u64, value: Value) {
         let vi = v as usize;
         let ballot = self.r[vi].ballot;
         // the leader's own acceptor accepts (promised == ballot)
@@ -586,7 +651,6 @@ impl MultiPaxos {
         self.r[vi].proposals.insert(slot, (value.clone(), 1 << v));
         self.vote(vi, slot, ballot, &value);
         let commit = self.r[vi].commit();
-        let bytes = wire::message_commands(4, value.len() as u32, self.cfg.command_bytes);
         for p in 0..self.cfg.n as NodeId {
             if p != v {
                 let m = MpMsg::Accept {
@@ -594,15 +658,16 @@ impl MultiPaxos {
                     slot,
                     value: value.clone(),
                     commit,
+                    command_bytes: self.cfg.command_bytes,
                 };
-                sim.send(v, p, K_ACCEPT, bytes, m);
+                sim.send(v, p, m);
             }
         }
         self.arm_heartbeat(sim, v);
         self.maybe_chosen(sim, v, slot);
     }
 
-    fn maybe_chosen(&mut self, sim: &mut Sim<MpMsg>, v: NodeId, slot: u64) {
+    fn maybe_chosen(&mut self, sim: &mut MpSim, v: NodeId, slot: u64) {
         let vi = v as usize;
         let Some((val, acks)) = self.r[vi].proposals.get(&slot) else {
             return;
@@ -616,7 +681,7 @@ impl MultiPaxos {
     }
 
     /// Open slots from the queue while the window allows.
-    fn open_slots(&mut self, sim: &mut Sim<MpMsg>, v: NodeId) {
+    fn open_slots(&mut self, sim: &mut MpSim, v: NodeId) {
         let vi = v as usize;
         let b = self.cfg.batch as usize;
         loop {
@@ -640,7 +705,7 @@ impl MultiPaxos {
 
     // ---- acceptor / learner ----
 
-    fn learn_upto(&mut self, sim: &mut Sim<MpMsg>, v: usize, ballot: u64, commit: u64) {
+    fn learn_upto(&mut self, sim: &mut MpSim, v: usize, ballot: u64, commit: u64) {
         let r = &self.r[v];
         let start = r.commit() + 1;
         if commit < start {
@@ -658,7 +723,7 @@ impl MultiPaxos {
     }
 
     /// A message from the leader of `ballot`: accept its authority if not stale.
-    fn hear_leader(&mut self, sim: &mut Sim<MpMsg>, to: NodeId, ballot: u64) -> bool {
+    fn hear_leader(&mut self, sim: &mut MpSim, to: NodeId, ballot: u64) -> bool {
         let ti = to as usize;
         self.observe(ti, ballot);
         if ballot < self.r[ti].promised {
@@ -666,7 +731,7 @@ impl MultiPaxos {
         }
         self.r[ti].promised = ballot;
         if self.r[ti].role != Role::Follower && self.r[ti].ballot != ballot {
-            self.step_down(ti);
+            self.step_down(sim, ti);
         }
         if self.r[ti].role == Role::Follower {
             self.reset_election(sim, to);
@@ -682,13 +747,8 @@ impl MultiPaxos {
 
 impl Protocol for MultiPaxos {
     type Msg = MpMsg;
-    fn kinds(&self) -> &'static [&'static str] {
-        KINDS
-    }
-    fn payload_kinds(&self) -> u64 {
-        1 << K_ACCEPT
-    }
-    fn start(&mut self, sim: &mut Sim<MpMsg>) {
+    type Timer = MpTimer;
+    fn start(&mut self, sim: &mut MpSim) {
         // Replica 0 is the designated first leader; the others boot staggered.
         for v in 0..self.cfg.n as NodeId {
             if !sim.is_up(v) {
@@ -697,42 +757,32 @@ impl Protocol for MultiPaxos {
             if v == 0 {
                 self.start_candidacy(sim, 0);
             } else {
-                self.r[v as usize].election_gen += 1;
                 let stagger = (unit(sim.rng()) * 150.0 * MS as f64) as Time;
-                let id = T_ELECTION | (self.r[v as usize].election_gen & GEN);
-                sim.set_timer(v, self.cfg.election_min + stagger, id);
+                sim.set_timer(v, self.cfg.election_min + stagger, MpTimer::Election);
             }
         }
     }
-    fn on_timer(&mut self, sim: &mut Sim<MpMsg>, v: NodeId, id: u64) {
+    fn on_timer(&mut self, sim: &mut MpSim, v: NodeId, timer: MpTimer) {
         let vi = v as usize;
-        match id & !GEN {
-            T_ELECTION
-                if id & GEN == self.r[vi].election_gen & GEN && self.r[vi].role != Role::Leader =>
-            {
+        match timer {
+            MpTimer::Election if self.r[vi].role != Role::Leader => {
                 self.start_candidacy(sim, v);
             }
-            T_HEARTBEAT => {
+            MpTimer::Heartbeat => {
                 let r = &self.r[vi];
-                if r.role == Role::Leader && id & GEN == r.hb_gen & GEN {
+                if r.role == Role::Leader {
                     let (ballot, commit) = (r.ballot, r.commit());
                     for p in 0..self.cfg.n as NodeId {
                         if p != v {
-                            sim.send(
-                                v,
-                                p,
-                                K_HEARTBEAT,
-                                HEARTBEAT,
-                                MpMsg::Heartbeat { ballot, commit },
-                            );
+                            sim.send(v, p, MpMsg::Heartbeat { ballot, commit });
                         }
                     }
                     self.arm_heartbeat(sim, v);
                 }
             }
-            T_PROPOSE => {
+            MpTimer::Propose { ballot } => {
                 let r = &self.r[vi];
-                if r.role != Role::Leader || id & GEN != r.ballot & GEN {
+                if r.role != Role::Leader || ballot != r.ballot {
                     return;
                 }
                 if self.budget_used(vi) < self.cfg.commands {
@@ -742,16 +792,16 @@ impl Protocol for MultiPaxos {
                     self.r[vi].queue.push_back(c);
                 }
                 self.open_slots(sim, v);
-                sim.set_timer(v, self.cfg.propose_interval, id);
+                sim.set_timer(v, self.cfg.propose_interval, timer);
             }
-            T_CRASH_LEADER if self.r[vi].role == Role::Leader => {
+            MpTimer::CrashLeader if self.r[vi].role == Role::Leader => {
                 self.crashed_leader_at = Some(sim.now());
                 sim.crash_node(v, None);
             }
             _ => {}
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<MpMsg>, to: NodeId, from: NodeId, _k: u8, msg: MpMsg) {
+    fn on_message(&mut self, sim: &mut MpSim, to: NodeId, from: NodeId, msg: MpMsg) {
         let ti = to as usize;
         match msg {
             MpMsg::Prepare {
@@ -762,7 +812,7 @@ impl Protocol for MultiPaxos {
                 if ballot > self.r[ti].promised {
                     self.r[ti].promised = ballot;
                     if self.r[ti].role != Role::Follower {
-                        self.step_down(ti);
+                        self.step_down(sim, ti);
                     }
                     self.reset_election(sim, to);
                     let accepted: Vec<(u64, u64, Value)> = self.r[ti]
@@ -770,25 +820,20 @@ impl Protocol for MultiPaxos {
                         .range(first..)
                         .map(|(&s, (b, val))| (s, *b, val.clone()))
                         .collect();
-                    let c = self.cfg.command_bytes;
-                    let bytes = accepted.iter().fold(wire::message(2), |b, a| {
-                        b.saturating_add(
-                            wire::message_commands(3, a.2.len() as u32, c) - wire::HEADER,
-                        )
-                    });
-                    sim.send(
-                        to,
-                        from,
-                        K_PROMISE,
-                        bytes,
-                        MpMsg::Promise { ballot, accepted },
-                    );
+                    let promise = MpMsg::Promise {
+                        ballot,
+                        accepted,
+                        command_bytes: self.cfg.command_bytes,
+                    };
+                    sim.send(to, from, promise);
                 } else {
                     let promised = self.r[ti].promised;
-                    sim.send(to, from, K_NACK, NACK, MpMsg::Nack { promised });
+                    sim.send(to, from, MpMsg::Nack { promised });
                 }
             }
-            MpMsg::Promise { ballot, accepted } => {
+            MpMsg::Promise {
+                ballot, accepted, ..
+            } => {
                 let maj = self.majority();
                 let r = &mut self.r[ti];
                 if r.role != Role::Candidate || ballot != r.ballot || r.promises & (1 << from) != 0
@@ -810,21 +855,16 @@ impl Protocol for MultiPaxos {
                 slot,
                 value,
                 commit,
+                ..
             } => {
                 if !self.hear_leader(sim, to, ballot) {
                     let promised = self.r[ti].promised;
-                    sim.send(to, from, K_NACK, NACK, MpMsg::Nack { promised });
+                    sim.send(to, from, MpMsg::Nack { promised });
                     return;
                 }
                 self.r[ti].accepted.insert(slot, (ballot, value.clone()));
                 self.vote(ti, slot, ballot, &value);
-                sim.send(
-                    to,
-                    from,
-                    K_ACCEPTED,
-                    ACCEPTED,
-                    MpMsg::Accepted { ballot, slot },
-                );
+                sim.send(to, from, MpMsg::Accepted { ballot, slot });
                 self.learn_upto(sim, ti, ballot, commit);
             }
             MpMsg::Accepted { ballot, slot } => {
@@ -842,23 +882,23 @@ impl Protocol for MultiPaxos {
                     self.learn_upto(sim, ti, ballot, commit);
                 } else {
                     let promised = self.r[ti].promised;
-                    sim.send(to, from, K_NACK, NACK, MpMsg::Nack { promised });
+                    sim.send(to, from, MpMsg::Nack { promised });
                 }
             }
             MpMsg::Nack { promised } => {
                 self.observe(ti, promised);
                 if self.r[ti].role != Role::Follower && promised > self.r[ti].ballot {
-                    self.step_down(ti);
+                    self.step_down(sim, ti);
                     self.reset_election(sim, to);
                 }
             }
         }
     }
-    fn on_recover(&mut self, sim: &mut Sim<MpMsg>, v: NodeId) {
-        self.step_down(v as usize);
+    fn on_recover(&mut self, sim: &mut MpSim, v: NodeId) {
+        self.step_down(sim, v as usize);
         self.reset_election(sim, v);
     }
-    fn extra(&self, _sim: &Sim<MpMsg>) -> BTreeMap<String, f64> {
+    fn extra(&self, _sim: &MpSim) -> BTreeMap<String, f64> {
         BTreeMap::from([
             ("chosen_slots".to_string(), self.chosen.len() as f64),
             ("leaderships".to_string(), self.leaderships as f64),
@@ -1084,7 +1124,7 @@ impl SimProtocol for MultiPaxosProtocol {
                             ("failover_runs", Tally::Runs(r.leaderships > 1)),
                         ],
                         violations: r.violations,
-                        trace: trace_lines(&deliveries, KINDS),
+                        trace: trace_lines(&deliveries, MpMsg::KINDS),
                     })
                 }))
             },

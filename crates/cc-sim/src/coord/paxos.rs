@@ -32,7 +32,9 @@
 
 use super::faults::{FaultMix, FaultSpec, FaultTargets};
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::des::{
+    EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events, trace_lines,
+};
 use crate::net::{MS, NetworkModel, NodeId, Time};
 use crate::registry::{
     Chosen, Family, Knob, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
@@ -43,20 +45,65 @@ use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-const PREPARE: u8 = 0;
-const PROMISE: u8 = 1;
-const ACCEPT: u8 = 2;
-const ACCEPTED: u8 = 3;
-const NACK: u8 = 4;
-const KINDS: &[&str] = &["prepare", "promise", "accept", "accepted", "nack"];
+message_kinds! {
+    /// Kinds of Paxos messages.
+    pub enum PxKind {
+        /// Phase 1a (32 bytes).
+        Prepare = "prepare",
+        /// Phase 1b (32 bytes).
+        Promise = "promise",
+        /// Phase 2a, carrying the value (64 bytes).
+        Accept = "accept",
+        /// Phase 2b (16 bytes).
+        Accepted = "accepted",
+        /// A refusal naming the promised ballot (16 bytes).
+        Nack = "nack",
+    }
+}
 
-/// Paxos message: (ballot, accepted ballot, value).
+/// Paxos message: its kind and (ballot, accepted ballot, value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PxMsg {
+    kind: PxKind,
     ballot: u64,
     acc_ballot: u64,
     value: u64,
 }
+
+impl Message for PxMsg {
+    const KINDS: &'static [&'static str] = PxKind::NAMES;
+    const PAYLOAD_KINDS: u64 = PxKind::Accept.bit();
+    fn kind(&self) -> u8 {
+        self.kind as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        match self.kind {
+            PxKind::Prepare | PxKind::Promise => 32,
+            PxKind::Accept => 64,
+            PxKind::Accepted | PxKind::Nack => 16,
+        }
+    }
+}
+
+/// Paxos timers: a proposer's round timeout or its random back-off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PxTimer {
+    /// The back-off after a failed round is over: start the next round.
+    Backoff,
+    /// Round `ballot` timed out (ignored once the proposer moved on).
+    Round(u64),
+}
+
+impl Timer for PxTimer {
+    fn trace_id(&self, _generation: u64) -> u64 {
+        match *self {
+            PxTimer::Backoff => 0,
+            PxTimer::Round(ballot) => ballot,
+        }
+    }
+}
+
+type PxSim = Sim<PxMsg, PxTimer>;
 
 /// Paxos configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -158,19 +205,11 @@ impl Paxos {
     }
 
     /// Send, or deliver locally when both roles share a node.
-    fn send(
-        &mut self,
-        sim: &mut Sim<PxMsg>,
-        from: NodeId,
-        to: NodeId,
-        kind: u8,
-        bytes: u32,
-        m: PxMsg,
-    ) {
+    fn send(&mut self, sim: &mut PxSim, from: NodeId, to: NodeId, m: PxMsg) {
         if from == to {
-            self.handle(sim, to, from, kind, m);
+            self.handle(sim, to, from, m);
         } else {
-            sim.send(from, to, kind, bytes, m);
+            sim.send(from, to, m);
         }
     }
 
@@ -178,7 +217,7 @@ impl Paxos {
         (self.cfg.acceptors / 2 + 1) as u64
     }
 
-    fn start_round(&mut self, sim: &mut Sim<PxMsg>, j: usize) {
+    fn start_round(&mut self, sim: &mut PxSim, j: usize) {
         let p = &mut self.props[j];
         if p.decided.is_some() {
             return;
@@ -194,15 +233,14 @@ impl Paxos {
         }
         let (ballot, timeout) = (p.ballot, p.timeout);
         let node = self.proposer_node(j);
-        sim.set_timer(node, timeout, ballot);
+        sim.set_timer(node, timeout, PxTimer::Round(ballot));
         for a in 0..self.cfg.acceptors as NodeId {
             self.send(
                 sim,
                 node,
                 a,
-                PREPARE,
-                32,
                 PxMsg {
+                    kind: PxKind::Prepare,
                     ballot,
                     acc_ballot: 0,
                     value: 0,
@@ -211,7 +249,7 @@ impl Paxos {
         }
     }
 
-    fn retry_later(&mut self, sim: &mut Sim<PxMsg>, j: usize) {
+    fn retry_later(&mut self, sim: &mut PxSim, j: usize) {
         let p = &mut self.props[j];
         if p.phase == 0 || p.decided.is_some() {
             return;
@@ -220,7 +258,7 @@ impl Paxos {
         let span = p.timeout.max(self.cfg.retry);
         let node = self.proposer_node(j);
         let backoff = (unit(sim.rng()) * span as f64) as Time + 1;
-        sim.set_timer(node, backoff, 0);
+        sim.set_timer(node, backoff, PxTimer::Backoff);
     }
 
     /// Checker; returns the violations.
@@ -248,28 +286,23 @@ impl Paxos {
 
 impl Protocol for Paxos {
     type Msg = PxMsg;
-    fn kinds(&self) -> &'static [&'static str] {
-        KINDS
-    }
-    fn payload_kinds(&self) -> u64 {
-        1 << ACCEPT
-    }
-    fn start(&mut self, sim: &mut Sim<PxMsg>) {
+    type Timer = PxTimer;
+    fn start(&mut self, sim: &mut PxSim) {
         for j in 0..self.cfg.proposers {
             if sim.is_up(self.proposer_node(j)) {
                 self.start_round(sim, j);
             }
         }
     }
-    fn on_timer(&mut self, sim: &mut Sim<PxMsg>, node: NodeId, id: u64) {
+    fn on_timer(&mut self, sim: &mut PxSim, node: NodeId, timer: PxTimer) {
         let Some(j) = self.proposer_of(node) else {
             return;
         };
-        if id == 0 {
+        if timer == PxTimer::Backoff {
             if self.props[j].phase == 0 {
                 self.start_round(sim, j);
             }
-        } else if self.props[j].ballot == id && self.props[j].decided.is_none() {
+        } else if timer == PxTimer::Round(self.props[j].ballot) && self.props[j].decided.is_none() {
             // The round timed out: the majority's round trip may be longer
             // than the timeout, so give the next round twice as long.
             let cap = self.cfg.retry.saturating_mul(64);
@@ -278,24 +311,24 @@ impl Protocol for Paxos {
             self.retry_later(sim, j);
         }
     }
-    fn on_recover(&mut self, sim: &mut Sim<PxMsg>, node: NodeId) {
+    fn on_recover(&mut self, sim: &mut PxSim, node: NodeId) {
         if let Some(j) = self.proposer_of(node) {
             self.props[j].phase = 0;
             self.start_round(sim, j);
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<PxMsg>, to: NodeId, from: NodeId, kind: u8, m: PxMsg) {
-        self.handle(sim, to, from, kind, m);
+    fn on_message(&mut self, sim: &mut PxSim, to: NodeId, from: NodeId, m: PxMsg) {
+        self.handle(sim, to, from, m);
     }
 }
 
 impl Paxos {
-    fn handle(&mut self, sim: &mut Sim<PxMsg>, to: NodeId, from: NodeId, kind: u8, m: PxMsg) {
+    fn handle(&mut self, sim: &mut PxSim, to: NodeId, from: NodeId, m: PxMsg) {
         let n = self.cfg.acceptors;
-        if kind == PREPARE || kind == ACCEPT {
+        if m.kind == PxKind::Prepare || m.kind == PxKind::Accept {
             let a = to as usize;
-            match kind {
-                PREPARE => {
+            match m.kind {
+                PxKind::Prepare => {
                     if m.ballot > self.promised[a] {
                         self.promised[a] = m.ballot;
                         let (b, v) = self.accepted[a];
@@ -303,9 +336,8 @@ impl Paxos {
                             sim,
                             to,
                             from,
-                            PROMISE,
-                            32,
                             PxMsg {
+                                kind: PxKind::Promise,
                                 ballot: m.ballot,
                                 acc_ballot: b,
                                 value: v,
@@ -316,9 +348,8 @@ impl Paxos {
                             sim,
                             to,
                             from,
-                            NACK,
-                            16,
                             PxMsg {
+                                kind: PxKind::Nack,
                                 ballot: m.ballot,
                                 acc_ballot: self.promised[a],
                                 value: 0,
@@ -326,7 +357,7 @@ impl Paxos {
                         );
                     }
                 }
-                ACCEPT => {
+                PxKind::Accept => {
                     if m.ballot >= self.promised[a] {
                         self.promised[a] = m.ballot;
                         if self.accepted[a].0 != m.ballot {
@@ -345,9 +376,8 @@ impl Paxos {
                             sim,
                             to,
                             from,
-                            ACCEPTED,
-                            16,
                             PxMsg {
+                                kind: PxKind::Accepted,
                                 ballot: m.ballot,
                                 acc_ballot: 0,
                                 value: m.value,
@@ -358,9 +388,8 @@ impl Paxos {
                             sim,
                             to,
                             from,
-                            NACK,
-                            16,
                             PxMsg {
+                                kind: PxKind::Nack,
                                 ballot: m.ballot,
                                 acc_ballot: self.promised[a],
                                 value: 0,
@@ -380,8 +409,8 @@ impl Paxos {
         if m.ballot != p.ballot || p.decided.is_some() {
             return;
         }
-        match kind {
-            PROMISE if p.phase == 1 => {
+        match m.kind {
+            PxKind::Promise if p.phase == 1 => {
                 // count distinct acceptors (messages may be duplicated)
                 if !p.promises.insert(from) {
                     return;
@@ -403,9 +432,8 @@ impl Paxos {
                             sim,
                             to,
                             a,
-                            ACCEPT,
-                            64,
                             PxMsg {
+                                kind: PxKind::Accept,
                                 ballot,
                                 acc_ballot: 0,
                                 value,
@@ -414,7 +442,7 @@ impl Paxos {
                     }
                 }
             }
-            ACCEPTED if p.phase == 2 => {
+            PxKind::Accepted if p.phase == 2 => {
                 if !p.accepts.insert(from) {
                     return;
                 }
@@ -424,7 +452,7 @@ impl Paxos {
                     self.decided_at.get_or_insert(sim.now());
                 }
             }
-            NACK if p.phase == 1 || p.phase == 2 => self.retry_later(sim, j),
+            PxKind::Nack if p.phase == 1 || p.phase == 2 => self.retry_later(sim, j),
             _ => {}
         }
     }
@@ -522,7 +550,7 @@ fn paxos_sweep_run(
         messages: r.messages,
         progress: vec![("decided_runs", Tally::Runs(r.decided_at.is_some()))],
         violations: r.violations,
-        trace: trace_lines(&deliveries, KINDS),
+        trace: trace_lines(&deliveries, PxMsg::KINDS),
     })
 }
 

@@ -31,7 +31,9 @@
 
 use super::faults::{Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, MixLatency, Recovery, Window};
 use crate::SimError;
-use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::des::{
+    Delivery, EventConfig, Message, Protocol, Sim, message_kinds, run_events, trace_lines,
+};
 use crate::net::{NetworkModel, NodeId, Time};
 use crate::registry::{
     Chosen, Family, Knob, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
@@ -42,12 +44,44 @@ use crate::sweep::{Mutant, SweepCase, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-const REQUEST: u8 = 0;
-const PRE_PREPARE: u8 = 1;
-const PREPARE: u8 = 2;
-const COMMIT: u8 = 3;
-const REPLY: u8 = 4;
-const KINDS: &[&str] = &["request", "pre-prepare", "prepare", "commit", "reply"];
+message_kinds! {
+    /// Kinds of PBFT messages.
+    pub enum PbftKind {
+        /// The client's request (256 bytes).
+        Request = "request",
+        /// The primary's pre-prepare.
+        PrePrepare = "pre-prepare",
+        /// A backup's prepare.
+        Prepare = "prepare",
+        /// A replica's commit.
+        Commit = "commit",
+        /// A replica's reply to the client.
+        Reply = "reply",
+    }
+}
+
+/// PBFT message: its kind and the digest it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PbftMsg {
+    kind: PbftKind,
+    digest: u64,
+}
+
+impl Message for PbftMsg {
+    const KINDS: &'static [&'static str] = PbftKind::NAMES;
+    const PAYLOAD_KINDS: u64 = PbftKind::Request.bit();
+    fn kind(&self) -> u8 {
+        self.kind as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        match self.kind {
+            PbftKind::Request => 256,
+            _ => 64,
+        }
+    }
+}
+
+type PbftSim = Sim<PbftMsg, ()>;
 
 const TRUE_DIGEST: u64 = 0x5eed;
 const FORGED_DIGEST: u64 = 0xbad;
@@ -122,7 +156,7 @@ impl Pbft {
 
     /// Send `kind` with `digest` from replica `v` to every other replica
     /// (a Byzantine replica misbehaves here).
-    fn multicast(&self, sim: &mut Sim<u64>, v: NodeId, kind: u8, digest: u64) {
+    fn multicast(&self, sim: &mut PbftSim, v: NodeId, kind: PbftKind, digest: u64) {
         let n = self.cfg.n() as NodeId;
         for to in 0..n {
             if to == v {
@@ -133,11 +167,11 @@ impl Pbft {
                     Byzantine::Silent => {}
                     Byzantine::Equivocating => {
                         let d = if to % 2 == 0 { FORGED_DIGEST } else { digest };
-                        sim.send(v, to, kind, 64, d);
+                        sim.send(v, to, PbftMsg { kind, digest: d });
                     }
                 }
             } else {
-                sim.send(v, to, kind, 64, digest);
+                sim.send(v, to, PbftMsg { kind, digest });
             }
         }
     }
@@ -146,7 +180,7 @@ impl Pbft {
         2 * self.cfg.f
     }
 
-    fn try_prepare(&mut self, sim: &mut Sim<u64>, v: NodeId) {
+    fn try_prepare(&mut self, sim: &mut PbftSim, v: NodeId) {
         let i = v as usize;
         if self.prepared[i] {
             return;
@@ -161,12 +195,12 @@ impl Pbft {
         if matching >= self.quorum() {
             self.prepared[i] = true;
             self.commits[i].insert((d, v));
-            self.multicast(sim, v, COMMIT, d);
+            self.multicast(sim, v, PbftKind::Commit, d);
             self.try_commit(sim, v);
         }
     }
 
-    fn try_commit(&mut self, sim: &mut Sim<u64>, v: NodeId) {
+    fn try_commit(&mut self, sim: &mut PbftSim, v: NodeId) {
         let i = v as usize;
         if !self.prepared[i] || self.committed[i].is_some() {
             return;
@@ -184,7 +218,11 @@ impl Pbft {
                 d
             };
             if !(self.faulty(v) && self.cfg.behaviour == Byzantine::Silent) {
-                sim.send(v, client, REPLY, 64, reply);
+                let reply = PbftMsg {
+                    kind: PbftKind::Reply,
+                    digest: reply,
+                };
+                sim.send(v, client, reply);
             }
         }
     }
@@ -214,41 +252,41 @@ impl Pbft {
 }
 
 impl Protocol for Pbft {
-    type Msg = u64;
-    fn kinds(&self) -> &'static [&'static str] {
-        KINDS
-    }
-    fn payload_kinds(&self) -> u64 {
-        1 << REQUEST
-    }
-    fn start(&mut self, sim: &mut Sim<u64>) {
+    type Msg = PbftMsg;
+    type Timer = ();
+    fn start(&mut self, sim: &mut PbftSim) {
         let client = self.cfg.n() as NodeId;
-        sim.send(client, 0, REQUEST, 256, TRUE_DIGEST);
+        let request = PbftMsg {
+            kind: PbftKind::Request,
+            digest: TRUE_DIGEST,
+        };
+        sim.send(client, 0, request);
     }
-    fn on_message(&mut self, sim: &mut Sim<u64>, to: NodeId, from: NodeId, kind: u8, d: u64) {
+    fn on_message(&mut self, sim: &mut PbftSim, to: NodeId, from: NodeId, msg: PbftMsg) {
         let i = to as usize;
         let client = self.cfg.n() as NodeId;
-        match kind {
-            REQUEST if to == 0 && self.pre_prepared[0].is_none() => {
+        let d = msg.digest;
+        match msg.kind {
+            PbftKind::Request if to == 0 && self.pre_prepared[0].is_none() => {
                 self.pre_prepared[0] = Some(d);
-                self.multicast(sim, 0, PRE_PREPARE, d);
+                self.multicast(sim, 0, PbftKind::PrePrepare, d);
                 self.try_prepare(sim, 0);
             }
-            PRE_PREPARE if from == 0 && self.pre_prepared[i].is_none() => {
+            PbftKind::PrePrepare if from == 0 && self.pre_prepared[i].is_none() => {
                 self.pre_prepared[i] = Some(d);
                 self.prepares[i].insert((d, to));
-                self.multicast(sim, to, PREPARE, d);
+                self.multicast(sim, to, PbftKind::Prepare, d);
                 self.try_prepare(sim, to);
             }
-            PREPARE if to != client => {
+            PbftKind::Prepare if to != client => {
                 self.prepares[i].insert((d, from));
                 self.try_prepare(sim, to);
             }
-            COMMIT if to != client => {
+            PbftKind::Commit if to != client => {
                 self.commits[i].insert((d, from));
                 self.try_commit(sim, to);
             }
-            REPLY if to == client => {
+            PbftKind::Reply if to == client => {
                 self.replies.insert((d, from));
                 let matching = self.replies.iter().filter(|(x, _)| *x == d).count();
                 let needed = if self.cfg.client_accepts_f_replies {
@@ -405,7 +443,7 @@ fn pbft_sweep_case(n: usize, mutant: Option<&str>) -> SweepCase {
             messages: r.messages,
             progress: vec![("accepted_runs", Tally::Runs(r.accepted_at.is_some()))],
             violations: r.violations,
-            trace: trace_lines(&deliveries, KINDS),
+            trace: trace_lines(&deliveries, PbftMsg::KINDS),
         })
     })
 }

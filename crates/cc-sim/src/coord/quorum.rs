@@ -35,7 +35,9 @@
 use super::faults::{Amount, FaultMix, FaultTargets, MixLatency, Recovery, Window};
 use super::wire;
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::des::{
+    EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events, trace_lines,
+};
 use crate::montecarlo::{no_progress, run_trials};
 use crate::net::{LatencyDist, MS, NetworkModel, NodeId, Time};
 use crate::registry::{
@@ -47,20 +49,59 @@ use crate::summary::TrialMetrics;
 use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 
-const WRITE: u8 = 0;
-const WRITE_ACK: u8 = 1;
-const READ: u8 = 2;
-const READ_REPLY: u8 = 3;
-const KINDS: &[&str] = &["write", "write-ack", "read", "read-reply"];
-
 /// Payload bytes of the stored value.
 pub const VALUE_BYTES: u32 = wire::DEFAULT_COMMAND_BYTES;
-/// `write` and `read-reply`: key, version and the value.
-const WITH_VALUE: u32 = wire::message_commands(2, 1, VALUE_BYTES);
-/// `write-ack`: key, version.
-const WRITE_ACK_BYTES: u32 = wire::message(2);
-/// `read`: key.
-const READ_BYTES: u32 = wire::message(1);
+
+/// Quorum message; each version-carrying one holds the version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuorumMsg {
+    /// The client writes version `v` (key, version and the value).
+    Write(u64),
+    /// A replica acknowledges version `v` (key, version).
+    WriteAck(u64),
+    /// The client reads (key).
+    Read,
+    /// A replica replies with its version (key, version and the value).
+    ReadReply(u64),
+}
+
+message_kinds! {
+    enum QuorumKind { Write = "write", WriteAck = "write-ack", Read = "read", ReadReply = "read-reply" }
+}
+
+impl Message for QuorumMsg {
+    const KINDS: &'static [&'static str] = QuorumKind::NAMES;
+    const PAYLOAD_KINDS: u64 = QuorumKind::Write.bit();
+    fn kind(&self) -> u8 {
+        (match self {
+            QuorumMsg::Write(_) => QuorumKind::Write,
+            QuorumMsg::WriteAck(_) => QuorumKind::WriteAck,
+            QuorumMsg::Read => QuorumKind::Read,
+            QuorumMsg::ReadReply(_) => QuorumKind::ReadReply,
+        }) as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        match self {
+            QuorumMsg::Write(_) | QuorumMsg::ReadReply(_) => {
+                wire::message_commands(2, 1, VALUE_BYTES)
+            }
+            QuorumMsg::WriteAck(_) => wire::message(2),
+            QuorumMsg::Read => wire::message(1),
+        }
+    }
+}
+
+/// The client's one timer: read now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadNow;
+
+impl Timer for ReadNow {
+    fn trace_id(&self, _generation: u64) -> u64 {
+        1
+    }
+}
+
+type QuorumSim = Sim<QuorumMsg, ReadNow>;
 
 /// Quorum configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -109,28 +150,23 @@ impl QuorumRun {
 }
 
 impl Protocol for QuorumRun {
-    type Msg = u64;
-    fn kinds(&self) -> &'static [&'static str] {
-        KINDS
-    }
-    fn payload_kinds(&self) -> u64 {
-        1 << WRITE
-    }
-    fn start(&mut self, sim: &mut Sim<u64>) {
+    type Msg = QuorumMsg;
+    type Timer = ReadNow;
+    fn start(&mut self, sim: &mut QuorumSim) {
         let c = self.cfg.n as NodeId;
         for r in 0..c {
-            sim.send(c, r, WRITE, WITH_VALUE, 2);
+            sim.send(c, r, QuorumMsg::Write(2));
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<u64>, to: NodeId, from: NodeId, kind: u8, v: u64) {
+    fn on_message(&mut self, sim: &mut QuorumSim, to: NodeId, from: NodeId, msg: QuorumMsg) {
         let c = self.cfg.n as NodeId;
-        match kind {
-            WRITE => {
+        match msg {
+            QuorumMsg::Write(v) => {
                 let slot = &mut self.version[to as usize];
                 *slot = (*slot).max(v);
-                sim.send(to, c, WRITE_ACK, WRITE_ACK_BYTES, v);
+                sim.send(to, c, QuorumMsg::WriteAck(v));
             }
-            WRITE_ACK => {
+            QuorumMsg::WriteAck(_) => {
                 let bit = 1u64 << from;
                 if self.acked & bit != 0 && !self.cfg.count_duplicates {
                     return;
@@ -139,11 +175,11 @@ impl Protocol for QuorumRun {
                 self.acks += 1;
                 if self.acks == self.cfg.w {
                     self.committed_at = Some(sim.now());
-                    sim.set_timer(c, self.cfg.read_after, 1);
+                    sim.set_timer(c, self.cfg.read_after, ReadNow);
                 }
             }
-            READ => sim.send(to, from, READ_REPLY, WITH_VALUE, self.version[to as usize]),
-            _ => {
+            QuorumMsg::Read => sim.send(to, from, QuorumMsg::ReadReply(self.version[to as usize])),
+            QuorumMsg::ReadReply(v) => {
                 let bit = 1u64 << from;
                 if self.replied & bit != 0 && !self.cfg.count_duplicates {
                     return;
@@ -159,9 +195,9 @@ impl Protocol for QuorumRun {
             }
         }
     }
-    fn on_timer(&mut self, sim: &mut Sim<u64>, node: NodeId, _id: u64) {
+    fn on_timer(&mut self, sim: &mut QuorumSim, node: NodeId, _timer: ReadNow) {
         for r in 0..self.cfg.n as NodeId {
-            sim.send(node, r, READ, READ_BYTES, 0);
+            sim.send(node, r, QuorumMsg::Read);
         }
     }
 }
@@ -411,7 +447,7 @@ fn quorum_sweep_run(
         } else {
             Vec::new()
         },
-        trace: trace_lines(&deliveries, KINDS),
+        trace: trace_lines(&deliveries, QuorumMsg::KINDS),
     })
 }
 

@@ -43,7 +43,9 @@ use super::faults::{
 };
 use super::wire;
 use crate::SimError;
-use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::des::{
+    Delivery, EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events, trace_lines,
+};
 use crate::montecarlo::{no_progress, run_trials};
 use crate::net::{LatencyDist, MS, NetworkModel, NodeId, Time};
 use crate::registry::{
@@ -91,6 +93,8 @@ pub enum RaftMsg {
         entries: Vec<Entry>,
         /// Leader commit index.
         commit: u64,
+        /// Bytes of each entry's command.
+        command_bytes: u32,
     },
     /// AppendEntries reply.
     AppendReply {
@@ -100,23 +104,50 @@ pub enum RaftMsg {
         success: bool,
         /// Highest index known to match (on success) or a back-up hint.
         match_index: u64,
+        /// Replies to an `Append` without entries (a heartbeat).
+        heartbeat: bool,
     },
 }
 
-const K_VOTE: u8 = 0;
-const K_VOTE_REPLY: u8 = 1;
-const K_APPEND: u8 = 2;
-const K_APPEND_REPLY: u8 = 3;
-const K_HB: u8 = 4;
-const K_HB_REPLY: u8 = 5;
-const KINDS: &[&str] = &[
-    "request-vote",
-    "vote",
-    "append",
-    "append-reply",
-    "heartbeat",
-    "heartbeat-reply",
-];
+message_kinds! {
+    enum RaftKind {
+        Vote = "request-vote",
+        VoteReply = "vote",
+        Append = "append",
+        AppendReply = "append-reply",
+        Heartbeat = "heartbeat",
+        HeartbeatReply = "heartbeat-reply",
+    }
+}
+
+impl Message for RaftMsg {
+    const KINDS: &'static [&'static str] = RaftKind::NAMES;
+    const PAYLOAD_KINDS: u64 = RaftKind::Append.bit();
+    fn kind(&self) -> u8 {
+        (match self {
+            RaftMsg::Vote { .. } => RaftKind::Vote,
+            RaftMsg::VoteReply { .. } => RaftKind::VoteReply,
+            RaftMsg::Append { entries, .. } if entries.is_empty() => RaftKind::Heartbeat,
+            RaftMsg::Append { .. } => RaftKind::Append,
+            RaftMsg::AppendReply {
+                heartbeat: true, ..
+            } => RaftKind::HeartbeatReply,
+            RaftMsg::AppendReply { .. } => RaftKind::AppendReply,
+        }) as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        match self {
+            RaftMsg::Vote { .. } => VOTE,
+            RaftMsg::VoteReply { .. } => VOTE_REPLY,
+            RaftMsg::Append {
+                entries,
+                command_bytes,
+                ..
+            } => wire::message_entries(5, entries.len() as u32, *command_bytes),
+            RaftMsg::AppendReply { .. } => APPEND_REPLY,
+        }
+    }
+}
 
 /// `append` without entries (term, prev_index, prev_term, commit, count).
 const APPEND_FIXED: u32 = wire::message(5);
@@ -127,10 +158,44 @@ const VOTE: u32 = wire::message(3);
 /// `vote` (term, granted).
 const VOTE_REPLY: u32 = wire::message(2);
 
-const T_ELECTION: u64 = 1 << 56;
-const T_HEARTBEAT: u64 = 2 << 56;
-const T_PROPOSE: u64 = 3 << 56;
-const GEN_MASK: u64 = (1 << 56) - 1;
+/// Raft timers: the election and heartbeat timeouts are re-armable (one
+/// slot each), proposals carry the term they were armed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RaftTimer {
+    /// Election timeout.
+    Election,
+    /// The leader's heartbeat interval.
+    Heartbeat,
+    /// The leader of `term` proposes the next command (stops when the term is over).
+    Propose {
+        /// Term of the leader that armed it.
+        term: u64,
+    },
+    /// Figure 16 experiment: crash the first leader.
+    CrashLeader,
+}
+
+impl Timer for RaftTimer {
+    const SLOTS: usize = 2;
+    fn slot(&self) -> Option<usize> {
+        match self {
+            RaftTimer::Election => Some(0),
+            RaftTimer::Heartbeat => Some(1),
+            _ => None,
+        }
+    }
+    fn trace_id(&self, generation: u64) -> u64 {
+        const MASK: u64 = (1 << 56) - 1;
+        match *self {
+            RaftTimer::Election => 1 << 56 | generation & MASK,
+            RaftTimer::Heartbeat => 2 << 56 | generation & MASK,
+            RaftTimer::Propose { term } => 3 << 56 | term & MASK,
+            RaftTimer::CrashLeader => 3 << 56 | MASK,
+        }
+    }
+}
+
+type RaftSim = Sim<RaftMsg, RaftTimer>;
 
 /// Raft configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -232,8 +297,6 @@ struct Server {
     votes: u64,
     next: Vec<u64>,
     matched: Vec<u64>,
-    election_gen: u64,
-    heartbeat_gen: u64,
     pending: u32,
 }
 
@@ -266,8 +329,6 @@ impl Raft {
             votes: 0,
             next: vec![1; n],
             matched: vec![0; n],
-            election_gen: 0,
-            heartbeat_gen: 0,
             pending: 0,
         };
         Raft {
@@ -290,20 +351,14 @@ impl Raft {
         (l.len() as u64, l.last().map_or(0, |e| e.0))
     }
 
-    fn reset_election(&mut self, sim: &mut Sim<RaftMsg>, v: NodeId) {
-        let s = &mut self.s[v as usize];
-        s.election_gen += 1;
+    fn reset_election(&mut self, sim: &mut RaftSim, v: NodeId) {
         let spread = self.cfg.election_spread;
         let jitter = if spread == 0 {
             0
         } else {
             (unit(sim.rng()) * (spread as f64 + 1.0)) as Time
         };
-        sim.set_timer(
-            v,
-            self.cfg.election_min + jitter,
-            T_ELECTION | (s.election_gen & GEN_MASK),
-        );
+        sim.set_timer(v, self.cfg.election_min + jitter, RaftTimer::Election);
     }
 
     fn step_down(&mut self, v: usize, term: u64) {
@@ -316,7 +371,7 @@ impl Raft {
         s.votes = 0;
     }
 
-    fn send_append(&mut self, sim: &mut Sim<RaftMsg>, l: NodeId, p: usize) {
+    fn send_append(&mut self, sim: &mut RaftSim, l: NodeId, p: usize) {
         let s = &self.s[l as usize];
         let from = s.next[p].max(1);
         let prev_index = from - 1;
@@ -330,7 +385,6 @@ impl Raft {
             .take(4096)
             .copied()
             .collect();
-        let kind = if entries.is_empty() { K_HB } else { K_APPEND };
         let sent_to = prev_index + entries.len() as u64;
         let msg = RaftMsg::Append {
             term: s.term,
@@ -338,33 +392,23 @@ impl Raft {
             prev_term,
             entries,
             commit: s.commit,
+            command_bytes: self.cfg.command_bytes,
         };
-        let bytes = wire::message_entries(
-            5,
-            sent_to.saturating_sub(prev_index) as u32,
-            self.cfg.command_bytes,
-        );
         self.s[l as usize].next[p] = sent_to + 1;
-        sim.send(l, p as NodeId, kind, bytes, msg);
+        sim.send(l, p as NodeId, msg);
     }
 
-    fn broadcast_append(&mut self, sim: &mut Sim<RaftMsg>, l: NodeId) {
+    fn broadcast_append(&mut self, sim: &mut RaftSim, l: NodeId) {
         for p in 0..self.cfg.n {
             if p != l as usize {
                 self.send_append(sim, l, p);
             }
         }
         self.s[l as usize].pending = 0;
-        let s = &mut self.s[l as usize];
-        s.heartbeat_gen += 1;
-        sim.set_timer(
-            l,
-            self.cfg.heartbeat,
-            T_HEARTBEAT | (s.heartbeat_gen & GEN_MASK),
-        );
+        sim.set_timer(l, self.cfg.heartbeat, RaftTimer::Heartbeat);
     }
 
-    fn become_leader(&mut self, sim: &mut Sim<RaftMsg>, v: NodeId) {
+    fn become_leader(&mut self, sim: &mut RaftSim, v: NodeId) {
         let term = self.s[v as usize].term;
         if let Some(&other) = self.leaders.get(&term)
             && other != v
@@ -389,7 +433,7 @@ impl Raft {
         s.matched = vec![0; self.cfg.n];
         s.matched[v as usize] = last;
         s.pending = 0;
-        s.election_gen += 1; // cancel the election timer
+        sim.cancel_timer(v, RaftTimer::Election);
         if self.first_leader.is_none() {
             self.first_leader = Some((sim.now(), v));
             if let Some(after) = self.cfg.crash_first_leader_after {
@@ -398,7 +442,7 @@ impl Raft {
                 } else {
                     0
                 };
-                sim.set_timer(v, after + extra, T_PROPOSE | GEN_MASK);
+                sim.set_timer(v, after + extra, RaftTimer::CrashLeader);
             }
         } else if self.crashed_leader_at.is_some() && self.reelected_at.is_none() {
             self.reelected_at = Some(sim.now());
@@ -408,11 +452,11 @@ impl Raft {
         }
         self.broadcast_append(sim, v);
         if self.cfg.commands > 0 {
-            sim.set_timer(v, self.cfg.propose_interval, T_PROPOSE | (term & GEN_MASK));
+            sim.set_timer(v, self.cfg.propose_interval, RaftTimer::Propose { term });
         }
     }
 
-    fn advance_commit(&mut self, sim: &mut Sim<RaftMsg>, l: usize) {
+    fn advance_commit(&mut self, sim: &mut RaftSim, l: usize) {
         let n = self.cfg.n;
         let s = &self.s[l];
         let mut new_commit = s.commit;
@@ -437,7 +481,7 @@ impl Raft {
         }
     }
 
-    fn record_commit(&mut self, sim: &mut Sim<RaftMsg>, idx: u64, e: Entry) {
+    fn record_commit(&mut self, sim: &mut RaftSim, idx: u64, e: Entry) {
         match self.committed.get(&idx) {
             Some(&prev) if prev != e => {
                 self.violations.push(format!(
@@ -480,31 +524,22 @@ impl Raft {
 
 impl Protocol for Raft {
     type Msg = RaftMsg;
-    fn kinds(&self) -> &'static [&'static str] {
-        KINDS
-    }
-    fn payload_kinds(&self) -> u64 {
-        1 << K_APPEND
-    }
-    fn start(&mut self, sim: &mut Sim<RaftMsg>) {
+    type Timer = RaftTimer;
+    fn start(&mut self, sim: &mut RaftSim) {
         // Servers boot at different instants: the first timeout is staggered
         // by up to 150 ms whatever the configured randomness.
         for v in 0..self.cfg.n as NodeId {
             if sim.is_up(v) {
-                self.s[v as usize].election_gen += 1;
                 let stagger = (unit(sim.rng()) * 150.0 * MS as f64) as Time;
-                let id = T_ELECTION | (self.s[v as usize].election_gen & GEN_MASK);
-                sim.set_timer(v, self.cfg.election_min + stagger, id);
+                sim.set_timer(v, self.cfg.election_min + stagger, RaftTimer::Election);
             }
         }
     }
-    fn on_timer(&mut self, sim: &mut Sim<RaftMsg>, v: NodeId, id: u64) {
+    fn on_timer(&mut self, sim: &mut RaftSim, v: NodeId, timer: RaftTimer) {
         let vi = v as usize;
-        match id & !GEN_MASK {
-            T_ELECTION => {
-                if id & GEN_MASK != self.s[vi].election_gen & GEN_MASK
-                    || self.s[vi].role == Role::Leader
-                {
+        match timer {
+            RaftTimer::Election => {
+                if self.s[vi].role == Role::Leader {
                     return;
                 }
                 let s = &mut self.s[vi];
@@ -520,8 +555,6 @@ impl Protocol for Raft {
                         sim.send(
                             v,
                             p,
-                            K_VOTE,
-                            VOTE,
                             RaftMsg::Vote {
                                 term,
                                 last_index,
@@ -531,24 +564,21 @@ impl Protocol for Raft {
                     }
                 }
             }
-            T_HEARTBEAT => {
-                if self.s[vi].role == Role::Leader
-                    && id & GEN_MASK == self.s[vi].heartbeat_gen & GEN_MASK
-                {
+            RaftTimer::Heartbeat => {
+                if self.s[vi].role == Role::Leader {
                     self.broadcast_append(sim, v);
                 }
             }
-            _ => {
-                if id & GEN_MASK == GEN_MASK {
-                    // Figure 16 experiment: crash this (first) leader.
-                    if self.s[vi].role == Role::Leader {
-                        self.crashed_leader_at = Some(sim.now());
-                        sim.crash_node(v, None);
-                    }
-                    return;
+            RaftTimer::CrashLeader => {
+                // Figure 16 experiment: crash this (first) leader.
+                if self.s[vi].role == Role::Leader {
+                    self.crashed_leader_at = Some(sim.now());
+                    sim.crash_node(v, None);
                 }
+            }
+            RaftTimer::Propose { term } => {
                 let s = &self.s[vi];
-                if s.role != Role::Leader || id & GEN_MASK != s.term & GEN_MASK {
+                if s.role != Role::Leader || term != s.term {
                     return;
                 }
                 let outstanding = (s.log.len() as u64).saturating_sub(s.commit);
@@ -567,18 +597,11 @@ impl Protocol for Raft {
                         self.advance_commit(sim, vi);
                     }
                 }
-                sim.set_timer(v, self.cfg.propose_interval, id);
+                sim.set_timer(v, self.cfg.propose_interval, timer);
             }
         }
     }
-    fn on_message(
-        &mut self,
-        sim: &mut Sim<RaftMsg>,
-        to: NodeId,
-        from: NodeId,
-        _kind: u8,
-        msg: RaftMsg,
-    ) {
+    fn on_message(&mut self, sim: &mut RaftSim, to: NodeId, from: NodeId, msg: RaftMsg) {
         let ti = to as usize;
         match msg {
             RaftMsg::Vote {
@@ -604,7 +627,7 @@ impl Protocol for Raft {
                     term: self.s[ti].term,
                     granted: grant,
                 };
-                sim.send(to, from, K_VOTE_REPLY, VOTE_REPLY, reply);
+                sim.send(to, from, reply);
             }
             RaftMsg::VoteReply { term, granted } => {
                 if term > self.s[ti].term {
@@ -625,16 +648,17 @@ impl Protocol for Raft {
                 prev_term,
                 entries,
                 commit,
+                ..
             } => {
-                let hb = entries.is_empty();
-                let reply_kind = if hb { K_HB_REPLY } else { K_APPEND_REPLY };
+                let heartbeat = entries.is_empty();
                 if term < self.s[ti].term {
                     let r = RaftMsg::AppendReply {
                         term: self.s[ti].term,
                         success: false,
                         match_index: 0,
+                        heartbeat,
                     };
-                    sim.send(to, from, reply_kind, APPEND_REPLY, r);
+                    sim.send(to, from, r);
                     return;
                 }
                 if term > self.s[ti].term || self.s[ti].role != Role::Follower {
@@ -651,8 +675,9 @@ impl Protocol for Raft {
                         term,
                         success: false,
                         match_index: hint,
+                        heartbeat,
                     };
-                    sim.send(to, from, reply_kind, APPEND_REPLY, r);
+                    sim.send(to, from, r);
                     return;
                 }
                 for (k, e) in entries.iter().enumerate() {
@@ -684,13 +709,15 @@ impl Protocol for Raft {
                     term,
                     success: true,
                     match_index: last_new,
+                    heartbeat,
                 };
-                sim.send(to, from, reply_kind, APPEND_REPLY, r);
+                sim.send(to, from, r);
             }
             RaftMsg::AppendReply {
                 term,
                 success,
                 match_index,
+                ..
             } => {
                 if term > self.s[ti].term {
                     self.step_down(ti, term);
@@ -712,7 +739,7 @@ impl Protocol for Raft {
             }
         }
     }
-    fn on_recover(&mut self, sim: &mut Sim<RaftMsg>, v: NodeId) {
+    fn on_recover(&mut self, sim: &mut RaftSim, v: NodeId) {
         let s = &mut self.s[v as usize];
         s.role = Role::Follower;
         s.votes = 0;
@@ -720,7 +747,7 @@ impl Protocol for Raft {
         s.pending = 0;
         self.reset_election(sim, v);
     }
-    fn extra(&self, _sim: &Sim<RaftMsg>) -> BTreeMap<String, f64> {
+    fn extra(&self, _sim: &RaftSim) -> BTreeMap<String, f64> {
         BTreeMap::from([
             ("committed".to_string(), self.committed.len() as f64),
             ("terms".to_string(), self.leaders.len() as f64),
@@ -991,7 +1018,7 @@ impl SimProtocol for RaftProtocol {
                         messages: r.messages,
                         progress: vec![("mean_committed", Tally::Mean(r.committed as f64))],
                         violations: r.violations,
-                        trace: trace_lines(&deliveries, KINDS),
+                        trace: trace_lines(&deliveries, RaftMsg::KINDS),
                     })
                 }))
             },

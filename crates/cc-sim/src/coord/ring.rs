@@ -43,7 +43,7 @@
 use super::faults::{FaultSpec, Faults};
 use super::wire;
 use crate::SimError;
-use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events, trace_lines};
+use crate::des::{Delivery, EventConfig, Message, Protocol, Sim, Timer, run_events, trace_lines};
 use crate::net::{MS, NetworkModel, NodeId, Time};
 use crate::registry::{
     Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
@@ -95,16 +95,6 @@ pub const RING_RTO: Time = 50 * MS;
 /// Cap of the doubling retransmission timeout.
 pub const RING_RTO_MAX: Time = 800 * MS;
 
-const DATA: u8 = 0;
-const ACK: u8 = 1;
-const KINDS: &[&str] = &["uid", "ack"];
-const T_RTX: u64 = 1;
-/// Election message: uid, phase, hops (3 fields; a 4th, the sequence number, on reliable links).
-const PLAIN_BYTES: u32 = wire::message(3);
-const RELIABLE_BYTES: u32 = wire::message(4);
-/// Acknowledgement: the sequence number.
-const ACK_BYTES: u32 = wire::message(1);
-
 /// Ring message: (uid, phase, hops so far, is-reply) and the link sequence number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RingMsg {
@@ -114,6 +104,47 @@ pub struct RingMsg {
     reply: bool,
     seq: u32,
 }
+
+/// What crosses a ring link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RingPacket {
+    /// An election message on a plain link: uid, phase, hops (3 fields).
+    Plain(RingMsg),
+    /// An election message on a reliable link: a 4th field, the sequence number.
+    Reliable(RingMsg),
+    /// Acknowledgement of the reliable message `m`: its sequence number.
+    Ack(RingMsg),
+}
+
+impl Message for RingPacket {
+    const KINDS: &'static [&'static str] = &["uid", "ack"];
+    fn kind(&self) -> u8 {
+        u8::from(matches!(self, RingPacket::Ack(_)))
+    }
+    fn wire_bytes(&self) -> u32 {
+        match self {
+            RingPacket::Plain(_) => wire::message(3),
+            RingPacket::Reliable(_) => wire::message(4),
+            RingPacket::Ack(_) => wire::message(1),
+        }
+    }
+}
+
+/// A node's retransmission timer (re-armable: one per node).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retransmit;
+
+impl Timer for Retransmit {
+    const SLOTS: usize = 1;
+    fn slot(&self) -> Option<usize> {
+        Some(0)
+    }
+    fn trace_id(&self, generation: u64) -> u64 {
+        1 | generation << 8
+    }
+}
+
+type RingSim = Sim<RingPacket, Retransmit>;
 
 /// An unacknowledged election message at its sender.
 #[derive(Debug, Clone, Copy)]
@@ -179,7 +210,6 @@ pub struct RingElection {
     /// (0 from the counter-clockwise neighbour, 1 from the clockwise one).
     delivered: Vec<[Delivered; 2]>,
     /// Generation of each node's armed retransmission timer (older ones are ignored).
-    timer_gen: Vec<u64>,
     /// When each node's armed retransmission timer is due, if one is armed.
     timer_at: Vec<Option<Time>>,
     retransmissions: u64,
@@ -206,7 +236,6 @@ impl RingElection {
             next_seq: vec![[0; 2]; n],
             unacked: vec![Vec::new(); n],
             delivered: vec![Default::default(); n],
-            timer_gen: vec![0; n],
             timer_at: vec![None; n],
             retransmissions: 0,
         }
@@ -225,10 +254,10 @@ impl RingElection {
     }
 
     /// Send one election message from `v` to its neighbour `to`.
-    fn transmit(&mut self, sim: &mut Sim<RingMsg>, v: NodeId, to: NodeId, mut m: RingMsg) {
+    fn transmit(&mut self, sim: &mut RingSim, v: NodeId, to: NodeId, mut m: RingMsg) {
         self.protocol_messages += 1;
         if self.links == RingLinks::Plain {
-            sim.send(v, to, DATA, PLAIN_BYTES, m);
+            sim.send(v, to, RingPacket::Plain(m));
             return;
         }
         let dir = usize::from(to != self.right(v));
@@ -241,13 +270,13 @@ impl RingElection {
             due: sim.now() + RING_RTO,
             rto: RING_RTO,
         });
-        sim.send(v, to, DATA, RELIABLE_BYTES, m);
+        sim.send(v, to, RingPacket::Reliable(m));
         self.arm(sim, v);
     }
 
     /// Arm `v`'s retransmission timer for its earliest due message, unless
     /// a timer due no later is armed already.
-    fn arm(&mut self, sim: &mut Sim<RingMsg>, v: NodeId) {
+    fn arm(&mut self, sim: &mut RingSim, v: NodeId) {
         let i = v as usize;
         let Some(next) = self.unacked[i].iter().map(|p| p.due).min() else {
             return;
@@ -255,13 +284,12 @@ impl RingElection {
         if self.timer_at[i].is_some_and(|t| t <= next) {
             return;
         }
-        self.timer_gen[i] += 1;
         self.timer_at[i] = Some(next);
         let delay = next.saturating_sub(sim.now()).max(1);
-        sim.set_timer(v, delay, T_RTX | self.timer_gen[i] << 8);
+        sim.set_timer(v, delay, Retransmit);
     }
 
-    fn probe(&mut self, sim: &mut Sim<RingMsg>, v: NodeId) {
+    fn probe(&mut self, sim: &mut RingSim, v: NodeId) {
         let m = RingMsg {
             uid: self.uid[v as usize],
             phase: self.phase[v as usize],
@@ -273,7 +301,7 @@ impl RingElection {
         self.transmit(sim, v, self.left(v), m);
     }
 
-    fn elect(&mut self, sim: &mut Sim<RingMsg>, v: NodeId) {
+    fn elect(&mut self, sim: &mut RingSim, v: NodeId) {
         if !self.elected.contains(&v) {
             self.elected.push(v);
             self.elected_at.get_or_insert(sim.now());
@@ -298,7 +326,7 @@ impl RingElection {
     }
 
     /// The election logic proper: `m` arrives at `to` from its neighbour `from`.
-    fn deliver(&mut self, sim: &mut Sim<RingMsg>, to: NodeId, from: NodeId, m: RingMsg) {
+    fn deliver(&mut self, sim: &mut RingSim, to: NodeId, from: NodeId, m: RingMsg) {
         let own = self.uid[to as usize];
         // continue in the direction of travel: away from the sender
         let onward = if from == self.left(to) {
@@ -359,14 +387,9 @@ impl RingElection {
 }
 
 impl Protocol for RingElection {
-    type Msg = RingMsg;
-    fn kinds(&self) -> &'static [&'static str] {
-        KINDS
-    }
-    fn payload_kinds(&self) -> u64 {
-        0
-    }
-    fn start(&mut self, sim: &mut Sim<RingMsg>) {
+    type Msg = RingPacket;
+    type Timer = Retransmit;
+    fn start(&mut self, sim: &mut RingSim) {
         for v in 0..self.n() {
             match self.algo {
                 RingAlgorithm::Lcr => {
@@ -384,24 +407,20 @@ impl Protocol for RingElection {
             }
         }
     }
-    fn on_message(
-        &mut self,
-        sim: &mut Sim<RingMsg>,
-        to: NodeId,
-        from: NodeId,
-        kind: u8,
-        m: RingMsg,
-    ) {
-        if self.links == RingLinks::Plain {
-            self.deliver(sim, to, from, m);
-            return;
-        }
+    fn on_message(&mut self, sim: &mut RingSim, to: NodeId, from: NodeId, packet: RingPacket) {
         let i = to as usize;
-        if kind == ACK {
-            self.unacked[i].retain(|p| !(p.to == from && p.msg.seq == m.seq));
-            return;
-        }
-        sim.send(to, from, ACK, ACK_BYTES, m);
+        let m = match packet {
+            RingPacket::Plain(m) => {
+                self.deliver(sim, to, from, m);
+                return;
+            }
+            RingPacket::Ack(m) => {
+                self.unacked[i].retain(|p| !(p.to == from && p.msg.seq == m.seq));
+                return;
+            }
+            RingPacket::Reliable(m) => m,
+        };
+        sim.send(to, from, RingPacket::Ack(m));
         let dir = usize::from(from != self.left(to));
         let new = if self.links == RingLinks::HighWaterDedup {
             self.delivered[i][dir].insert_high_water(m.seq)
@@ -412,11 +431,8 @@ impl Protocol for RingElection {
             self.deliver(sim, to, from, m);
         }
     }
-    fn on_timer(&mut self, sim: &mut Sim<RingMsg>, v: NodeId, id: u64) {
+    fn on_timer(&mut self, sim: &mut RingSim, v: NodeId, _timer: Retransmit) {
         let i = v as usize;
-        if id & 0xff != T_RTX || id >> 8 != self.timer_gen[i] {
-            return;
-        }
         self.timer_at[i] = None;
         let now = sim.now();
         for k in 0..self.unacked[i].len() {
@@ -425,16 +441,16 @@ impl Protocol for RingElection {
                 p.rto = (p.rto * 2).min(RING_RTO_MAX);
                 p.due = now + p.rto;
                 let (to, m) = (p.to, p.msg);
-                sim.send(v, to, DATA, RELIABLE_BYTES, m);
+                sim.send(v, to, RingPacket::Reliable(m));
                 self.retransmissions += 1;
             }
         }
         self.arm(sim, v);
     }
-    fn on_crash(&mut self, _sim: &mut Sim<RingMsg>, v: NodeId) {
+    fn on_crash(&mut self, _sim: &mut RingSim, v: NodeId) {
         self.timer_at[v as usize] = None;
     }
-    fn on_recover(&mut self, sim: &mut Sim<RingMsg>, v: NodeId) {
+    fn on_recover(&mut self, sim: &mut RingSim, v: NodeId) {
         // timers set while down never fire: retransmit everything pending now
         if self.links == RingLinks::NoResumeAfterRecovery {
             return;
@@ -668,7 +684,7 @@ fn ring_sweep_case(algo: RingAlgorithm, n: usize, mutant: Option<&str>) -> Sweep
                 ("liveness_checked_runs", Tally::Runs(r.liveness_checked)),
             ],
             violations: r.violations,
-            trace: trace_lines(&deliveries, KINDS),
+            trace: trace_lines(&deliveries, RingPacket::KINDS),
         })
     })
 }

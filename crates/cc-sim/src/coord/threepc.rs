@@ -88,7 +88,7 @@ use super::faults::{
     Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, Faults, MixLatency, Recovery as Outage, Window,
 };
 use crate::SimError;
-use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events};
+use crate::des::{Delivery, EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events};
 use crate::montecarlo::{no_progress, run_trials};
 use crate::net::{LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
 use crate::registry::{
@@ -100,42 +100,90 @@ use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-const YES: u8 = 0;
-const NO: u8 = 1;
-const CAN_COMMIT: u8 = 2;
-const PRE_COMMIT: u8 = 3;
-const ACK: u8 = 4;
-const DO_COMMIT: u8 = 5;
-const ABORT: u8 = 6;
-const STATE_REQ: u8 = 7;
-const STATE: u8 = 8;
-const KINDS: &[&str] = &[
-    "yes",
-    "no",
-    "can-commit",
-    "pre-commit",
-    "ack",
-    "do-commit",
-    "abort",
-    "state-req",
-    "state",
-];
+message_kinds! {
+    /// Kinds of 3PC messages.
+    pub enum TpKind {
+        /// A participant votes yes.
+        Yes = "yes",
+        /// A participant votes no.
+        No = "no",
+        /// The TM asks for votes.
+        CanCommit = "can-commit",
+        /// Pre-commit (TM or recovery coordinator).
+        PreCommit = "pre-commit",
+        /// Acknowledges a pre-commit.
+        Ack = "ack",
+        /// Commit decision.
+        DoCommit = "do-commit",
+        /// Abort decision.
+        Abort = "abort",
+        /// A recovery coordinator asks for states.
+        StateReq = "state-req",
+        /// A participant reports its state.
+        State = "state",
+    }
+}
 
-const T_SEND: u64 = 1 << 60;
-const T_TM_VOTE: u64 = 2 << 60;
-const T_TM_ACK: u64 = 3 << 60;
-const T_RM: u64 = 4 << 60;
-const T_COLLECT: u64 = 5 << 60;
-const T_RACK: u64 = 6 << 60;
-const TAG: u64 = 0xf << 60;
-
-/// 3PC message: the sender's epoch (0 = the TM's) and, for `State`, the
-/// reported participant state.
+/// 3PC message (48 bytes on the wire): its kind, the sender's epoch (0 = the
+/// TM's) and, for `State`, the reported participant state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TpMsg {
+    kind: TpKind,
     epoch: u32,
     state: St,
 }
+
+impl Message for TpMsg {
+    const KINDS: &'static [&'static str] = TpKind::NAMES;
+    fn kind(&self) -> u8 {
+        self.kind as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        48
+    }
+}
+
+/// 3PC timers. A participant's `Rm` timeout and its recovery coordinator's
+/// `Collect`/`RecoveryAck` timeouts are re-armable (one slot each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TpTimer {
+    /// Send the next message of the node's paced broadcast.
+    Send,
+    /// The TM's wait for votes.
+    TmVote,
+    /// The TM's wait for pre-commit acks.
+    TmAck,
+    /// A participant's timeout (abort when unvoted, else start an epoch).
+    Rm,
+    /// A recovery coordinator's wait for state reports.
+    Collect,
+    /// A recovery coordinator's wait for pre-commit acks.
+    RecoveryAck,
+}
+
+impl Timer for TpTimer {
+    const SLOTS: usize = 2;
+    fn slot(&self) -> Option<usize> {
+        match self {
+            TpTimer::Rm => Some(0),
+            TpTimer::Collect | TpTimer::RecoveryAck => Some(1),
+            _ => None,
+        }
+    }
+    fn trace_id(&self, generation: u64) -> u64 {
+        let tag: u64 = match self {
+            TpTimer::Send => 1,
+            TpTimer::TmVote => 2,
+            TpTimer::TmAck => 3,
+            TpTimer::Rm => 4,
+            TpTimer::Collect => 5,
+            TpTimer::RecoveryAck => 6,
+        };
+        tag << 60 | generation & ((1 << 60) - 1)
+    }
+}
+
+type TpSim = Sim<TpMsg, TpTimer>;
 
 /// A participant's state (Skeen's `q`, `w`, `p`, `c`, `a`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -302,12 +350,10 @@ pub struct ThreePc {
     st: Vec<St>,
     epoch: Vec<u32>,
     rec: Vec<Option<Recovery>>,
-    rm_gen: Vec<u64>,
-    co_gen: Vec<u64>,
     tm: TmState,
     tm_votes: BTreeSet<usize>,
     tm_acks: BTreeSet<usize>,
-    outbox: Vec<VecDeque<(NodeId, u8, TpMsg)>>,
+    outbox: Vec<VecDeque<(NodeId, TpMsg)>>,
     down: Vec<bool>,
     decided_at: Vec<Option<Time>>,
     terminations: u64,
@@ -324,8 +370,6 @@ impl ThreePc {
             st: vec![St::Working; n],
             epoch: vec![0; n],
             rec: vec![None; n],
-            rm_gen: vec![0; n],
-            co_gen: vec![0; n],
             tm: TmState::Init,
             tm_votes: BTreeSet::new(),
             tm_acks: BTreeSet::new(),
@@ -363,51 +407,45 @@ impl ThreePc {
         (e as usize - 1) % self.n()
     }
 
-    fn msg(epoch: u32) -> TpMsg {
+    fn msg(kind: TpKind, epoch: u32) -> TpMsg {
         TpMsg {
+            kind,
             epoch,
             state: St::Working,
         }
     }
 
     /// Send one message now, or handle it locally when both ends share a node.
-    fn send_now(&mut self, sim: &mut Sim<TpMsg>, from: NodeId, to: NodeId, kind: u8, m: TpMsg) {
+    fn send_now(&mut self, sim: &mut TpSim, from: NodeId, to: NodeId, m: TpMsg) {
         if from == to {
-            self.handle(sim, to, from, kind, m);
+            self.handle(sim, to, from, m);
         } else {
-            sim.send(from, to, kind, 48, m);
+            sim.send(from, to, m);
         }
     }
 
-    /// Send `kind` to every node in `targets`, one per `send_gap`.
-    fn broadcast(
-        &mut self,
-        sim: &mut Sim<TpMsg>,
-        from: NodeId,
-        targets: &[NodeId],
-        kind: u8,
-        m: TpMsg,
-    ) {
+    /// Send `m` to every node in `targets`, one per `send_gap`.
+    fn broadcast(&mut self, sim: &mut TpSim, from: NodeId, targets: &[NodeId], m: TpMsg) {
         if self.cfg.send_gap == 0 {
             for &t in targets {
-                self.send_now(sim, from, t, kind, m);
+                self.send_now(sim, from, t, m);
             }
             return;
         }
         let idle = self.outbox[from as usize].is_empty();
         for &t in targets {
-            self.outbox[from as usize].push_back((t, kind, m));
+            self.outbox[from as usize].push_back((t, m));
         }
         if idle {
             self.pump(sim, from);
         }
     }
 
-    fn pump(&mut self, sim: &mut Sim<TpMsg>, node: NodeId) {
-        if let Some((to, kind, m)) = self.outbox[node as usize].pop_front() {
-            self.send_now(sim, node, to, kind, m);
+    fn pump(&mut self, sim: &mut TpSim, node: NodeId) {
+        if let Some((to, m)) = self.outbox[node as usize].pop_front() {
+            self.send_now(sim, node, to, m);
             if !self.outbox[node as usize].is_empty() {
-                sim.set_timer(node, self.cfg.send_gap, T_SEND);
+                sim.set_timer(node, self.cfg.send_gap, TpTimer::Send);
             }
         }
     }
@@ -423,13 +461,11 @@ impl ThreePc {
             .collect()
     }
 
-    fn arm_rm(&mut self, sim: &mut Sim<TpMsg>, i: usize, after: Time) {
-        self.rm_gen[i] += 1;
-        let id = T_RM | (self.rm_gen[i] & !TAG);
-        sim.set_timer(self.node_of(i), after, id);
+    fn arm_rm(&mut self, sim: &mut TpSim, i: usize, after: Time) {
+        sim.set_timer(self.node_of(i), after, TpTimer::Rm);
     }
 
-    fn set_state(&mut self, sim: &mut Sim<TpMsg>, i: usize, s: St) {
+    fn set_state(&mut self, sim: &mut TpSim, i: usize, s: St) {
         let cur = self.st[i];
         if cur == s {
             return;
@@ -445,14 +481,16 @@ impl ThreePc {
         if s.decided() {
             self.decided_at[i] = Some(sim.now());
             self.rec[i] = None;
-            self.rm_gen[i] += 1; // cancel the participant's timeout
-            self.co_gen[i] += 1;
+            // cancel the participant's timeout and its recovery's
+            let node = self.node_of(i);
+            sim.cancel_timer(node, TpTimer::Rm);
+            sim.cancel_timer(node, TpTimer::Collect);
         }
     }
 
     // ---- TM ----
 
-    fn tm_decide(&mut self, sim: &mut Sim<TpMsg>, commit: bool) {
+    fn tm_decide(&mut self, sim: &mut TpSim, commit: bool) {
         if matches!(self.tm, TmState::Done(_)) {
             return;
         }
@@ -462,12 +500,18 @@ impl ThreePc {
             sim,
             0,
             &targets,
-            if commit { DO_COMMIT } else { ABORT },
-            Self::msg(0),
+            Self::msg(
+                if commit {
+                    TpKind::DoCommit
+                } else {
+                    TpKind::Abort
+                },
+                0,
+            ),
         );
     }
 
-    fn tm_on_vote(&mut self, sim: &mut Sim<TpMsg>, i: usize, yes: bool) {
+    fn tm_on_vote(&mut self, sim: &mut TpSim, i: usize, yes: bool) {
         if !yes {
             if matches!(self.tm, TmState::Init | TmState::Waiting) {
                 self.tm_decide(sim, false);
@@ -480,8 +524,8 @@ impl ThreePc {
                 self.tm = TmState::Waiting;
                 self.tm_votes.insert(i);
                 let targets = self.others(i);
-                sim.set_timer(0, self.cfg.vote_timeout, T_TM_VOTE);
-                self.broadcast(sim, 0, &targets, CAN_COMMIT, Self::msg(0));
+                sim.set_timer(0, self.cfg.vote_timeout, TpTimer::TmVote);
+                self.broadcast(sim, 0, &targets, Self::msg(TpKind::CanCommit, 0));
                 self.tm_check_votes(sim);
             }
             TmState::Waiting => {
@@ -492,40 +536,40 @@ impl ThreePc {
         }
     }
 
-    fn tm_check_votes(&mut self, sim: &mut Sim<TpMsg>) {
+    fn tm_check_votes(&mut self, sim: &mut TpSim) {
         if self.tm == TmState::Waiting && self.tm_votes.len() == self.n() {
             self.tm = TmState::PreCommitting;
-            sim.set_timer(0, self.cfg.ack_timeout, T_TM_ACK);
+            sim.set_timer(0, self.cfg.ack_timeout, TpTimer::TmAck);
             let targets = self.all_participants();
-            self.broadcast(sim, 0, &targets, PRE_COMMIT, Self::msg(0));
+            self.broadcast(sim, 0, &targets, Self::msg(TpKind::PreCommit, 0));
         }
     }
 
     // ---- participants ----
 
-    fn vote(&mut self, sim: &mut Sim<TpMsg>, i: usize) {
+    fn vote(&mut self, sim: &mut TpSim, i: usize) {
         let me = self.node_of(i);
         match self.st[i] {
             St::Working => {
                 if self.votes_yes[i] {
                     self.st[i] = St::Uncertain;
                     self.arm_rm(sim, i, self.cfg.rm_timeout);
-                    self.send_now(sim, me, 0, YES, Self::msg(0));
+                    self.send_now(sim, me, 0, Self::msg(TpKind::Yes, 0));
                 } else {
                     self.set_state(sim, i, St::Aborted);
-                    self.send_now(sim, me, 0, NO, Self::msg(0));
+                    self.send_now(sim, me, 0, Self::msg(TpKind::No, 0));
                 }
             }
-            St::Aborted => self.send_now(sim, me, 0, NO, Self::msg(0)),
+            St::Aborted => self.send_now(sim, me, 0, Self::msg(TpKind::No, 0)),
             _ => {}
         }
     }
 
     /// Participant `i` moves to epoch `e` (by timeout): report to its coordinator.
-    fn enter_epoch(&mut self, sim: &mut Sim<TpMsg>, i: usize, e: u32) {
+    fn enter_epoch(&mut self, sim: &mut TpSim, i: usize, e: u32) {
         self.epoch[i] = e;
         self.rec[i] = None;
-        self.co_gen[i] += 1;
+        sim.cancel_timer(self.node_of(i), TpTimer::Collect);
         self.terminations += 1;
         self.arm_rm(sim, i, self.cfg.epoch_timeout);
         let c = self.coordinator(e);
@@ -533,40 +577,49 @@ impl ThreePc {
             self.start_recovery(sim, i, e);
         } else {
             let m = TpMsg {
+                kind: TpKind::State,
                 epoch: e,
                 state: self.st[i],
             };
             let (me, to) = (self.node_of(i), self.node_of(c));
-            self.send_now(sim, me, to, STATE, m);
+            self.send_now(sim, me, to, m);
         }
     }
 
-    fn start_recovery(&mut self, sim: &mut Sim<TpMsg>, i: usize, e: u32) {
+    fn start_recovery(&mut self, sim: &mut TpSim, i: usize, e: u32) {
         self.rec[i] = Some(Recovery {
             epoch: e,
             phase: Phase::Collect(BTreeMap::from([(i, self.st[i])])),
         });
-        self.co_gen[i] += 1;
-        let id = T_COLLECT | (self.co_gen[i] & !TAG);
-        sim.set_timer(self.node_of(i), self.cfg.collect_timeout, id);
+        sim.set_timer(self.node_of(i), self.cfg.collect_timeout, TpTimer::Collect);
         let targets = self.others(i);
-        self.broadcast(sim, self.node_of(i), &targets, STATE_REQ, Self::msg(e));
+        self.broadcast(
+            sim,
+            self.node_of(i),
+            &targets,
+            Self::msg(TpKind::StateReq, e),
+        );
     }
 
-    fn recovery_commit(&mut self, sim: &mut Sim<TpMsg>, i: usize, e: u32) {
+    fn recovery_commit(&mut self, sim: &mut TpSim, i: usize, e: u32) {
         self.set_state(sim, i, St::Committed);
         let targets = self.others(i);
-        self.broadcast(sim, self.node_of(i), &targets, DO_COMMIT, Self::msg(e));
+        self.broadcast(
+            sim,
+            self.node_of(i),
+            &targets,
+            Self::msg(TpKind::DoCommit, e),
+        );
     }
 
-    fn recovery_abort(&mut self, sim: &mut Sim<TpMsg>, i: usize, e: u32) {
+    fn recovery_abort(&mut self, sim: &mut TpSim, i: usize, e: u32) {
         self.set_state(sim, i, St::Aborted);
         let targets = self.others(i);
-        self.broadcast(sim, self.node_of(i), &targets, ABORT, Self::msg(e));
+        self.broadcast(sim, self.node_of(i), &targets, Self::msg(TpKind::Abort, e));
     }
 
     /// The termination rules, applied by participant `i` to the collected reports.
-    fn recovery_decide(&mut self, sim: &mut Sim<TpMsg>, i: usize) {
+    fn recovery_decide(&mut self, sim: &mut TpSim, i: usize) {
         let Some(Recovery {
             epoch: e,
             phase: Phase::Collect(reports),
@@ -605,31 +658,34 @@ impl ThreePc {
             epoch: e,
             phase: Phase::PreCommitting(uncertain),
         });
-        self.co_gen[i] += 1;
-        let id = T_RACK | (self.co_gen[i] & !TAG);
-        sim.set_timer(self.node_of(i), self.cfg.ack_timeout, id);
-        self.broadcast(sim, self.node_of(i), &targets, PRE_COMMIT, Self::msg(e));
+        sim.set_timer(self.node_of(i), self.cfg.ack_timeout, TpTimer::RecoveryAck);
+        self.broadcast(
+            sim,
+            self.node_of(i),
+            &targets,
+            Self::msg(TpKind::PreCommit, e),
+        );
     }
 
-    fn decision_to(&mut self, sim: &mut Sim<TpMsg>, i: usize, to: NodeId) {
+    fn decision_to(&mut self, sim: &mut TpSim, i: usize, to: NodeId) {
         let kind = match self.st[i] {
-            St::Committed => DO_COMMIT,
-            St::Aborted => ABORT,
+            St::Committed => TpKind::DoCommit,
+            St::Aborted => TpKind::Abort,
             _ => return,
         };
         let e = self.epoch[i];
         let me = self.node_of(i);
-        self.send_now(sim, me, to, kind, Self::msg(e));
+        self.send_now(sim, me, to, Self::msg(kind, e));
     }
 
-    fn handle(&mut self, sim: &mut Sim<TpMsg>, to: NodeId, from: NodeId, kind: u8, m: TpMsg) {
-        match kind {
-            YES | NO if to == 0 => {
+    fn handle(&mut self, sim: &mut TpSim, to: NodeId, from: NodeId, m: TpMsg) {
+        match m.kind {
+            TpKind::Yes | TpKind::No if to == 0 => {
                 if let Some(i) = self.part_of(from) {
-                    self.tm_on_vote(sim, i, kind == YES);
+                    self.tm_on_vote(sim, i, m.kind == TpKind::Yes);
                 }
             }
-            ACK if to == 0 && m.epoch == 0 => {
+            TpKind::Ack if to == 0 && m.epoch == 0 => {
                 if self.tm == TmState::PreCommitting
                     && let Some(i) = self.part_of(from)
                 {
@@ -641,16 +697,16 @@ impl ThreePc {
             }
             _ => {
                 if let Some(i) = self.part_of(to) {
-                    self.participant(sim, i, from, kind, m);
+                    self.participant(sim, i, from, m);
                 }
             }
         }
     }
 
-    fn participant(&mut self, sim: &mut Sim<TpMsg>, i: usize, from: NodeId, kind: u8, m: TpMsg) {
-        match kind {
-            CAN_COMMIT => self.vote(sim, i),
-            PRE_COMMIT => {
+    fn participant(&mut self, sim: &mut TpSim, i: usize, from: NodeId, m: TpMsg) {
+        match m.kind {
+            TpKind::CanCommit => self.vote(sim, i),
+            TpKind::PreCommit => {
                 if m.epoch < self.epoch[i]
                     || !matches!(self.st[i], St::Uncertain | St::PreCommitted)
                 {
@@ -668,11 +724,11 @@ impl ThreePc {
                 };
                 self.arm_rm(sim, i, t);
                 let me = self.node_of(i);
-                self.send_now(sim, me, from, ACK, Self::msg(m.epoch));
+                self.send_now(sim, me, from, Self::msg(TpKind::Ack, m.epoch));
             }
-            DO_COMMIT => self.set_state(sim, i, St::Committed),
-            ABORT => self.set_state(sim, i, St::Aborted),
-            STATE_REQ => {
+            TpKind::DoCommit => self.set_state(sim, i, St::Committed),
+            TpKind::Abort => self.set_state(sim, i, St::Aborted),
+            TpKind::StateReq => {
                 if self.st[i] == St::Working {
                     // never voted: abort unilaterally (no one can have pre-committed)
                     self.set_state(sim, i, St::Aborted);
@@ -686,17 +742,18 @@ impl ThreePc {
                 if m.epoch > self.epoch[i] {
                     self.epoch[i] = m.epoch;
                     self.rec[i] = None;
-                    self.co_gen[i] += 1;
+                    sim.cancel_timer(self.node_of(i), TpTimer::Collect);
                     self.arm_rm(sim, i, self.cfg.epoch_timeout);
                 }
                 let me = self.node_of(i);
                 let r = TpMsg {
+                    kind: TpKind::State,
                     epoch: m.epoch,
                     state: self.st[i],
                 };
-                self.send_now(sim, me, from, STATE, r);
+                self.send_now(sim, me, from, r);
             }
-            STATE => {
+            TpKind::State => {
                 if self.st[i].decided() {
                     return self.decision_to(sim, i, from);
                 }
@@ -726,7 +783,7 @@ impl ThreePc {
                     }
                 }
             }
-            ACK => {
+            TpKind::Ack => {
                 let e = self.epoch[i];
                 if let Some(j) = self.part_of(from)
                     && let Some(Recovery {
@@ -796,13 +853,8 @@ impl ThreePc {
 
 impl Protocol for ThreePc {
     type Msg = TpMsg;
-    fn kinds(&self) -> &'static [&'static str] {
-        KINDS
-    }
-    fn payload_kinds(&self) -> u64 {
-        0
-    }
-    fn start(&mut self, sim: &mut Sim<TpMsg>) {
+    type Timer = TpTimer;
+    fn start(&mut self, sim: &mut TpSim) {
         for i in 0..self.n() {
             let node = self.node_of(i);
             self.down[node as usize] = !sim.is_up(node);
@@ -815,22 +867,21 @@ impl Protocol for ThreePc {
             self.vote(sim, 0);
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<TpMsg>, to: NodeId, from: NodeId, kind: u8, m: TpMsg) {
-        self.handle(sim, to, from, kind, m);
+    fn on_message(&mut self, sim: &mut TpSim, to: NodeId, from: NodeId, m: TpMsg) {
+        self.handle(sim, to, from, m);
     }
-    fn on_timer(&mut self, sim: &mut Sim<TpMsg>, node: NodeId, id: u64) {
-        match id & TAG {
-            T_SEND => self.pump(sim, node),
-            T_TM_VOTE if node == 0 && self.tm == TmState::Waiting => self.tm_decide(sim, false),
+    fn on_timer(&mut self, sim: &mut TpSim, node: NodeId, timer: TpTimer) {
+        match timer {
+            TpTimer::Send => self.pump(sim, node),
+            TpTimer::TmVote if node == 0 && self.tm == TmState::Waiting => {
+                self.tm_decide(sim, false)
+            }
             // silent participants are presumed crashed
-            T_TM_ACK if node == 0 && self.tm == TmState::PreCommitting => {
+            TpTimer::TmAck if node == 0 && self.tm == TmState::PreCommitting => {
                 self.tm_decide(sim, true);
             }
-            T_RM => {
+            TpTimer::Rm => {
                 let Some(i) = self.part_of(node) else { return };
-                if id & !TAG != self.rm_gen[i] & !TAG {
-                    return;
-                }
                 match self.st[i] {
                     St::Working => self.set_state(sim, i, St::Aborted),
                     St::Uncertain | St::PreCommitted => {
@@ -840,18 +891,18 @@ impl Protocol for ThreePc {
                     _ => {}
                 }
             }
-            T_COLLECT | T_RACK => {
+            TpTimer::Collect | TpTimer::RecoveryAck => {
                 let Some(i) = self.part_of(node) else { return };
-                if id & !TAG != self.co_gen[i] & !TAG || self.st[i].decided() {
+                if self.st[i].decided() {
                     return;
                 }
                 let e = self.epoch[i];
                 match self.rec[i].as_ref().map(|r| &r.phase) {
-                    Some(Phase::Collect(_)) if id & TAG == T_COLLECT => {
+                    Some(Phase::Collect(_)) if timer == TpTimer::Collect => {
                         self.recovery_decide(sim, i)
                     }
                     // silent uncertain participants are presumed crashed
-                    Some(Phase::PreCommitting(_)) if id & TAG == T_RACK => {
+                    Some(Phase::PreCommitting(_)) if timer == TpTimer::RecoveryAck => {
                         self.recovery_commit(sim, i, e);
                     }
                     _ => {}
@@ -860,14 +911,14 @@ impl Protocol for ThreePc {
             _ => {}
         }
     }
-    fn on_crash(&mut self, _sim: &mut Sim<TpMsg>, node: NodeId) {
+    fn on_crash(&mut self, _sim: &mut TpSim, node: NodeId) {
         self.down[node as usize] = true;
         self.outbox[node as usize].clear();
         if let Some(i) = self.part_of(node) {
             self.rec[i] = None;
         }
     }
-    fn on_recover(&mut self, sim: &mut Sim<TpMsg>, node: NodeId) {
+    fn on_recover(&mut self, sim: &mut TpSim, node: NodeId) {
         self.down[node as usize] = false;
         if node == 0 {
             match self.tm {
@@ -875,8 +926,8 @@ impl Protocol for ThreePc {
                 TmState::Waiting => self.tm_decide(sim, false),
                 TmState::Done(d) => {
                     let targets = self.all_participants();
-                    let kind = if d { DO_COMMIT } else { ABORT };
-                    self.broadcast(sim, 0, &targets, kind, Self::msg(0));
+                    let kind = if d { TpKind::DoCommit } else { TpKind::Abort };
+                    self.broadcast(sim, 0, &targets, Self::msg(kind, 0));
                 }
                 // pre-committing: the outcome belongs to the termination protocol now
                 _ => {}
@@ -892,7 +943,7 @@ impl Protocol for ThreePc {
             }
         }
     }
-    fn extra(&self, _sim: &Sim<TpMsg>) -> BTreeMap<String, f64> {
+    fn extra(&self, _sim: &TpSim) -> BTreeMap<String, f64> {
         BTreeMap::from([
             ("blocked".to_string(), self.blocked() as f64),
             ("terminations".to_string(), self.terminations as f64),
@@ -980,7 +1031,7 @@ pub fn run_3pc(
                 d.time as f64 / MS as f64,
                 d.from,
                 d.to,
-                KINDS[d.kind as usize]
+                TpKind::NAMES[d.kind as usize]
             )
         })
         .collect();

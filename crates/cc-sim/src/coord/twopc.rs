@@ -34,7 +34,9 @@
 
 use super::faults::{Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, MixLatency, Recovery, Window};
 use crate::SimError;
-use crate::des::{Delivery, EventConfig, Protocol, Sim, run_events};
+use crate::des::{
+    EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events, trace_lines,
+};
 use crate::net::{MS, NetworkModel, NodeId, Time};
 use crate::registry::{
     Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
@@ -45,16 +47,53 @@ use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-const PREPARED: u8 = 0;
-const ABORTED: u8 = 1;
-const PREPARE: u8 = 2;
-const COMMIT: u8 = 3;
-const ABORT: u8 = 4;
-const QUERY: u8 = 5;
-const KINDS: &[&str] = &["prepared", "aborted", "prepare", "commit", "abort", "query"];
+message_kinds! {
+    /// A 2PC message (64 bytes on the wire); the variants are the kinds.
+    pub enum TwoPcMsg {
+        /// An RM votes yes.
+        Prepared = "prepared",
+        /// An RM votes no.
+        Aborted = "aborted",
+        /// The TM asks an RM to vote.
+        Prepare = "prepare",
+        /// The TM's commit decision.
+        Commit = "commit",
+        /// The TM's abort decision.
+        Abort = "abort",
+        /// A prepared RM asks the TM for the decision.
+        Query = "query",
+    }
+}
 
-const TIMER_VOTES: u64 = 1;
-const TIMER_RM: u64 = 2;
+impl Message for TwoPcMsg {
+    const KINDS: &'static [&'static str] = TwoPcMsg::NAMES;
+    fn kind(&self) -> u8 {
+        *self as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        64
+    }
+}
+
+/// 2PC timers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TwoPcTimer {
+    /// The TM's wait for votes.
+    Votes,
+    /// An RM's wait before unilateral abort (unprepared) or re-query (prepared).
+    Rm,
+}
+
+impl Timer for TwoPcTimer {
+    fn trace_id(&self, _generation: u64) -> u64 {
+        match self {
+            TwoPcTimer::Votes => 1,
+            TwoPcTimer::Rm => 2,
+        }
+    }
+}
+
+type TwoPcSim = Sim<TwoPcMsg, TwoPcTimer>;
 
 /// 2PC configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -163,15 +202,15 @@ impl TwoPc {
     }
 
     /// Send, or handle locally when the endpoints share a node.
-    fn send(&mut self, sim: &mut Sim<()>, from: NodeId, to: NodeId, kind: u8) {
+    fn send(&mut self, sim: &mut TwoPcSim, from: NodeId, to: NodeId, msg: TwoPcMsg) {
         if from == to {
-            self.handle(sim, to, from, kind);
+            self.handle(sim, to, from, msg);
         } else {
-            sim.send(from, to, kind, 64, ());
+            sim.send(from, to, msg);
         }
     }
 
-    fn rm_vote(&mut self, sim: &mut Sim<()>, i: usize) {
+    fn rm_vote(&mut self, sim: &mut TwoPcSim, i: usize) {
         let me = self.node_of(i);
         match self.rm[i] {
             RmState::Working => {
@@ -179,21 +218,21 @@ impl TwoPc {
                     self.rm[i] = RmState::Prepared;
                     self.prepared_at[i] = Some(sim.now());
                     self.voted[i] = Some(true);
-                    self.send(sim, me, 0, PREPARED);
-                    sim.set_timer(me, self.cfg.rm_timeout, TIMER_RM);
+                    self.send(sim, me, 0, TwoPcMsg::Prepared);
+                    sim.set_timer(me, self.cfg.rm_timeout, TwoPcTimer::Rm);
                 } else {
                     self.voted[i] = Some(false);
                     self.set_rm(sim, i, RmState::Aborted);
-                    self.send(sim, me, 0, ABORTED);
+                    self.send(sim, me, 0, TwoPcMsg::Aborted);
                 }
             }
-            RmState::Prepared => self.send(sim, me, 0, PREPARED),
-            RmState::Aborted => self.send(sim, me, 0, ABORTED),
+            RmState::Prepared => self.send(sim, me, 0, TwoPcMsg::Prepared),
+            RmState::Aborted => self.send(sim, me, 0, TwoPcMsg::Aborted),
             RmState::Committed => {}
         }
     }
 
-    fn set_rm(&mut self, sim: &Sim<()>, i: usize, s: RmState) {
+    fn set_rm(&mut self, sim: &TwoPcSim, i: usize, s: RmState) {
         if let Some(t) = self.prepared_at[i].take() {
             self.blocked_ns[i] += sim.now() - t;
         }
@@ -217,7 +256,7 @@ impl TwoPc {
         }
     }
 
-    fn decide(&mut self, sim: &mut Sim<()>, commit: bool) {
+    fn decide(&mut self, sim: &mut TwoPcSim, commit: bool) {
         if let Some(d) = self.tm_decision {
             if d != commit {
                 self.violations.push("TM changed its decision".into());
@@ -225,14 +264,18 @@ impl TwoPc {
             return;
         }
         self.tm_decision = Some(commit);
-        let kind = if commit { COMMIT } else { ABORT };
+        let msg = if commit {
+            TwoPcMsg::Commit
+        } else {
+            TwoPcMsg::Abort
+        };
         for i in 0..self.cfg.participants as usize {
             let to = self.node_of(i);
-            self.send(sim, 0, to, kind);
+            self.send(sim, 0, to, msg);
         }
     }
 
-    fn tm_on_vote(&mut self, sim: &mut Sim<()>, i: usize, yes: bool) {
+    fn tm_on_vote(&mut self, sim: &mut TwoPcSim, i: usize, yes: bool) {
         if self.tm_decision.is_some() {
             return;
         }
@@ -244,10 +287,10 @@ impl TwoPc {
         }
         if i == 0 && first {
             // RM 1's vote starts the protocol.
-            sim.set_timer(0, self.cfg.vote_timeout, TIMER_VOTES);
+            sim.set_timer(0, self.cfg.vote_timeout, TwoPcTimer::Votes);
             for j in 1..self.cfg.participants as usize {
                 let to = self.node_of(j);
-                self.send(sim, 0, to, PREPARE);
+                self.send(sim, 0, to, TwoPcMsg::Prepare);
             }
         }
         if self.tm_votes.iter().all(|v| *v == Some(true)) {
@@ -255,26 +298,31 @@ impl TwoPc {
         }
     }
 
-    fn handle(&mut self, sim: &mut Sim<()>, to: NodeId, from: NodeId, kind: u8) {
-        match kind {
-            PREPARED | ABORTED if to == 0 => {
+    fn handle(&mut self, sim: &mut TwoPcSim, to: NodeId, from: NodeId, msg: TwoPcMsg) {
+        match msg {
+            TwoPcMsg::Prepared | TwoPcMsg::Aborted if to == 0 => {
                 if let Some(i) = self.rm_of(from) {
-                    self.tm_on_vote(sim, i, kind == PREPARED);
+                    self.tm_on_vote(sim, i, msg == TwoPcMsg::Prepared);
                 }
             }
-            QUERY if to == 0 => {
+            TwoPcMsg::Query if to == 0 => {
                 if let Some(d) = self.tm_decision {
-                    self.send(sim, 0, from, if d { COMMIT } else { ABORT });
+                    self.send(
+                        sim,
+                        0,
+                        from,
+                        if d { TwoPcMsg::Commit } else { TwoPcMsg::Abort },
+                    );
                 }
             }
-            PREPARE => {
+            TwoPcMsg::Prepare => {
                 if let Some(i) = self.rm_of(to) {
                     self.rm_vote(sim, i);
                 }
             }
-            COMMIT | ABORT => {
+            TwoPcMsg::Commit | TwoPcMsg::Abort => {
                 if let Some(i) = self.rm_of(to) {
-                    let s = if kind == COMMIT {
+                    let s = if msg == TwoPcMsg::Commit {
                         RmState::Committed
                     } else {
                         RmState::Aborted
@@ -345,28 +393,23 @@ impl TwoPc {
 }
 
 impl Protocol for TwoPc {
-    type Msg = ();
-    fn kinds(&self) -> &'static [&'static str] {
-        KINDS
-    }
-    fn payload_kinds(&self) -> u64 {
-        0
-    }
-    fn start(&mut self, sim: &mut Sim<()>) {
+    type Msg = TwoPcMsg;
+    type Timer = TwoPcTimer;
+    fn start(&mut self, sim: &mut TwoPcSim) {
         for i in 1..self.cfg.participants as usize {
             let node = self.node_of(i);
-            sim.set_timer(node, self.cfg.rm_timeout, TIMER_RM);
+            sim.set_timer(node, self.cfg.rm_timeout, TwoPcTimer::Rm);
         }
         let rm1 = self.node_of(0);
         if sim.is_up(rm1) {
             self.rm_vote(sim, 0);
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<()>, to: NodeId, from: NodeId, kind: u8, _m: ()) {
-        self.handle(sim, to, from, kind);
+    fn on_message(&mut self, sim: &mut TwoPcSim, to: NodeId, from: NodeId, msg: TwoPcMsg) {
+        self.handle(sim, to, from, msg);
     }
-    fn on_timer(&mut self, sim: &mut Sim<()>, node: NodeId, id: u64) {
-        if id == TIMER_VOTES && node == 0 {
+    fn on_timer(&mut self, sim: &mut TwoPcSim, node: NodeId, timer: TwoPcTimer) {
+        if timer == TwoPcTimer::Votes && node == 0 {
             if self.tm_decision.is_none() {
                 let saw_no = self.tm_votes.contains(&Some(false));
                 let commit = self.cfg.commit_on_missing_vote && !saw_no;
@@ -381,26 +424,26 @@ impl Protocol for TwoPc {
                     self.set_rm(sim, i, RmState::Aborted);
                 }
                 RmState::Prepared => {
-                    self.send(sim, node, 0, QUERY);
-                    sim.set_timer(node, self.cfg.rm_timeout, TIMER_RM);
+                    self.send(sim, node, 0, TwoPcMsg::Query);
+                    sim.set_timer(node, self.cfg.rm_timeout, TwoPcTimer::Rm);
                 }
                 _ => {}
             }
         }
     }
-    fn on_recover(&mut self, sim: &mut Sim<()>, node: NodeId) {
+    fn on_recover(&mut self, sim: &mut TwoPcSim, node: NodeId) {
         if node == 0 && self.tm_decision.is_none() && self.tm_votes.iter().any(Option::is_some) {
             // Votes were volatile; presumed abort.
             self.decide(sim, false);
         }
         if let Some(i) = self.rm_of(node) {
-            sim.set_timer(node, self.cfg.rm_timeout, TIMER_RM);
+            sim.set_timer(node, self.cfg.rm_timeout, TwoPcTimer::Rm);
             if i == 0 && self.rm[0] == RmState::Working {
                 self.rm_vote(sim, 0);
             }
         }
     }
-    fn extra(&self, _sim: &Sim<()>) -> BTreeMap<String, f64> {
+    fn extra(&self, _sim: &TwoPcSim) -> BTreeMap<String, f64> {
         BTreeMap::from([
             ("blocked".to_string(), self.blocked() as f64),
             (
@@ -470,15 +513,7 @@ pub fn run_2pc(
         .copied()
         .collect::<Option<Vec<Time>>>()
         .and_then(|v| v.into_iter().max());
-    let trace = log
-        .iter()
-        .map(|d: &Delivery| {
-            format!(
-                "{} ns: {} -> {} {}",
-                d.time, d.from, d.to, KINDS[d.kind as usize]
-            )
-        })
-        .collect();
+    let trace = trace_lines(&log, TwoPcMsg::KINDS);
     Ok(TwoPcRun {
         messages: m.messages,
         bytes: m.bytes,

@@ -13,7 +13,7 @@
 //! children: exactly `n − 1` messages and `⌈log_k((k−1)n + 1)⌉ − 1` hops.
 
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::des::{EventConfig, Message, Protocol, Sim, run_events};
 use crate::net::NodeId;
 use crate::registry::{
     Chosen, Family, Knob, MAX_EVENT_NODES, NodeRange, Prepared, Scenario, SimProtocol,
@@ -21,6 +21,28 @@ use crate::registry::{
 use crate::summary::TrialMetrics;
 use crate::topology::{Graph, Topology};
 use std::collections::BTreeMap;
+
+/// The payload of a broadcast, `bytes` long, after `hops` hops (kind `gossip`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gossip {
+    /// Hops travelled on arrival.
+    pub hops: u32,
+    /// Size on the wire.
+    pub bytes: u32,
+}
+
+impl Message for Gossip {
+    const KINDS: &'static [&'static str] = &["gossip"];
+    const PAYLOAD_KINDS: u64 = 1;
+    #[inline]
+    fn kind(&self) -> u8 {
+        0
+    }
+    #[inline]
+    fn wire_bytes(&self) -> u32 {
+        self.bytes
+    }
+}
 
 /// Flooding over `graph` from `origin`. Messages carry their hop count.
 #[derive(Debug, Clone)]
@@ -39,35 +61,37 @@ impl<'g> Flood<'g> {
             payload_bytes,
         }
     }
+
+    fn gossip(&self, hops: u32) -> Gossip {
+        Gossip {
+            hops,
+            bytes: self.payload_bytes,
+        }
+    }
 }
 
 impl Protocol for Flood<'_> {
-    type Msg = u32;
-    fn kinds(&self) -> &'static [&'static str] {
-        &["gossip"]
-    }
-    fn payload_kinds(&self) -> u64 {
-        1
-    }
-    fn start(&mut self, sim: &mut Sim<u32>) {
+    type Msg = Gossip;
+    type Timer = ();
+    fn start(&mut self, sim: &mut Sim<Gossip, ()>) {
         if !sim.is_up(self.origin) {
             return;
         }
         sim.mark_delivered(self.origin, 0);
         for &u in self.graph.neighbors(self.origin) {
-            sim.send(self.origin, u, 0, self.payload_bytes, 1);
+            sim.send(self.origin, u, self.gossip(1));
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<u32>, to: NodeId, from: NodeId, _kind: u8, hops: u32) {
-        if sim.mark_delivered(to, hops) {
+    fn on_message(&mut self, sim: &mut Sim<Gossip, ()>, to: NodeId, from: NodeId, msg: Gossip) {
+        if sim.mark_delivered(to, msg.hops) {
             for &u in self.graph.neighbors(to) {
                 if u != from {
-                    sim.send(to, u, 0, self.payload_bytes, hops + 1);
+                    sim.send(to, u, self.gossip(msg.hops + 1));
                 }
             }
         }
     }
-    fn extra(&self, sim: &Sim<u32>) -> BTreeMap<String, f64> {
+    fn extra(&self, sim: &Sim<Gossip, ()>) -> BTreeMap<String, f64> {
         let ldh = sim
             .hops()
             .iter()
@@ -95,35 +119,34 @@ impl TreeBroadcast {
         }
     }
 
-    fn forward(&self, sim: &mut Sim<u32>, v: NodeId, hops: u32) {
+    fn forward(&self, sim: &mut Sim<Gossip, ()>, v: NodeId, hops: u32) {
         let n = sim.n() as u64;
         let first = u64::from(self.k) * u64::from(v) + 1;
         for c in first..(first + u64::from(self.k)).min(n) {
-            sim.send(v, c as NodeId, 0, self.payload_bytes, hops + 1);
+            let msg = Gossip {
+                hops: hops + 1,
+                bytes: self.payload_bytes,
+            };
+            sim.send(v, c as NodeId, msg);
         }
     }
 }
 
 impl Protocol for TreeBroadcast {
-    type Msg = u32;
-    fn kinds(&self) -> &'static [&'static str] {
-        &["gossip"]
-    }
-    fn payload_kinds(&self) -> u64 {
-        1
-    }
-    fn start(&mut self, sim: &mut Sim<u32>) {
+    type Msg = Gossip;
+    type Timer = ();
+    fn start(&mut self, sim: &mut Sim<Gossip, ()>) {
         if sim.is_up(0) {
             sim.mark_delivered(0, 0);
             self.forward(sim, 0, 0);
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<u32>, to: NodeId, _from: NodeId, _kind: u8, hops: u32) {
-        if sim.mark_delivered(to, hops) {
-            self.forward(sim, to, hops);
+    fn on_message(&mut self, sim: &mut Sim<Gossip, ()>, to: NodeId, _from: NodeId, msg: Gossip) {
+        if sim.mark_delivered(to, msg.hops) {
+            self.forward(sim, to, msg.hops);
         }
     }
-    fn extra(&self, sim: &Sim<u32>) -> BTreeMap<String, f64> {
+    fn extra(&self, sim: &Sim<Gossip, ()>) -> BTreeMap<String, f64> {
         let ldh = sim
             .hops()
             .iter()

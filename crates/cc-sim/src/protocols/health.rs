@@ -21,7 +21,7 @@
 
 use super::flood::EVENT_NODES;
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::des::{EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events};
 use crate::net::{MS, NodeId, Time};
 use crate::registry::{
     Chosen, Family, Knob, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol,
@@ -41,9 +41,53 @@ pub enum HealthMode {
     },
 }
 
-const HB: u8 = 0;
-const AGG: u8 = 1;
-const ADOPT: u8 = 2;
+/// Health-checking message (fixed 16-byte header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthMsg {
+    /// A heartbeat.
+    Heartbeat,
+    /// A group leader's aggregate over its group of `group` nodes (4 bytes each).
+    Aggregate {
+        /// Nodes of the group, the leader included.
+        group: u32,
+    },
+    /// The root adopts an orphaned member.
+    Adopt,
+}
+
+message_kinds! {
+    enum HealthKind { Heartbeat = "heartbeat", Aggregate = "aggregate", Adopt = "adopt" }
+}
+
+impl Message for HealthMsg {
+    const KINDS: &'static [&'static str] = HealthKind::NAMES;
+    const PAYLOAD_KINDS: u64 = HealthKind::Heartbeat.bit() | HealthKind::Aggregate.bit();
+    fn kind(&self) -> u8 {
+        (match self {
+            HealthMsg::Heartbeat => HealthKind::Heartbeat,
+            HealthMsg::Aggregate { .. } => HealthKind::Aggregate,
+            HealthMsg::Adopt => HealthKind::Adopt,
+        }) as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        match self {
+            HealthMsg::Aggregate { group } => 16 + 4 * group,
+            HealthMsg::Heartbeat | HealthMsg::Adopt => 16,
+        }
+    }
+}
+
+/// The one timer of health checking: the node's next period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period;
+
+impl Timer for Period {
+    fn trace_id(&self, _gen: u64) -> u64 {
+        1
+    }
+}
+
+type HealthSim = Sim<HealthMsg, Period>;
 
 /// Health-checking protocol state.
 #[derive(Debug, Clone)]
@@ -110,7 +154,7 @@ impl HealthCheck {
         v - v % group
     }
 
-    fn suspect(&mut self, sim: &Sim<()>, cell: usize, target: NodeId, full_mesh_live: usize) {
+    fn suspect(&mut self, sim: &HealthSim, cell: usize, target: NodeId, full_mesh_live: usize) {
         if self.suspected[cell] {
             return;
         }
@@ -138,32 +182,27 @@ impl HealthCheck {
 }
 
 impl Protocol for HealthCheck {
-    type Msg = ();
-    fn kinds(&self) -> &'static [&'static str] {
-        &["heartbeat", "aggregate", "adopt"]
-    }
-    fn payload_kinds(&self) -> u64 {
-        0b11
-    }
-    fn start(&mut self, sim: &mut Sim<()>) {
+    type Msg = HealthMsg;
+    type Timer = Period;
+    fn start(&mut self, sim: &mut HealthSim) {
         for v in 0..self.n as NodeId {
-            sim.set_timer(v, self.period, 1);
+            sim.set_timer(v, self.period, Period);
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<()>, to: NodeId, from: NodeId, kind: u8, _m: ()) {
+    fn on_message(&mut self, sim: &mut HealthSim, to: NodeId, from: NodeId, msg: HealthMsg) {
         let now = sim.now();
-        match (self.mode, kind) {
+        match (self.mode, msg) {
             (HealthMode::FullMesh, _) => {
                 let cell = to as usize * self.n + from as usize;
                 self.last_heard[cell] = now;
             }
-            (HealthMode::Hierarchical { .. }, HB) => {
+            (HealthMode::Hierarchical { .. }, HealthMsg::Heartbeat) => {
                 if to == 0 {
                     self.root_view[from as usize] = now;
                 }
                 self.last_heard[from as usize] = now;
             }
-            (HealthMode::Hierarchical { .. }, ADOPT) => self.parent[to as usize] = from,
+            (HealthMode::Hierarchical { .. }, HealthMsg::Adopt) => self.parent[to as usize] = from,
             (HealthMode::Hierarchical { group }, _) => {
                 // Aggregate from leader `from` at the root: it carries the
                 // leader's current suspicions (read from its state).
@@ -178,14 +217,14 @@ impl Protocol for HealthCheck {
             }
         }
     }
-    fn on_timer(&mut self, sim: &mut Sim<()>, v: NodeId, _id: u64) {
+    fn on_timer(&mut self, sim: &mut HealthSim, v: NodeId, _timer: Period) {
         let now = sim.now();
         let deadline = u64::from(self.timeout_periods) * self.period;
         match self.mode {
             HealthMode::FullMesh => {
                 for u in 0..self.n as NodeId {
                     if u != v {
-                        sim.send(v, u, HB, 16, ());
+                        sim.send(v, u, HealthMsg::Heartbeat);
                     }
                 }
                 let live = (0..self.n as NodeId).filter(|&x| sim.is_up(x)).count();
@@ -201,7 +240,7 @@ impl Protocol for HealthCheck {
             HealthMode::Hierarchical { group } => {
                 let leader = self.leader_of(v, group);
                 if leader != v {
-                    sim.send(v, self.parent[v as usize], HB, 16, ());
+                    sim.send(v, self.parent[v as usize], HealthMsg::Heartbeat);
                 } else {
                     let end = (v + group).min(self.n as NodeId);
                     for m in v + 1..end {
@@ -211,8 +250,7 @@ impl Protocol for HealthCheck {
                         }
                     }
                     if v != 0 {
-                        let bytes = 16 + 4 * (end - v);
-                        sim.send(v, 0, AGG, bytes, ());
+                        sim.send(v, 0, HealthMsg::Aggregate { group: end - v });
                     } else {
                         // The root is leader of group 0 and reads its own suspicions,
                         // and checks the other leaders' aggregates.
@@ -230,7 +268,7 @@ impl Protocol for HealthCheck {
                                 self.report_at_root(sim, l as usize, l);
                                 // adopt the orphaned group
                                 for m in l + 1..(l + group).min(self.n as NodeId) {
-                                    sim.send(0, m, ADOPT, 16, ());
+                                    sim.send(0, m, HealthMsg::Adopt);
                                     self.root_view[m as usize] = now;
                                     self.adopted.push(m);
                                 }
@@ -248,10 +286,10 @@ impl Protocol for HealthCheck {
             }
         }
         if now < u64::from(self.periods) * self.period {
-            sim.set_timer(v, self.period, 1);
+            sim.set_timer(v, self.period, Period);
         }
     }
-    fn extra(&self, _sim: &Sim<()>) -> BTreeMap<String, f64> {
+    fn extra(&self, _sim: &HealthSim) -> BTreeMap<String, f64> {
         let crashed = self.crash_time.len() as f64;
         let det: Vec<f64> = self.detected_at.values().map(|&t| t as f64).collect();
         let mean = if det.is_empty() {
@@ -271,7 +309,7 @@ impl Protocol for HealthCheck {
 }
 
 impl HealthCheck {
-    fn report_at_root(&mut self, sim: &Sim<()>, _cell: usize, target: NodeId) {
+    fn report_at_root(&mut self, sim: &HealthSim, _cell: usize, target: NodeId) {
         if let Some(&t) = self.crash_time.get(&target)
             && sim.now() >= t
         {

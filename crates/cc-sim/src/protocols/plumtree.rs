@@ -29,7 +29,7 @@
 
 use super::flood::EVENT_NODES;
 use crate::SimError;
-use crate::des::{EventConfig, Protocol, Sim, run_events};
+use crate::des::{EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events};
 use crate::net::{MS, NodeId, Time};
 use crate::registry::{
     Chosen, Family, Knob, NodeRange, Prepared, Scenario, SimProtocol, latency_hint,
@@ -39,21 +39,87 @@ use crate::summary::TrialMetrics;
 use crate::topology::{Graph, Topology};
 use std::collections::BTreeMap;
 
-/// Plumtree message.
+/// Plumtree message; each carries its size (`payload_bytes` for `GOSSIP`,
+/// `control_bytes` for the others).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PtMsg {
-    /// Broadcast id.
-    pub id: u32,
-    /// Hops travelled (GOSSIP only).
-    pub hops: u32,
+pub enum PtMsg {
+    /// `GOSSIP(id)`: the payload, after `hops` hops.
+    Gossip {
+        /// Broadcast id.
+        id: u32,
+        /// Hops travelled.
+        hops: u32,
+        /// Size on the wire.
+        bytes: u32,
+    },
+    /// `IHAVE(id)`.
+    IHave {
+        /// Broadcast id.
+        id: u32,
+        /// Size on the wire.
+        bytes: u32,
+    },
+    /// `GRAFT(id)`.
+    Graft {
+        /// Broadcast id.
+        id: u32,
+        /// Size on the wire.
+        bytes: u32,
+    },
+    /// `PRUNE`.
+    Prune {
+        /// Size on the wire.
+        bytes: u32,
+    },
 }
 
-const GOSSIP: u8 = 0;
-const IHAVE: u8 = 1;
-const GRAFT: u8 = 2;
-const PRUNE: u8 = 3;
-const TIMER_BCAST: u64 = 1 << 62;
-const TIMER_DOWN: u64 = 1 << 61;
+message_kinds! {
+    enum PtKind { Gossip = "gossip", IHave = "ihave", Graft = "graft", Prune = "prune" }
+}
+
+impl Message for PtMsg {
+    const KINDS: &'static [&'static str] = PtKind::NAMES;
+    const PAYLOAD_KINDS: u64 = PtKind::Gossip.bit();
+    fn kind(&self) -> u8 {
+        (match self {
+            PtMsg::Gossip { .. } => PtKind::Gossip,
+            PtMsg::IHave { .. } => PtKind::IHave,
+            PtMsg::Graft { .. } => PtKind::Graft,
+            PtMsg::Prune { .. } => PtKind::Prune,
+        }) as u8
+    }
+    fn wire_bytes(&self) -> u32 {
+        match *self {
+            PtMsg::Gossip { bytes, .. }
+            | PtMsg::IHave { bytes, .. }
+            | PtMsg::Graft { bytes, .. }
+            | PtMsg::Prune { bytes } => bytes,
+        }
+    }
+}
+
+/// Plumtree timer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PtTimer {
+    /// Start broadcast `b` (at its source).
+    Broadcast(u32),
+    /// Broadcast `id` announced by `IHAVE` is still missing: GRAFT.
+    Missing(u32),
+    /// The failure detector reports this neighbour down.
+    NeighbourDown(NodeId),
+}
+
+impl Timer for PtTimer {
+    fn trace_id(&self, _gen: u64) -> u64 {
+        match *self {
+            PtTimer::Broadcast(b) => 1 << 62 | u64::from(b),
+            PtTimer::Missing(id) => u64::from(id),
+            PtTimer::NeighbourDown(v) => 1 << 61 | u64::from(v),
+        }
+    }
+}
+
+type PtSim = Sim<PtMsg, PtTimer>;
 
 /// Plumtree (or eager push) configuration and state.
 #[derive(Debug, Clone)]
@@ -151,14 +217,7 @@ impl<'g> Plumtree<'g> {
         }
     }
 
-    fn deliver(
-        &mut self,
-        sim: &mut Sim<PtMsg>,
-        v: NodeId,
-        from: Option<NodeId>,
-        id: u32,
-        hops: u32,
-    ) {
+    fn deliver(&mut self, sim: &mut PtSim, v: NodeId, from: Option<NodeId>, id: u32, hops: u32) {
         let i = self.idx(v, id);
         self.hop[i] = hops;
         let b = id as usize;
@@ -169,12 +228,20 @@ impl<'g> Plumtree<'g> {
             sim.mark_delivered(v, hops);
         }
         self.missing.remove(&(v, id));
-        let msg = PtMsg { id, hops: hops + 1 };
+        let msg = PtMsg::Gossip {
+            id,
+            hops: hops + 1,
+            bytes: self.payload_bytes,
+        };
+        let ihave = PtMsg::IHave {
+            id,
+            bytes: self.control_bytes,
+        };
         if self.eager_only {
             for &u in self.graph.neighbors(v) {
                 if Some(u) != from {
                     self.payload[b] += 1;
-                    sim.send(v, u, GOSSIP, self.payload_bytes, msg);
+                    sim.send(v, u, msg);
                 }
             }
             return;
@@ -183,13 +250,13 @@ impl<'g> Plumtree<'g> {
             let u = self.eager[v as usize][k];
             if Some(u) != from {
                 self.payload[b] += 1;
-                sim.send(v, u, GOSSIP, self.payload_bytes, msg);
+                sim.send(v, u, msg);
             }
         }
         for k in 0..self.lazy[v as usize].len() {
             let u = self.lazy[v as usize][k];
             if Some(u) != from {
-                sim.send(v, u, IHAVE, self.control_bytes, msg);
+                sim.send(v, u, ihave);
             }
         }
         if let Some(s) = from {
@@ -214,78 +281,72 @@ impl<'g> Plumtree<'g> {
 
 impl Protocol for Plumtree<'_> {
     type Msg = PtMsg;
-    fn kinds(&self) -> &'static [&'static str] {
-        &["gossip", "ihave", "graft", "prune"]
-    }
-    fn payload_kinds(&self) -> u64 {
-        1
-    }
-    fn start(&mut self, sim: &mut Sim<PtMsg>) {
+    type Timer = PtTimer;
+    fn start(&mut self, sim: &mut PtSim) {
         for b in 0..self.broadcasts {
             if self.sources.is_empty() {
                 break;
             }
             let s = self.sources[b as usize % self.sources.len()];
-            sim.set_timer(s, Time::from(b) * self.interval, TIMER_BCAST | u64::from(b));
+            sim.set_timer(s, Time::from(b) * self.interval, PtTimer::Broadcast(b));
         }
     }
-    fn on_message(&mut self, sim: &mut Sim<PtMsg>, to: NodeId, from: NodeId, kind: u8, msg: PtMsg) {
-        let have = self.hop[self.idx(to, msg.id)] != u32::MAX;
-        match kind {
-            GOSSIP => {
-                if !have {
-                    self.deliver(sim, to, Some(from), msg.id, msg.hops);
+    fn on_message(&mut self, sim: &mut PtSim, to: NodeId, from: NodeId, msg: PtMsg) {
+        let have = |p: &Self, id: u32| p.hop[p.idx(to, id)] != u32::MAX;
+        match msg {
+            PtMsg::Gossip { id, hops, .. } => {
+                if !have(self, id) {
+                    self.deliver(sim, to, Some(from), id, hops);
                 } else if !self.eager_only {
                     self.make_lazy(to, from);
-                    sim.send(to, from, PRUNE, self.control_bytes, msg);
+                    let prune = PtMsg::Prune {
+                        bytes: self.control_bytes,
+                    };
+                    sim.send(to, from, prune);
                 }
             }
-            IHAVE => {
-                if !have {
-                    let entry = self
-                        .missing
-                        .entry((to, msg.id))
-                        .or_insert((Vec::new(), false));
+            PtMsg::IHave { id, .. } => {
+                if !have(self, id) {
+                    let entry = self.missing.entry((to, id)).or_insert((Vec::new(), false));
                     entry.0.push(from);
                     if !entry.1 {
                         entry.1 = true;
-                        sim.set_timer(to, self.timeout1, u64::from(msg.id));
+                        sim.set_timer(to, self.timeout1, PtTimer::Missing(id));
                     }
                 }
             }
-            GRAFT => {
+            PtMsg::Graft { id, .. } => {
                 self.make_eager(to, from);
-                if have {
-                    let hops = self.hop[self.idx(to, msg.id)] + 1;
-                    self.payload[msg.id as usize] += 1;
-                    sim.send(
-                        to,
-                        from,
-                        GOSSIP,
-                        self.payload_bytes,
-                        PtMsg { id: msg.id, hops },
-                    );
+                if have(self, id) {
+                    let hops = self.hop[self.idx(to, id)] + 1;
+                    self.payload[id as usize] += 1;
+                    let gossip = PtMsg::Gossip {
+                        id,
+                        hops,
+                        bytes: self.payload_bytes,
+                    };
+                    sim.send(to, from, gossip);
                 }
             }
-            _ => self.make_lazy(to, from),
+            PtMsg::Prune { .. } => self.make_lazy(to, from),
         }
     }
-    fn on_timer(&mut self, sim: &mut Sim<PtMsg>, node: NodeId, id: u64) {
-        if id & TIMER_BCAST != 0 {
-            let b = (id & 0xffff_ffff) as u32;
-            self.start_time[b as usize] = sim.now();
-            self.up_at_start[b as usize] =
-                (0..sim.n() as NodeId).filter(|&v| sim.is_up(v)).count() as u32;
-            self.deliver(sim, node, None, b, 0);
-            return;
-        }
-        if id & TIMER_DOWN != 0 {
-            let dead = (id & 0xffff_ffff) as NodeId;
-            self.eager[node as usize].retain(|&x| x != dead);
-            self.lazy[node as usize].retain(|&x| x != dead);
-            return;
-        }
-        let bid = id as u32;
+    fn on_timer(&mut self, sim: &mut PtSim, node: NodeId, timer: PtTimer) {
+        let bid = match timer {
+            PtTimer::Broadcast(b) => {
+                self.start_time[b as usize] = sim.now();
+                self.up_at_start[b as usize] =
+                    (0..sim.n() as NodeId).filter(|&v| sim.is_up(v)).count() as u32;
+                self.deliver(sim, node, None, b, 0);
+                return;
+            }
+            PtTimer::NeighbourDown(dead) => {
+                self.eager[node as usize].retain(|&x| x != dead);
+                self.lazy[node as usize].retain(|&x| x != dead);
+                return;
+            }
+            PtTimer::Missing(bid) => bid,
+        };
         if self.hop[self.idx(node, bid)] != u32::MAX {
             return;
         }
@@ -302,25 +363,23 @@ impl Protocol for Plumtree<'_> {
             None => return,
         };
         self.make_eager(node, next);
-        sim.send(
-            node,
-            next,
-            GRAFT,
-            self.control_bytes,
-            PtMsg { id: bid, hops: 0 },
-        );
+        let graft = PtMsg::Graft {
+            id: bid,
+            bytes: self.control_bytes,
+        };
+        sim.send(node, next, graft);
         if self.missing.get(&(node, bid)).is_some_and(|e| e.1) {
-            sim.set_timer(node, self.timeout2, id);
+            sim.set_timer(node, self.timeout2, timer);
         }
     }
-    fn on_crash(&mut self, sim: &mut Sim<PtMsg>, node: NodeId) {
+    fn on_crash(&mut self, sim: &mut PtSim, node: NodeId) {
         for &u in self.graph.neighbors(node) {
             if sim.is_up(u) {
-                sim.set_timer(u, self.detect_ns, TIMER_DOWN | u64::from(node));
+                sim.set_timer(u, self.detect_ns, PtTimer::NeighbourDown(node));
             }
         }
     }
-    fn extra(&self, _sim: &Sim<PtMsg>) -> BTreeMap<String, f64> {
+    fn extra(&self, _sim: &PtSim) -> BTreeMap<String, f64> {
         let rows = self.per_broadcast();
         let m = rows.len().max(1) as f64;
         let mut out = BTreeMap::new();
