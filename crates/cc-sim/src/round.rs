@@ -845,8 +845,7 @@ fn rumor_sequential(
             let j = below(rng, i as u32 + 1) as usize;
             order.swap(i, j);
         }
-        for idx in 0..order.len() {
-            let v = order[idx];
+        for &v in &order {
             if !rn.up(v, t) {
                 continue;
             }
