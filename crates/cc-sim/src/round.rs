@@ -113,6 +113,12 @@ pub enum RoundProtocol {
     /// simulator orders the sites within a cycle; this is the sequential
     /// reading, [`RoundProtocol::Rumor`] the synchronous one. Loss, crashes and
     /// partitions apply per message as in the other protocols.
+    ///
+    /// Sources read: Tables 1–2 in CSL-89-1 p. 10,
+    /// <https://yumpu.com/en/document/view/51309180/csl-89-1-epidemic-algorithms-for-replicated-database-maintenance/13>;
+    /// the counter ("lose interest only after `k` unnecessary contacts") and
+    /// the traffic bounds `(k+1)m − 1` and `k(2m − 1)` in the authors' §1.4
+    /// TeX draft, <https://xeroxparcarchive.computerhistory.org/_cd6_/ralpine/chspaper/as1r4.tex!1>.
     RumorSequential(RumorConfig),
     /// Anti-entropy.
     AntiEntropy(AeMode),
