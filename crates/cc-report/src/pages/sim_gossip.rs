@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 mod validation;
 
 use super::{Page, Rendered};
-use crate::fmt::{fraction, num, stat};
+use crate::fmt::{num, stat};
 use crate::markdown::{Table, page_header};
 use crate::svg::{LineChart, Series};
 use crate::{ReportError, ReportFile, ReportOptions};
@@ -133,17 +133,35 @@ fn rounds(out: &mut String, seed: u64, files: &mut Vec<ReportFile>) -> Result<()
 /// Rumor mongering against Demers et al. 1987, Tables 1–3.
 fn demers(out: &mut String, seed: u64, _: &mut Vec<ReportFile>) -> Result<(), ReportError> {
     let demers = validation::demers_tables(seed).map_err(sim)?;
-    out.push_str(
+    out.push_str(&format!(
         "\n## Rumor mongering: Demers et al. 1987, Tables 1–3 (n = 1000)\n\n\
-         `s` residue, `m` traffic, `t_ave` / `t_last` delivery cycles. \"paper\" is the value printed \
-         in the paper; a value marked † could not be verified against the original table by the \
-         authors of this page and is shown only for orientation. The last column is the least root \
-         of `s = e^{−c(1−s)}` (c = k + 1 with feedback and coin, c = k blind), the mean-field \
-         prediction of the residue.\n\n",
-    );
+         `s` residue, `m` traffic (update transmissions — pushes or pull replies, not pull \
+         requests — per site), `t_ave` / `t_last` delivery cycles; measured values are means with \
+         95 % intervals over the trials. \"paper\" is the figure as printed in the CSL-89-1 reprint, \
+         p. 10, §1.4 ([stored copy]({src}); table titles per the authors' [errata]({errata})).\n\n\
+         Each table is simulated with two readings of a cycle. **synchronous**: every site acts on \
+         the state at the start of the cycle, so two pushes reaching one susceptible site in the \
+         same cycle both count as useful. **sequential**: the sites act one at a time in a fresh \
+         random order and each contact sees the contacts before it (a site informed earlier in the \
+         cycle already counts as knowing; counter and coin move at the contact). In both, a site \
+         informed in a cycle spreads from the next one, which the paper's Table 2 `k = 1` row \
+         (a chain of single pushes, `t_last` 38) also shows. The retrieved copies of the paper do \
+         not say how the authors' simulator ordered a cycle, so neither reading is known to be \
+         theirs.\n\n\
+         **agreement**: a quantity agrees when the paper's figure, widened by half a unit of its \
+         last printed digit, meets the measured 95 % interval; \"reproduced\" means all four agree, \
+         otherwise the quantities that do not are listed. The paper's own sampling error is not \
+         known and not allowed for. **s fixed point**: the least root of `s = e^{{−c(1−s)}}` \
+         (`c = k + 1` with feedback, `c = k` blind), the mean-field residue of the push coin \
+         variants; it is not printed for counters (the differential equations of §1.4 model the \
+         coin) nor for pull.\n\n",
+        src = validation::DEMERS_SOURCE,
+        errata = "https://xeroxparcarchive.computerhistory.org/_cd6_/ralpine/chspaper/.Errata.tex!1.html",
+    ));
     let mut t = Table::new(&[
         "table",
         "variant",
+        "cycle",
         ">k",
         ">trials",
         ">s paper",
@@ -155,13 +173,13 @@ fn demers(out: &mut String, seed: u64, _: &mut Vec<ReportFile>) -> Result<(), Re
         ">t_last paper",
         ">t_last measured",
         ">s fixed point",
+        "agreement",
     ]);
     for r in &demers {
-        let mark = if r.paper_verified { "" } else { " †" };
-        let p = |f: fn(&validation::PaperValues) -> f64| {
+        let p = |f: fn(&validation::PaperValues) -> validation::Printed| {
             r.paper
                 .as_ref()
-                .map_or_else(|| "—".to_string(), |v| format!("{}{mark}", num(f(v))))
+                .map_or_else(|| "—".to_string(), |v| f(v).0.to_string())
         };
         t.row([
             if r.table == 0 {
@@ -170,20 +188,46 @@ fn demers(out: &mut String, seed: u64, _: &mut Vec<ReportFile>) -> Result<(), Re
                 r.table.to_string()
             },
             r.variant.clone(),
+            r.cycle.name().to_string(),
             r.k.to_string(),
             r.trials.to_string(),
             p(|v| v.s),
-            fraction(&r.residue_pooled),
+            stat(&r.residue),
             p(|v| v.m),
             stat(&r.traffic),
             p(|v| v.t_ave),
             stat(&r.t_ave),
             p(|v| v.t_last),
             stat(&r.t_last),
-            num(r.fixed_point),
+            r.fixed_point.map_or_else(|| "n/a".to_string(), num),
+            r.verdict(),
         ]);
     }
     out.push_str(&t.render());
+    out.push_str(
+        "\nGaps and their reasons:\n\n\
+         * **Table 1 (feedback, counter), k ≥ 2**: the measured residue is above the paper's and \
+         the traffic below it in both readings; the sequential reading is further off, because it \
+         counts a second push to a site informed earlier in the same cycle as unnecessary. With \
+         counters the sequential traffic is exactly the lower bound `(k + 1)·informed − 1` of §1.4 \
+         (every transmission informs a site or is one of its sender's `k` unnecessary ones); the \
+         paper's traffic is above that bound, so in its simulator some transmissions neither \
+         informed a site nor moved a counter — as same-cycle duplicates do in the synchronous \
+         reading, but more of them. The rule behind them is not stated in the retrieved text, so \
+         the gap is left open rather than fitted.\n\
+         * **t_ave**: the paper's `t_ave` is 1–3 cycles above the measured one in every row but \
+         Table 2 `k = 1`, in both readings, while `t_last` is within about half a cycle; the \
+         cause (for instance a different definition of `t_ave`) could not be checked against \
+         the text.\n\
+         * **Table 2 (blind, coin), k ≥ 4**: small misses in `s` or `m` (see the rows); the \
+         measured residue sits on the mean-field fixed point, and the paper's own sampling \
+         error, which the agreement test does not allow for, is not given in the retrieved \
+         pages.\n\
+         * **Table 3 (pull)**: the rows are simulated (traffic counts the replies that carry the \
+         update, not the requests) but no paper figure is shown: none of the retrieved copies \
+         contained the table's values, and figures that were not read in a retrieved copy are not \
+         printed.\n",
+    );
     Ok(())
 }
 

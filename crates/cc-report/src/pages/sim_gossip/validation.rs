@@ -29,7 +29,7 @@ use cc_sim::montecarlo::{no_progress, run_trials};
 use cc_sim::net::NetworkModel;
 use cc_sim::protocols::flood::{Flood, TreeBroadcast};
 use cc_sim::round::{RoundConfig, RoundProtocol, RumorConfig, Spread, run_rounds};
-use cc_sim::stats::{Fraction, Stat};
+use cc_sim::stats::Stat;
 use cc_sim::topology::Topology;
 use cc_sim::{SimRequest, run};
 use serde::Serialize;
@@ -184,51 +184,101 @@ pub(crate) fn gossip_rounds_table(seed: u64) -> Result<Vec<GossipRow>, SimError>
     Ok(rows)
 }
 
-/// Values printed in Demers et al. 1987 for one row.
+/// Where the paper's figures were read (stored copies retrieved for this page).
+///
+/// * Tables 1 and 2: CSL-89-1 reprint, page 10 (§1.4), stored at
+///   <https://yumpu.com/en/document/view/51309180/csl-89-1-epidemic-algorithms-for-replicated-database-maintenance/13>.
+/// * Table titles (1: feedback and counters; 2: blind and coin; 3: pull,
+///   feedback and counters): the PODC'87 errata in the authors' TeX sources,
+///   <https://xeroxparcarchive.computerhistory.org/_cd6_/ralpine/chspaper/.Errata.tex!1.html>.
+/// * §1.4 definitions (counter: lose interest after `k` unnecessary contacts;
+///   traffic bounds `(k+1)m − 1` and `k(2m − 1)` counted in messages sent):
+///   <https://xeroxparcarchive.computerhistory.org/_cd6_/ralpine/chspaper/as1r4.tex!1>
+///   and <https://xeroxparcarchive.computerhistory.org/_cd6_/ralpine/chspaper/S1r4.tex!32>.
+///
+/// No retrieved copy showed the values of Table 3, nor how the authors'
+/// simulator orders the sites within a cycle.
+pub(crate) const DEMERS_SOURCE: &str = "https://yumpu.com/en/document/view/51309180/csl-89-1-epidemic-algorithms-for-replicated-database-maintenance/13";
+
+/// One figure as printed in the paper (the text keeps its precision).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub(crate) struct Printed(pub(crate) &'static str);
+
+impl Printed {
+    /// The value.
+    pub(crate) fn value(self) -> f64 {
+        self.0.parse().unwrap_or(f64::NAN)
+    }
+    /// Half a unit of the last printed digit: the rounding of the figure.
+    pub(crate) fn half_unit(self) -> f64 {
+        let decimals = self.0.split_once('.').map_or(0, |(_, f)| f.len());
+        0.5 * 10f64.powi(-(decimals as i32))
+    }
+    /// Whether the printed figure (± its rounding) meets `[lo, hi]`.
+    pub(crate) fn meets(self, [lo, hi]: [f64; 2]) -> bool {
+        let (v, h) = (self.value(), self.half_unit());
+        v + h >= lo && v - h <= hi
+    }
+}
+
+/// Values printed in Demers et al. 1987 for one row, as printed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub(crate) struct PaperValues {
     /// Residue `s`.
-    pub(crate) s: f64,
+    pub(crate) s: Printed,
     /// Traffic `m`.
-    pub(crate) m: f64,
+    pub(crate) m: Printed,
     /// `t_ave`.
-    pub(crate) t_ave: f64,
+    pub(crate) t_ave: Printed,
     /// `t_last`.
-    pub(crate) t_last: f64,
+    pub(crate) t_last: Printed,
 }
 
-/// Demers et al. 1987 (PODC; Xerox CSL-89-1 reprint), Table 1: push, feedback
-/// and counters, 1000 sites; `(k, s, m, t_ave, t_last)`.
-pub(crate) const DEMERS_TABLE1: [(u32, f64, f64, f64, f64); 5] = [
-    (1, 0.18, 1.7, 11.0, 16.8),
-    (2, 0.037, 3.3, 12.1, 16.9),
-    (3, 0.011, 4.5, 12.5, 17.4),
-    (4, 0.0036, 5.6, 12.7, 17.5),
-    (5, 0.0012, 6.7, 12.8, 17.7),
+/// Table 1 (push, feedback and counters, 1000 sites), CSL-89-1 p. 10
+/// ([`DEMERS_SOURCE`]): `(k, [s, m, t_ave, t_last])` as printed.
+pub(crate) const DEMERS_TABLE1: [(u32, [&str; 4]); 5] = [
+    (1, ["0.18", "1.7", "11.0", "16.8"]),
+    (2, ["0.037", "3.3", "12.1", "16.9"]),
+    (3, ["0.011", "4.5", "12.5", "17.4"]),
+    (4, ["0.0036", "5.6", "12.7", "17.5"]),
+    (5, ["0.0012", "6.7", "12.8", "17.7"]),
 ];
 
-/// Table 2: push, blind and coin, 1000 sites; `(k, s, m, t_ave, t_last)`.
-pub(crate) const DEMERS_TABLE2: [(u32, f64, f64, f64, f64); 5] = [
-    (1, 0.96, 0.04, 19.0, 38.0),
-    (2, 0.20, 1.6, 17.0, 33.0),
-    (3, 0.060, 2.8, 15.0, 32.0),
-    (4, 0.021, 3.9, 14.1, 32.0),
-    (5, 0.008, 4.9, 13.8, 32.0),
+/// Table 2 (push, blind and coin, 1000 sites; first column `1/probability`
+/// per the errata), CSL-89-1 p. 10 ([`DEMERS_SOURCE`]): `(k, [s, m, t_ave, t_last])`.
+pub(crate) const DEMERS_TABLE2: [(u32, [&str; 4]); 5] = [
+    (1, ["0.96", "0.04", "19", "38"]),
+    (2, ["0.20", "1.6", "17", "33"]),
+    (3, ["0.060", "2.8", "15", "32"]),
+    (4, ["0.021", "3.9", "14.1", "32"]),
+    (5, ["0.008", "4.9", "13.8", "32"]),
 ];
 
-/// Table 3: pull, feedback and counters, 1000 sites; `(k, s, m, t_ave, t_last)`.
-///
-/// **Unverified**: Tables 1 and 2 above were checked against a scan of the
-/// CSL-89-1 reprint; these Table 3 values are recalled and could not be
-/// checked against the original text here (flagged `paper_verified = false`).
-pub(crate) const DEMERS_TABLE3: [(u32, f64, f64, f64, f64); 3] = [
-    (1, 3.1e-2, 2.70, 9.97, 17.63),
-    (2, 5.8e-4, 4.49, 10.07, 15.39),
-    (3, 4.0e-6, 6.09, 10.08, 14.00),
-];
+/// Table 3 (pull, feedback and counters): simulated for `k = 1..=3`, but no
+/// paper figure is shown — none of the retrieved copies contained the table.
+pub(crate) const DEMERS_TABLE3_K: [u32; 3] = [1, 2, 3];
 
 /// (susceptible sites, traffic, t_ave, t_last) of one trial.
 type DemersTrial = (u64, f64, f64, f64);
+
+/// How a cycle orders the sites' actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub(crate) enum Cycle {
+    /// Every site acts on the state at the start of the cycle ([`RoundProtocol::Rumor`]).
+    Synchronous,
+    /// Sites act one at a time in a random order ([`RoundProtocol::RumorSequential`]).
+    Sequential,
+}
+
+impl Cycle {
+    /// Name on the page.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Cycle::Synchronous => "synchronous",
+            Cycle::Sequential => "sequential",
+        }
+    }
+}
 
 /// One reproduced Demers row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -237,6 +287,8 @@ pub(crate) struct DemersRow {
     pub(crate) table: u8,
     /// e.g. `push feedback counter`.
     pub(crate) variant: String,
+    /// Cycle ordering.
+    pub(crate) cycle: Cycle,
     /// Parameter `k`.
     pub(crate) k: u32,
     /// Sites.
@@ -245,39 +297,80 @@ pub(crate) struct DemersRow {
     pub(crate) trials: u32,
     /// Seed.
     pub(crate) seed: u64,
-    /// The paper's values (none for the model-check rows).
+    /// The paper's values (none for Table 3 and the model-check rows).
     pub(crate) paper: Option<PaperValues>,
-    /// Whether the paper values were checked against the text.
-    pub(crate) paper_verified: bool,
     /// Residue `s` per trial.
     pub(crate) residue: Stat,
-    /// Susceptible sites pooled over trials (Wilson interval).
-    pub(crate) residue_pooled: Fraction,
     /// Traffic `m` per trial.
     pub(crate) traffic: Stat,
     /// `t_ave` per trial.
     pub(crate) t_ave: Stat,
     /// `t_last` per trial.
     pub(crate) t_last: Stat,
-    /// Differential-equation residue `s = e^{−c(1−s)}` (`c = k+1` with feedback, `c = k` blind),
-    /// exact for the coin variants; for counters an approximation.
-    pub(crate) fixed_point: f64,
+    /// Mean-field residue, least root of `s = e^{−c(1−s)}` (`c = k+1` feedback,
+    /// `c = k` blind): only for the push coin variants, where the differential
+    /// equations of §1.4 describe the process; `None` for counters and pull.
+    pub(crate) fixed_point: Option<f64>,
+}
+
+/// Names of the four compared quantities, in [`DemersRow::agreement`] order.
+pub(crate) const DEMERS_METRICS: [&str; 4] = ["s", "m", "t_ave", "t_last"];
+
+/// The 95 % interval of a per-trial statistic (a point if it has none).
+fn interval(s: &Stat) -> [f64; 2] {
+    s.ci95.unwrap_or([s.mean, s.mean])
+}
+
+impl DemersRow {
+    /// Per quantity (`s`, `m`, `t_ave`, `t_last`): whether the paper's figure,
+    /// within its printed rounding, meets the measured 95 % interval of the
+    /// mean. `None` without a paper figure.
+    pub(crate) fn agreement(&self) -> Option<[bool; 4]> {
+        let p = self.paper?;
+        Some([
+            p.s.meets(interval(&self.residue)),
+            p.m.meets(interval(&self.traffic)),
+            p.t_ave.meets(interval(&self.t_ave)),
+            p.t_last.meets(interval(&self.t_last)),
+        ])
+    }
+
+    /// `reproduced` when all four agree; otherwise the quantities that do not.
+    pub(crate) fn verdict(&self) -> String {
+        match self.agreement() {
+            None => "—".into(),
+            Some(a) if a.iter().all(|&x| x) => "reproduced".into(),
+            Some(a) => {
+                let gaps: Vec<&str> = DEMERS_METRICS
+                    .iter()
+                    .zip(a)
+                    .filter(|(_, ok)| !ok)
+                    .map(|(m, _)| *m)
+                    .collect();
+                format!("gap: {}", gaps.join(", "))
+            }
+        }
+    }
 }
 
 fn demers_row(
     seed: u64,
     table: u8,
     rc: RumorConfig,
+    cycle: Cycle,
     paper: Option<PaperValues>,
-    verified: bool,
     trials: u32,
 ) -> Result<DemersRow, SimError> {
     let n = 1000;
     let mut cfg = RoundConfig::new(n);
     cfg.track_per_node = false;
     let net = NetworkModel::default();
+    let proto = match cycle {
+        Cycle::Synchronous => RoundProtocol::Rumor(rc),
+        Cycle::Sequential => RoundProtocol::RumorSequential(rc),
+    };
     let res = run_trials(seed, trials, &no_progress, |_, mut rng| {
-        let m = run_rounds(&cfg, &RoundProtocol::Rumor(rc), &net, &mut rng)?;
+        let m = run_rounds(&cfg, &proto, &net, &mut rng)?;
         let (got, up) = m.delivered_counts();
         let dt = m.delivery_times();
         Ok((
@@ -305,67 +398,59 @@ fn demers_row(
     Ok(DemersRow {
         table,
         variant,
+        cycle,
         k: rc.k,
         n,
         trials,
         seed,
         paper,
-        paper_verified: verified,
         residue: col(&|r| r.0 as f64 / n as f64)?,
-        residue_pooled: Fraction::new(res.iter().map(|r| r.0).sum(), n as u64 * u64::from(trials)),
         traffic: col(&|r| r.1)?,
         t_ave: col(&|r| r.2)?,
         t_last: col(&|r| r.3)?,
-        fixed_point: residue_fixed_point(c),
+        fixed_point: (!rc.counter && !rc.pull).then(|| residue_fixed_point(c)),
     })
 }
 
-/// Demers et al. 1987 Tables 1–3 on 1000 sites (300 trials per row), plus
-/// push feedback-coin rows (table 0) that test the fixed point `s = e^{−(k+1)(1−s)}`.
+/// Demers et al. 1987 Tables 1–3 on 1000 sites (300 trials per row), each in
+/// the synchronous and the sequential cycle, plus synchronous push
+/// feedback-coin rows (table 0) that test the fixed point `s = e^{−(k+1)(1−s)}`.
 pub(crate) fn demers_tables(seed: u64) -> Result<Vec<DemersRow>, SimError> {
     let trials = 300;
     let mut rows = Vec::new();
-    let pv = |t: &(u32, f64, f64, f64, f64)| PaperValues {
-        s: t.1,
-        m: t.2,
-        t_ave: t.3,
-        t_last: t.4,
+    let pv = |t: &[&'static str; 4]| PaperValues {
+        s: Printed(t[0]),
+        m: Printed(t[1]),
+        t_ave: Printed(t[2]),
+        t_last: Printed(t[3]),
     };
-    for t in &DEMERS_TABLE1 {
-        let rc = RumorConfig {
-            feedback: true,
-            counter: true,
-            pull: false,
-            k: t.0,
-        };
-        rows.push(demers_row(seed, 1, rc, Some(pv(t)), true, trials)?);
+    let rc = |feedback, counter, pull, k| RumorConfig {
+        feedback,
+        counter,
+        pull,
+        k,
+    };
+    for cycle in [Cycle::Synchronous, Cycle::Sequential] {
+        for (k, t) in &DEMERS_TABLE1 {
+            let c = rc(true, true, false, *k);
+            rows.push(demers_row(seed, 1, c, cycle, Some(pv(t)), trials)?);
+        }
     }
-    for t in &DEMERS_TABLE2 {
-        let rc = RumorConfig {
-            feedback: false,
-            counter: false,
-            pull: false,
-            k: t.0,
-        };
-        rows.push(demers_row(seed, 2, rc, Some(pv(t)), true, trials)?);
+    for cycle in [Cycle::Synchronous, Cycle::Sequential] {
+        for (k, t) in &DEMERS_TABLE2 {
+            let c = rc(false, false, false, *k);
+            rows.push(demers_row(seed, 2, c, cycle, Some(pv(t)), trials)?);
+        }
     }
-    for t in &DEMERS_TABLE3 {
-        let rc = RumorConfig {
-            feedback: true,
-            counter: true,
-            pull: true,
-            k: t.0,
-        };
-        rows.push(demers_row(seed, 3, rc, Some(pv(t)), false, trials)?);
+    for cycle in [Cycle::Synchronous, Cycle::Sequential] {
+        for k in DEMERS_TABLE3_K {
+            let c = rc(true, true, true, k);
+            rows.push(demers_row(seed, 3, c, cycle, None, trials)?);
+        }
     }
     for k in 1..=5 {
-        let rc = RumorConfig {
-            feedback: true,
-            counter: false,
-            pull: false,
-            k,
-        };
-        rows.push(demers_row(seed, 0, rc, None, true, trials)?);
+        let c = rc(true, false, false, k);
+        rows.push(demers_row(seed, 0, c, Cycle::Synchronous, None, trials)?);
     }
     Ok(rows)
 }
@@ -825,39 +910,91 @@ mod tests {
     }
 
     #[test]
-    fn demers_tables_reproduced() {
+    fn printed_figures_keep_their_rounding() {
+        assert_eq!(Printed("0.037").value(), 0.037);
+        assert!((Printed("0.037").half_unit() - 0.0005).abs() < 1e-15);
+        assert!((Printed("19").half_unit() - 0.5).abs() < 1e-15);
+        assert!(Printed("0.20").meets([0.2049, 0.21]));
+        assert!(!Printed("0.20").meets([0.2051, 0.21]));
+        assert!(Printed("38").meets([30.0, 37.6]));
+    }
+
+    #[test]
+    fn demers_tables_agreement() {
         let rows = demers_tables(1987).unwrap();
+        assert_eq!(rows.len(), 31);
         for r in &rows {
-            let [lo, hi] = r.residue_pooled.wilson95;
-            match r.table {
-                // coin models: the simulated residue matches the fixed point
-                0 | 2 if r.k >= 2 => {
-                    let tol = 0.25 * r.fixed_point + 0.004;
-                    assert!((r.residue.mean - r.fixed_point).abs() < tol, "{r:?}");
-                }
-                _ => {}
-            }
-            if let Some(p) = r.paper
-                && r.paper_verified
+            // The fixed point is printed only for the push coin variants.
+            assert_eq!(
+                r.fixed_point.is_some(),
+                r.variant.starts_with("push") && r.variant.ends_with("coin"),
+                "{r:?}"
+            );
+            // Table 3 shows no paper figure (none retrieved); Tables 1–2 all do.
+            assert_eq!(r.paper.is_some(), r.table == 1 || r.table == 2, "{r:?}");
+            if let Some(fp) = r.fixed_point
+                && r.k >= 2
             {
-                // Published residue within 30 % (+ 0.002) of our Wilson interval,
-                // traffic within 15 % (+ 0.1), t_last within 2.5 cycles.
-                assert!(
-                    p.s >= lo * 0.7 - 0.002 && p.s <= hi * 1.3 + 0.002,
-                    "residue {r:?}"
-                );
-                assert!(
-                    (r.traffic.mean - p.m).abs() < 0.15 * p.m + 0.1,
-                    "traffic {r:?}"
-                );
-                assert!((r.t_last.mean - p.t_last).abs() < 2.5, "t_last {r:?}");
+                // coin models: the simulated residue matches the mean-field fixed point
+                let tol = 0.25 * fp + 0.004;
+                assert!((r.residue.mean - fp).abs() < tol, "{r:?}");
+            }
+            // "reproduced" only when every printed figure meets the interval,
+            // checked here from the raw intervals, not from `agreement()`.
+            if let Some(p) = r.paper {
+                let inside = |f: Printed, s: &Stat| {
+                    let [lo, hi] = s.ci95.unwrap();
+                    f.value() + f.half_unit() >= lo && f.value() - f.half_unit() <= hi
+                };
+                let all = inside(p.s, &r.residue)
+                    && inside(p.m, &r.traffic)
+                    && inside(p.t_ave, &r.t_ave)
+                    && inside(p.t_last, &r.t_last);
+                assert_eq!(r.verdict() == "reproduced", all, "{r:?}");
+                if !all {
+                    assert!(r.verdict().starts_with("gap: "), "{r:?}");
+                }
+            } else {
+                assert_eq!(r.verdict(), "—");
             }
         }
-        // Demers' point about pull: far lower residue than push for the same k.
-        for k in 1..=3 {
-            let push = rows.iter().find(|r| r.table == 1 && r.k == k).unwrap();
-            let pull = rows.iter().find(|r| r.table == 3 && r.k == k).unwrap();
-            assert!(pull.residue.mean < 0.5 * push.residue.mean, "{pull:?}");
+        let get = |table, cycle, k| {
+            rows.iter()
+                .find(|r| r.table == table && r.cycle == cycle && r.k == k)
+                .unwrap()
+        };
+        for cycle in [Cycle::Synchronous, Cycle::Sequential] {
+            // Table 2 (blind coin): residue within 15 % (+ 0.002) and traffic
+            // within 3 % (+ 0.01) of the paper's figures; the strict interval
+            // test above may still list small misses (k >= 4).
+            for k in 1..=5 {
+                let r = get(2, cycle, k);
+                let p = r.paper.unwrap();
+                let (ps, pm) = (p.s.value(), p.m.value());
+                assert!((r.residue.mean - ps).abs() <= 0.15 * ps + 0.002, "{r:?}");
+                assert!((r.traffic.mean - pm).abs() <= 0.03 * pm + 0.01, "{r:?}");
+            }
+            // Table 1 (feedback counter), k >= 2: the residue stays above the
+            // paper's in both cycle readings (the gap the page reports).
+            for k in 2..=5 {
+                let r = get(1, cycle, k);
+                assert!(
+                    r.residue.ci95.unwrap()[0] > r.paper.unwrap().s.value(),
+                    "{r:?}"
+                );
+            }
+            // Demers' point about pull: far lower residue than push for the same k.
+            for k in 1..=3 {
+                let (push, pull) = (get(1, cycle, k), get(3, cycle, k));
+                assert!(pull.residue.mean < 0.8 * push.residue.mean, "{pull:?}");
+            }
+        }
+        // The sequential cycle counts same-cycle duplicate pushes as
+        // unnecessary: with counters its traffic is the (k+1)(1−s) bound.
+        for k in 1..=5 {
+            let r = get(1, Cycle::Sequential, k);
+            let bound = (f64::from(k) + 1.0) * (1.0 - r.residue.mean) - 1e-3;
+            assert!((r.traffic.mean - bound).abs() < 2e-3, "{r:?}");
         }
     }
 
