@@ -78,6 +78,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
+
 mod error;
 
 pub mod coord;
@@ -99,7 +102,14 @@ pub mod topology;
 #[cfg(test)]
 mod proptests;
 
+pub use coord::faults::{FaultMix, FaultSpec, Faults};
 pub use error::SimError;
-pub use registry::{REGISTRY, Scenario, SimProtocol, find, simulate};
+pub use net::{LatencyDist, NetworkModel, RegionMatrix};
+pub use registry::{
+    Engine, Family, Knob, NodeRange, Params, REGISTRY, Scenario, SimProtocol, find, names,
+    simulate,
+};
 pub use request::{SimRequest, run};
-pub use summary::SimSummary;
+pub use stats::{Fraction, Stat};
+pub use summary::{SimSummary, TrialMetrics};
+pub use sweep::{Findings, Sweep, sweep, sweepable};
