@@ -106,8 +106,7 @@ pub use coord::faults::{FaultMix, FaultSpec, Faults};
 pub use error::SimError;
 pub use net::{LatencyDist, NetworkModel, RegionMatrix};
 pub use registry::{
-    Engine, Family, Knob, NodeRange, Params, REGISTRY, Scenario, SimProtocol, find, names,
-    simulate,
+    Engine, Family, Knob, NodeRange, Params, REGISTRY, Scenario, SimProtocol, find, names, simulate,
 };
 pub use request::{SimRequest, run};
 pub use stats::{Fraction, Stat};

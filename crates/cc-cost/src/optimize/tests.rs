@@ -71,10 +71,16 @@ fn hierarchical_raft_per_region_by_hand() {
     // 3 groups x 4 cross-zone messages x $0.02 = $0.24; total $0.39
     assert_eq!(h.after_per_day_usd.exact_string(), "0.39");
     assert_eq!(h.after_messages_per_tx, 16.0);
-    // flat: 4th fastest of follower RTTs [1, 1, 68, 68, 68, 148, 148, 148] = 68 ms;
-    // two-level: groups done at 1, 68 + 1, 148 + 1 ms, majority of 3 groups = 69 ms
-    assert_eq!(h.before_latency_ms, 68.0);
-    assert_eq!(h.after_latency_ms, 69.0);
+    // flat: 4th fastest of follower RTTs from us-east-1 (Skyplane's mean RTTs:
+    // eu-west-1 84.936, ap-northeast-1 167.805, cross-zone 1)
+    // [1, 1, 84.936 x 3, 167.805 x 3] = 84.936 ms;
+    // two-level: groups done at 1, 84.936 + 1, 167.805 + 1 ms, majority of 3 groups = 85.936 ms
+    assert_eq!(h.before_latency_ms, 84.936);
+    assert!(
+        (h.after_latency_ms - 85.936).abs() < 1e-9,
+        "{}",
+        h.after_latency_ms
+    );
     assert!(
         h.note
             .contains("before 12 cross-region + 4 intra-region msgs/tx, after 4 cross-region + 12 intra-region"),
@@ -100,15 +106,24 @@ fn hierarchical_2pc_per_region_by_hand() {
     assert_eq!(h.before_messages_per_tx, 26.0);
     assert_eq!(h.after_messages_per_tx, 28.0);
     // TM at us-east-1, RM i at regions[i mod 3]; RM 1 (eu-west-1) initiates.
-    // flat: 68/2 + max RTT 148 + 148/2 = 256 ms
-    assert_eq!(h.before_latency_ms, 256.0);
-    // tree: 34 + (148 + 1 cross-zone) + (74 + 0.5) = 257.5 ms
-    assert_eq!(h.after_latency_ms, 257.5);
-    // per tx: latency 0.2575 s x $1/s + messages; per GB: cross = request eu->us $0.02
+    // flat: 84.93/2 (eu-west-1 -> us-east-1) + max RTT 167.805 (us-east-1 -> ap-northeast-1)
+    // + 167.805/2 = 294.1725 ms
+    assert!(
+        (h.before_latency_ms - 294.1725).abs() < 1e-9,
+        "{}",
+        h.before_latency_ms
+    );
+    // tree: 42.465 + (167.805 + 1 cross-zone) + (83.9025 + 0.5) = 295.6725 ms
+    assert!(
+        (h.after_latency_ms - 295.6725).abs() < 1e-9,
+        "{}",
+        h.after_latency_ms
+    );
+    // per tx: latency 0.2956725 s x $1/s + messages; per GB: cross = request eu->us $0.02
     // + Prepare and Commit us->eu and us->ap 4 x $0.02 + votes eu->us $0.02, ap->us $0.09
     // = $0.21; intra: RM 3 <-> TM cross-zone 3 msgs + 3 groups x 6, 21 x $0.02 = $0.42;
     // 1000 B x $0.63/GB = $0.00000063
-    assert_eq!(h.after_per_tx_usd.exact_string(), "0.25750063");
+    assert_eq!(h.after_per_tx_usd.exact_string(), "0.29567313");
     assert!(
         h.note.contains("after 7 cross-region + 21 intra-region"),
         "{}",

@@ -174,7 +174,7 @@ fn calculator_scenarios(cat: &Catalog) -> Result<Vec<Scenario>, CostError> {
             "calc-gcp-us-eu",
             "gcp:us-central1",
             "gcp:europe-west1",
-            "GCP us-central1 → europe-west1 ($0.05/GiB)",
+            "GCP us-central1 → europe-west1 ($0.08/GiB)",
         ),
         (
             "calc-azure-us-eu",

@@ -198,8 +198,8 @@ fn real_data_scenarios() {
     assert_eq!(get("calc-aws-us-eu").per_day_usd, Usd::from_dollars(2));
     assert_eq!(get("calc-aws-tokyo-us").per_day_usd, Usd::from_dollars(9));
     assert_eq!(get("calc-aws-cross-az").per_day_usd, Usd::from_dollars(2));
-    // GCP: 1e11 B / 2^30 × 0.05 = 4.6566… → $4.66
-    assert_eq!(get("calc-gcp-us-eu").per_day_usd.exact_string(), "4.66");
+    // GCP: 1e11 B / 2^30 × 0.08 = 7.4505… → $7.45
+    assert_eq!(get("calc-gcp-us-eu").per_day_usd.exact_string(), "7.45");
     // 2PC messages: 3N − 1
     assert_eq!(get("2pc").messages_per_tx, 14.0);
     // consensus in one region: cross-AZ RTT 1 ms, cost from bytes only
