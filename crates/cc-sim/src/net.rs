@@ -247,8 +247,23 @@ impl LatencyDist {
                 ),
             )
         };
-        let num = |x: &str| x.trim().parse::<f64>().map_err(|_| err());
-        let ms = |x: f64| (x * MS as f64).max(0.0);
+        // Every number is a finite, non-negative time in ms up to one hour
+        // (issue 20 item 6: negatives and NaN became 0 ms, `inf` produced nonsense).
+        let num = |x: &str| -> Result<f64, SimError> {
+            let v = x.trim().parse::<f64>().map_err(|_| err())?;
+            if v.is_finite() && (0.0..=MAX_LATENCY as f64 / MS as f64).contains(&v) {
+                Ok(v)
+            } else {
+                Err(SimError::param(
+                    "latency",
+                    format!(
+                        "`{s}`: `{}` must be a finite number in [0, 3600000] ms",
+                        x.trim()
+                    ),
+                ))
+            }
+        };
+        let ms = |x: f64| x * MS as f64;
         let (name, arg) = s.split_once(':').unwrap_or((s, ""));
         let d = match name {
             "const" | "constant" => LatencyDist::Constant {
@@ -282,7 +297,13 @@ impl LatencyDist {
                     shape: num(b)?,
                 }
             }
-            "regions" => LatencyDist::Regions(RegionMatrix::five_regions()),
+            "regions" if arg.is_empty() => LatencyDist::Regions(RegionMatrix::five_regions()),
+            "regions" => {
+                return Err(SimError::param(
+                    "latency",
+                    format!("`{s}`: `regions` takes no argument (the five-region matrix)"),
+                ));
+            }
             _ => return Err(err()),
         };
         d.validate()?;
@@ -603,6 +624,36 @@ impl CrashIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue20_item6_invalid_latencies_are_refused() {
+        for bad in [
+            "const:-5",
+            "const:nan",
+            "exp:-1",
+            "uniform:nan-inf",
+            "const:inf",
+            "regions:5",
+            "uniform:5-1",
+            "pareto:1,0",
+            "lognormal:-3,1",
+            "const:3600001",
+        ] {
+            let e = LatencyDist::parse(bad).unwrap_err().to_string();
+            assert!(e.contains("latency"), "{bad}: {e}");
+        }
+        for good in [
+            "const:0",
+            "const:10",
+            "uniform:1-20",
+            "exp:5",
+            "lognormal:20,0.5",
+            "pareto:5,2",
+            "regions",
+        ] {
+            LatencyDist::parse(good).unwrap();
+        }
+    }
     use crate::rng::trial_rng;
 
     #[test]
