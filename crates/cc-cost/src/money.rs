@@ -72,7 +72,7 @@ impl Usd {
         }
         let (mantissa, exp) = match t.find(['e', 'E']) {
             Some(i) => {
-                let e: i32 = t[i + 1..]
+                let e: i64 = t[i + 1..]
                     .parse()
                     .map_err(|_| format!("`{t}` is not a decimal number"))?;
                 (&t[..i], e)
@@ -95,8 +95,21 @@ impl Usd {
         }
         let all: String = format!("{int_part}{frac_part}");
         let all = all.trim_start_matches('0');
-        let scale = exp - frac_part.len() as i32 + 18; // value = all × 10^scale atto
-        let too_big = || format!("`{t}` is out of range");
+        if all.is_empty() {
+            // zero, whatever its exponent (issue 20 item 4: `0e2147483647` spun for 22 s)
+            return Ok(Usd(0));
+        }
+        // value = all × 10^scale atto; i64 cannot overflow here (|exp| < 2^63 - 2^32)
+        let scale = exp
+            .checked_sub(frac_part.len() as i64)
+            .and_then(|x| x.checked_add(18))
+            .ok_or_else(|| format!("`{t}` is out of range"))?;
+        let too_big = || {
+            format!("`{t}` is out of range: amounts are exact to 1e-18 USD up to about 1.7e20 USD")
+        };
+        if scale > 38 {
+            return Err(too_big());
+        }
         let mut v: i128 = 0;
         for b in all.bytes() {
             v = v
@@ -109,6 +122,7 @@ impl Usd {
                 v = v.checked_mul(10).ok_or_else(too_big)?;
             }
         } else {
+            // v > 0 has at most 39 digits, so a non-zero remainder stops this loop early
             for _ in 0..(-scale) {
                 if v % 10 != 0 {
                     return Err(format!("`{t}` has more than 18 decimals"));
@@ -330,6 +344,31 @@ mod tests {
         assert_eq!(Usd::parse_decimal("-0.5").unwrap(), -Usd::from_cents(50));
         assert!(Usd::parse_decimal("abc").is_err());
         assert!(Usd::parse_decimal("1e-19").is_err());
+    }
+
+    #[test]
+    fn issue20_item4_exponent_overflow() {
+        // was read as $0.000000000000000001
+        let e = Usd::parse_decimal("1e2147483630").unwrap_err();
+        assert!(e.contains("out of range"), "{e}");
+        // was 22 s of CPU
+        assert_eq!(Usd::parse_decimal("0e2147483647").unwrap(), Usd(0));
+        assert_eq!(
+            Usd::parse_decimal("0.000e-9223372036854775808").unwrap(),
+            Usd(0)
+        );
+        let e = Usd::parse_decimal("1e2147483647").unwrap_err();
+        assert!(e.contains("out of range") && e.contains("1.7e20"), "{e}");
+        assert!(
+            Usd::parse_decimal("1e-2147483647")
+                .unwrap_err()
+                .contains("18 decimals")
+        );
+        assert!(Usd::parse_decimal("1e9223372036854775807").is_err());
+        assert_eq!(
+            Usd::parse_decimal("1.5e2").unwrap(),
+            Usd::from_cents(15_000)
+        );
         assert!(Usd::parse_decimal("").is_err());
         assert!(Usd::parse_decimal("1.2.3").is_err());
     }
