@@ -41,6 +41,10 @@ pub const MAX_TRIALS: u32 = 1_000_000;
 pub const MAX_ROUND_NODES: usize = 100_000_000;
 /// Largest accepted `nodes` for event-mode dissemination protocols.
 pub const MAX_EVENT_NODES: usize = 2_000_000;
+/// Memory the trials of one request may hold at once (bytes): a trial that
+/// alone needs more is refused before it runs; otherwise fewer trials run at
+/// once (the results do not depend on how many run at once).
+pub const MEMORY_BUDGET: u64 = 4 << 30;
 
 /// What a protocol does: spread information, or agree on something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -370,6 +374,8 @@ pub struct Prepared {
     pub parameters: BTreeMap<String, String>,
     /// One trial.
     pub trial: TrialFn,
+    /// Estimated peak memory of one trial in bytes, where it can be large.
+    pub memory_per_trial: Option<u64>,
 }
 
 impl Prepared {
@@ -380,7 +386,14 @@ impl Prepared {
         Prepared {
             parameters: BTreeMap::new(),
             trial: Box::new(trial),
+            memory_per_trial: None,
         }
+    }
+
+    /// Record the estimated peak memory of one trial (bytes).
+    pub fn memory(mut self, bytes: u64) -> Prepared {
+        self.memory_per_trial = Some(bytes);
+        self
     }
 
     /// Record an effective parameter.
@@ -672,8 +685,45 @@ pub fn simulate(
         }
     }
     let trial = &prepared.trial;
-    let trials = run_trials(sc.seed, sc.trials, progress, |_, rng| trial(sc, rng))?;
+    let run = || run_trials(sc.seed, sc.trials, progress, |_, rng| trial(sc, rng));
+    let trials = match trials_at_once(p.name(), n, prepared.memory_per_trial)? {
+        Some(at_once) if at_once < rayon::current_num_threads() => rayon::ThreadPoolBuilder::new()
+            .num_threads(at_once)
+            .build()
+            .map_err(|e| {
+                SimError::param(
+                    "trials",
+                    format!("cannot start {at_once} worker thread(s): {e}"),
+                )
+            })?
+            .install(run)?,
+        _ => run()?,
+    };
     Ok(summarise(p, sc, parameters, &trials))
+}
+
+/// How many trials of `bytes` each may run at once within [`MEMORY_BUDGET`]
+/// (`None`: no estimate, no limit); a trial that alone exceeds it is refused
+/// before it runs, naming the budget (issue 20 item 3).
+fn trials_at_once(
+    protocol: &str,
+    nodes: usize,
+    bytes: Option<u64>,
+) -> Result<Option<usize>, SimError> {
+    let Some(bytes) = bytes else {
+        return Ok(None);
+    };
+    if bytes > MEMORY_BUDGET {
+        return Err(SimError::param(
+            "nodes",
+            format!(
+                "one trial of `{protocol}` on {nodes} nodes needs about {:.1} GiB, more than the {} GiB budget; use fewer nodes or a sparser overlay",
+                bytes as f64 / (1u64 << 30) as f64,
+                MEMORY_BUDGET >> 30
+            ),
+        ));
+    }
+    Ok(Some((MEMORY_BUDGET / bytes.max(1)).max(1) as usize))
 }
 
 /// The slowest round trip between two of nodes `0..n`: exact for a region
@@ -728,6 +778,37 @@ mod tests {
             find("telepathy"),
             Err(SimError::UnknownProtocol { .. })
         ));
+    }
+
+    #[test]
+    fn issue20_item3_big_graphs_run_fewer_trials_at_once_or_are_refused() {
+        // flood on the complete graph of 7071 nodes: 50M adjacency entries,
+        // about 2.4 GiB a trial, so one trial at a time (it aborted past 6 GB
+        // with trials in parallel)
+        let flood = find("flood").unwrap();
+        let sc = Scenario {
+            params: Params {
+                overlay: Some(Topology::Complete),
+                ..Params::default()
+            },
+            trials: 4,
+            ..Scenario::new(7071)
+        };
+        let prepared = flood
+            .prepare(&sc, &choose_options(flood, &[]).unwrap())
+            .unwrap();
+        let bytes = prepared.memory_per_trial.unwrap();
+        assert!(bytes > 2 << 30 && bytes < MEMORY_BUDGET, "{bytes}");
+        assert_eq!(trials_at_once("flood", 7071, Some(bytes)).unwrap(), Some(1));
+        assert_eq!(
+            trials_at_once("flood", 1000, Some(1 << 20)).unwrap(),
+            Some(4096)
+        );
+        let e = trials_at_once("flood", 9_999, Some(MEMORY_BUDGET + 1))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("nodes") && e.contains("4 GiB budget"), "{e}");
+        assert_eq!(trials_at_once("push", 10, None).unwrap(), None);
     }
 
     #[test]

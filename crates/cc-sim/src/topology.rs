@@ -193,6 +193,23 @@ impl Topology {
         }
     }
 
+    /// Expected number of directed adjacency entries (2|E|) of the graph on
+    /// `n` nodes, for memory estimates before a run.
+    pub fn expected_adjacency(&self, n: usize) -> u64 {
+        let n = n as u64;
+        match *self {
+            Topology::Complete => n * n.saturating_sub(1),
+            Topology::RandomRegular { k } => n * k as u64,
+            Topology::ErdosRenyi { p } => {
+                (p.clamp(0.0, 1.0) * (n * n.saturating_sub(1)) as f64) as u64
+            }
+            Topology::Ring => 2 * n,
+            Topology::Grid => 4 * n,
+            Topology::KaryTree { .. } => 2 * n.saturating_sub(1),
+            Topology::HyParView { active } => n * active as u64,
+        }
+    }
+
     /// Draw a graph on `n` nodes.
     pub fn build(&self, n: usize, rng: &mut ChaCha8Rng) -> Result<Graph, SimError> {
         if n < 2 {

@@ -195,6 +195,7 @@ impl SimProtocol for FloodProtocol {
             .clone()
             .unwrap_or(Topology::RandomRegular { k: 6 });
         let name = overlay.name();
+        let memory = graph_broadcast_bytes(overlay.expected_adjacency(sc.nodes));
         Ok(Prepared::new(move |sc: &Scenario, mut rng| {
             let n = sc.nodes;
             let g = overlay.build(n, &mut rng)?;
@@ -204,8 +205,16 @@ impl SimProtocol for FloodProtocol {
             let (m, _) = run_events(&mut p, n, &net, &EventConfig::default(), rng)?;
             Ok(TrialMetrics::from_run(m, false))
         })
-        .param("overlay", name))
+        .param("overlay", name)
+        .memory(memory))
     }
+}
+
+/// Estimated peak bytes of one broadcast over a graph with `adjacency`
+/// directed entries: the adjacency (4 B each) and, at worst, one pending
+/// message per entry in the event queue (about 48 B with the queue's growth).
+pub(crate) fn graph_broadcast_bytes(adjacency: u64) -> u64 {
+    adjacency.saturating_mul(4 + 48)
 }
 
 /// `tree` in the protocol registry.

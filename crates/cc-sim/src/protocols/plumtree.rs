@@ -453,6 +453,7 @@ impl SimProtocol for PlumtreeProtocol {
         }
         let eager = self.eager;
         let name = overlay.name();
+        let memory = super::flood::graph_broadcast_bytes(overlay.expected_adjacency(sc.nodes));
         Ok(Prepared::new(move |sc: &Scenario, mut rng| {
             let n = sc.nodes;
             let g = overlay.build(n, &mut rng)?;
@@ -486,7 +487,8 @@ impl SimProtocol for PlumtreeProtocol {
             Ok(t)
         })
         .param("overlay", name)
-        .param("broadcasts", b))
+        .param("broadcasts", b)
+        .memory(memory))
     }
 }
 
