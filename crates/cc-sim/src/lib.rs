@@ -47,7 +47,7 @@
 //!   [`simulate`] runs a typed [`Scenario`] and returns a [`SimSummary`]
 //!   (`Serialize` + `Display`).
 //! * [`run`] with a [`SimRequest`] — the string adapter `cclab sim` calls.
-//! * [`sweep`] — one sweep over seeded fault schedules for every
+//! * [`sweep`](mod@sweep) — one sweep over seeded fault schedules for every
 //!   coordination protocol (`cclab sweep`), its mutants included.
 //! * [`coord`] — coordination protocols under faults (2PC, 3PC, Raft, Paxos,
 //!   Multi-Paxos, Kafka-style ISR replication, PBFT, ring elections, CRDT
