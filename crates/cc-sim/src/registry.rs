@@ -783,8 +783,8 @@ mod tests {
     #[test]
     fn issue20_item3_big_graphs_run_fewer_trials_at_once_or_are_refused() {
         // flood on the complete graph of 7071 nodes: 50M adjacency entries,
-        // about 2.4 GiB a trial, so one trial at a time (it aborted past 6 GB
-        // with trials in parallel)
+        // about 3.5 GiB a trial (3.9 GB resident measured), so one trial at a
+        // time (it aborted past 6 GB with trials in parallel)
         let flood = find("flood").unwrap();
         let sc = Scenario {
             params: Params {
@@ -798,7 +798,7 @@ mod tests {
             .prepare(&sc, &choose_options(flood, &[]).unwrap())
             .unwrap();
         let bytes = prepared.memory_per_trial.unwrap();
-        assert!(bytes > 2 << 30 && bytes < MEMORY_BUDGET, "{bytes}");
+        assert!(bytes > 3 << 30 && bytes < MEMORY_BUDGET, "{bytes}");
         assert_eq!(trials_at_once("flood", 7071, Some(bytes)).unwrap(), Some(1));
         assert_eq!(
             trials_at_once("flood", 1000, Some(1 << 20)).unwrap(),

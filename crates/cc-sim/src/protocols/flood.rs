@@ -212,9 +212,10 @@ impl SimProtocol for FloodProtocol {
 
 /// Estimated peak bytes of one broadcast over a graph with `adjacency`
 /// directed entries: the adjacency (4 B each) and, at worst, one pending
-/// message per entry in the event queue (about 48 B with the queue's growth).
+/// message per entry in the event queue (about 72 B with the queue's growth:
+/// flooding the complete graph on 7,071 nodes peaked at 3.9 GB resident).
 pub(crate) fn graph_broadcast_bytes(adjacency: u64) -> u64 {
-    adjacency.saturating_mul(4 + 48)
+    adjacency.saturating_mul(4 + 72)
 }
 
 /// `tree` in the protocol registry.
