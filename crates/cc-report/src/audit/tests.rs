@@ -254,3 +254,21 @@ fn real_data_scenarios() {
             > get("dashboard-raft").message_cost_usd_per_tx
     );
 }
+
+#[test]
+fn issue13_item6_each_dashboard_line_explains_its_own_price() {
+    let rows = source_examples().unwrap();
+    for (id, price) in [
+        ("dashboard-2pc", "$0.30"),
+        ("dashboard-raft", "$0.02"),
+        ("dashboard-config", "$0.10"),
+    ] {
+        let r = find(&rows, id);
+        assert!(r.claim.contains(price), "{id}: {}", r.claim);
+        // the explanation names this line's price, never another line's
+        assert!(r.explanation.contains(price), "{id}: {}", r.explanation);
+        if id != "dashboard-2pc" {
+            assert!(!r.explanation.contains("$0.30"), "{id}: {}", r.explanation);
+        }
+    }
+}
