@@ -369,20 +369,37 @@ pub struct Catalog {
     pub matrices: Vec<RttMatrix>,
 }
 
-/// Whether `v` is a date `YYYY-MM` or `YYYY-MM-DD` with month 01–12 and day 01–31.
+/// Whether `v` is a calendar date `YYYY-MM` or `YYYY-MM-DD`: month 01–12 and
+/// a day that month has (Gregorian leap years; issue 20 item 8: `2024-02-31`
+/// was accepted).
 fn is_date(v: &str) -> bool {
     let parts: Vec<&str> = v.split('-').collect();
     let num = |p: &str| p.parse::<u32>().ok();
-    (parts.len() == 2 || parts.len() == 3)
+    if !((parts.len() == 2 || parts.len() == 3)
         && parts[0].len() == 4
         && parts
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts[1..].iter().all(|p| p.len() == 2)
-        && num(parts[1]).is_some_and(|m| (1..=12).contains(&m))
-        && parts
-            .get(2)
-            .is_none_or(|d| num(d).is_some_and(|d| (1..=31).contains(&d)))
+        && parts[1..].iter().all(|p| p.len() == 2))
+    {
+        return false;
+    }
+    let (Some(year), Some(month)) = (num(parts[0]), num(parts[1])) else {
+        return false;
+    };
+    if !(1..=12).contains(&month) {
+        return false;
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    parts
+        .get(2)
+        .is_none_or(|d| num(d).is_some_and(|d| (1..=days).contains(&d)))
 }
 
 fn check_as_of(t: &Table, row: &Row, col: usize) -> Result<String, CostError> {
@@ -1219,6 +1236,30 @@ impl fmt::Display for CatalogListing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue20_item8_impossible_dates_are_refused() {
+        for bad in [
+            "2024-02-31",
+            "2023-02-29",
+            "2024-04-31",
+            "2024-13",
+            "2024-00-10",
+            "2024-1-05",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+        for good in [
+            "2024-02-29",
+            "2000-02-29",
+            "2024-06",
+            "2026-12-07",
+            "2024-01-31",
+        ] {
+            assert!(is_date(good), "{good}");
+        }
+        assert!(!is_date("1900-02-29"), "1900 is not a leap year");
+    }
 
     fn cat() -> Catalog {
         Catalog::try_builtin().unwrap()
