@@ -1086,3 +1086,24 @@ fn issue12_jitter_and_bandwidth_reach_the_network() {
     assert_input_error(&["sim", "push", "--jitter", "5"], &["round mode"]);
     assert_input_error(&["sim", "2pc", "--bandwidth", "0"], &["bandwidth"]);
 }
+
+#[test]
+fn issue20_item8_a_file_named_builtin_does_not_shadow_the_builtin_catalog() {
+    let dir = std::env::temp_dir().join(format!("cclab-builtin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("builtin"), "not a catalog\n").expect("write");
+    let out = std::process::Command::new(common::cclab_bin())
+        .args(["cost", "catalog", "--catalog", "builtin", "--json"])
+        .current_dir(&dir)
+        .output()
+        .expect("cclab runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    // the file itself is still reachable by its path
+    let out = std::process::Command::new(common::cclab_bin())
+        .args(["cost", "catalog", "--catalog", "./builtin"])
+        .current_dir(&dir)
+        .output()
+        .expect("cclab runs");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}

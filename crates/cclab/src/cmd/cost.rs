@@ -29,7 +29,8 @@ pub(crate) struct CostArgs {
     /// Flat price per 1000 messages, USD (instead of pricing bytes on their network path).
     #[arg(long, conflicts_with = "catalog")]
     price_per_1000_messages: Option<f64>,
-    /// Price and latency data: `builtin`, or a file of your own (prices, regions or an RTT matrix).
+    /// Price and latency data: `builtin` (the shipped data, whatever files the directory holds),
+    /// or a file of your own (prices, regions or an RTT matrix; `./builtin` for a file of that name).
     #[arg(long, value_name = "NAME|FILE")]
     catalog: Option<String>,
     /// Flat value of latency, USD per second of added user-visible wait.
@@ -140,7 +141,13 @@ fn strategies_table(rows: &[StrategyOutcome]) -> String {
     out
 }
 
+/// `--catalog`: the names `builtin` and `default` always mean the shipped data
+/// (issue 20 item 8: a file named `builtin` in the working directory shadowed
+/// it); a file of that name is given as `./builtin`.
 fn catalog_source(spec: &str) -> Result<CatalogSource, CliError> {
+    if matches!(spec, "builtin" | "default") {
+        return Ok(CatalogSource::Builtin);
+    }
     let path = Path::new(spec);
     if path.exists() {
         let text = read_file(path, "catalog file")?;
