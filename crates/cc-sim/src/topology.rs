@@ -262,9 +262,11 @@ impl Topology {
             }
             Topology::KaryTree { k } => {
                 if k < 1 {
+                    // the spelling is `--overlay tree:K`: name the flag the user typed
+                    // (issue 20 item 8: this blamed a parameter `k`)
                     return Err(SimError::param(
-                        "k",
-                        format!("tree arity must be >= 1, got {k}"),
+                        "overlay",
+                        format!("tree:K needs an arity K >= 1, got tree:{k}"),
                     ));
                 }
                 let lists = (0..n32)
@@ -444,6 +446,16 @@ fn hyparview(n: u32, active: usize, rng: &mut ChaCha8Rng) -> Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue20_item8_tree_zero_blames_the_overlay() {
+        let e = Topology::parse("tree:0")
+            .unwrap()
+            .build(10, &mut crate::rng::trial_rng(1, 0))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`overlay`") && e.contains("tree:0"), "{e}");
+    }
     use crate::rng::trial_rng;
 
     #[test]
