@@ -224,6 +224,15 @@ pub fn evaluate(
         formula.push_str(&format!("; divided by the batch size b = {batch}"));
     }
     let per_tx = c.per_tx();
+    let per_day = per_tx.times(tx_per_day);
+    let per_year = per_day.times(DAYS_PER_YEAR);
+    check_in_range(
+        &[c.msg, c.lat, per_tx, per_day, per_year],
+        &format!(
+            "{tx_per_day} transactions/day of {bytes}-byte messages ({} per transaction)",
+            per_tx.pretty()
+        ),
+    )?;
     Ok(CostReport {
         model: protocol.name().to_string(),
         formula,
@@ -243,17 +252,28 @@ pub fn evaluate(
         latency_cost_usd_per_tx: c.lat,
         per_tx_usd: per_tx,
         tx_per_day,
-        per_day_usd: per_tx.times(tx_per_day).round_to_cents(),
-        per_year_usd: per_tx
-            .times(tx_per_day)
-            .times(DAYS_PER_YEAR)
-            .round_to_cents(),
+        per_day_usd: per_day.round_to_cents(),
+        per_year_usd: per_year.round_to_cents(),
         days_per_year: DAYS_PER_YEAR,
         paths: c.lines,
         dominant_input,
         sensitivity,
         assumptions: a,
     })
+}
+
+/// Refuse figures that overflowed the exact money range instead of printing
+/// the saturated maximum as a figure (issue 20 item 7), naming the inputs.
+pub(crate) fn check_in_range(figures: &[Usd], inputs: &str) -> Result<(), CostError> {
+    if figures.iter().any(|u| u.is_saturated()) {
+        return Err(CostError::invalid(
+            "tx_per_day",
+            format!(
+                "{inputs}: the cost exceeds the exact money range (about 1.7e20 USD a year); lower the volume, the message size or the prices"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `value`, or `default` recorded as an assumption.

@@ -151,6 +151,12 @@ impl Usd {
         self.0 as f64 / ATTO_PER_USD as f64
     }
 
+    /// Whether the value hit the end of the representable range (about
+    /// ±1.7e20 USD), where the saturating arithmetic stops being exact.
+    pub fn is_saturated(self) -> bool {
+        self.0 == i128::MAX || self.0 == i128::MIN
+    }
+
     /// Exact product with an integer count.
     pub fn times(self, n: u64) -> Usd {
         Usd(self.0.saturating_mul(i128::from(n)))

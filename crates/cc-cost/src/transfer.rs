@@ -120,6 +120,10 @@ pub fn transfer(t: &Transfer, catalog: &Catalog) -> Result<CostReport, CostError
     })
     .collect();
     let (sensitivity, dominant_input) = rank_tornado(sens_exact);
+    crate::evaluate::check_in_range(
+        &[per_msg, lat, per_day, per_day.times(DAYS_PER_YEAR)],
+        &format!("{m} messages/day ({} each)", per_msg.pretty()),
+    )?;
     Ok(CostReport {
         model: TRANSFER.into(),
         formula: if p.nat.is_some() {

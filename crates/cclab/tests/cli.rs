@@ -1107,3 +1107,23 @@ fn issue20_item8_a_file_named_builtin_does_not_shadow_the_builtin_catalog() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn issue20_item7_money_overflow_is_an_error_not_a_saturated_figure() {
+    // was printed as $170,141,183,460,469,231,731.69 per day and per year
+    assert_input_error(
+        &[
+            "cost",
+            "2pc",
+            "--participants",
+            "5",
+            "--rtt-ms",
+            "100",
+            "--price-per-1000-messages",
+            "1000",
+            "--tx-per-day",
+            "18000000000000000000",
+        ],
+        &["tx_per_day", "18000000000000000000", "exact money range"],
+    );
+}
