@@ -343,11 +343,19 @@ fn erdos_renyi(n: u32, p: f64, rng: &mut ChaCha8Rng) -> Graph {
     }
     // Batagelj–Brandes geometric skipping over the pairs (w, v), w < v.
     let lq = (1.0 - p).ln();
+    if lq >= 0.0 {
+        // p below the f64 resolution of 1 − p (found by the parser fuzz test:
+        // `er:1e-300` looped for ever): no edge is drawn
+        return Graph::from_lists(lists);
+    }
     let (mut v, mut w): (i64, i64) = (1, -1);
     let n = i64::from(n);
     while v < n {
         let r = 1.0 - unit(rng);
-        w += 1 + (r.ln() / lq).floor() as i64;
+        // a tiny p makes the skip exceed i64 (found by the parser fuzz test:
+        // `er:1e-300` overflowed); saturate, the loop below then ends at n
+        let skip = ((r.ln() / lq).floor() as i64).max(0);
+        w = w.saturating_add(1).saturating_add(skip);
         while w >= v && v < n {
             w -= v;
             v += 1;
