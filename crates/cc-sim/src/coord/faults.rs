@@ -441,6 +441,23 @@ impl FaultMix {
     }
 }
 
+/// A commit protocol's schedule: `mix` drawn over all `nodes` (every one may
+/// crash), then each of the `participants` votes no with probability
+/// `no_probability` (2PC and 3PC draw their schedules this way).
+pub fn draw_with_votes(
+    mix: &FaultMix,
+    nodes: usize,
+    participants: u32,
+    no_probability: f64,
+    r: &mut ChaCha8Rng,
+) -> (NetworkModel, Vec<bool>) {
+    let net = mix.draw(&FaultTargets::all(nodes), r);
+    let votes = (0..participants)
+        .map(|_| !chance(r, no_probability))
+        .collect();
+    (net, votes)
+}
+
 impl From<FaultSpec> for FaultMix {
     /// An explicit `--faults` spec as a mix: fixed loss and duplication, crash
     /// times, outages and the partition window all drawn within `window` ms.

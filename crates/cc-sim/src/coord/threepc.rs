@@ -85,7 +85,8 @@
 //! all pre-committed — abort.
 
 use super::faults::{
-    Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, Faults, MixLatency, Recovery as Outage, Window,
+    Amount, DEFAULT_CLOCKS, FaultMix, Faults, MixLatency, Recovery as Outage, Window,
+    draw_with_votes,
 };
 use crate::SimError;
 use crate::des::{Delivery, EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events};
@@ -94,7 +95,7 @@ use crate::net::{LatencyDist, MS, NetworkModel, NodeId, Partition, Time};
 use crate::registry::{
     Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint, max_rtt,
 };
-use crate::rng::{ChaCha8Rng, chance};
+use crate::rng::ChaCha8Rng;
 use crate::summary::TrialMetrics;
 use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
@@ -1101,11 +1102,7 @@ pub fn schedule_3pc(
     mix: &FaultMix,
     r: &mut ChaCha8Rng,
 ) -> (NetworkModel, Vec<bool>) {
-    let net = mix.draw(&FaultTargets::all(cfg.nodes()), r);
-    let votes = (0..cfg.participants)
-        .map(|_| !chance(r, cfg.no_probability))
-        .collect();
-    (net, votes)
+    draw_with_votes(mix, cfg.nodes(), cfg.participants, cfg.no_probability, r)
 }
 
 /// One schedule of the 3PC sweep ([`THREEPC_MIX`]).

@@ -32,7 +32,9 @@
 //! it saw a `No` — the sweep finds the agreement violation (a lost `Prepare`
 //! makes an RM abort unilaterally while the TM commits).
 
-use super::faults::{Amount, DEFAULT_CLOCKS, FaultMix, FaultTargets, MixLatency, Recovery, Window};
+use super::faults::{
+    Amount, DEFAULT_CLOCKS, FaultMix, MixLatency, Recovery, Window, draw_with_votes,
+};
 use crate::SimError;
 use crate::des::{
     EventConfig, Message, Protocol, Sim, Timer, message_kinds, run_events, trace_lines,
@@ -41,7 +43,7 @@ use crate::net::{MS, NetworkModel, NodeId, Time};
 use crate::registry::{
     Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
 };
-use crate::rng::{ChaCha8Rng, chance};
+use crate::rng::ChaCha8Rng;
 use crate::summary::TrialMetrics;
 use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
@@ -565,11 +567,7 @@ pub fn fault_schedule(
     mix: &FaultMix,
     r: &mut ChaCha8Rng,
 ) -> (NetworkModel, Vec<bool>) {
-    let net = mix.draw(&FaultTargets::all(cfg.nodes()), r);
-    let votes = (0..cfg.participants)
-        .map(|_| !chance(r, cfg.no_probability))
-        .collect();
-    (net, votes)
+    draw_with_votes(mix, cfg.nodes(), cfg.participants, cfg.no_probability, r)
 }
 
 /// `2pc` in the protocol registry.
