@@ -38,7 +38,17 @@ use crate::error::CliError;
 /// Communication complexity you can use: exact lower bounds with certificates,
 /// protocol simulation, pricing, and reference reports.
 #[derive(Debug, Parser)]
-#[command(name = "cclab", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "cclab",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = "Examples:\n  cclab bounds eq --bits 3\n  cclab check --matrix m.txt --fooling f.txt\n  \
+        cclab sim raft --faults default\n  cclab sweep raft\n  cclab cost catalog\n  \
+        cclab report --out my-report\n\n\
+        User guide (a page per task, every file format): docs/guide/README.md in the source tree"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

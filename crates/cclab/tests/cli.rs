@@ -372,7 +372,7 @@ fn sim_coordination_json_and_protocol_flags() {
     assert_input_error(&["sim", "pbft", "--nodes", "5"], &["nodes", "3f + 1"]);
     assert_input_error(
         &["sim", "quorum", "--nodes", "5", "--write-quorum", "6"],
-        &["write_quorum"],
+        &["`--write-quorum`"],
     );
     assert_input_error(&["sim", "isr", "--nodes", "5", "--acks", "2"], &["acks"]);
     assert_input_error(

@@ -17,6 +17,8 @@ use crate::error::{CliError, emit, emit_err, print_json};
 
 /// Arguments of `cclab report`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  cclab report --out my-report\n  \
+    cclab report --out my-report --check\n\nGuide: docs/guide/reports.md")]
 pub(crate) struct ReportArgs {
     /// Directory to write the report set into (created if needed). It must be new, empty,
     /// or written by cclab before (it holds a `.cclab-manifest` listing the files cclab wrote).

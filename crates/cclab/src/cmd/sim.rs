@@ -8,7 +8,8 @@ use cc_sim::SimRequest;
 use cc_sim::registry::{Engine, Family, REGISTRY, SimProtocol};
 use clap::Args;
 
-use crate::error::{CliError, emit, input, print_json};
+use crate::cmd::args;
+use crate::error::{CliError, emit, print_json};
 
 /// The protocol list of `--help`, from the registry.
 fn protocols_help() -> String {
@@ -22,6 +23,13 @@ fn protocols_help() -> String {
             .collect();
         let _ = writeln!(out, "  {family:?}: {}", names.join(", "));
     }
+    out.push_str(
+        "\nExamples:\n  cclab sim push --nodes 10000 --trials 20 --seed 7\n  \
+         cclab sim raft --faults default\n  \
+         cclab sim 2pc --nodes 6 --faults loss=0.1,crash=0.2 --trials 100\n  \
+         cclab sim 2pc --latency regions --jitter 5 --bandwidth 100\n\n\
+         Guide: docs/guide/simulate.md\n",
+    );
     out
 }
 
@@ -36,28 +44,28 @@ pub(crate) struct SimArgs {
     #[arg(long)]
     list: bool,
     /// Number of nodes (default: the protocol's, see --list).
-    #[arg(long)]
-    nodes: Option<usize>,
+    #[arg(long, allow_negative_numbers = true)]
+    nodes: Option<i64>,
     /// Monte Carlo trials.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>, default_value_t = 20)]
     trials: u32,
     /// Scenario seed: trial i uses its own ChaCha stream derived from (seed, i).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u64>, default_value_t = 1)]
     seed: u64,
     /// Calls per round (gossip), tree arity (tree), group size (health-check).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<usize>)]
     fanout: Option<usize>,
     /// Rumor-mongering parameter k (counter limit, or 1/k stop probability with --coin).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>)]
     k: Option<u32>,
     /// Message loss probability in [0, 1].
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.0)]
     loss: f64,
     /// Fraction of nodes that crash, in [0, 1].
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.0)]
     crash: f64,
     /// Message duplication probability in [0, 1] (event-driven protocols).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.0)]
     duplication: f64,
     /// Overlay: complete, ring, grid, tree:K, regular:K, er:P, hyparview:K (flood, plumtree, eager-push).
     #[arg(long)]
@@ -68,13 +76,13 @@ pub(crate) struct SimArgs {
     #[arg(long)]
     latency: Option<String>,
     /// Extra uniform jitter per message in ms, 0..=3600000 (event-driven protocols).
-    #[arg(long, value_name = "MS")]
+    #[arg(long, allow_negative_numbers = true, value_name = "MS")]
     jitter: Option<f64>,
     /// Link bandwidth in Mbit/s (event-driven protocols): each message waits 8·bytes/bandwidth.
-    #[arg(long, value_name = "MBPS")]
+    #[arg(long, allow_negative_numbers = true, value_name = "MBPS")]
     bandwidth: Option<f64>,
     /// Broadcasts per trial (plumtree, eager-push).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>)]
     broadcasts: Option<u32>,
     /// Rumor mongering: stop on feedback (a call to an already-informed site).
     #[arg(long, conflicts_with = "blind")]
@@ -92,7 +100,7 @@ pub(crate) struct SimArgs {
     #[arg(long)]
     pull: bool,
     /// Commands (log entries) per replication message, for the replicated-log protocols.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>)]
     batch: Option<u32>,
     /// Fault mix of a coordination protocol: `none` (default), `default` (the protocol's
     /// documented mix, see --list), or an explicit spec
@@ -103,31 +111,31 @@ pub(crate) struct SimArgs {
     #[arg(long)]
     faults: Option<String>,
     /// pbft: Byzantine backups, at most f = (n - 1) / 3 (behaviour: --option silent|equivocating).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<usize>)]
     byzantine: Option<usize>,
     /// paxos: concurrent (duelling) proposers, 1..=16.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<usize>)]
     proposers: Option<usize>,
     /// quorum: read quorum R, 1..=N (default majority).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<usize>)]
     read_quorum: Option<usize>,
     /// quorum: write quorum W, 1..=N (default majority).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<usize>)]
     write_quorum: Option<usize>,
     /// quorum: delay between the write's commit and the read, in ms (default 0).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     read_after_ms: Option<f64>,
     /// commit-wait: clock uncertainty epsilon in ms, 0..=10000 (default 7).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     epsilon_ms: Option<f64>,
     /// isr: producer acks, 0, 1 or all (default all).
     #[arg(long)]
     acks: Option<String>,
     /// isr: min.insync.replicas, 1..=N (default min(2, N)).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<usize>)]
     min_insync: Option<usize>,
     /// multi-paxos: pipelining window, outstanding slots 1..=4096 (default 64).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>)]
     window: Option<u32>,
     /// Extra protocol options, e.g. --option full-mesh for health-check, --option colocated for
     /// 2pc/3pc/paxos, --option descending for lcr/hs, --option g for crdt-counter (repeatable).
@@ -139,7 +147,7 @@ pub(crate) struct SimArgs {
 }
 
 impl SimArgs {
-    fn request(&self, protocol: &dyn SimProtocol) -> SimRequest {
+    fn request(&self, protocol: &dyn SimProtocol, nodes: Option<usize>) -> SimRequest {
         let mut options = self.options.clone();
         for (flag, name) in [
             (self.feedback, "feedback"),
@@ -154,7 +162,7 @@ impl SimArgs {
         }
         SimRequest {
             protocol: protocol.name().to_string(),
-            nodes: self.nodes.unwrap_or(protocol.nodes().default),
+            nodes: nodes.unwrap_or(protocol.nodes().default),
             trials: self.trials,
             seed: self.seed,
             fanout: self.fanout,
@@ -264,8 +272,9 @@ pub(crate) fn run(args: SimArgs) -> Result<ExitCode, CliError> {
     let Some(name) = args.protocol.as_deref() else {
         return list(args.json);
     };
-    let protocol = cc_sim::find(name).map_err(input)?;
-    let req = args.request(protocol);
+    let protocol = cc_sim::find(name).map_err(|e| args::sim_error::<SimArgs>(e, false))?;
+    let nodes = args::nodes(args.nodes, protocol, protocol.nodes())?;
+    let req = args.request(protocol, nodes);
     let show_bar = !args.json && std::io::stderr().is_terminal();
     let bar = if show_bar {
         indicatif::ProgressBar::new(u64::from(req.trials))
@@ -283,7 +292,7 @@ pub(crate) fn run(args: SimArgs) -> Result<ExitCode, CliError> {
         bar.set_length(total);
         bar.set_position(done);
     };
-    let summary = cc_sim::run(&req, &progress).map_err(input);
+    let summary = cc_sim::run(&req, &progress).map_err(|e| args::sim_error::<SimArgs>(e, false));
     bar.finish_and_clear();
     let summary = summary?;
     if args.json {

@@ -7,29 +7,35 @@ use std::process::ExitCode;
 use cc_sim::sweep::{Sweep, sweep, sweepable};
 use clap::Args;
 
-use crate::error::{CliError, emit, input, print_json};
+use crate::cmd::args;
+use crate::error::{CliError, emit, print_json};
 
 /// Arguments of `cclab sweep`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  cclab sweep --list\n  cclab sweep raft --runs 500\n  \
+    cclab sweep raft --runs 2000 --mutant skip-up-to-date-check\n\n\
+    Guide: docs/guide/simulate.md"
+)]
 pub(crate) struct SweepArgs {
     /// Protocol: any coordination protocol of `cclab sim --list` (`--list` shows sweep sizes and
     /// mutants).
     #[arg(required_unless_present = "list")]
     protocol: Option<String>,
     /// Nodes (default: the protocol's sweep size; `--list` says what they count).
-    #[arg(long)]
-    nodes: Option<usize>,
+    #[arg(long, allow_negative_numbers = true)]
+    nodes: Option<i64>,
     /// Fault schedules to run; schedule i draws from the ChaCha stream (seed, i).
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>, default_value_t = 10_000)]
     runs: u32,
     /// Sweep seed.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u64>, default_value_t = 0)]
     seed: u64,
     /// Run a deliberately broken variant instead (see `--list`): the checkers must catch it.
     #[arg(long)]
     mutant: Option<String>,
     /// Lines of the shortest violating run's event trace to print (JSON has all of them).
-    #[arg(long, default_value_t = 40)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<usize>, default_value_t = 40)]
     trace_lines: usize,
     /// List the protocols, their sweep sizes and mutants.
     #[arg(long)]
@@ -136,14 +142,22 @@ pub(crate) fn run(args: SweepArgs) -> Result<ExitCode, CliError> {
         .protocol
         .as_deref()
         .ok_or_else(|| CliError::input("a protocol is required (or --list)"))?;
+    let nodes = match sweepable()
+        .into_iter()
+        .find(|(p, _)| p.name().eq_ignore_ascii_case(protocol))
+    {
+        Some((p, def)) => args::nodes(args.nodes, p, def.nodes)?,
+        // An unknown name: `sweep` says so (with a suggestion); a count is not yet the issue.
+        None => args.nodes.and_then(|n| usize::try_from(n).ok()),
+    };
     let s = sweep(
         protocol,
-        args.nodes,
+        nodes,
         args.seed,
         args.runs,
         args.mutant.as_deref(),
     )
-    .map_err(input)?;
+    .map_err(|e| args::sim_error::<SweepArgs>(e, true))?;
     if args.json {
         print_json(&s)?;
     } else {

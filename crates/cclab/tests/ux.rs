@@ -1,0 +1,84 @@
+//! What a new user meets (issue 21): consistent names, range messages, suggestions and help
+//! with examples. Tests are named after the issue item they pin.
+
+mod common;
+
+use common::{cclab, stderr, stdout};
+
+fn input_error(args: &[&str]) -> String {
+    let out = cclab(args);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "cclab {args:?} should exit 2\nstdout: {}\nstderr: {}",
+        stdout(&out),
+        stderr(&out)
+    );
+    stderr(&out)
+}
+
+#[test]
+fn issue21_item8_negative_numbers_get_a_range_message_not_a_clap_tip() {
+    for args in [
+        &["sim", "raft", "--nodes", "-3"][..],
+        &["sweep", "raft", "--nodes", "-3", "--runs", "1"][..],
+    ] {
+        let err = input_error(args);
+        assert!(err.contains("3..=64") && err.contains("-3"), "{err}");
+        assert!(!err.contains("-- -3"), "{err}");
+    }
+    let err = input_error(&["sim", "push", "--trials", "-1"]);
+    assert!(
+        err.contains("must be in 0..=") && !err.contains("-- -1"),
+        "{err}"
+    );
+    let err = input_error(&["sim", "2pc", "--loss", "-0.5"]);
+    assert!(err.contains("`--loss`") && err.contains("[0, 1]"), "{err}");
+}
+
+#[test]
+fn issue21_item8_messages_name_the_flag_as_typed() {
+    let err = input_error(&["sim", "quorum", "--nodes", "5", "--read-quorum", "0"]);
+    assert!(err.contains("`--read-quorum`"), "{err}");
+    assert!(!err.contains("read_quorum"), "{err}");
+}
+
+#[test]
+fn issue21_item8_near_miss_names_get_did_you_mean() {
+    let err = input_error(&["sim", "raf"]);
+    assert!(err.contains("did you mean `raft`?"), "{err}");
+    let err = input_error(&["sweep", "paxso", "--runs", "1"]);
+    assert!(err.contains("did you mean `paxos`?"), "{err}");
+    // Far from every name: no guess, just the list.
+    let err = input_error(&["sim", "zzzzzz"]);
+    assert!(!err.contains("did you mean"), "{err}");
+}
+
+#[test]
+fn issue21_item8_protocol_names_are_case_insensitive_like_function_names() {
+    let out = cclab(&["sim", "RAFT", "--trials", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = cclab(&["sweep", "Raft", "--runs", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn issue21_item8_top_level_help_lists_sweep_and_points_to_the_guide() {
+    let text = stdout(&cclab(&["--help"]));
+    assert!(text.contains("sweep"), "{text}");
+    assert!(text.contains("docs/guide/"), "{text}");
+}
+
+#[test]
+fn issue21_every_subcommand_help_has_an_example() {
+    for sub in ["sim", "sweep", "report"] {
+        let out = cclab(&[sub, "--help"]);
+        assert!(out.status.success());
+        let text = stdout(&out);
+        assert!(
+            text.contains("Examples:\n  cclab "),
+            "`cclab {sub} --help` has no example:\n{text}"
+        );
+        assert!(text.contains("docs/guide/"), "`cclab {sub} --help`: {text}");
+    }
+}
