@@ -85,6 +85,7 @@ mod error;
 
 pub mod coord;
 pub mod des;
+pub mod grid;
 pub mod metrics;
 pub mod montecarlo;
 pub mod net;

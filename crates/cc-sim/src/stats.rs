@@ -46,6 +46,9 @@ pub struct Stat {
     pub ci95: Option<[f64; 2]>,
     /// Median.
     pub median: f64,
+    /// 99th percentile, nearest rank: the `⌈0.99·m⌉`-th smallest of the `m` values
+    /// (the maximum when `m < 100`).
+    pub p99: f64,
     /// Minimum.
     pub min: f64,
     /// Maximum.
@@ -80,6 +83,7 @@ impl Stat {
             mean,
             ci95,
             median,
+            p99: percentile_sorted(&sorted, 0.99).unwrap_or(sorted[m - 1]),
             min: sorted[0],
             max: sorted[m - 1],
             count: m,
@@ -114,11 +118,12 @@ impl std::fmt::Display for Stat {
         match self.ci95 {
             Some([lo, hi]) => write!(
                 f,
-                "{} [{}, {}]  median {}  min {}  max {}",
+                "{} [{}, {}]  median {}  p99 {}  min {}  max {}",
                 fmt_num(self.mean),
                 fmt_num(lo),
                 fmt_num(hi),
                 fmt_num(self.median),
+                fmt_num(self.p99),
                 fmt_num(self.min),
                 fmt_num(self.max)
             ),
@@ -202,10 +207,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn p99_is_the_nearest_rank_percentile() {
+        let xs: Vec<f64> = (1..=200).map(f64::from).collect();
+        assert_eq!(Stat::of(&xs).unwrap().p99, 198.0);
+        let xs: Vec<f64> = (1..=1000).rev().map(f64::from).collect();
+        assert_eq!(Stat::of(&xs).unwrap().p99, 990.0);
+    }
+
+    #[test]
     fn stat_basic() {
         let s = Stat::of(&[1.0, 2.0, 3.0, 4.0]).unwrap();
         assert_eq!(s.mean, 2.5);
         assert_eq!(s.median, 2.5);
+        assert_eq!(s.p99, 4.0);
         assert_eq!(s.min, 1.0);
         assert_eq!(s.max, 4.0);
         let [lo, hi] = s.ci95.unwrap();

@@ -166,6 +166,8 @@ pub struct Percentiles {
     pub p50: f64,
     /// 99th percentile.
     pub p99: f64,
+    /// Largest.
+    pub max: f64,
 }
 
 /// Safety-checker summary over the trials.
@@ -188,6 +190,7 @@ fn stat(xs: impl Iterator<Item = f64>) -> Stat {
             mean: f64::NAN,
             ci95: None,
             median: f64::NAN,
+            p99: f64::NAN,
             min: f64::NAN,
             max: f64::NAN,
             count: 0,
@@ -292,6 +295,7 @@ pub(crate) fn summarise(
         latency_ms: (coord && !lat.is_empty()).then(|| Percentiles {
             p50: crate::stats::percentile_sorted(&lat, 0.5).unwrap_or(f64::NAN),
             p99: crate::stats::percentile_sorted(&lat, 0.99).unwrap_or(f64::NAN),
+            max: lat.last().copied().unwrap_or(f64::NAN),
         }),
         violations: coord.then(|| Violations {
             count: trials.iter().filter(|t| !t.violations.is_empty()).count() as u64,
@@ -319,8 +323,8 @@ impl fmt::Display for SimSummary {
         writeln!(f, "parameters: {}", params.join(" "))?;
         writeln!(
             f,
-            "{:<22} {:>12} {:>27} {:>12} {:>12} {:>12}",
-            "metric", "mean", "95% CI", "median", "min", "max"
+            "{:<22} {:>12} {:>27} {:>12} {:>12} {:>12} {:>12}",
+            "metric", "mean", "95% CI", "median", "p99", "min", "max"
         )?;
         let row = |f: &mut fmt::Formatter<'_>, name: &str, s: &Stat| -> fmt::Result {
             let ci = s.ci95.map_or("—".to_string(), |[a, b]| {
@@ -328,11 +332,12 @@ impl fmt::Display for SimSummary {
             });
             writeln!(
                 f,
-                "{:<22} {:>12} {:>27} {:>12} {:>12} {:>12}",
+                "{:<22} {:>12} {:>27} {:>12} {:>12} {:>12} {:>12}",
                 name,
                 fmt_num(s.mean),
                 ci,
                 fmt_num(s.median),
+                fmt_num(s.p99),
                 fmt_num(s.min),
                 fmt_num(s.max)
             )

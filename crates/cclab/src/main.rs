@@ -64,6 +64,10 @@ enum Command {
     Sim(cmd::sim::SimArgs),
     /// Safety sweep of a coordination protocol over seeded fault schedules (and its mutants).
     Sweep(cmd::sweep::SweepArgs),
+    /// Run protocols over a grid of network conditions (whole, or one deterministic shard).
+    Grid(cmd::grid::GridArgs),
+    /// Merge the shards of a grid into the output of the unsharded run, byte for byte.
+    Merge(cmd::grid::MergeArgs),
     /// Price a coordination protocol's messages and waits in dollars and seconds.
     Cost(cmd::cost::CostArgs),
     /// Write (or check) the whole reference report set from embedded defaults.
@@ -76,6 +80,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Check(args) => cmd::check::run(args),
         Command::Sim(args) => cmd::sim::run(args),
         Command::Sweep(args) => cmd::sweep::run(args),
+        Command::Grid(args) => cmd::grid::run(args),
+        Command::Merge(args) => cmd::grid::merge(args),
         Command::Cost(args) => cmd::cost::run(args),
         Command::Report(args) => cmd::report::run(args),
     }

@@ -4,6 +4,7 @@ pub(crate) mod args;
 pub(crate) mod bounds;
 pub(crate) mod check;
 pub(crate) mod cost;
+pub(crate) mod grid;
 pub(crate) mod report;
 pub(crate) mod sim;
 pub(crate) mod sweep;
