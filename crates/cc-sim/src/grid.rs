@@ -32,6 +32,8 @@
 //! and the point, never on the shard or the thread count, so [`merge`] of the `n` shards'
 //! rows is exactly [`run`] of the whole grid.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::SimError;
@@ -56,6 +58,10 @@ pub struct GridSpec {
     /// Node counts; empty: each protocol's default size.
     #[serde(default)]
     pub nodes: Vec<usize>,
+    /// Node counts of particular protocols, overriding `nodes` for them (say
+    /// `raft = [5, 64]` beside `nodes = [100, 1000]`, as Raft groups are small).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub nodes_by_protocol: BTreeMap<String, Vec<usize>>,
     /// One-way link latency (ms); empty: 10 ms.
     #[serde(default)]
     pub latency_ms: Vec<f64>,
@@ -201,9 +207,17 @@ impl GridSpec {
         if self.protocols.is_empty() {
             return Err(SimError::param("protocols", "name at least one protocol"));
         }
+        for name in self.nodes_by_protocol.keys() {
+            if !self.protocols.contains(name) {
+                return Err(SimError::param(
+                    "nodes_by_protocol",
+                    format!("`{name}` is not one of the grid's protocols"),
+                ));
+            }
+        }
         for name in &self.protocols {
             let p = find(name)?;
-            for &n in &self.nodes {
+            for &n in self.nodes_of(name) {
                 p.nodes().check(p.name(), n)?;
             }
         }
@@ -228,11 +242,21 @@ impl GridSpec {
         Ok(())
     }
 
+    /// The node counts asked of protocol `name` (empty: its default).
+    fn nodes_of(&self, name: &str) -> &[usize] {
+        self.nodes_by_protocol
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .unwrap_or(&self.nodes)
+    }
+
     /// Number of points (saturating).
     pub fn point_count(&self) -> usize {
+        let nodes = self.protocols.iter().fold(0usize, |a, p| {
+            a.saturating_add(self.nodes_of(p).len().max(1))
+        });
         [
-            self.protocols.len(),
-            self.nodes.len().max(1),
+            nodes,
             self.latency_ms.len().max(1),
             self.loss.len().max(1),
             self.bandwidth_mbps.len().max(1),
@@ -252,7 +276,7 @@ impl GridSpec {
         let mut out = Vec::new();
         for name in &self.protocols {
             let p = find(name)?;
-            let nodes = or_default(&self.nodes, p.nodes().default);
+            let nodes = or_default(self.nodes_of(name), p.nodes().default);
             for &n in &nodes {
                 for &lat in &or_default(&self.latency_ms, 10.0) {
                     for &loss in &or_default(&self.loss, 0.0) {
@@ -461,6 +485,7 @@ mod tests {
         GridSpec {
             protocols: vec!["push".into(), "flood".into(), "2pc".into()],
             nodes: vec![],
+            nodes_by_protocol: BTreeMap::new(),
             latency_ms: vec![1.0, 50.0],
             loss: vec![0.0, 0.05],
             bandwidth_mbps: vec![],
@@ -490,6 +515,7 @@ mod tests {
         let s = GridSpec {
             protocols: vec!["push".into(), "2pc".into()],
             nodes: vec![],
+            nodes_by_protocol: BTreeMap::new(),
             latency_ms: vec![5.0],
             loss: vec![0.0, 0.1],
             bandwidth_mbps: vec![10.0],
@@ -531,6 +557,7 @@ mod tests {
         let s = GridSpec {
             protocols: vec!["tree".into(), "2pc".into(), "push".into()],
             nodes: vec![],
+            nodes_by_protocol: BTreeMap::new(),
             latency_ms: vec![20.0],
             loss: vec![],
             bandwidth_mbps: vec![],
@@ -566,6 +593,21 @@ mod tests {
         s.protocols = vec!["raft".into()];
         s.nodes = vec![1000];
         assert!(s.validate().unwrap_err().to_string().contains("3..=64"));
+        // Raft's own sizes beside everyone else's.
+        let mut s = spec();
+        s.protocols = vec!["push".into(), "raft".into()];
+        s.nodes = vec![1000];
+        s.nodes_by_protocol.insert("raft".into(), vec![5, 9]);
+        s.validate().unwrap();
+        let pts = s.points().unwrap();
+        assert_eq!(pts.len(), s.point_count());
+        assert_eq!(pts.len(), (1 + 2) * 2 * 2 * 2);
+        assert!(
+            pts.iter()
+                .all(|p| (p.protocol == "raft") == (p.nodes != 1000))
+        );
+        s.nodes_by_protocol.insert("paxos".into(), vec![5]);
+        assert!(s.validate().is_err());
         assert!(Shard::new(3, 3).is_err());
         assert!(Shard::new(0, 0).is_err());
     }

@@ -26,7 +26,8 @@ use crate::error::{CliError, emit, emit_err, input, read_file};
     cclab grid grid.toml --shard auto/7 --out shard.json  # K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX\n  \
     cclab merge shard-*.json --out grid.json\n\n\
     A grid file (TOML) has the keys of the flags: protocols, nodes, latency_ms, loss,\n\
-    bandwidth_mbps, jitter_ms, crash (lists), trials, seed. Flags override the file.\n\n\
+    bandwidth_mbps, jitter_ms, crash (lists), trials, seed, and a table nodes_by_protocol\n\
+    (e.g. raft = [5, 64]) overriding nodes for some protocols. Flags override the file.\n\n\
     Guide: docs/guide/simulate.md")]
 pub(crate) struct GridArgs {
     /// A grid file (TOML); flags override its keys.
@@ -132,6 +133,7 @@ fn spec(args: &GridArgs) -> Result<GridSpec, CliError> {
         None => GridSpec {
             protocols: Vec::new(),
             nodes: Vec::new(),
+            nodes_by_protocol: std::collections::BTreeMap::new(),
             latency_ms: Vec::new(),
             loss: Vec::new(),
             bandwidth_mbps: Vec::new(),
@@ -500,7 +502,15 @@ pub(crate) fn merge(args: MergeArgs) -> Result<ExitCode, CliError> {
         write_atomic(path, &csv(&doc.rows, None))?;
     }
     match &args.out {
-        Some(path) => write_atomic(path, &text)?,
+        Some(path) => {
+            write_atomic(path, &text)?;
+            emit_err(&format!(
+                "merged {} shard files ({} points) into `{}`\n",
+                args.files.len(),
+                doc.points,
+                path.display()
+            ));
+        }
         None => emit(&text)?,
     }
     Ok(ExitCode::SUCCESS)
