@@ -130,6 +130,8 @@ pub struct GridRow {
     pub latency_max_ms: Option<f64>,
     /// Mean messages per trial.
     pub messages_mean: f64,
+    /// 95% t-interval of `messages_mean` (`None` with one trial).
+    pub messages_ci95: Option<[f64; 2]>,
     /// 99th-percentile messages per trial.
     pub messages_p99: f64,
     /// Mean bytes per trial.
@@ -142,6 +144,8 @@ pub struct GridRow {
     /// Delivered fraction of live nodes (dissemination) or decided fraction
     /// (coordination), pooled over the trials.
     pub delivered: f64,
+    /// Wilson 95% interval of `delivered`.
+    pub delivered_ci95: [f64; 2],
     /// Trials in which a safety checker found a violation (coordination only).
     pub violations: Option<u64>,
 }
@@ -376,11 +380,13 @@ fn row(p: &dyn SimProtocol, pt: &Point, spec: &GridSpec, s: &SimSummary) -> Grid
         latency_p99_ms: p99,
         latency_max_ms: max,
         messages_mean: s.messages.mean,
+        messages_ci95: s.messages.ci95,
         messages_p99: s.messages.p99,
         bytes_mean: s.bytes.mean,
         bytes_p99: s.bytes.p99,
         ops_per_trial: ops,
         delivered: s.delivery_pooled.value,
+        delivered_ci95: s.delivery_pooled.wilson95,
         violations: s.violations.as_ref().map(|v| v.count),
     }
 }
@@ -393,10 +399,9 @@ pub fn run_point(spec: &GridSpec, pt: &Point) -> Result<GridRow, SimError> {
     let p = find(&pt.protocol)?;
     let sc = scenario(p, pt, spec);
     let summary = simulate(p, &sc, &crate::montecarlo::no_progress).map_err(|e| match e {
-        SimError::InvalidParameter { name, message } => SimError::param(
-            &name,
-            format!("{message} (grid point {}: {})", pt.index, describe(pt)),
-        ),
+        SimError::InvalidParameter { name, message } => {
+            SimError::param(&name, format!("{message} (at {})", describe(pt)))
+        }
         other => other,
     })?;
     Ok(row(p, pt, spec, &summary))
@@ -475,6 +480,94 @@ pub fn merge(spec: &GridSpec, parts: Vec<Vec<GridRow>>) -> Result<Vec<GridRow>, 
         ));
     }
     Ok(rows)
+}
+
+/// How much each objective weighs in [`rank`]; every objective is minimised.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Weights {
+    /// 99th-percentile latency.
+    pub p99: f64,
+    /// Bytes per operation.
+    pub bytes: f64,
+    /// Dollars per operation (needs prices).
+    pub usd: f64,
+    /// Undelivered (or undecided) fraction.
+    pub loss: f64,
+}
+
+impl Default for Weights {
+    /// Latency and bytes count equally, dollars not at all; a candidate that leaves 1% of
+    /// the nodes uninformed pays as much as one twice as slow (`loss` 100).
+    fn default() -> Self {
+        Weights {
+            p99: 1.0,
+            bytes: 1.0,
+            usd: 0.0,
+            loss: 100.0,
+        }
+    }
+}
+
+/// One protocol's figures at the conditions asked, as the advisor compares them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// The row measured (from a grid file or simulated on demand).
+    pub row: GridRow,
+    /// Dollars per operation, when prices were given.
+    pub usd_per_op: Option<f64>,
+}
+
+impl Candidate {
+    /// The objectives, all to be minimised: p99 latency (ms), bytes per operation,
+    /// dollars per operation, undelivered fraction.
+    pub fn objectives(&self) -> [f64; 4] {
+        let r = &self.row;
+        [
+            r.latency_p99_ms.unwrap_or(f64::INFINITY),
+            r.bytes_mean / r.ops_per_trial.max(1.0),
+            self.usd_per_op.unwrap_or(0.0),
+            1.0 - r.delivered,
+        ]
+    }
+}
+
+/// For each candidate, the index of one candidate that dominates it (no worse in every
+/// objective, better in one), or `None` when it is on the Pareto front.
+pub fn dominated_by(cands: &[Candidate]) -> Vec<Option<usize>> {
+    let objs: Vec<[f64; 4]> = cands.iter().map(Candidate::objectives).collect();
+    objs.iter()
+        .map(|a| {
+            objs.iter().position(|b| {
+                b.iter().zip(a).all(|(x, y)| x <= y) && b.iter().zip(a).any(|(x, y)| x < y)
+            })
+        })
+        .collect()
+}
+
+/// Scores of the candidates (lower is better), each objective divided by the best value
+/// any candidate reaches (so the weights compare relative costs):
+///
+/// ```text
+/// score(c) = Σ_k  w_k · x_k(c) / max(min_c' x_k(c'), ε_k)
+/// ```
+///
+/// with `ε` = 1 ms, 1 byte, $10⁻¹² and 10⁻³ (a 0.1% loss floor, so that a perfect
+/// delivery does not make every other fraction infinitely worse).
+pub fn scores(cands: &[Candidate], w: Weights) -> Vec<f64> {
+    let objs: Vec<[f64; 4]> = cands.iter().map(Candidate::objectives).collect();
+    let eps = [1.0, 1.0, 1e-12, 1e-3];
+    let best: Vec<f64> = (0..4)
+        .map(|k| {
+            objs.iter()
+                .map(|o| o[k])
+                .fold(f64::INFINITY, f64::min)
+                .max(eps[k])
+        })
+        .collect();
+    let wk = [w.p99, w.bytes, w.usd, w.loss];
+    objs.iter()
+        .map(|o| (0..4).map(|k| wk[k] * o[k] / best[k]).sum())
+        .collect()
 }
 
 #[cfg(test)]
@@ -582,6 +675,60 @@ mod tests {
         let push = &rows[2];
         assert_eq!(push.time_model, "rounds × 20 ms");
         assert_eq!(push.latency_p50_ms.unwrap() % 20.0, 0.0);
+    }
+
+    #[test]
+    fn the_pareto_front_and_the_scores_rank_candidates() {
+        let s = GridSpec {
+            protocols: vec!["push".into(), "flood".into(), "tree".into()],
+            nodes: vec![200],
+            nodes_by_protocol: BTreeMap::new(),
+            latency_ms: vec![20.0],
+            loss: vec![0.01],
+            bandwidth_mbps: vec![],
+            jitter_ms: vec![],
+            crash: vec![],
+            trials: 10,
+            seed: 5,
+        };
+        let cands: Vec<Candidate> = run(&s, Shard::ALL, &crate::montecarlo::no_progress)
+            .unwrap()
+            .into_iter()
+            .map(|row| Candidate {
+                row,
+                usd_per_op: None,
+            })
+            .collect();
+        let dom = dominated_by(&cands);
+        // A dominated candidate is worse than its dominator in some objective, never better.
+        for (i, d) in dom.iter().enumerate() {
+            if let Some(j) = *d {
+                let (a, b) = (cands[i].objectives(), cands[j].objectives());
+                assert!(b.iter().zip(&a).all(|(x, y)| x <= y), "{i} by {j}");
+            }
+        }
+        assert!(dom.iter().any(Option::is_none));
+        // Only bytes count: the tree (n - 1 messages) wins; only latency: it does not.
+        let bytes_only = scores(
+            &cands,
+            Weights {
+                p99: 0.0,
+                bytes: 1.0,
+                usd: 0.0,
+                loss: 0.0,
+            },
+        );
+        let best = (0..3)
+            .min_by(|&a, &b| bytes_only[a].total_cmp(&bytes_only[b]))
+            .unwrap();
+        assert_eq!(cands[best].row.point.protocol, "tree");
+        assert!((bytes_only[best] - 1.0).abs() < 1e-12);
+        // With the default weights the tree's lost deliveries under 1% loss cost it the win.
+        let default = scores(&cands, Weights::default());
+        let best = (0..3)
+            .min_by(|&a, &b| default[a].total_cmp(&default[b]))
+            .unwrap();
+        assert_ne!(cands[best].row.point.protocol, "tree");
     }
 
     #[test]

@@ -68,6 +68,8 @@ enum Command {
     Grid(cmd::grid::GridArgs),
     /// Merge the shards of a grid into the output of the unsharded run, byte for byte.
     Merge(cmd::grid::MergeArgs),
+    /// Recommend a protocol for given network conditions, with the evidence (grid or simulation).
+    Advise(cmd::advise::AdviseArgs),
     /// Price a coordination protocol's messages and waits in dollars and seconds.
     Cost(cmd::cost::CostArgs),
     /// Write (or check) the whole reference report set from embedded defaults.
@@ -82,6 +84,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Sweep(args) => cmd::sweep::run(args),
         Command::Grid(args) => cmd::grid::run(args),
         Command::Merge(args) => cmd::grid::merge(args),
+        Command::Advise(args) => cmd::advise::run(args),
         Command::Cost(args) => cmd::cost::run(args),
         Command::Report(args) => cmd::report::run(args),
     }

@@ -297,3 +297,142 @@ fn rows_are_priced_on_a_catalog_path() {
     assert!(text.contains("as of"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn advise_answers_from_the_grid_where_it_covers_the_point_and_simulates_elsewhere() {
+    let dir = scratch("advise");
+    run(
+        &dir,
+        &[
+            "grid",
+            "--protocols",
+            "push,flood,tree",
+            "--nodes",
+            "64",
+            "--latency-ms",
+            "20",
+            "--loss",
+            "0,0.05",
+            "--trials",
+            "5",
+            "--out",
+            "g.json",
+        ],
+        &[],
+    );
+    let covered = run(
+        &dir,
+        &[
+            "advise",
+            "--grid",
+            "g.json",
+            "--nodes",
+            "64",
+            "--latency-ms",
+            "20",
+            "--loss",
+            "0",
+            "--json",
+        ],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&covered.stdout).expect("json");
+    let cands = v["candidates"].as_array().expect("candidates");
+    assert_eq!(cands.len(), 3, "{v}");
+    assert!(
+        cands
+            .iter()
+            .all(|c| c["source"].as_str().unwrap_or("").starts_with("grid point"))
+    );
+    assert!(v["recommended"].is_string());
+    // Bytes alone: the tree's n - 1 messages win when nothing is lost.
+    let bytes = run(
+        &dir,
+        &[
+            "advise",
+            "--grid",
+            "g.json",
+            "--nodes",
+            "64",
+            "--latency-ms",
+            "20",
+            "--loss",
+            "0",
+            "--weights",
+            "p99=0,bytes=1,loss=0",
+            "--json",
+        ],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&bytes.stdout).expect("json");
+    assert_eq!(v["recommended"], "tree", "{v}");
+    // Every loser says why.
+    let losers = v["candidates"].as_array().expect("candidates");
+    assert!(
+        losers
+            .iter()
+            .filter(|c| c["protocol"] != "tree")
+            .all(|c| c["loses"].is_string())
+    );
+    // Not in the grid: simulated on demand, and said so.
+    let fresh = run(
+        &dir,
+        &[
+            "advise",
+            "--grid",
+            "g.json",
+            "--nodes",
+            "64",
+            "--latency-ms",
+            "30",
+            "--json",
+        ],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&fresh.stdout).expect("json");
+    assert!(v["candidates"].as_array().expect("c").iter().all(|c| {
+        c["source"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("simulated now")
+    }));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn advise_says_which_protocols_cannot_run_and_refuses_bad_weights() {
+    let dir = scratch("advise-bad");
+    let out = run(
+        &dir,
+        &["advise", "--task", "consensus", "--nodes", "100"],
+        &[],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("raft cannot run here") && text.contains("3..=64"),
+        "{text}"
+    );
+    for (args, needle) in [
+        (
+            &["advise", "--nodes", "10", "--weights", "byte=1"][..],
+            "did you mean `bytes`?",
+        ),
+        (
+            &["advise", "--nodes", "10", "--weights", "p99=-1"][..],
+            ">= 0",
+        ),
+        (
+            &["advise", "--nodes", "10", "--task", "comit"][..],
+            "did you mean `commit`?",
+        ),
+    ] {
+        let out = Command::new(cclab_bin())
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -100,17 +100,17 @@ pub(crate) struct MergeArgs {
 /// The output document of a grid run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct GridDoc {
+pub(crate) struct GridDoc {
     /// Format marker.
     format: String,
     /// What was swept.
-    spec: GridSpec,
+    pub(crate) spec: GridSpec,
     /// The slice this document holds; `None` for the whole grid.
     shard: Option<Shard>,
     /// Points in the whole grid.
     points: usize,
     /// One row per point of the slice, in point order.
-    rows: Vec<GridRow>,
+    pub(crate) rows: Vec<GridRow>,
 }
 
 const FORMAT: &str = "cclab-grid-1";
@@ -192,12 +192,12 @@ fn shard(text: &str) -> Result<Shard, CliError> {
 }
 
 /// Price per byte on `SRC:DST`, as a function of bytes.
-struct Pricer {
+pub(crate) struct Pricer {
     row: cc_cost::catalog::PriceRow,
     label: String,
 }
 
-fn pricer(spec: &str) -> Result<Pricer, CliError> {
+pub(crate) fn pricer(spec: &str) -> Result<Pricer, CliError> {
     let catalog = cc_cost::Catalog::try_builtin().map_err(input)?;
     let (a, b) = spec.split_once("->").ok_or_else(|| {
         CliError::input(format!(
@@ -215,8 +215,24 @@ fn pricer(spec: &str) -> Result<Pricer, CliError> {
 
 impl Pricer {
     fn per_op(&self, r: &GridRow) -> String {
+        self.usd(r).format_fixed(9)
+    }
+
+    /// Dollars per operation of `r`: its mean bytes per operation on the priced path.
+    pub(crate) fn usd(&self, r: &GridRow) -> cc_cost::Usd {
         let bytes = (r.bytes_mean / r.ops_per_trial.max(1.0)).round() as u64;
-        self.row.cost_of_bytes(bytes).format_fixed(9)
+        self.row.cost_of_bytes(bytes)
+    }
+
+    /// `SRC -> DST (kind, source, as of DATE)`.
+    pub(crate) fn describe(&self) -> String {
+        format!(
+            "{} ({}, {}, as of {})",
+            self.label,
+            self.row.kind.name(),
+            self.row.source,
+            self.row.as_of
+        )
     }
 }
 
@@ -374,7 +390,7 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), CliError> {
         })
 }
 
-fn read_doc(path: &Path) -> Result<GridDoc, CliError> {
+pub(crate) fn read_doc(path: &Path) -> Result<GridDoc, CliError> {
     let text = read_file(path, "grid output")?;
     serde_json::from_str(&text).map_err(|e| {
         CliError::input(format!(

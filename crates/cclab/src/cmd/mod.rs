@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod advise;
 pub(crate) mod args;
 pub(crate) mod bounds;
 pub(crate) mod check;
