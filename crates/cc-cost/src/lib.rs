@@ -110,11 +110,13 @@
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
 
+pub mod asof;
 pub mod catalog;
 pub mod econ;
 mod error;
 mod evaluate;
 pub mod hidden;
+pub mod import;
 pub mod money;
 pub mod optimize;
 pub mod orderstat;
