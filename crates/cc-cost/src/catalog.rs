@@ -1556,7 +1556,13 @@ mod tests {
         let unit = |prov: Provider| {
             c.prices
                 .iter()
-                .filter(|p| p.provider == prov && p.kind != PriceKind::Request)
+                .filter(|p| {
+                    p.provider == prov
+                        && !matches!(
+                            p.kind,
+                            PriceKind::Request | PriceKind::Storage | PriceKind::Compute
+                        )
+                })
                 .map(|p| p.unit.label())
                 .collect::<BTreeSet<_>>()
         };
@@ -1589,6 +1595,125 @@ mod tests {
         }
         // Kinesis PUT has no confirmed price, so it is not shipped
         assert!(c.request_price("kinesis-put").is_none());
+    }
+
+    #[test]
+    fn issue15_storage_and_compute_rows_have_their_own_units() {
+        let c = cat();
+        let storage = |p: Provider, region: &str, class: &str| {
+            c.resource_price(PriceKind::Storage, p, region, class)
+                .map(|r| (r.usd.exact_string(), r.unit.label()))
+        };
+        assert_eq!(
+            storage(Provider::Azure, "eastus2", "blob-hot-lrs"),
+            Some(("0.0184".into(), "GB-month"))
+        );
+        assert_eq!(
+            storage(Provider::Gcp, "us-central1", "gcs-standard"),
+            Some(("0.02".into(), "GiB-month"))
+        );
+        // not retrieved, so not shipped
+        assert_eq!(storage(Provider::Aws, "us-east-1", "s3-standard"), None);
+        let vm = |p: Provider, region: &str, ty: &str| {
+            c.resource_price(PriceKind::Compute, p, region, ty)
+                .map(|r| (r.usd.exact_string(), r.unit.label()))
+        };
+        assert_eq!(
+            vm(Provider::Azure, "eastus", "D2s_v5"),
+            Some(("0.096".into(), "hour"))
+        );
+        assert_eq!(
+            vm(Provider::Aws, "us-east-1", "m7g.large"),
+            Some(("0.0816".into(), "hour"))
+        );
+        assert_eq!(vm(Provider::Aws, "us-west-2", "m7g.large"), None);
+        // storage and compute rows never price a network path
+        let p = |s: &str| c.placement("p", s).unwrap();
+        let pp = c
+            .path_price(&p("azure:eastus"), &p("azure:eastus2"))
+            .unwrap();
+        assert_eq!(pp.row.kind, PriceKind::InterRegion);
+        // a unit that does not fit its kind is refused, naming the field
+        let head = "provider,kind,from,to,usd,unit,billing,source,as_of\n";
+        for (row, field) in [
+            (
+                "aws,storage,us-east-1,s3-standard,0.02,GB,one_side,s,2024-01\n",
+                "unit",
+            ),
+            (
+                "aws,compute,us-east-1,m5.large,0.1,GB-month,one_side,s,2024-01\n",
+                "unit",
+            ),
+            (
+                "aws,inter_region,*,*,0.02,hour,one_side,s,2024-01\n",
+                "unit",
+            ),
+            (
+                "aws,compute,atlantis-1,m5.large,0.1,hour,one_side,s,2024-01\n",
+                "from",
+            ),
+        ] {
+            let e = cat()
+                .with_user_file("u.csv", &format!("{head}{row}"))
+                .unwrap_err();
+            assert!(
+                matches!(&e, CostError::Data { line: 2, field: f, .. } if f == field),
+                "{row}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn issue15_listing_flags_rows_older_than_the_max_age() {
+        let c = cat();
+        let l = c.listing().unwrap();
+        assert_eq!(
+            l.staleness.today, "2026-12-07",
+            "the newest date, not the clock"
+        );
+        assert_eq!(l.as_of.oldest.as_deref(), Some("2022-04-16"));
+        assert_eq!(l.as_of.newest.as_deref(), Some("2026-12-07"));
+        let skyplane = l
+            .prices
+            .iter()
+            .find(|p| p.row.as_of == "2023-04-27")
+            .unwrap();
+        assert!(skyplane.stale);
+        assert_eq!(skyplane.age_days, Some(1320));
+        let fresh = l
+            .prices
+            .iter()
+            .find(|p| p.row.as_of == "2026-06-17")
+            .unwrap();
+        assert!(!fresh.stale);
+        assert_eq!(
+            l.stale_rows,
+            l.prices.iter().filter(|p| p.stale).count()
+                + l.matrices.iter().filter(|m| m.stale).count()
+        );
+        let text = l.to_string();
+        assert!(text.contains("1320 d STALE"), "{text}");
+        assert!(
+            text.contains("older than 365 days before 2026-12-07"),
+            "{text}"
+        );
+        // an explicit date and age move the flags
+        let s = Staleness::new(Some("2023-05-01"), 30, c.dates()).unwrap();
+        let l = c.listing_at(&s).unwrap();
+        assert!(
+            !l.prices
+                .iter()
+                .find(|p| p.row.as_of == "2023-04-27")
+                .unwrap()
+                .stale
+        );
+        let json = serde_json::to_value(&l).unwrap();
+        assert_eq!(json["staleness"]["today_from"], "given");
+        assert_eq!(json["prices"][0]["stale"], serde_json::json!(false));
+        assert!(
+            json["prices"][0]["source"].is_string(),
+            "row keys are flattened"
+        );
     }
 
     #[test]
