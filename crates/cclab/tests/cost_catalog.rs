@@ -105,6 +105,12 @@ fn issue15_imported_catalog_is_listed_and_used() {
                 .as_str()
                 .is_some_and(|s| s.contains("SKU SAMPLEIR1")))
     );
+    // --json without --out: the rows and what was skipped, nothing written
+    let v = json(&["cost", "catalog", "import", "--aws-offer", AWS, "--json"]);
+    assert_eq!(v["out"], serde_json::Value::Null);
+    assert_eq!(v["rows"].as_array().expect("rows").len(), 6);
+    assert_eq!(v["skipped"]["AWS: transfer type `InterRegion Inbound`"], 1);
+    assert_eq!(v["rows"][0]["as_of"], "2026-11-20");
     let _ = std::fs::remove_file(&file);
 }
 
