@@ -809,7 +809,8 @@ impl Catalog {
 
     /// The storage (per GB-month) or compute (per hour) row of `provider` for
     /// `product` (a storage class or instance type, as in the row's `to`) in
-    /// `region`: the most specific `from` (exact region, then `continent:`, then `*`).
+    /// `region`: the most specific `from` (exact region, then `continent:`, then `*`);
+    /// of a tiered row, the first tier (the list price before volume discounts).
     pub fn resource_price(
         &self,
         kind: PriceKind,
@@ -824,7 +825,13 @@ impl Catalog {
                 self.selector_score(provider, &r.from, region)
                     .map(|score| (score, r))
             })
-            .max_by_key(|(score, r)| (*score, std::cmp::Reverse(r.line)))
+            .max_by_key(|(score, r)| {
+                (
+                    *score,
+                    std::cmp::Reverse(r.tier_start_gb.unwrap_or(0)),
+                    std::cmp::Reverse(r.line),
+                )
+            })
             .map(|(_, r)| r)
     }
 

@@ -151,6 +151,16 @@ fn import_round_trips_through_the_catalog_file() {
         .resource_price(PriceKind::Compute, Provider::Azure, "eastus", "D2s_v5")
         .unwrap();
     assert_eq!(vm.usd.exact_string(), "0.096");
+    // of a tiered storage class, the first tier (the list price)
+    let blob = loaded
+        .resource_price(
+            PriceKind::Storage,
+            Provider::Azure,
+            "eastus2",
+            "blob-hot-lrs",
+        )
+        .unwrap();
+    assert_eq!(blob.usd.exact_string(), "0.0184");
 }
 
 fn err_of(format: ImportFormat, text: &str, retrieved: Option<&str>) -> CostError {
