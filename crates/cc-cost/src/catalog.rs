@@ -41,6 +41,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::CostError;
+use crate::asof::{AsOfRange, DEFAULT_MAX_AGE_DAYS, Staleness};
 use crate::money::Usd;
 use crate::table::{Row, Table};
 
@@ -109,6 +110,11 @@ pub enum PriceKind {
     NatProcessing,
     /// Per-request price of a managed bus or store.
     Request,
+    /// Object storage at rest, per GB-month (`to` names the storage class, e.g.
+    /// `s3-standard`, `blob-hot-lrs`, `gcs-standard`).
+    Storage,
+    /// A virtual machine, per hour (`to` names the instance type, e.g. `D2s_v5`).
+    Compute,
 }
 
 impl PriceKind {
@@ -120,6 +126,8 @@ impl PriceKind {
             "internet_egress" => PriceKind::InternetEgress,
             "nat_processing" => PriceKind::NatProcessing,
             "request" => PriceKind::Request,
+            "storage" => PriceKind::Storage,
+            "compute" => PriceKind::Compute,
             _ => return None,
         })
     }
@@ -132,6 +140,8 @@ impl PriceKind {
             PriceKind::InternetEgress => "internet_egress",
             PriceKind::NatProcessing => "nat_processing",
             PriceKind::Request => "request",
+            PriceKind::Storage => "storage",
+            PriceKind::Compute => "compute",
         }
     }
 }
@@ -148,6 +158,15 @@ pub enum PriceUnit {
     /// Per million requests.
     #[serde(rename = "1M requests")]
     MillionRequests,
+    /// Per decimal gigabyte (10⁹ bytes) stored for one month.
+    #[serde(rename = "GB-month")]
+    GbMonth,
+    /// Per binary gibibyte (2³⁰ bytes) stored for one month.
+    #[serde(rename = "GiB-month")]
+    GibMonth,
+    /// Per hour of a running machine.
+    #[serde(rename = "hour")]
+    Hour,
 }
 
 impl PriceUnit {
@@ -156,15 +175,32 @@ impl PriceUnit {
             "GB" => Some(PriceUnit::Gb),
             "GiB" => Some(PriceUnit::Gib),
             "1M requests" => Some(PriceUnit::MillionRequests),
+            "GB-month" => Some(PriceUnit::GbMonth),
+            "GiB-month" => Some(PriceUnit::GibMonth),
+            "hour" => Some(PriceUnit::Hour),
             _ => None,
         }
     }
-    /// Bytes (or requests) per unit.
+    /// Bytes (or requests, or hours) per unit: a GB-month counts 10⁹ bytes and a
+    /// GiB-month 2³⁰ (for one month), an hour counts 1.
     pub fn size(self) -> u64 {
         match self {
-            PriceUnit::Gb => 1_000_000_000,
-            PriceUnit::Gib => 1 << 30,
+            PriceUnit::Gb | PriceUnit::GbMonth => 1_000_000_000,
+            PriceUnit::Gib | PriceUnit::GibMonth => 1 << 30,
             PriceUnit::MillionRequests => 1_000_000,
+            PriceUnit::Hour => 1,
+        }
+    }
+
+    /// The units a row of `kind` may use: bytes moved (GB, GiB) for the transfer
+    /// kinds, `1M requests` for requests, GB-month/GiB-month for storage, hour for
+    /// compute.
+    pub fn fits(self, kind: PriceKind) -> bool {
+        match kind {
+            PriceKind::Request => self == PriceUnit::MillionRequests,
+            PriceKind::Storage => matches!(self, PriceUnit::GbMonth | PriceUnit::GibMonth),
+            PriceKind::Compute => self == PriceUnit::Hour,
+            _ => matches!(self, PriceUnit::Gb | PriceUnit::Gib),
         }
     }
     /// Label as in the data files.
@@ -173,6 +209,9 @@ impl PriceUnit {
             PriceUnit::Gb => "GB",
             PriceUnit::Gib => "GiB",
             PriceUnit::MillionRequests => "1M requests",
+            PriceUnit::GbMonth => "GB-month",
+            PriceUnit::GibMonth => "GiB-month",
+            PriceUnit::Hour => "hour",
         }
     }
 }
@@ -486,8 +525,8 @@ impl Catalog {
             ["provider", "region", ..] => {
                 let (regions, src, as_of) = parse_regions(file, text)?;
                 for p in &self.prices {
-                    for sel in [&p.from, &p.to] {
-                        if is_region_selector(sel, p.kind)
+                    for (sel, is_to) in [(&p.from, false), (&p.to, true)] {
+                        if is_region_selector(sel, p.kind, is_to)
                             && !regions
                                 .iter()
                                 .any(|r| r.provider == p.provider && &r.region == sel)
@@ -768,38 +807,109 @@ impl Catalog {
         Ok(total)
     }
 
-    /// The listing shown by `cclab cost catalog`.
-    pub fn listing(&self) -> CatalogListing {
-        CatalogListing {
+    /// The storage (per GB-month) or compute (per hour) row of `provider` for
+    /// `product` (a storage class or instance type, as in the row's `to`) in
+    /// `region`: the most specific `from` (exact region, then `continent:`, then `*`);
+    /// of a tiered row, the first tier (the list price before volume discounts).
+    pub fn resource_price(
+        &self,
+        kind: PriceKind,
+        provider: Provider,
+        region: &str,
+        product: &str,
+    ) -> Option<&PriceRow> {
+        self.prices
+            .iter()
+            .filter(|r| r.provider == provider && r.kind == kind && r.to == product)
+            .filter_map(|r| {
+                self.selector_score(provider, &r.from, region)
+                    .map(|score| (score, r))
+            })
+            .max_by_key(|(score, r)| {
+                (
+                    *score,
+                    std::cmp::Reverse(r.tier_start_gb.unwrap_or(0)),
+                    std::cmp::Reverse(r.line),
+                )
+            })
+            .map(|(_, r)| r)
+    }
+
+    /// Every `as_of` date of the catalog's price rows and RTT matrices.
+    pub fn dates(&self) -> impl Iterator<Item = &str> {
+        self.prices
+            .iter()
+            .map(|p| p.as_of.as_str())
+            .chain(self.matrices.iter().map(|m| m.as_of.as_str()))
+    }
+
+    /// The listing shown by `cclab cost catalog`, with rows older than
+    /// [`DEFAULT_MAX_AGE_DAYS`] before the catalog's newest date flagged.
+    pub fn listing(&self) -> Result<CatalogListing, CostError> {
+        self.listing_at(&Staleness::new(None, DEFAULT_MAX_AGE_DAYS, self.dates())?)
+    }
+
+    /// The listing with rows flagged by an explicit staleness rule.
+    pub fn listing_at(&self, staleness: &Staleness) -> Result<CatalogListing, CostError> {
+        let prices: Vec<ListedPrice> = self
+            .prices
+            .iter()
+            .map(|p| ListedPrice {
+                row: p.clone(),
+                age_days: staleness.age_days(&p.as_of),
+                stale: staleness.is_stale(&p.as_of),
+            })
+            .collect();
+        let matrices: Vec<MatrixSummary> = self
+            .matrices
+            .iter()
+            .map(|m| MatrixSummary {
+                provider: m.provider,
+                statistic: m.statistic.clone(),
+                regions: m.regions.clone(),
+                rtt_ms: m.rtt_ms.clone(),
+                same_zone_rtt_ms: m.same_zone_rtt_ms,
+                source: m.source.clone(),
+                as_of: m.as_of.clone(),
+                age_days: staleness.age_days(&m.as_of),
+                stale: staleness.is_stale(&m.as_of),
+                note: m.note.clone(),
+                file: m.file.clone(),
+            })
+            .collect();
+        let stale_rows =
+            prices.iter().filter(|p| p.stale).count() + matrices.iter().filter(|m| m.stale).count();
+        Ok(CatalogListing {
             prices_file: self.prices_file.clone(),
-            prices: self.prices.clone(),
+            as_of: AsOfRange::of(self.dates()),
+            staleness: staleness.clone(),
+            stale_rows,
+            prices,
             regions_source: self.regions_source.clone(),
             regions_as_of: self.regions_as_of.clone(),
             region_count: self.regions.len(),
-            matrices: self
-                .matrices
-                .iter()
-                .map(|m| MatrixSummary {
-                    provider: m.provider,
-                    statistic: m.statistic.clone(),
-                    regions: m.regions.clone(),
-                    rtt_ms: m.rtt_ms.clone(),
-                    same_zone_rtt_ms: m.same_zone_rtt_ms,
-                    source: m.source.clone(),
-                    as_of: m.as_of.clone(),
-                    note: m.note.clone(),
-                    file: m.file.clone(),
-                })
-                .collect(),
-        }
+            matrices,
+        })
     }
 }
 
-fn is_region_selector(sel: &str, kind: PriceKind) -> bool {
+fn is_region_selector(sel: &str, kind: PriceKind, is_to: bool) -> bool {
     !(sel == "*"
         || sel.starts_with("continent:")
         || kind == PriceKind::Request
+        || (is_to && kind.names_a_product_in_to())
         || (kind == PriceKind::InternetEgress && sel == "internet"))
+}
+
+impl PriceKind {
+    /// Whether the `to` field names a product (a service, storage class or instance
+    /// type) rather than a destination.
+    pub fn names_a_product_in_to(self) -> bool {
+        matches!(
+            self,
+            PriceKind::Request | PriceKind::Storage | PriceKind::Compute
+        )
+    }
 }
 
 fn parse_regions(file: &str, text: &str) -> Result<(Vec<RegionInfo>, String, String), CostError> {
@@ -879,7 +989,7 @@ fn parse_prices(
                 ck,
                 format!(
                     "unknown kind `{k}` (same_zone, cross_zone, inter_region, internet_egress, \
-                     nat_processing, request)"
+                     nat_processing, request, storage, compute)"
                 ),
             )
         })?;
@@ -890,7 +1000,8 @@ fn parse_prices(
                 if !CONTINENTS.contains(&cont) {
                     return Err(t.err(row, col, format!("unknown continent `{cont}`")));
                 }
-            } else if (col == cf || !matches!(kind, PriceKind::Request | PriceKind::InternetEgress))
+            } else if (col == cf
+                || !kind.names_a_product_in_to() && kind != PriceKind::InternetEgress)
                 && sel != "*"
                 && !regions
                     .iter()
@@ -910,14 +1021,17 @@ fn parse_prices(
             t.err(
                 row,
                 cun,
-                format!("unknown unit `{un}` (GB, GiB, 1M requests)"),
+                format!("unknown unit `{un}` (GB, GiB, 1M requests, GB-month, GiB-month, hour)"),
             )
         })?;
-        if (kind == PriceKind::Request) != (unit == PriceUnit::MillionRequests) {
+        if !unit.fits(kind) {
             return Err(t.err(
                 row,
                 cun,
-                format!("unit `{un}` does not fit kind `{k}` (requests use `1M requests`, bytes use GB/GiB)"),
+                format!(
+                    "unit `{un}` does not fit kind `{k}` (requests use `1M requests`, storage \
+                     GB-month/GiB-month, compute `hour`, bytes moved GB/GiB)"
+                ),
             ));
         }
         let bv = t.req(row, cb)?;
@@ -1116,10 +1230,26 @@ pub struct MatrixSummary {
     pub source: String,
     /// Date.
     pub as_of: String,
+    /// Days from `as_of` to the staleness rule's today.
+    pub age_days: Option<i64>,
+    /// Older than the staleness rule allows.
+    pub stale: bool,
     /// Caveats.
     pub note: String,
     /// File label.
     pub file: String,
+}
+
+/// A price row as listed: the row (its JSON keys flattened) with its age and flag.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListedPrice {
+    /// The row.
+    #[serde(flatten)]
+    pub row: PriceRow,
+    /// Days from the row's `as_of` to the staleness rule's today.
+    pub age_days: Option<i64>,
+    /// Older than the staleness rule allows.
+    pub stale: bool,
 }
 
 /// Everything `cclab cost catalog` lists: every price row and matrix with its
@@ -1128,8 +1258,14 @@ pub struct MatrixSummary {
 pub struct CatalogListing {
     /// Price file label.
     pub prices_file: String,
-    /// All price rows.
-    pub prices: Vec<PriceRow>,
+    /// Oldest and newest date over every price row and matrix.
+    pub as_of: AsOfRange,
+    /// The rule that flags stale rows.
+    pub staleness: Staleness,
+    /// How many price rows and matrices are flagged stale.
+    pub stale_rows: usize,
+    /// All price rows, with their age and flag.
+    pub prices: Vec<ListedPrice>,
     /// Region table citation.
     pub regions_source: String,
     /// Region table date.
@@ -1144,15 +1280,16 @@ impl fmt::Display for CatalogListing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "Price catalog ({}), list prices in USD:",
-            self.prices_file
+            "Price catalog ({}), list prices in USD; data as of {}:",
+            self.prices_file, self.as_of
         )?;
         writeln!(
             f,
-            "{:<6} {:<16} {:<24} {:<24} {:>10} {:<12} {:<10} {:<17} {:<8}",
+            "{:<6} {:<16} {:<24} {:<24} {:>10} {:<12} {:<10} {:<17} {:<10} age",
             "cloud", "kind", "from", "to", "usd", "per", "billing", "tier (per mo)", "as_of"
         )?;
-        for p in &self.prices {
+        for l in &self.prices {
+            let p = &l.row;
             let tier = match (p.tier_start_gb, p.tier_end_gb) {
                 (None, None) => String::new(),
                 (a, b) => format!(
@@ -1164,7 +1301,7 @@ impl fmt::Display for CatalogListing {
             };
             writeln!(
                 f,
-                "{:<6} {:<16} {:<24} {:<24} {:>10} {:<12} {:<10} {:<17} {:<8}",
+                "{:<6} {:<16} {:<24} {:<24} {:>10} {:<12} {:<10} {:<17} {:<10} {}",
                 p.provider.name(),
                 p.kind.name(),
                 p.from,
@@ -1176,11 +1313,24 @@ impl fmt::Display for CatalogListing {
                     Billing::BothSides => "both sides",
                 },
                 tier,
-                p.as_of
+                p.as_of,
+                age_label(l.age_days, l.stale)
             )?;
         }
+        writeln!(
+            f,
+            "\nStale: {} of {} rows and matrices are {} (marked STALE).",
+            self.stale_rows,
+            self.prices.len() + self.matrices.len(),
+            self.staleness
+        )?;
         writeln!(f, "\nNotes:")?;
-        for p in self.prices.iter().filter(|p| !p.note.is_empty()) {
+        for p in self
+            .prices
+            .iter()
+            .map(|l| &l.row)
+            .filter(|p| !p.note.is_empty())
+        {
             writeln!(
                 f,
                 "  {}:{} {} {} {} -> {}: {}",
@@ -1195,7 +1345,7 @@ impl fmt::Display for CatalogListing {
         }
         writeln!(f, "\nSources:")?;
         let mut seen = BTreeSet::new();
-        for p in &self.prices {
+        for p in self.prices.iter().map(|l| &l.row) {
             if seen.insert(p.source.clone()) {
                 writeln!(f, "  - {} (as of {})", p.source, p.as_of)?;
             }
@@ -1209,13 +1359,14 @@ impl fmt::Display for CatalogListing {
         for m in &self.matrices {
             writeln!(
                 f,
-                "  {} — {} RTT over {} regions, same-zone {} ms; {} (as of {}); file {}",
+                "  {} — {} RTT over {} regions, same-zone {} ms; {} (as of {}, {}); file {}",
                 m.provider,
                 m.statistic,
                 m.regions.len(),
                 m.same_zone_rtt_ms,
                 m.source,
                 m.as_of,
+                age_label(m.age_days, m.stale),
                 m.file
             )?;
             writeln!(f, "    regions: {}", m.regions.join(", "))?;
@@ -1230,6 +1381,15 @@ impl fmt::Display for CatalogListing {
             }
         }
         Ok(())
+    }
+}
+
+/// `412 d STALE`, `30 d`, or `-` for an undated row.
+fn age_label(age_days: Option<i64>, stale: bool) -> String {
+    match (age_days, stale) {
+        (Some(a), true) => format!("{a} d STALE"),
+        (Some(a), false) => format!("{a} d"),
+        (None, _) => "-".to_string(),
     }
 }
 
@@ -1277,7 +1437,7 @@ mod tests {
         assert!(c.matrix(Provider::Aws).unwrap().regions.len() >= 13);
         assert!(c.matrix(Provider::Azure).unwrap().regions.len() >= 12);
         assert!(c.matrix(Provider::Gcp).unwrap().regions.len() >= 9);
-        let listing = c.listing().to_string();
+        let listing = c.listing().unwrap().to_string();
         // each matrix names its retrieved source
         assert!(listing.contains("skyplane-project/skyplane"));
         assert!(listing.contains("MicrosoftDocs/azure-docs"));
@@ -1403,7 +1563,13 @@ mod tests {
         let unit = |prov: Provider| {
             c.prices
                 .iter()
-                .filter(|p| p.provider == prov && p.kind != PriceKind::Request)
+                .filter(|p| {
+                    p.provider == prov
+                        && !matches!(
+                            p.kind,
+                            PriceKind::Request | PriceKind::Storage | PriceKind::Compute
+                        )
+                })
                 .map(|p| p.unit.label())
                 .collect::<BTreeSet<_>>()
         };
@@ -1412,7 +1578,7 @@ mod tests {
         assert_eq!(unit(Provider::Azure), BTreeSet::from(["GB"]));
         assert_eq!(PriceUnit::Gb.size(), 1_000_000_000);
         assert_eq!(PriceUnit::Gib.size(), 1_073_741_824);
-        let listing = c.listing().to_string();
+        let listing = c.listing().unwrap().to_string();
         assert!(listing.contains(" GiB ") && listing.contains(" GB "));
         assert!(listing.contains("1-1024 GiB"), "{listing}");
         // every kind the issue names is present
@@ -1436,6 +1602,125 @@ mod tests {
         }
         // Kinesis PUT has no confirmed price, so it is not shipped
         assert!(c.request_price("kinesis-put").is_none());
+    }
+
+    #[test]
+    fn issue15_storage_and_compute_rows_have_their_own_units() {
+        let c = cat();
+        let storage = |p: Provider, region: &str, class: &str| {
+            c.resource_price(PriceKind::Storage, p, region, class)
+                .map(|r| (r.usd.exact_string(), r.unit.label()))
+        };
+        assert_eq!(
+            storage(Provider::Azure, "eastus2", "blob-hot-lrs"),
+            Some(("0.0184".into(), "GB-month"))
+        );
+        assert_eq!(
+            storage(Provider::Gcp, "us-central1", "gcs-standard"),
+            Some(("0.02".into(), "GiB-month"))
+        );
+        // not retrieved, so not shipped
+        assert_eq!(storage(Provider::Aws, "us-east-1", "s3-standard"), None);
+        let vm = |p: Provider, region: &str, ty: &str| {
+            c.resource_price(PriceKind::Compute, p, region, ty)
+                .map(|r| (r.usd.exact_string(), r.unit.label()))
+        };
+        assert_eq!(
+            vm(Provider::Azure, "eastus", "D2s_v5"),
+            Some(("0.096".into(), "hour"))
+        );
+        assert_eq!(
+            vm(Provider::Aws, "us-east-1", "m7g.large"),
+            Some(("0.0816".into(), "hour"))
+        );
+        assert_eq!(vm(Provider::Aws, "us-west-2", "m7g.large"), None);
+        // storage and compute rows never price a network path
+        let p = |s: &str| c.placement("p", s).unwrap();
+        let pp = c
+            .path_price(&p("azure:eastus"), &p("azure:eastus2"))
+            .unwrap();
+        assert_eq!(pp.row.kind, PriceKind::InterRegion);
+        // a unit that does not fit its kind is refused, naming the field
+        let head = "provider,kind,from,to,usd,unit,billing,source,as_of\n";
+        for (row, field) in [
+            (
+                "aws,storage,us-east-1,s3-standard,0.02,GB,one_side,s,2024-01\n",
+                "unit",
+            ),
+            (
+                "aws,compute,us-east-1,m5.large,0.1,GB-month,one_side,s,2024-01\n",
+                "unit",
+            ),
+            (
+                "aws,inter_region,*,*,0.02,hour,one_side,s,2024-01\n",
+                "unit",
+            ),
+            (
+                "aws,compute,atlantis-1,m5.large,0.1,hour,one_side,s,2024-01\n",
+                "from",
+            ),
+        ] {
+            let e = cat()
+                .with_user_file("u.csv", &format!("{head}{row}"))
+                .unwrap_err();
+            assert!(
+                matches!(&e, CostError::Data { line: 2, field: f, .. } if f == field),
+                "{row}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn issue15_listing_flags_rows_older_than_the_max_age() {
+        let c = cat();
+        let l = c.listing().unwrap();
+        assert_eq!(
+            l.staleness.today, "2026-12-07",
+            "the newest date, not the clock"
+        );
+        assert_eq!(l.as_of.oldest.as_deref(), Some("2022-04-16"));
+        assert_eq!(l.as_of.newest.as_deref(), Some("2026-12-07"));
+        let skyplane = l
+            .prices
+            .iter()
+            .find(|p| p.row.as_of == "2023-04-27")
+            .unwrap();
+        assert!(skyplane.stale);
+        assert_eq!(skyplane.age_days, Some(1320));
+        let fresh = l
+            .prices
+            .iter()
+            .find(|p| p.row.as_of == "2026-06-17")
+            .unwrap();
+        assert!(!fresh.stale);
+        assert_eq!(
+            l.stale_rows,
+            l.prices.iter().filter(|p| p.stale).count()
+                + l.matrices.iter().filter(|m| m.stale).count()
+        );
+        let text = l.to_string();
+        assert!(text.contains("1320 d STALE"), "{text}");
+        assert!(
+            text.contains("older than 365 days before 2026-12-07"),
+            "{text}"
+        );
+        // an explicit date and age move the flags
+        let s = Staleness::new(Some("2023-05-01"), 30, c.dates()).unwrap();
+        let l = c.listing_at(&s).unwrap();
+        assert!(
+            !l.prices
+                .iter()
+                .find(|p| p.row.as_of == "2023-04-27")
+                .unwrap()
+                .stale
+        );
+        let json = serde_json::to_value(&l).unwrap();
+        assert_eq!(json["staleness"]["today_from"], "given");
+        assert_eq!(json["prices"][0]["stale"], serde_json::json!(false));
+        assert!(
+            json["prices"][0]["source"].is_string(),
+            "row keys are flattened"
+        );
     }
 
     #[test]
@@ -1995,7 +2280,7 @@ mod tests {
     #[test]
     fn catalog_listing_json_has_every_price_row_and_every_matrix_with_values() {
         let c = cat();
-        let v = serde_json::to_value(c.listing()).unwrap();
+        let v = serde_json::to_value(c.listing().unwrap()).unwrap();
         // every shipped price row, each with its source and date
         let prices = v["prices"].as_array().unwrap();
         assert_eq!(prices.len(), c.prices.len());
@@ -2045,13 +2330,13 @@ mod tests {
                 .contains("skyplane-project/skyplane")
         );
         assert_eq!(aws["as_of"], "2022-04-16");
-        let text = c.listing().to_string();
+        let text = c.listing().unwrap().to_string();
         assert!(text.contains("median RTT, ms (row -> column):"), "{text}");
         // a user's p95 matrix replaces the AWS one and is listed with its label and values
         let user = c
             .with_user_file("m.csv", &matrix("us-east-1,1,70\neu-west-1,71,1\n"))
             .unwrap();
-        let v = serde_json::to_value(user.listing()).unwrap();
+        let v = serde_json::to_value(user.listing().unwrap()).unwrap();
         let aws = v["matrices"]
             .as_array()
             .unwrap()

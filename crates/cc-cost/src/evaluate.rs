@@ -45,7 +45,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::CostError;
-use crate::catalog::{Catalog, PathClass, Placement, PriceKind, PriceRow, Provider};
+use crate::asof::AsOfRange;
+use crate::catalog::{Catalog, PathClass, Placement, PriceKind, PriceRow, Provider, RttMatrix};
 use crate::econ::{Beta, DEFAULT_BETA_PER_SECOND, LatencyValue};
 use crate::money::Usd;
 
@@ -194,6 +195,11 @@ pub fn evaluate(
     let msg_pricing = message_pricing(&model, placed.as_ref(), &pricing.messages, catalog, &mut a)?;
     let (latency_ms, latency_statistic) =
         protocol_latency(&model, pricing.rtt_ms, placed.as_ref(), catalog, &mut a)?;
+    let matrix_used = match (pricing.rtt_ms, placed.as_ref()) {
+        (None, Some(p)) => catalog.matrix(p.list[0].provider),
+        _ => None,
+    };
+    let catalog_as_of = catalog_as_of(&msg_pricing, matrix_used);
     let value = latency_value(&pricing.latency_value, &mut a)?;
     if batch > 1 {
         a.push(Assumption::new(
@@ -259,7 +265,28 @@ pub fn evaluate(
         dominant_input,
         sensitivity,
         assumptions: a,
+        catalog_as_of,
     })
+}
+
+/// The `as_of` range of the catalog data a report used: the row of every priced
+/// path and its NAT row, the managed-bus row, and the RTT matrix when latencies
+/// came from it (each row counted once).
+fn catalog_as_of(pricing: &MsgPricing, matrix: Option<&RttMatrix>) -> AsOfRange {
+    let mut used: BTreeMap<(&str, usize), &str> = BTreeMap::new();
+    if let MsgPricing::Paths { edges, bus } = pricing {
+        for row in edges
+            .iter()
+            .flat_map(|e| std::iter::once(&e.row).chain(e.nat.as_ref()))
+            .chain(bus.as_deref())
+        {
+            used.insert((&row.file, row.line), &row.as_of);
+        }
+    }
+    if let Some(m) = matrix {
+        used.insert((&m.file, 0), &m.as_of);
+    }
+    AsOfRange::of(used.into_values())
 }
 
 /// Refuse figures that overflowed the exact money range instead of printing

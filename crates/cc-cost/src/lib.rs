@@ -21,6 +21,13 @@
 //!   Every row carries its `source` and `as_of` date; loading validates and reports
 //!   `file:line: field` errors. [`catalog::Catalog::listing`] is the data behind
 //!   `cclab cost catalog`.
+//!   Storage (per GB-month) and compute (per hour) rows are looked up with
+//!   [`catalog::Catalog::resource_price`].
+//! * [`import`] — the AWS Price List bulk offer file and Azure Retail Prices pages
+//!   turned into a catalog price file (`cclab cost catalog import`).
+//! * [`asof`] — the `as_of` range every [`CostReport`] states (`catalog_as_of`) and
+//!   the staleness rule of the catalog listing (reference date given or the
+//!   catalog's newest, never the clock).
 //! * [`protocols`] — closed-form traffic models (2PC and 3PC with a stated
 //!   coordinator convention, Paxos, Multi-Paxos and Raft with batching, leader-based,
 //!   leaderless quorum (N, R, W), gossip, PBFT, full-mesh vs hierarchical health
@@ -110,11 +117,13 @@
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
 
+pub mod asof;
 pub mod catalog;
 pub mod econ;
 mod error;
 mod evaluate;
 pub mod hidden;
+pub mod import;
 pub mod money;
 pub mod optimize;
 pub mod orderstat;

@@ -8,13 +8,17 @@
 //! `rounds` (message delays), `latency_ms`, `batching_wait_ms`, `latency_statistic`,
 //! `message_cost_usd_per_tx`, `latency_cost_usd_per_tx`, `per_tx_usd`, `tx_per_day`,
 //! `per_day_usd`, `per_year_usd`, `days_per_year`, `paths`, `sensitivity`,
-//! `dominant_input` and `assumptions` (a list of `{name, value, source}`). Money
-//! values are **strings** holding exact decimals (see [`crate::money`]).
+//! `dominant_input`, `assumptions` (a list of `{name, value, source}`) and
+//! `catalog_as_of` (`{oldest, newest, rows}`: the oldest and newest `as_of` date
+//! among the catalog price rows and RTT matrix the figures rest on, `null` dates
+//! when none was used; see [`crate::asof`]). Money values are **strings** holding
+//! exact decimals (see [`crate::money`]).
 
 use std::fmt;
 
 use serde::Serialize;
 
+use crate::asof::AsOfRange;
 use crate::money::Usd;
 
 /// Days in the year used for annual totals.
@@ -120,6 +124,8 @@ pub struct CostReport {
     pub dominant_input: String,
     /// Every default and input used, with its source.
     pub assumptions: Vec<Assumption>,
+    /// Oldest and newest date of the catalog rows used (staleness at a glance).
+    pub catalog_as_of: AsOfRange,
 }
 /// Text of [`CostReport::dominant_input`] when no input moves the total.
 pub const NO_DOMINANT_INPUT: &str = "none (no input changes the total)";
@@ -195,6 +201,7 @@ impl fmt::Display for CostReport {
                 &format!("per year ({} days)", self.days_per_year),
                 self.per_year_usd.pretty(),
             ),
+            ("catalog data as of", self.catalog_as_of.to_string()),
         ];
         for (k, v) in rows {
             writeln!(f, "  {k:<26} {v}")?;

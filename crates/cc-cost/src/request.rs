@@ -409,7 +409,7 @@ fn parse_path(catalog: &Catalog, spec: &str) -> Result<(Placement, Placement), C
 /// The catalog listing for `cclab cost catalog` (shipped data, or with a user file
 /// laid over it).
 pub fn catalog_listing(source: Option<&CatalogSource>) -> Result<CatalogListing, CostError> {
-    Ok(source.unwrap_or(&CatalogSource::Builtin).load()?.listing())
+    source.unwrap_or(&CatalogSource::Builtin).load()?.listing()
 }
 
 /// Evaluates a request with the catalog it names.

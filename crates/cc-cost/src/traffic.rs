@@ -5,9 +5,12 @@
 //! path class, the number of transactions the run covered, its rounds / message
 //! delays and latency samples — and [`price_traffic`] prices it with a [`Catalog`].
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::CostError;
+use crate::asof::AsOfRange;
 use crate::catalog::{Catalog, PathClass, PriceKind, Provider};
 use crate::econ::{LatencyValue, ms_to_ns};
 use crate::money::Usd;
@@ -111,6 +114,8 @@ pub struct TrafficCost {
     pub latency_cost_per_tx_usd: Usd,
     /// Transfer + request cost + latency cost per transaction.
     pub total_per_tx_usd: Usd,
+    /// Oldest and newest date of the catalog rows that priced the flows.
+    pub catalog_as_of: AsOfRange,
 }
 
 /// Nearest-rank percentile of sorted samples.
@@ -137,6 +142,7 @@ pub fn price_traffic(
     let mut flows = Vec::new();
     let mut total = Usd::ZERO;
     let mut msgs = 0u64;
+    let mut used: BTreeMap<(String, usize), String> = BTreeMap::new();
     for (i, f) in t.flows.iter().enumerate() {
         let (class, row, path) = match &f.path {
             FlowPath::Pair { from, to } => {
@@ -181,12 +187,14 @@ pub fn price_traffic(
                         format!("unknown managed bus `{bus}`"),
                     )
                 })?;
+                used.insert((r.file.clone(), r.line), r.as_of.clone());
                 let per_msg_bytes = f.bytes.checked_div(f.messages).unwrap_or(0);
                 r.cost_of_request(per_msg_bytes).times(f.messages)
             }
         };
         total += transfer + request;
         msgs += f.messages;
+        used.insert((row.file.clone(), row.line), row.as_of.clone());
         flows.push(FlowCost {
             path,
             class,
@@ -231,6 +239,7 @@ pub fn price_traffic(
         latency_mean_ms: (!s.is_empty()).then(|| s.iter().sum::<f64>() / s.len() as f64),
         latency_p50_ms: nearest_rank(&s, 0.5),
         latency_p99_ms: nearest_rank(&s, 0.99),
+        catalog_as_of: AsOfRange::of(used.values().map(String::as_str)),
     })
 }
 
@@ -295,6 +304,10 @@ mod tests {
         assert_eq!(r.messages_per_tx, 6.0);
         assert_eq!(r.latency_p50_ms, Some(20.0));
         assert_eq!(r.latency_p99_ms, Some(40.0));
+        // inter-region (Skyplane 2023), cross-AZ (2026-04-27) and SQS (2026-03-14) rows
+        assert_eq!(r.catalog_as_of.oldest.as_deref(), Some("2023-04-27"));
+        assert_eq!(r.catalog_as_of.newest.as_deref(), Some("2026-04-27"));
+        assert_eq!(r.catalog_as_of.rows, 3);
     }
 
     #[test]

@@ -27,6 +27,7 @@
 //! ```
 
 use crate::CostError;
+use crate::asof::AsOfRange;
 use crate::catalog::{Catalog, Placement, PriceRow};
 use crate::econ::{LatencyValue, ms_to_ns};
 use crate::evaluate::{
@@ -81,6 +82,8 @@ struct Priced {
     latency_ms: f64,
     statistic: String,
     nat: Option<PriceRow>,
+    /// Dates of the catalog rows used.
+    as_of: AsOfRange,
 }
 
 /// Prices a transfer: per message, per day and per year, with the ±10 % tornado
@@ -157,6 +160,7 @@ pub fn transfer(t: &Transfer, catalog: &Catalog) -> Result<CostReport, CostError
         dominant_input,
         sensitivity,
         assumptions: a,
+        catalog_as_of: p.as_of,
     })
 }
 
@@ -182,6 +186,7 @@ fn per_gb(usd: Usd, via_nat: bool, a: &mut Vec<Assumption>) -> Result<Priced, Co
         latency_ms: 0.0,
         statistic: "no path given".to_string(),
         nat: None,
+        as_of: AsOfRange::default(),
     })
 }
 
@@ -227,6 +232,14 @@ fn on_path(
         }
         None
     };
+    let matrix_date = (x.provider == y.provider)
+        .then(|| catalog.matrix(x.provider).map(|m| m.as_of.as_str()))
+        .flatten();
+    let as_of = AsOfRange::of(
+        std::iter::once(pp.row.as_of.as_str())
+            .chain(nat.as_ref().map(|n| n.as_of.as_str()))
+            .chain(matrix_date),
+    );
     Ok(Priced {
         price: pp.row.usd,
         unit_bytes: pp.row.unit.size(),
@@ -235,6 +248,7 @@ fn on_path(
         latency_ms: rtt / 2.0,
         statistic: format!("one-way = RTT/2, {stat} RTT from the catalog"),
         nat,
+        as_of,
     })
 }
 

@@ -1,9 +1,11 @@
 //! Fuzzing cc-cost's parsers with proptest-driven generators (issue 20):
-//! decimal prices and user catalog files (prices, regions, RTT matrices)
+//! decimal prices, user catalog files (prices, regions, RTT matrices) and the
+//! importers of provider price files (AWS offer file, Azure Retail Prices pages)
 //! return `Ok` or a located error — never a panic or a hang.
 //! `CCLAB_FUZZ_CASES` sets the number of generated inputs per target
 //! (default 2,000).
 
+use cc_cost::import::{ImportFormat, ImportSource, import};
 use cc_cost::{Catalog, Usd};
 use proptest::prelude::*;
 
@@ -67,5 +69,73 @@ proptest! {
         let text = lines.join("\n");
         let base = Catalog::try_builtin().expect("the shipped catalog loads");
         let _ = base.with_user_file("fuzz.csv", &text);
+    }
+}
+
+const AWS_SAMPLE: &str = include_str!("data/aws_data_transfer_offer.json");
+const AZURE_SAMPLE: &str = include_str!("data/azure_retail_prices_page1.json");
+
+fn import_one(format: ImportFormat, text: String) {
+    let base = Catalog::try_builtin().expect("the shipped catalog loads");
+    let src = ImportSource {
+        format,
+        file: "fuzz.json".into(),
+        text,
+    };
+    if let Ok(imp) = import(&[src], Some("2026-12-07"), &base.regions) {
+        // whatever imports must load as a catalog file
+        let csv = cc_cost::import::to_price_csv(&imp.rows);
+        base.with_user_file("fuzz.csv", &csv)
+            .expect("an imported file loads");
+    }
+}
+
+/// Mutations of a sample: a byte range replaced by a fragment.
+fn mutated(sample: &'static str) -> impl Strategy<Value = String> {
+    (
+        0..sample.len(),
+        0usize..40,
+        prop_oneof![
+            Just(String::new()),
+            Just("\"".to_string()),
+            Just("{".to_string()),
+            Just("]".to_string()),
+            Just("-1".to_string()),
+            Just("1e400".to_string()),
+            Just("\"Inf\"".to_string()),
+            Just("null".to_string()),
+            "[ -~]{0,12}",
+        ],
+    )
+        .prop_map(move |(at, len, frag)| {
+            let mut at = at;
+            while !sample.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + len).min(sample.len());
+            while !sample.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}{}{}", &sample[..at], frag, &sample[end..])
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fuzz_aws_offer_import(text in mutated(AWS_SAMPLE)) {
+        import_one(ImportFormat::AwsOffer, text);
+    }
+
+    #[test]
+    fn fuzz_azure_retail_import(text in mutated(AZURE_SAMPLE)) {
+        import_one(ImportFormat::AzureRetail, text);
+    }
+
+    #[test]
+    fn fuzz_import_arbitrary_json(text in "[{}\\[\\]\",:0-9a-zA-Z .-]{0,200}") {
+        import_one(ImportFormat::AwsOffer, text.clone());
+        import_one(ImportFormat::AzureRetail, text);
     }
 }

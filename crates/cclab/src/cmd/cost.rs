@@ -14,6 +14,10 @@ pub(crate) struct CostArgs {
     // The help lists the models of cc-cost's registry (`cc_cost::PROTOCOLS`).
     #[arg(help = cc_cost::model_help())]
     model: String,
+    /// With `catalog`: `import` converts provider price files (--aws-offer, --azure-retail) into
+    /// a catalog price file.
+    #[arg(value_name = "ACTION")]
+    action: Option<String>,
     /// N: participants, replicas or nodes.
     #[arg(long)]
     participants: Option<u32>,
@@ -96,6 +100,26 @@ pub(crate) struct CostArgs {
     /// sharding, asynchronous replication, CRDTs) as before/after dollars and latency.
     #[arg(long)]
     strategies: bool,
+    /// catalog: the date rows are aged against (default: the catalog's newest date, so the
+    /// listing does not change with the day it is run).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
+    /// catalog: flag rows whose as_of is more than this many days before --as-of [default: 365].
+    #[arg(long, value_name = "DAYS")]
+    max_age_days: Option<u32>,
+    /// catalog import: an AWS Price List bulk offer file (JSON), e.g. AWSDataTransfer's.
+    #[arg(long, value_name = "FILE")]
+    aws_offer: Vec<String>,
+    /// catalog import: one page of an Azure Retail Prices API response (JSON); repeat per page.
+    #[arg(long, value_name = "FILE")]
+    azure_retail: Vec<String>,
+    /// catalog import: the day the files were downloaded (required for Azure, whose
+    /// response carries no date).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    retrieved: Option<String>,
+    /// catalog import: write the catalog price file here (default: standard output).
+    #[arg(long, value_name = "FILE")]
+    out: Option<String>,
     /// Print JSON with stable keys instead of the table.
     #[arg(long)]
     json: bool,
@@ -160,14 +184,134 @@ fn catalog_source(spec: &str) -> Result<CatalogSource, CliError> {
     }
 }
 
+/// Refuses options that belong to another form of `cclab cost`.
+fn check_forms(args: &CostArgs) -> Result<(), CliError> {
+    let importing = args.model == "catalog" && args.action.as_deref() == Some("import");
+    match (args.model.as_str(), args.action.as_deref()) {
+        (_, None) | ("catalog", Some("import")) => {}
+        ("catalog", Some(a)) => {
+            return Err(CliError::input(format!(
+                "unknown catalog action `{a}` (import)"
+            )));
+        }
+        (m, Some(a)) => {
+            return Err(CliError::input(format!(
+                "unexpected argument `{a}` after the model `{m}`"
+            )));
+        }
+    }
+    let import_only = [
+        ("--aws-offer", !args.aws_offer.is_empty()),
+        ("--azure-retail", !args.azure_retail.is_empty()),
+        ("--retrieved", args.retrieved.is_some()),
+        ("--out", args.out.is_some()),
+    ];
+    if let Some((flag, _)) = import_only.iter().find(|(_, set)| *set && !importing) {
+        return Err(CliError::input(format!(
+            "{flag} only applies to `cclab cost catalog import`"
+        )));
+    }
+    let listing_only = [
+        ("--as-of", args.as_of.is_some()),
+        ("--max-age-days", args.max_age_days.is_some()),
+    ];
+    if let Some((flag, _)) = listing_only
+        .iter()
+        .find(|(_, set)| *set && (args.model != "catalog" || importing))
+    {
+        return Err(CliError::input(format!(
+            "{flag} only applies to `cclab cost catalog` (the listing)"
+        )));
+    }
+    Ok(())
+}
+
+/// `cclab cost catalog import`: provider price files → a catalog price file.
+fn import(args: &CostArgs, catalog: Option<CatalogSource>) -> Result<ExitCode, CliError> {
+    use cc_cost::import::{ImportFormat, ImportSource};
+    let mut sources = Vec::new();
+    for (format, files) in [
+        (ImportFormat::AwsOffer, &args.aws_offer),
+        (ImportFormat::AzureRetail, &args.azure_retail),
+    ] {
+        for f in files {
+            sources.push(ImportSource {
+                format,
+                file: f.clone(),
+                text: read_file(Path::new(f), "price file")?,
+            });
+        }
+    }
+    if sources.is_empty() {
+        return Err(CliError::input(
+            "catalog import needs at least one --aws-offer or --azure-retail file",
+        ));
+    }
+    // Regions come from the catalog in use (a --catalog region file extends them).
+    let base = catalog
+        .unwrap_or(CatalogSource::Builtin)
+        .load()
+        .map_err(input)?;
+    let imported = cc_cost::import::import(&sources, args.retrieved.as_deref(), &base.regions)
+        .map_err(input)?;
+    let csv = cc_cost::import::to_price_csv(&imported.rows);
+    // The written file must load: checked before anything is written.
+    base.clone()
+        .with_user_file(args.out.as_deref().unwrap_or("imported catalog"), &csv)
+        .map_err(input)?;
+    let mut summary = format!(
+        "imported {} rows from {} files",
+        imported.rows.len(),
+        sources.len()
+    );
+    for (reason, n) in &imported.skipped {
+        summary.push_str(&format!("\n  skipped {n}: {reason}"));
+    }
+    summary.push('\n');
+    if let Some(out) = &args.out {
+        std::fs::write(out, &csv)
+            .map_err(|e| CliError::input(format!("cannot write the catalog file `{out}`: {e}")))?;
+    }
+    if args.json {
+        #[derive(serde::Serialize)]
+        struct Imported<'a> {
+            out: Option<&'a str>,
+            rows: &'a [cc_cost::catalog::PriceRow],
+            skipped: &'a std::collections::BTreeMap<String, usize>,
+        }
+        print_json(&Imported {
+            out: args.out.as_deref(),
+            rows: &imported.rows,
+            skipped: &imported.skipped,
+        })?;
+    } else if args.out.is_some() {
+        emit(&summary)?;
+    } else {
+        emit(&csv)?;
+        crate::error::emit_err(&summary);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(crate) fn run(args: CostArgs) -> Result<ExitCode, CliError> {
+    check_forms(&args)?;
     let catalog = args.catalog.as_deref().map(catalog_source).transpose()?;
+    if args.model == "catalog" && args.action.is_some() {
+        return import(&args, catalog);
+    }
     if args.model == "catalog" {
         let catalog = catalog
             .unwrap_or(CatalogSource::Builtin)
             .load()
             .map_err(input)?;
-        let listing = catalog.listing();
+        let staleness = cc_cost::asof::Staleness::new(
+            args.as_of.as_deref(),
+            args.max_age_days
+                .unwrap_or(cc_cost::asof::DEFAULT_MAX_AGE_DAYS),
+            catalog.dates(),
+        )
+        .map_err(input)?;
+        let listing = catalog.listing_at(&staleness).map_err(input)?;
         if args.json {
             print_json(&listing)?;
         } else {
