@@ -656,8 +656,14 @@ pub fn simulate(
     let options = choose_options(p, &sc.params.options)?;
     let prepared = p.prepare(sc, &options)?;
     let mut parameters = prepared.parameters;
-    parameters.insert("loss".into(), sc.loss.to_string());
-    parameters.insert("crash".into(), sc.crash.to_string());
+    // With a fault mix, loss, duplication and crashes come from the mix (shown whole under
+    // `faults`); listing the unused plain settings beside it would show `loss=0` for a run
+    // that loses messages (issue 21 item 7).
+    let plain = matches!(sc.faults, Faults::None);
+    if plain {
+        parameters.insert("loss".into(), sc.loss.to_string());
+        parameters.insert("crash".into(), sc.crash.to_string());
+    }
     if p.default_faults().is_some() {
         let f = match sc.faults {
             Faults::None => "none".to_string(),
@@ -673,7 +679,9 @@ pub fn simulate(
             (None, _) => "the fault mix's".to_string(),
         };
         parameters.insert("latency".into(), latency);
-        parameters.insert("duplication".into(), sc.duplication.to_string());
+        if plain {
+            parameters.insert("duplication".into(), sc.duplication.to_string());
+        }
         if sc.jitter_ns > 0 {
             parameters.insert(
                 "jitter_ms".into(),

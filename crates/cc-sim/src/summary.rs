@@ -392,6 +392,210 @@ impl fmt::Display for SimSummary {
             fmt_num(p.wilson95[0]),
             fmt_num(p.wilson95[1]),
             self.trace_hash
+        )?;
+        writeln!(f, "legend ({}):", COLUMNS_LEGEND)?;
+        for name in self.row_names() {
+            writeln!(f, "  {name}: {}", legend(&name).unwrap_or("(no legend)"))?;
+        }
+        writeln!(
+            f,
+            "  trace: a hash of every trial's event sequence, equal for equal runs"
         )
+    }
+}
+
+/// What the columns of the metric table are.
+pub const COLUMNS_LEGEND: &str = "columns over the trials: mean, its 95% t-interval, median, \
+     nearest-rank 99th percentile, minimum, maximum";
+
+/// What each metric row of `cclab sim` means: the legend printed under the table.
+pub const LEGEND: &[(&str, &str)] = &[
+    ("rounds", "synchronous rounds until the protocol stopped"),
+    (
+        "messages",
+        "messages sent in a trial, every kind (requests, replies, acks, heartbeats)",
+    ),
+    ("messages_per_node", "messages / nodes"),
+    (
+        "payload_messages",
+        "messages that carried the rumour or update itself (digests, requests and acks excluded)",
+    ),
+    ("bytes", "bytes sent in a trial (headers and payloads)"),
+    (
+        "t_ave",
+        "mean time at which a node was reached or a decision taken (origin excluded)",
+    ),
+    (
+        "t_last",
+        "time at which the last node was reached or the last decision taken",
+    ),
+    (
+        "delivery_ratio",
+        "fraction of live nodes reached (dissemination) or of operations decided (coordination)",
+    ),
+    (
+        "residue",
+        "1 - delivery_ratio: live nodes never reached, or operations never decided",
+    ),
+    (
+        "messages_per_decision",
+        "messages of a trial divided by its decisions",
+    ),
+    (
+        "message_delays",
+        "decision latency in units of the mean one-way link latency",
+    ),
+    (
+        "mean_link_latency_ms",
+        "mean one-way latency of the trial's links (ms)",
+    ),
+    ("acknowledged", "records the producer saw acknowledged"),
+    (
+        "blocked",
+        "participants left blocked (prepared, outcome unknown) at the end",
+    ),
+    ("chosen_slots", "log slots chosen"),
+    (
+        "committed",
+        "1 if the transaction committed, 0 if it aborted or never decided",
+    ),
+    ("consumed", "records a consumer read"),
+    ("crashed", "nodes that crashed during the run"),
+    ("detected", "crashed nodes the failure detector reported"),
+    (
+        "false_suspicions",
+        "live nodes the failure detector wrongly reported as failed",
+    ),
+    ("elections", "leader elections held"),
+    (
+        "first_election_ms",
+        "time until the first leader was elected (ms)",
+    ),
+    (
+        "formula_messages",
+        "the closed-form message count the run is checked against",
+    ),
+    (
+        "last_delivery_hop",
+        "hops from the origin to the last node reached",
+    ),
+    (
+        "last_delivery_ns",
+        "time at which the last node was reached, averaged over broadcasts (ns)",
+    ),
+    (
+        "leaderships",
+        "distinct leaderships (ballots that became leader)",
+    ),
+    (
+        "k",
+        "the rumour-mongering parameter k the trial ran with (counter limit, or 1/k coin)",
+    ),
+    (
+        "lost_acks1",
+        "records acknowledged with acks=1 and later lost",
+    ),
+    (
+        "measured_broadcasts",
+        "broadcasts measured after the overlay's warm-up",
+    ),
+    ("messages_per_period", "messages in one health-check period"),
+    ("offline_ms", "time the partition had no leader (ms)"),
+    (
+        "protocol_messages",
+        "election messages, retransmissions excluded",
+    ),
+    ("read_completed", "1 if the read gathered its quorum"),
+    ("read_ms", "read latency (ms)"),
+    (
+        "refused",
+        "produce requests refused (fewer in-sync replicas than min.insync)",
+    ),
+    (
+        "reliability",
+        "fraction of the nodes reached, averaged over broadcasts",
+    ),
+    ("retransmissions", "messages sent again after a timeout"),
+    (
+        "rmr",
+        "relative message redundancy: payload messages / (nodes reached - 1) - 1",
+    ),
+    (
+        "stale",
+        "1 if the read returned a value older than the last write",
+    ),
+    ("terminations", "runs of the termination protocol"),
+    ("write_ms", "write latency (ms)"),
+];
+
+/// The legend of metric `name` (a unit suffix such as ` (ms)` is ignored).
+pub fn legend(name: &str) -> Option<&'static str> {
+    let bare = name.split(" (").next().unwrap_or(name);
+    LEGEND.iter().find(|(k, _)| *k == bare).map(|(_, v)| *v)
+}
+
+impl SimSummary {
+    /// The metric rows the table shows, in its order.
+    pub fn row_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        if self.rounds.is_some() {
+            names.push("rounds".to_string());
+        }
+        for n in ["messages", "messages_per_node", "payload_messages", "bytes"] {
+            names.push(n.to_string());
+        }
+        if self.t_ave.is_some() {
+            names.push("t_ave".to_string());
+        }
+        if self.t_last.is_some() {
+            names.push("t_last".to_string());
+        }
+        names.push("delivery_ratio".to_string());
+        names.push("residue".to_string());
+        names.extend(self.extra.keys().cloned());
+        if self.messages_per_decision.is_some() {
+            names.push("messages_per_decision".to_string());
+        }
+        if self.message_delays.is_some() {
+            names.push("message_delays".to_string());
+        }
+        names
+    }
+}
+
+#[cfg(test)]
+mod legend_tests {
+    use crate::registry::{REGISTRY, Scenario, simulate};
+
+    /// Issue 21 item 7: every row `cclab sim` prints, for every registered protocol, has a
+    /// legend line (a new metric without one fails here).
+    #[test]
+    fn issue21_item7_every_metric_row_of_every_protocol_has_a_legend() {
+        for p in REGISTRY {
+            let r = p.nodes();
+            let mut sc = Scenario::new(r.default.clamp(r.min, r.max.min(200)));
+            sc.trials = 2;
+            let mut runs = vec![sc.clone()];
+            if p.default_faults().is_some() {
+                sc.faults = crate::Faults::Default;
+                runs.push(sc);
+            }
+            for sc in runs {
+                let s = simulate(*p, &sc, &crate::montecarlo::no_progress)
+                    .unwrap_or_else(|e| panic!("{}: {e}", p.name()));
+                let missing: Vec<String> = s
+                    .row_names()
+                    .into_iter()
+                    .filter(|n| super::legend(n).is_none())
+                    .collect();
+                assert!(
+                    missing.is_empty(),
+                    "{}: no legend for {missing:?}",
+                    p.name()
+                );
+                let text = s.to_string();
+                assert!(text.contains("legend (columns over the trials"), "{text}");
+            }
+        }
     }
 }
