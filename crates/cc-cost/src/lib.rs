@@ -114,6 +114,7 @@ pub mod catalog;
 pub mod econ;
 mod error;
 mod evaluate;
+pub mod examples;
 pub mod hidden;
 pub mod money;
 pub mod optimize;
