@@ -32,9 +32,12 @@
 
 mod audit;
 mod bridge;
+mod convention;
 mod error;
+mod figures;
 mod files;
 mod fmt;
+mod ledger;
 mod markdown;
 mod pages;
 mod svg;
@@ -48,6 +51,13 @@ pub use files::{
     Drift, DriftKind, MANIFEST_FILE, ReportFile, WriteOptions, check_dir, validate_dir, write_dir,
 };
 pub use pages::{PageInfo, page_list};
+
+/// Every CLI command the claims ledger names to reproduce a figure, sorted and
+/// deduplicated (each starts with `cclab `). The CLI's tests run them, so a ledger
+/// row cannot name a command that no longer works.
+pub fn ledger_commands() -> Vec<&'static str> {
+    ledger::commands()
+}
 
 /// The seed every randomized report page uses unless told otherwise.
 pub const DEFAULT_SEED: u64 = 2026;
