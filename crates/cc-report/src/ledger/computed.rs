@@ -55,26 +55,32 @@ pub(crate) const AUDIT_COMMANDS: &[(&str, &str)] = &[
         "2pc-",
         "cclab cost 2pc --participants 5 --rtt-ms 100 --latency-usd-per-s 1",
     ),
-    ("paxos-", "cclab cost multi-paxos --participants 5"),
+    (
+        "paxos-",
+        "cclab cost multi-paxos --participants 5 --rtt-ms 100",
+    ),
     (
         "multipaxos-",
-        "cclab cost multi-paxos --participants 5 --batch 100",
+        "cclab cost multi-paxos --participants 5 --batch 100 --rtt-ms 100",
     ),
-    ("consensus-", "cclab cost raft --participants 5"),
+    (
+        "consensus-",
+        "cclab cost raft --participants 5 --rtt-ms 100",
+    ),
     (
         "gossip",
         "cclab sim push --nodes 1000 --trials 20 --seed 2026",
     ),
-    ("leader", "cclab cost leader --participants 5"),
-    ("quorum", "cclab cost quorum --n 3 --r 2 --w 2"),
-    ("byzantine", "cclab cost pbft --participants 4"),
+    ("leader", "cclab cost leader --participants 5 --rtt-ms 100"),
+    ("quorum", "cclab cost quorum --n 3 --r 2 --w 2 --rtt-ms 100"),
+    ("byzantine", "cclab cost pbft --participants 4 --rtt-ms 100"),
     (
         "health-full-mesh",
-        "cclab cost health-check --participants 100",
+        "cclab cost health-check --participants 100 --rtt-ms 100",
     ),
     (
         "health-hierarchical",
-        "cclab cost health-check --participants 100 --group-size 10",
+        "cclab cost health-check --participants 100 --group-size 10 --rtt-ms 100",
     ),
     ("aws-", "cclab cost catalog"),
     ("000-inter-region-prices", "cclab cost catalog"),
@@ -343,7 +349,11 @@ pub(super) fn plumtree_85(ctx: &Ctx) -> Result<Finding, ReportError> {
     let verdict = if cut >= 0.85 {
         V::RightInModel("payload messages on an overlay of active view 5, no failures".into())
     } else {
-        V::ModelError(format!("the measured reduction is {} %", num(cut * 100.0)))
+        V::ModelError(format!(
+            "the reduction is 1 − 1/(RMR of flooding + 1), set by the overlay's degree: {} % here; 85 % needs a flooding RMR of at least {}, a denser overlay",
+            num(cut * 100.0),
+            num(1.0 / (1.0 - 0.85) - 1.0)
+        ))
     };
     found(computed, verdict)
 }
@@ -358,7 +368,10 @@ pub(super) fn plumtree_20(ctx: &Ctx) -> Result<Finding, ReportError> {
     let verdict = if rel >= 0.99 {
         V::RightInModel("reliability among live nodes after the tree repairs (GRAFT)".into())
     } else {
-        V::ModelError(format!("measured reliability {}", num(rel)))
+        V::ModelError(format!(
+            "it keeps delivering, but to a fraction {} of the live nodes, not all of them",
+            num(rel)
+        ))
     };
     found(computed, verdict)
 }

@@ -94,7 +94,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         quote: "O(1): load balancer health checks",
         claim: "health checks are constant communication",
         check: Check::Computed(computed::class_health),
-        command: "cclab cost health-check --participants 100",
+        command: "cclab cost health-check --participants 100 --rtt-ms 100",
         see: &[Link::Audit("health-full-mesh")],
     },
     Entry {
@@ -404,7 +404,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         quote: "O(participants) to O(1); 2 vs traditional 3-4 rounds",
         claim: "TrueTime cuts commit rounds",
         check: Check::Computed(computed::spanner_rounds),
-        command: "cclab cost 2pc --participants 3",
+        command: "cclab cost 2pc --participants 3 --rtt-ms 100",
         see: &[],
     },
     Entry {
@@ -414,7 +414,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         quote: "timestamp ordering without consensus",
         claim: "TrueTime removes consensus from ordering",
         check: Check::Computed(computed::spanner_no_consensus),
-        command: "cclab cost multi-paxos --participants 5",
+        command: "cclab cost multi-paxos --participants 5 --rtt-ms 100",
         see: &[],
     },
     Entry {
@@ -496,7 +496,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         quote: "batch processing amortizes network overhead",
         claim: "batching amortises the per-message cost",
         check: Check::Computed(computed::batching),
-        command: "cclab cost raft --participants 5 --batch 100",
+        command: "cclab cost raft --participants 5 --batch 100 --rtt-ms 100",
         see: &[],
     },
     Entry {
@@ -580,7 +580,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         quote: "batch consensus amortizes Raft overhead",
         claim: "batching amortises Raft's cost",
         check: Check::Computed(computed::batching),
-        command: "cclab cost raft --participants 5 --batch 100",
+        command: "cclab cost raft --participants 5 --batch 100 --rtt-ms 100",
         see: &[],
     },
     Entry {

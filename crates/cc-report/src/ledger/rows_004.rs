@@ -12,7 +12,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         quote: "N + 1 failure modes",
         claim: "coordinator and participants can each fail",
         check: Check::Computed(computed::twopc_failure_modes),
-        command: "cclab cost 2pc --participants 5",
+        command: "cclab cost 2pc --participants 5 --rtt-ms 100",
         see: &[],
     },
     Entry {
@@ -32,7 +32,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         quote: "Cost: O(1) not O(N)",
         claim: "event sourcing coordinates only for global ordering, at O(1)",
         check: Check::Computed(computed::event_sourcing),
-        command: "cclab cost raft --participants 5",
+        command: "cclab cost raft --participants 5 --rtt-ms 100",
         see: &[],
     },
     Entry {
@@ -52,7 +52,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         quote: "wait_all blocks on slowest; return immediately",
         claim: "async replication is cheaper than synchronous",
         check: Check::Computed(computed::async_cheaper),
-        command: "cclab cost leader --participants 5 --asynchronous",
+        command: "cclab cost leader --participants 5 --asynchronous --rtt-ms 100",
         see: &[],
     },
     Entry {
@@ -62,7 +62,7 @@ pub(crate) const ENTRIES: &[Entry] = &[
         quote: "coordinate per operation vs batch",
         claim: "batching coordination is cheaper",
         check: Check::Computed(computed::batching),
-        command: "cclab cost raft --participants 5 --batch 100",
+        command: "cclab cost raft --participants 5 --batch 100 --rtt-ms 100",
         see: &[],
     },
     Entry {

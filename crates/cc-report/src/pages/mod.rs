@@ -146,3 +146,52 @@ pub(crate) fn generate_all(options: &ReportOptions) -> Result<Vec<ReportFile>, R
     }
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(slug: &str) -> String {
+        let page = PAGES.iter().find(|p| p.slug == slug).unwrap();
+        (page.render)(page, &ReportOptions::default())
+            .unwrap()
+            .markdown
+    }
+
+    /// The cells of the first table row of `md` after `heading` whose first cell is `first`.
+    fn row_after<'a>(md: &'a str, heading: &str, first: &str) -> Vec<&'a str> {
+        let start = md.find(heading).unwrap_or_else(|| panic!("{heading}"));
+        md[start..]
+            .lines()
+            .map(|l| l.split('|').map(str::trim).collect::<Vec<_>>())
+            .find(|cells| cells.len() > 2 && cells[1] == first)
+            .unwrap_or_else(|| panic!("row {first} after {heading}"))
+    }
+
+    /// Issue 13 item 5: a figure shown on two pages is the same figure.
+    #[test]
+    fn cost_audit_and_sim_coordination_agree() {
+        let audit = render("cost-audit");
+        let sim = render("sim-coordination");
+        // gossip: messages per node at N = 1000
+        let g = row_after(&sim, "### Gossip", &crate::fmt::num(1000.0));
+        let per_node = g[5];
+        assert!(
+            audit.contains(&format!("{per_node} messages per node")),
+            "sim-coordination says {per_node} messages per node; cost-audit's gossip row does not"
+        );
+        // quorum: 2N messages per operation, measured exactly at N = 3
+        let q = row_after(
+            &sim,
+            "## Messages per decision",
+            "Dynamo-style quorum (one write + one read, R = W = majority)",
+        );
+        assert_eq!(q[2], "3");
+        assert_eq!(q[6], "yes, every trial");
+        assert!(
+            audit.contains(&format!("2N = {} per operation", q[5])),
+            "sim-coordination measures {} per quorum operation at N = 3",
+            q[5]
+        );
+    }
+}
