@@ -243,6 +243,7 @@ pub(crate) const PARTS: &[(&str, &str)] = &[
     ("004", "Hidden Coordination Costs"),
     ("004", "Cost-Aware Architecture"),
     ("004", "Monitoring Coordination Costs"),
+    ("004", "Key Takeaways"),
     ("004", "Practical Calculations"),
 ];
 

@@ -1,7 +1,7 @@
 //! The items of the coordination-cost text (`004`) that the cost audit does not
 //! cover (the audit's rows are linked, not repeated).
 
-use super::{Check, Entry, computed};
+use super::{Check, Entry, Link, computed};
 
 /// The entries of text `004` beyond the cost audit.
 pub(crate) const ENTRIES: &[Entry] = &[
@@ -66,12 +66,84 @@ pub(crate) const ENTRIES: &[Entry] = &[
         see: &[],
     },
     Entry {
+        id: "004-strategy-hierarchy",
+        text: "004",
+        section: "Real Dollar Costs / Optimization Strategies",
+        quote: "Hierarchical Coordination: reduces cross-region 90%",
+        claim: "hierarchical coordination cuts cross-region traffic by 90%",
+        check: Check::Computed(computed::strategy_hierarchy),
+        command: "cclab cost raft --regions us-east-1,us-east-2,us-west-2,eu-west-1,eu-central-1 --tx-per-day 1000000 --strategies",
+        see: &[],
+    },
+    Entry {
+        id: "004-strategy-batching",
+        text: "004",
+        section: "Real Dollar Costs / Optimization Strategies",
+        quote: "Batching: reduces frequency 99%",
+        claim: "batching cuts coordination frequency by 99%",
+        check: Check::Computed(computed::strategy_batching),
+        command: "cclab cost raft --regions us-east-1,us-east-2,us-west-2,eu-west-1,eu-central-1 --tx-per-day 1000000 --strategies",
+        see: &[],
+    },
+    Entry {
+        id: "004-strategy-affinity",
+        text: "004",
+        section: "Real Dollar Costs / Optimization Strategies",
+        quote: "Regional Affinity: reduces cross-region 80%",
+        claim: "regional affinity cuts cross-region traffic by 80%",
+        check: Check::Computed(computed::strategy_affinity),
+        command: "cclab cost raft --regions us-east-1,us-east-2,us-west-2,eu-west-1,eu-central-1 --tx-per-day 1000000 --strategies",
+        see: &[],
+    },
+    Entry {
+        id: "004-patterns-qualitative",
+        text: "004",
+        section: "Coordination Patterns Compared",
+        quote: "Cost: Low/Medium/High; Speed; Best for",
+        claim: "qualitative ratings of the four patterns",
+        check: Check::NotCheckable(
+            "qualitative ratings without figures; the patterns' counts are the audited rows",
+        ),
+        command: "",
+        see: &[],
+    },
+    Entry {
         id: "004-key-metrics",
         text: "004",
         section: "Monitoring Coordination Costs / Key Metrics",
         quote: "coordination metrics to monitor",
         claim: "what to monitor",
         check: Check::NotCheckable("a list of metrics, no figures"),
+        command: "",
+        see: &[],
+    },
+    Entry {
+        id: "004-takeaway-hierarchy",
+        text: "004",
+        section: "Key Takeaways",
+        quote: "Hierarchy reduces N²",
+        claim: "tree structures scale better than a mesh",
+        check: Check::Computed(computed::takeaway_hierarchy),
+        command: "cclab cost health-check --participants 100 --group-size 10 --rtt-ms 100",
+        see: &[Link::Audit("health-hierarchical")],
+    },
+    Entry {
+        id: "004-key-takeaways",
+        text: "004",
+        section: "Key Takeaways",
+        quote: "coordination is expensive; batching is powerful; eliminate when possible; measure",
+        claim: "the text's other takeaways",
+        check: Check::NotCheckable("summaries of the audited rows, no new figures"),
+        command: "",
+        see: &[],
+    },
+    Entry {
+        id: "004-monitoring-measurement",
+        text: "004",
+        section: "Practical Calculations / Monitoring & Measurement",
+        quote: "what metrics would you collect",
+        claim: "open questions on monitoring",
+        check: Check::NotCheckable("questions without figures"),
         command: "",
         see: &[],
     },

@@ -326,6 +326,11 @@ const COMPUTED: &[(&str, &str, &str)] = &[
     ("000-p4-storage-overhead", "right", "$830K"),
     ("004-2pc-failure-modes", "right", "has 6 processes"),
     (
+        "004-takeaway-hierarchy",
+        "right",
+        "full mesh 19,800 messages per interval, groups of 10 360",
+    ),
+    (
         "004-event-sourcing",
         "right in its model",
         "2(N − 1) = 8 messages",
@@ -402,6 +407,9 @@ fn every_entry_is_computed_or_says_why_not() {
         "000-p3-sync-penalty",
         "004-paxos-conflict-rounds",
         "004-batch-coordination",
+        "004-strategy-hierarchy",
+        "004-strategy-batching",
+        "004-strategy-affinity",
     ];
     for e in rows_000::ENTRIES.iter().chain(rows_004::ENTRIES) {
         if matches!(e.check, Check::Computed(_)) {
@@ -445,4 +453,14 @@ fn simulated_verdicts() {
         assert!(k == "right in its model" || k == "model error", "{id}: {k}");
     }
     assert!(get("000-p3-sync-penalty").computed.contains("ms"));
+    for id in [
+        "004-strategy-hierarchy",
+        "004-strategy-batching",
+        "004-strategy-affinity",
+    ] {
+        let r = get(id);
+        assert!(r.computed.contains("saving"), "{id}: {}", r.computed);
+        let k = r.verdict.kind();
+        assert!(k == "right in its model" || k == "model error", "{id}: {k}");
+    }
 }
