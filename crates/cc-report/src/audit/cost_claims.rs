@@ -199,13 +199,13 @@ pub(super) fn hidden_costs(_: &Catalog, _: &Measured) -> Result<Vec<AuditRow>, C
             h10 / 2
         ),
         right_in(format!(
-            "as an upper bound: the exact count is Θ(N), {h10} messages for N = 100, g = 10 (vs {} for the full mesh)",
+            "as an upper bound for an aggregation tree (exactly N − 1 probes); {h10} messages for N = 100 in groups of 10 (vs {} for the full mesh)",
             thousands(n100)
         )),
         format!(
-            "Debatable, so the reasoning: O(N log N) is a valid upper bound (every linear count is O(N log N)) but loose: a hierarchy with fixed group size is linear in N ({} probes here), and any fixed fan-out tree needs exactly N − 1 = {} probes; log N appears only as the tree depth (detection latency).",
-            h10 / 2,
-            100 - 1
+            "Debatable, so the reasoning: an aggregation tree of fixed fan-out needs exactly N − 1 = {} probes, so O(N log N) is a valid upper bound but loose (the count is Θ(N)). The two-level layout computed here — groups of g, a full mesh among the G = ⌈N/g⌉ group heads — costs (N − G) + G(G − 1) = {} probes here, which for a fixed g grows like N²/g², so the bound holds for it only while the heads stay few (g near √N keeps it linear). log N appears only as the tree depth (detection latency).",
+            100 - 1,
+            h10 / 2
         ),
     ));
     let cfg = config_push_vs_pull(1000, 10.0, 30.0, 30.0)?;
