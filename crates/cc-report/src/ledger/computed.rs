@@ -1155,3 +1155,17 @@ pub(super) fn takeaway_hierarchy(_: &Ctx) -> Result<Finding, ReportError> {
         V::Right,
     )
 }
+
+/// etcd: "O(n · log m) where n = operations, m = cluster size".
+pub(super) fn etcd_n_log_m(_: &Ctx) -> Result<Finding, ReportError> {
+    let m = 7u32;
+    let per_op = msgs(Protocol::Raft { nodes: m, batch: 1 })?;
+    found(
+        format!(
+            "Raft on the text's 7-member cluster: 2(m − 1) = {} messages per operation (log₂ m = {}); batching b operations per round divides that by b",
+            num(per_op),
+            num(f64::from(m).log2())
+        ),
+        V::ModelError("Θ(n · m) messages (Θ(n · m / b) batched), not n · log m".into()),
+    )
+}

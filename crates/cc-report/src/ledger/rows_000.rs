@@ -544,6 +544,16 @@ pub(crate) const ENTRIES: &[Entry] = &[
         see: &[],
     },
     Entry {
+        id: "000-p2-etcd-n-log-m",
+        text: "000",
+        section: "Part 2: Real-World Production Systems / Kubernetes Consensus Communication",
+        quote: "O(n * log m) where n=operations, m=cluster_size",
+        claim: "etcd's consensus costs O(n log m) messages",
+        check: Check::Computed(computed::etcd_n_log_m),
+        command: "cclab cost raft --participants 7 --rtt-ms 100",
+        see: &[],
+    },
+    Entry {
         id: "000-p2-k8s-watch",
         text: "000",
         section: "Part 2: Real-World Production Systems / Kubernetes Consensus Communication",

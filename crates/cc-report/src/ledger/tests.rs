@@ -148,6 +148,11 @@ fn not_yet_modelled_rows_keep_their_ids() {
 
 /// (id, verdict kind, a figure the computation must print).
 const COMPUTED: &[(&str, &str, &str)] = &[
+    (
+        "000-p2-etcd-n-log-m",
+        "model error",
+        "2(m − 1) = 12 messages per operation (log₂ m = 2.81)",
+    ),
     // 100e9 / 86400 = 1,157,407.4/s; 1e6 / that = 0.864
     (
         "000-c0-whatsapp-scale",
