@@ -27,6 +27,12 @@
 //! The source texts' cost examples — their figures, verdicts and explanations — are
 //! audited here, not in `cc-cost` (which exports facts and functions only): the
 //! audit is the data of the `cost-audit` page.
+//!
+//! The claims ledger (the `claims-ledger` page) lists every item of both source
+//! texts with what cclab computes for it, the command that reproduces it
+//! ([`ledger_commands`]) and a verdict from a fixed set; it links the audit's rows
+//! instead of repeating them. Every page that counts messages states one counting
+//! convention: messages between servers and client messages, counted separately.
 
 #![warn(unreachable_pub)]
 
