@@ -187,7 +187,9 @@ pub(super) fn class_tree(_: &Ctx) -> Result<Finding, ReportError> {
             "binary tree broadcast to N = 1,000: N − 1 = {} messages in {depth} rounds (the depth)",
             n - 1
         ),
-        V::RightInModel("for rounds: the depth is ⌈log₂⌉-sized; the messages are N − 1".into()),
+        V::RightInModel(
+            "for rounds (the depth of a binary tree, about log₂ N); the messages are N − 1".into(),
+        ),
     )
 }
 
@@ -671,7 +673,7 @@ pub(super) fn peak_cost(_: &Ctx) -> Result<Finding, ReportError> {
     let p = peak()?;
     let verdict = if p.year_at_peak_cost < 2.8e9 {
         V::Impossible(format!(
-            "a year of peak hours costs {} — below the stated annual cost, so some hour would cost more than the peak hour",
+            "if both figures count the same cost: a year of peak hours costs {} — below the stated annual cost, so some hour would cost more than the peak hour",
             num(p.year_at_peak_cost)
         ))
     } else {
