@@ -27,14 +27,23 @@
 //! The source texts' cost examples — their figures, verdicts and explanations — are
 //! audited here, not in `cc-cost` (which exports facts and functions only): the
 //! audit is the data of the `cost-audit` page.
+//!
+//! The claims ledger (the `claims-ledger` page) lists every item of both source
+//! texts with what cclab computes for it, the command that reproduces it
+//! ([`ledger_commands`]) and a verdict from a fixed set; it links the audit's rows
+//! instead of repeating them. Every page that counts messages states one counting
+//! convention: messages between servers and client messages, counted separately.
 
 #![warn(unreachable_pub)]
 
 mod audit;
 mod bridge;
+mod convention;
 mod error;
+mod figures;
 mod files;
 mod fmt;
+mod ledger;
 mod markdown;
 mod pages;
 mod svg;
@@ -48,6 +57,13 @@ pub use files::{
     Drift, DriftKind, MANIFEST_FILE, ReportFile, WriteOptions, check_dir, validate_dir, write_dir,
 };
 pub use pages::{PageInfo, page_list};
+
+/// Every CLI command the claims ledger names to reproduce a figure, sorted and
+/// deduplicated (each starts with `cclab `). The CLI's tests run them, so a ledger
+/// row cannot name a command that no longer works.
+pub fn ledger_commands() -> Vec<&'static str> {
+    ledger::commands()
+}
 
 /// The seed every randomized report page uses unless told otherwise.
 pub const DEFAULT_SEED: u64 = 2026;

@@ -25,7 +25,7 @@
 //! | Multi-Paxos / Raft, stable leader, batch b | N | 2(N − 1)/b | 2 |
 //! | leader-based primary-backup, synchronous | N | 2(N − 1) | 2 |
 //! | leader-based, asynchronous | N | N − 1 | 0 on the user path |
-//! | leaderless quorum (N, R, W): one write + one read | client + N | 2N + 2R | 4 |
+//! | leaderless quorum (N, R, W): one write + one read, each to all N | client + N | 4N | 4 |
 //! | push gossip, fanout f | N | N·f·r, r = ⌈log₁₊f N + (ln N)/f⌉ | r |
 //! | PBFT normal case incl. request and replies | client + n | 2n² − n + 1 | 5 |
 //! | health checks, full mesh, per interval | N | 2N(N − 1) | 2 |
@@ -137,7 +137,7 @@ pub enum Protocol {
         synchronous: bool,
     },
     /// Leaderless quorum replication: one write (to all N, wait W) plus one read
-    /// (from R replicas).
+    /// (to all N, wait R).
     Quorum {
         /// Replicas N.
         n: u32,

@@ -118,7 +118,8 @@ fn consensus_counts() {
 #[test]
 fn quorum_counts_and_validation() {
     let m = Protocol::Quorum { n: 3, r: 2, w: 2 }.model().unwrap();
-    assert_eq!(m.messages_per_unit(), 10.0);
+    // Issue 13 item 5: a read goes to all N replicas, like a write (cc-sim's count).
+    assert_eq!(m.messages_per_unit(), 12.0);
     assert_eq!(m.uniform_latency_ms(10.0), 20.0);
     let e = Protocol::Quorum { n: 3, r: 2, w: 4 }.model().unwrap_err();
     assert!(matches!(&e, CostError::InvalidParameter { name, .. } if name == "w"));

@@ -41,6 +41,48 @@ pub(crate) enum Verdict {
     },
     /// An exercise without a figure in the text: cclab's worked answer.
     WorkedAnswer,
+    /// Right under a stated reading of the claim (`model`), which the page names.
+    RightInModel {
+        /// The reading under which the figure is right.
+        model: String,
+    },
+}
+
+impl Verdict {
+    /// The verdict's kind, as counted in summaries.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Verdict::Right => "right",
+            Verdict::RightInModel { .. } => "right in its model",
+            Verdict::ArithmeticError { .. } => "arithmetic error",
+            Verdict::ModelError { .. } => "model error",
+            Verdict::WorkedAnswer => "worked answer",
+        }
+    }
+}
+
+/// What the audit takes from simulation: the same figures the sim-coordination
+/// page shows, computed by the same function ([`crate::figures`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Measured {
+    /// Push gossip (random phone call model, informed nodes push until all are
+    /// informed) at N = [`crate::figures::GOSSIP_AUDIT_NODES`].
+    pub(crate) gossip: crate::figures::PushGossip,
+}
+
+impl Measured {
+    /// Runs the simulations the audit needs, with `seed`.
+    pub(crate) fn compute(seed: u64) -> Result<Measured, crate::ReportError> {
+        Ok(Measured {
+            gossip: crate::figures::push_gossip(crate::figures::GOSSIP_AUDIT_NODES, seed)?,
+        })
+    }
+}
+
+fn right_in(model: impl Into<String>) -> Verdict {
+    Verdict::RightInModel {
+        model: model.into(),
+    }
 }
 
 /// One audited claim.
@@ -135,7 +177,7 @@ fn flat_per_s(dollars: i64) -> LatencyValue {
 }
 
 /// An audited section of the source texts: its rows, computed.
-type Section = fn(&Catalog) -> Result<Vec<AuditRow>, CostError>;
+type Section = fn(&Catalog, &Measured) -> Result<Vec<AuditRow>, CostError>;
 
 /// The audited sections, in the order of the texts (and of the report).
 const SECTIONS: [Section; 11] = [
@@ -152,12 +194,13 @@ const SECTIONS: [Section; 11] = [
     cost_claims::text_000,
 ];
 
-/// Recomputes every worked example of the source texts.
-pub(crate) fn source_examples() -> Result<Vec<AuditRow>, CostError> {
+/// Recomputes the audited cost claims of the source texts (the `cost-audit` rows;
+/// the claims ledger links every one of them).
+pub(crate) fn source_examples(measured: &Measured) -> Result<Vec<AuditRow>, CostError> {
     let cat = Catalog::try_builtin()?;
     let mut rows = Vec::new();
     for section in SECTIONS {
-        rows.extend(section(&cat)?);
+        rows.extend(section(&cat, measured)?);
     }
     Ok(rows)
 }

@@ -2,6 +2,16 @@ use cc_cost::Usd;
 
 use super::*;
 
+/// The audit rows, computed once per test process (the gossip row simulates).
+fn rows() -> Vec<AuditRow> {
+    static ROWS: std::sync::OnceLock<Vec<AuditRow>> = std::sync::OnceLock::new();
+    ROWS.get_or_init(|| {
+        let m = Measured::compute(crate::DEFAULT_SEED).unwrap();
+        source_examples(&m).unwrap()
+    })
+    .clone()
+}
+
 fn find<'a>(rows: &'a [AuditRow], id: &str) -> &'a AuditRow {
     rows.iter()
         .find(|r| r.id == id)
@@ -10,7 +20,7 @@ fn find<'a>(rows: &'a [AuditRow], id: &str) -> &'a AuditRow {
 
 #[test]
 fn audit_rows_recompute() {
-    let rows = source_examples().unwrap();
+    let rows = rows();
     let r = find(&rows, "2pc-latency");
     assert!(r.recomputed.starts_with("4 message delays = 200 ms"));
     // 14 × $0.00001 + 0.2 s × $1/s
@@ -50,13 +60,17 @@ fn audit_rows_recompute() {
             .recomputed
             .starts_with("$49,640,000.00/year")
     );
+    // issue 13 item 8: 99.8% is exactly batching × affinity (1 − 0.01 × 0.2)
     let r = find(&rows, "strategies-combined");
+    assert!(
+        r.recomputed.contains("1 − 0.01 × 0.2 = 99.8%"),
+        "{}",
+        r.recomputed
+    );
     assert!(r.recomputed.contains("99.98%"));
-    if let Verdict::ArithmeticError { factor } = r.verdict {
-        assert!((factor - 10.0).abs() < 1e-9);
-    } else {
-        panic!("verdict");
-    }
+    assert_eq!(r.verdict.kind(), "right in its model");
+    assert!(r.explanation.starts_with("Debatable, so the reasoning"));
+    // issue 13 item 4: 2N = 2(N − 1) + 2 with the client's request and reply
     for (n, m) in [(3, 4), (5, 8), (7, 12), (9, 16)] {
         let r = find(&rows, &format!("consensus-{n}"));
         assert!(
@@ -64,6 +78,18 @@ fn audit_rows_recompute() {
                 .starts_with(&format!("2(N − 1) = {m} messages")),
             "{}",
             r.recomputed
+        );
+        assert!(
+            r.recomputed
+                .contains(&format!("+ 2 client messages = {}", 2 * n)),
+            "{}",
+            r.recomputed
+        );
+        assert_eq!(
+            r.verdict,
+            Verdict::RightInModel {
+                model: format!("client request and reply counted: 2(N − 1) + 2 = {}", 2 * n)
+            }
         );
     }
     assert!(find(&rows, "consensus-5").recomputed.contains("(+100%)"));
@@ -109,11 +135,18 @@ fn audit_rows_recompute() {
     // $0.01 per 1000 vs SQS $0.40/M (= $0.0004 per 1000) and 1 KB at $0.02/GB
     let r = find(&rows, "2pc-message-price");
     assert!(
-        r.explanation.contains("SQS is $0.40/M (25× less)"),
+        r.explanation
+            .contains("charges $0.40 per million requests, 25× less"),
         "{}",
         r.explanation
     );
-    assert!(r.explanation.contains("500× less"), "{}", r.explanation);
+    assert!(
+        r.explanation
+            .contains("costs $0.00002 per 1000 messages, 500× less"),
+        "{}",
+        r.explanation
+    );
+    assert!(!r.explanation.contains("No AWS price"));
     let r = find(&rows, "paxos-election");
     assert!(r.recomputed.contains("2(N − 1) = 8") && r.recomputed.contains("= 40)"));
     let r = find(&rows, "multipaxos-batching");
@@ -257,7 +290,7 @@ fn real_data_scenarios() {
 
 #[test]
 fn issue13_item6_each_dashboard_line_explains_its_own_price() {
-    let rows = source_examples().unwrap();
+    let rows = rows();
     for (id, price) in [
         ("dashboard-2pc", "$0.30"),
         ("dashboard-raft", "$0.02"),
@@ -271,4 +304,95 @@ fn issue13_item6_each_dashboard_line_explains_its_own_price() {
             assert!(!r.explanation.contains("$0.30"), "{id}: {}", r.explanation);
         }
     }
+}
+
+#[test]
+fn issue13_item4_one_counting_convention() {
+    let rows = rows();
+    // Paxos: 2(N − 1) server messages + 2 client messages = 2N = 10 for N = 5.
+    let r = find(&rows, "paxos-normal");
+    assert!(
+        r.recomputed.contains("2(N − 1) = 8 server messages")
+            && r.recomputed
+                .contains("plus 2 client messages (request, reply): 10 = 2N"),
+        "{}",
+        r.recomputed
+    );
+    assert_eq!(r.verdict.kind(), "right in its model");
+    // PBFT's 2n² − n + 1 split the same way: 2n(n − 1) + (n + 1).
+    let r = find(&rows, "byzantine");
+    assert!(
+        r.recomputed.contains("24 + 5 = 29 for n = 4"),
+        "{}",
+        r.recomputed
+    );
+    assert!(
+        r.recomputed.contains("84 + 8 = 92 for n = 7"),
+        "{}",
+        r.recomputed
+    );
+    // The leader row counts servers and client separately and stays a model error.
+    let r = find(&rows, "leader");
+    assert!(
+        r.recomputed.contains("2(N − 1) = 8 with acks"),
+        "{}",
+        r.recomputed
+    );
+    assert_eq!(r.verdict.kind(), "model error");
+}
+
+#[test]
+fn issue13_item5_quorum_and_gossip_have_one_value() {
+    let rows = rows();
+    // a read goes to all N like a write: 2N per operation, 4N = 12 for the pair (N = 3)
+    let r = find(&rows, "quorum");
+    assert!(
+        r.recomputed.contains("2N = 6 per operation"),
+        "{}",
+        r.recomputed
+    );
+    assert!(r.recomputed.contains("12 for the pair"), "{}", r.recomputed);
+    // gossip: the simulated per-node figure, not the anti-entropy model's r per node
+    let m = Measured::compute(crate::DEFAULT_SEED).unwrap();
+    let r = find(&rows, "gossip");
+    assert!(
+        r.recomputed.contains(&format!(
+            "{} messages per node",
+            crate::fmt::num(m.gossip.per_node_mean)
+        )),
+        "{}",
+        r.recomputed
+    );
+    assert!(m.gossip.per_node_mean < 12.0, "{}", m.gossip.per_node_mean);
+}
+
+#[test]
+fn issue13_item8_debatable_verdicts_give_their_reasoning() {
+    let rows = rows();
+    for id in ["strategies-combined", "health-hierarchical", "crdt"] {
+        let r = find(&rows, id);
+        assert!(
+            r.explanation.starts_with("Debatable, so the reasoning"),
+            "{id}: {}",
+            r.explanation
+        );
+    }
+    let r = find(&rows, "health-hierarchical");
+    assert!(
+        r.explanation.contains("valid upper bound"),
+        "{}",
+        r.explanation
+    );
+    assert!(
+        r.explanation.contains("180 probes here"),
+        "{}",
+        r.explanation
+    );
+    assert!(
+        r.explanation.contains("exactly N − 1 = 99 probes"),
+        "{}",
+        r.explanation
+    );
+    let r = find(&rows, "crdt");
+    assert!(r.explanation.contains("operation-based counter"));
 }

@@ -33,15 +33,7 @@ fn verdict(v: &Verdict) -> String {
             format!("**model error** — better: {better_model} → {better_figure}")
         }
         Verdict::WorkedAnswer => "worked answer (no figure in the text)".into(),
-    }
-}
-
-fn verdict_kind(v: &Verdict) -> &'static str {
-    match v {
-        Verdict::Right => "right",
-        Verdict::ArithmeticError { .. } => "arithmetic error",
-        Verdict::ModelError { .. } => "model error",
-        Verdict::WorkedAnswer => "worked answer",
+        Verdict::RightInModel { model } => format!("right in its model: {model}"),
     }
 }
 
@@ -50,15 +42,21 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
     out.push_str(
         "The two source texts (`004` *Coordination Cost Models*, `000` the lecture text) state \
          costs of coordination protocols. Each numeric claim is recomputed here by `cc-cost` from \
-         the text's own inputs, then judged: **right**, **arithmetic error** (the model is fine, the \
-         arithmetic is not; the factor is text ÷ recomputed), or **model error** (the formula does \
-         not describe the protocol or price it names; the better model and its figure are given). \
-         The texts' sentences and code are not reproduced; figures are quoted.\n\n",
+         the text's own inputs, then judged: **right**, **right in its model** (right under the \
+         reading the verdict names; debatable verdicts give their reasoning), **arithmetic error** \
+         (the model is fine, the arithmetic is not; the factor is text ÷ recomputed), or **model \
+         error** (the formula does not describe the protocol or price it names; the better model \
+         and its figure are given). The texts' sentences and code are not reproduced; figures are \
+         quoted. Each row's id links to its entry in the [claims ledger](claims-ledger.md), which \
+         lists every item of both texts.\n\n",
     );
-    let rows = audit::source_examples().map_err(cost)?;
+    out.push_str(crate::convention::COUNTING_CONVENTION);
+    out.push_str("\n\n");
+    let measured = audit::Measured::compute(options.seed)?;
+    let rows = audit::source_examples(&measured).map_err(cost)?;
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &rows {
-        *counts.entry(verdict_kind(&r.verdict)).or_default() += 1;
+        *counts.entry(r.verdict.kind()).or_default() += 1;
     }
     let _ = writeln!(
         out,
@@ -81,7 +79,12 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
     ]);
     for r in &rows {
         t.row([
-            format!("`{}`", r.id),
+            format!(
+                "<a id=\"{}\"></a>[`{}`](claims-ledger.md#{})",
+                crate::ledger::audit_anchor(&r.id),
+                r.id,
+                crate::ledger::ledger_anchor_of_audit(&r.id)
+            ),
             format!("{} {}", r.text, r.section),
             r.claim.clone(),
             r.text_figure.clone(),

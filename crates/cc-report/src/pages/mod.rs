@@ -1,6 +1,7 @@
 //! The page registry: every topic page of the reference report set, in index order.
 
-mod checked;
+pub(crate) mod checked;
+mod claims_ledger;
 mod cost_audit;
 mod sim_coordination;
 mod sim_gossip;
@@ -72,10 +73,39 @@ const PAGES: &[Page] = &[
     Page {
         slug: "cost-audit",
         title: "Coordination cost models, reproduced and audited",
-        summary: "every worked cost example of the source texts recomputed with a verdict; the same scenarios priced with real prices and RTTs; a simulated run priced",
+        summary: "the cost claims of the coordination-cost text (004) and the cost tables of the lecture text (000) recomputed from their own inputs, each with a verdict (debatable ones with their reasoning); the same scenarios priced with real prices and RTTs; a simulated run priced",
         render: cost_audit::render,
     },
+    Page {
+        slug: "claims-ledger",
+        title: "Claims ledger: every item of both source texts, with a verdict",
+        summary: "one row per system, algorithm, table, worked example and numeric claim of both texts, grouped by section, with what cclab computes for it, the command that reproduces it and a verdict (right, right in its model, arithmetic, unit or model error, impossible as stated, not checkable, not yet modelled); coverage summary at the top",
+        render: claims_ledger::render,
+    },
 ];
+
+/// The Plumtree-versus-eager-push rows of the sim-gossip page (one function for
+/// both pages that show them).
+pub(crate) fn sim_gossip_plumtree(
+    seed: u64,
+) -> Result<Vec<sim_gossip::validation::PlumtreeRow>, ReportError> {
+    sim_gossip::validation::plumtree_vs_eager(seed).map_err(|source| ReportError::Sim {
+        page: "sim-gossip",
+        source,
+    })
+}
+
+/// The best proven lower bound on D of the named function at `bits`, certificates
+/// verified (the theory pages' computation).
+pub(crate) fn best_lower_bound(name: &str, bits: u32) -> Result<u64, ReportError> {
+    let (_, r) = theory_bounds::analyze_verified(name, bits)?;
+    Ok(r.bounds.iter().map(|b| b.value).max().unwrap_or(0))
+}
+
+/// Exact worst-case error of the public-coin GF(2) hash for EQ (theory-claims page).
+pub(crate) fn public_coin_error(n: u32, k: u32) -> (u64, u64) {
+    theory_claims::public_coin_hash_error(n, k)
+}
 
 /// The pages of the report set, in index order (the index itself not included).
 pub fn page_list() -> Vec<PageInfo> {
@@ -115,4 +145,53 @@ pub(crate) fn generate_all(options: &ReportOptions) -> Result<Vec<ReportFile>, R
         files.extend(rendered.extra);
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(slug: &str) -> String {
+        let page = PAGES.iter().find(|p| p.slug == slug).unwrap();
+        (page.render)(page, &ReportOptions::default())
+            .unwrap()
+            .markdown
+    }
+
+    /// The cells of the first table row of `md` after `heading` whose first cell is `first`.
+    fn row_after<'a>(md: &'a str, heading: &str, first: &str) -> Vec<&'a str> {
+        let start = md.find(heading).unwrap_or_else(|| panic!("{heading}"));
+        md[start..]
+            .lines()
+            .map(|l| l.split('|').map(str::trim).collect::<Vec<_>>())
+            .find(|cells| cells.len() > 2 && cells[1] == first)
+            .unwrap_or_else(|| panic!("row {first} after {heading}"))
+    }
+
+    /// Issue 13 item 5: a figure shown on two pages is the same figure.
+    #[test]
+    fn cost_audit_and_sim_coordination_agree() {
+        let audit = render("cost-audit");
+        let sim = render("sim-coordination");
+        // gossip: messages per node at N = 1000
+        let g = row_after(&sim, "### Gossip", &crate::fmt::num(1000.0));
+        let per_node = g[5];
+        assert!(
+            audit.contains(&format!("{per_node} messages per node")),
+            "sim-coordination says {per_node} messages per node; cost-audit's gossip row does not"
+        );
+        // quorum: 2N messages per operation, measured exactly at N = 3
+        let q = row_after(
+            &sim,
+            "## Messages per decision",
+            "Dynamo-style quorum (one write + one read, R = W = majority)",
+        );
+        assert_eq!(q[2], "3");
+        assert_eq!(q[6], "yes, every trial");
+        assert!(
+            audit.contains(&format!("2N = {} per operation", q[5])),
+            "sim-coordination measures {} per quorum operation at N = 3",
+            q[5]
+        );
+    }
 }

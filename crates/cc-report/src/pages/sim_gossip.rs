@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-mod validation;
+pub(crate) mod validation;
 
 use super::{Page, Rendered};
 use crate::fmt::{num, stat};
@@ -41,8 +41,11 @@ fn definitions(out: &mut String, _seed: u64, _: &mut Vec<ReportFile>) -> Result<
          on its own ChaCha stream derived from `(seed, i)`, results reduced in trial order. \
          Intervals are 95 % t-intervals of the mean (Wilson intervals for pooled fractions). \
          Round-mode protocols run the synchronous random phone call model: in each round every \
-         live node calls one node chosen uniformly among the other n − 1.\n\n## Definitions\n\n",
+         live node calls one node chosen uniformly among the other n − 1. Dissemination has no \
+         client: every message counted here is between nodes.\n\n",
     );
+    out.push_str(crate::convention::COUNTING_CONVENTION);
+    out.push_str("\n\n## Definitions\n\n");
     let mut t = Table::new(&["term", "meaning"]);
     for (term, def) in validation::DEFINITIONS {
         t.row([format!("**{term}**"), (*def).to_string()]);
@@ -235,7 +238,7 @@ fn demers(out: &mut String, seed: u64, _: &mut Vec<ReportFile>) -> Result<(), Re
 fn flooding(out: &mut String, seed: u64, _: &mut Vec<ReportFile>) -> Result<(), ReportError> {
     let flood = validation::flooding_counts(seed).map_err(sim)?;
     out.push_str(
-        "\n## Flooding and tree broadcast: exact message counts\n\n\
+        "\n<a id=\"sg-flooding\"></a>\n\n## Flooding and tree broadcast: exact message counts\n\n\
          Flooding on a connected graph: the origin sends on each of its edges, every other node \
          forwards on every edge but the one it first heard from, so exactly `2|E| − (n − 1)` \
          payloads cross the network. A spanning-tree broadcast sends exactly `n − 1`.\n\n",
@@ -270,7 +273,7 @@ fn flooding(out: &mut String, seed: u64, _: &mut Vec<ReportFile>) -> Result<(), 
 fn plumtree(out: &mut String, seed: u64, _: &mut Vec<ReportFile>) -> Result<(), ReportError> {
     let plum = validation::plumtree_vs_eager(seed).map_err(sim)?;
     out.push_str(
-        "\n## Plumtree versus eager push (Leitão, Pereira, Rodrigues 2007)\n\n\
+        "\n<a id=\"sg-plumtree\"></a>\n\n## Plumtree versus eager push (Leitão, Pereira, Rodrigues 2007)\n\n\
          Same overlay, same broadcasts; with a crash, the crashed fraction fails after the first \
          broadcast and Plumtree must repair its tree (GRAFT on a missing IHAVE'd message).\n\n",
     );

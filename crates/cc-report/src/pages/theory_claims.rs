@@ -13,7 +13,7 @@ const PAGE: &str = "theory-claims";
 /// Worst case over pairs `x != y` of n-bit inputs of `Pr_H[Hx = Hy]` for a uniformly random
 /// `k × n` matrix `H` over GF(2), computed exactly by enumerating every `H` (k·n ≤ 20).
 /// Returns (numerator, denominator).
-fn public_coin_hash_error(n: u32, k: u32) -> (u64, u64) {
+pub(crate) fn public_coin_hash_error(n: u32, k: u32) -> (u64, u64) {
     let total: u64 = 1 << (k * n);
     let mut worst = 0u64;
     // Hx = Hy iff H(x xor y) = 0: depends only on d = x xor y != 0.
@@ -67,6 +67,20 @@ fn prime_fingerprint(n: u32, m: u64) -> (u32, u64, u64) {
     (bits_p + bits_r + 1, worst, primes.len() as u64)
 }
 
+/// "Ledger: …" with a link to each named row of the claims ledger.
+fn ledger_links(ids: &[&str]) -> String {
+    let links: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            format!(
+                "[`{id}`](claims-ledger.md#{})",
+                crate::ledger::ledger_anchor(id)
+            )
+        })
+        .collect();
+    format!("Ledger: {}.\n\n", links.join(", "))
+}
+
 /// One section of the page: appends its Markdown.
 type Section = fn(&mut String, u64) -> Result<(), ReportError>;
 
@@ -85,8 +99,11 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         "The lecture text (`000`) makes claims about the communication that distributed tasks \
          need. Each is stated precisely here and checked against values computed by cclab \
          (`cc-theory`, certificates re-verified) or measured by simulation (`cc-sim`, seed above). \
-         D counts the answer bit (Kushilevitz–Nisan).\n\n",
+         D counts the answer bit (Kushilevitz–Nisan). Each claim links to its row in the \
+         [claims ledger](claims-ledger.md).\n\n",
     );
+    out.push_str(crate::convention::COUNTING_CONVENTION);
+    out.push_str("\n\n");
     for section in SECTIONS {
         section(&mut out, options.seed)?;
     }
@@ -125,7 +142,10 @@ fn deterministic_bounds(out: &mut String, _seed: u64) -> Result<(), ReportError>
             ]);
         }
     }
-    out.push_str("## Set disjointness and equality need Ω(n) bits\n\n");
+    out.push_str(
+        "<a id=\"tc-deterministic\"></a>\n\n## Set disjointness and equality need Ω(n) bits\n\n",
+    );
+    out.push_str(&ledger_links(&["000-p1-fooling-disj", "000-p1-fooling-eq"]));
     out.push_str(
         "**Claim (000, fooling-set section):** set disjointness and equality testing need Ω(n) bits.\n\n\
          **Precisely:** every *deterministic* protocol for DISJ_n or EQ_n exchanges at least n + 1 \
@@ -144,7 +164,7 @@ fn deterministic_bounds(out: &mut String, _seed: u64) -> Result<(), ReportError>
 /// Randomized equality: exact error probabilities of two hashing protocols.
 fn randomized_equality(out: &mut String, _seed: u64) -> Result<(), ReportError> {
     out.push_str(
-        "## \"Optimal protocols achieve this\"; \"Merkle trees achieve optimal communication\"\n\n\
+        "<a id=\"tc-merkle\"></a>\n\n## \"Optimal protocols achieve this\"; \"Merkle trees achieve optimal communication\"\n\n\
          **Claim (000):** equality testing needs Ω(n) bits, optimal protocols achieve this, and \
          Merkle trees achieve optimal communication.\n\n\
          **Precisely:** a Merkle-tree comparison is a *hashing* protocol: it exchanges digests \
@@ -188,13 +208,14 @@ fn randomized_equality(out: &mut String, _seed: u64) -> Result<(), ReportError> 
          deterministic cost like n. The Ω(n) bound is for deterministic protocols, which \
          Merkle trees are not.\n\n",
     );
+    out.push_str(&ledger_links(&["000-p1-fooling-eq"]));
     Ok(())
 }
 
 /// Quantum fingerprinting's model.
 fn quantum_fingerprinting(out: &mut String, _seed: u64) -> Result<(), ReportError> {
     out.push_str(
-        "## Quantum fingerprinting: \"exponential (O(n) → O(log n))\"\n\n\
+        "<a id=\"tc-quantum\"></a>\n\n## Quantum fingerprinting: \"exponential (O(n) → O(log n))\"\n\n\
          **Claim (000, quantum section):** classical equality testing needs O(n) bits, quantum \
          fingerprinting O(log n) qubits: an exponential advantage.\n\n\
          **Precisely:** the O(log n) quantum fingerprints (Buhrman–Cleve–Watrous–de Wolf 2001) live in \
@@ -204,14 +225,20 @@ fn quantum_fingerprinting(out: &mut String, _seed: u64) -> Result<(), ReportErro
          already Θ(log n) (table above), and with shared randomness O(1).\n\n\
          **Verdict: model error** — the comparison is against the deterministic two-way bound.\n\n",
     );
+    out.push_str(&ledger_links(&["000-p4-q-fingerprint"]));
     Ok(())
 }
 
 /// The broadcast claims, computed and measured.
 fn broadcast(out: &mut String, seed: u64) -> Result<(), ReportError> {
     out.push_str(
-        "## Broadcast: \"O(n²) naive\", \"O(n log log n)\", \"99.99 % within 3 rounds\"\n\n",
+        "<a id=\"tc-broadcast\"></a>\n\n## Broadcast: \"O(n²) naive\", \"O(n log log n)\", \"99.99 % within 3 rounds\"\n\n",
     );
+    out.push_str(&ledger_links(&[
+        "000-c0-naive-broadcast",
+        "000-p1-ebt-loglog",
+        "000-p1-ebt-3-rounds",
+    ]));
     let n_users: f64 = 2.8e9;
     let _ = write!(
         out,
@@ -265,14 +292,18 @@ fn broadcast(out: &mut String, seed: u64) -> Result<(), ReportError> {
 /// Leader election's Ω(n log n) and its model.
 fn leader_election(out: &mut String, _seed: u64) -> Result<(), ReportError> {
     out.push_str(
-        "## Leader election: \"Ω(n log n) messages\"\n\n\
+        "<a id=\"tc-leader-election\"></a>\n\n## Leader election: \"Ω(n log n) messages\"\n\n\
          **Claim (000):** leader election needs Ω(n log n) messages in the worst case and cannot be \
          improved without assumptions. **Precisely:** Ω(n log n) holds for comparison-based election on \
          asynchronous rings (Burns 1980; Frederickson–Lynch 1987), and Hirschberg–Sinclair meets it; \
          Raft and Paxos elect with 2(N − 1) messages per candidate on a complete network with \
          timeouts (see the [cost audit](cost-audit.md), row `paxos-election`). **Verdict: right in its \
-         model**, which is not the model of the systems the text applies it to.\n",
+         model**, which is not the model of the systems the text applies it to.\n\n",
     );
+    out.push_str(&ledger_links(&[
+        "000-p1-fooling-election",
+        "000-p4-q-election",
+    ]));
     Ok(())
 }
 
