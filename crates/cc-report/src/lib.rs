@@ -87,5 +87,17 @@ impl Default for ReportOptions {
 /// # Errors
 /// Returns the first [`ReportError`] a page raises while computing its figures.
 pub fn generate(options: &ReportOptions) -> Result<Vec<ReportFile>, ReportError> {
-    pages::generate_all(options)
+    pages::generate_all(options, &|_, _, _| {})
+}
+
+/// [`generate`], calling `progress(page, done, total)` before each page is computed (for a
+/// progress bar: `done` pages of `total` are finished, `page` is the slug being computed).
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_with_progress(
+    options: &ReportOptions,
+    progress: &dyn Fn(&str, usize, usize),
+) -> Result<Vec<ReportFile>, ReportError> {
+    pages::generate_all(options, progress)
 }

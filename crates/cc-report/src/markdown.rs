@@ -83,7 +83,10 @@ pub(crate) fn page_header(title: &str, seed: Option<u64>) -> String {
     if let Some(seed) = seed {
         let _ = write!(out, " with seed {seed}");
     }
-    out.push_str(". Do not edit by hand: run `cargo xtask reports` and commit the result.\n\n");
+    out.push_str(
+        ". Regenerate it with `cclab report --out DIR`; `cclab report --out DIR --check` says \
+         whether a copy is current.\n\n",
+    );
     out
 }
 

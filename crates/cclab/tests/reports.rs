@@ -126,3 +126,64 @@ fn report_bytes_do_not_depend_on_thread_count() {
     }
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// The anchors a Markdown page defines: `<a id="x">` and its headings' GitHub slugs.
+fn anchors(page: &str) -> Vec<String> {
+    let mut out: Vec<String> = page
+        .split("id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next().map(str::to_string))
+        .collect();
+    for line in page.lines().filter(|l| l.starts_with('#')) {
+        let title = line.trim_start_matches('#').trim().to_lowercase();
+        let slug: String = title
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        out.push(slug);
+    }
+    out
+}
+
+/// Issue 21 item 6: a report folder written by `cclab report --out DIR` stands alone: every
+/// relative link of every page reaches a file of the set (and the anchor it names), and no
+/// page tells the reader to run a maintainer's command.
+#[test]
+fn issue21_item6_the_report_folder_is_self_contained() {
+    let files = generated();
+    let by_path = |p: &str| files.iter().find(|f| f.path == p);
+    let mut checked = 0;
+    for f in files.iter().filter(|f| f.path.ends_with(".md")) {
+        assert!(
+            !f.contents.contains("xtask"),
+            "{} tells the reader to run an xtask",
+            f.path
+        );
+        for link in f.contents.split("](").skip(1) {
+            let target = link.split(')').next().unwrap_or("");
+            if target.contains("://") || target.is_empty() {
+                continue;
+            }
+            let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let page = if file.is_empty() {
+                Some(f)
+            } else {
+                by_path(file)
+            };
+            let page = page.unwrap_or_else(|| {
+                panic!("{}: link to `{target}`, which the report set lacks", f.path)
+            });
+            if !anchor.is_empty() && page.path.ends_with(".md") {
+                assert!(
+                    anchors(&page.contents).iter().any(|a| a == anchor),
+                    "{}: link to `{target}`: no such anchor",
+                    f.path
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+    assert!(by_path("math.md").is_some() && by_path("sources.md").is_some());
+}

@@ -113,6 +113,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
         ">$ / day",
         ">$ / year",
         "dominant input",
+        "catalog data as of",
     ]);
     for p in &priced {
         let r = &p.report;
@@ -127,6 +128,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
             r.per_day_usd.to_string(),
             r.per_year_usd.to_string(),
             r.dominant_input.clone(),
+            r.catalog_as_of.to_string(),
         ]);
     }
     out.push_str(&t.render());
@@ -165,6 +167,7 @@ fn simulated_runs_priced(seed: u64) -> Result<String, ReportError> {
         ">bytes / broadcast",
         ">$ / broadcast",
         ">$ per 1M broadcasts",
+        "catalog data as of",
     ]);
     for protocol in ["eager-push", "plumtree"] {
         let req = cc_sim::SimRequest {
@@ -192,6 +195,7 @@ fn simulated_runs_priced(seed: u64) -> Result<String, ReportError> {
             num(run.bytes.mean / 10.0),
             priced.per_tx_usd.to_string(),
             million.to_string(),
+            priced.catalog_as_of.to_string(),
         ]);
     }
     out.push_str(&t.render());

@@ -124,7 +124,9 @@ fn index(options: &ReportOptions) -> String {
     out.push_str(
         "These pages are computed by cclab from embedded defaults. Every figure names what was \
          computed or simulated, with which parameters and seed; where a claim of the source texts \
-         and a computation differ, both are shown with a verdict.\n\n",
+         and a computation differ, both are shown with a verdict. What the source texts are and \
+         how their claims are treated: [sources.md](sources.md); the definitions and theorems \
+         behind every measure: [math.md](math.md).\n\n",
     );
     let mut t = Table::new(&["page", "what it shows"]);
     for p in page_list() {
@@ -134,9 +136,55 @@ fn index(options: &ReportOptions) -> String {
     out
 }
 
-pub(crate) fn generate_all(options: &ReportOptions) -> Result<Vec<ReportFile>, ReportError> {
-    let mut files = vec![ReportFile::new("index.md", index(options))];
-    for page in PAGES {
+/// The mathematics every page refers to, shipped with the reports so that the folder is
+/// self-contained (the same text as the repository's `docs/math.md`).
+const MATH: &str = include_str!("../../../../docs/math.md");
+
+/// What the source texts are and how the pages treat their claims.
+fn sources() -> String {
+    let mut out = page_header("Where the audited claims come from", None);
+    out.push_str(
+        "cclab was conceived from two texts, cited on every page by number:\n\n\
+         - **`000`** — a long lecture text, *Communication Complexity: Production Systems Deep \
+         Dive*: complexity classes of broadcast patterns (gossip, flooding, tree broadcast), \
+         epidemic broadcast trees, fooling-set lower bounds, commit protocols with clock \
+         uncertainty, leader-based replication with an in-sync replica set, watch fan-out, a \
+         benchmarking grid, CDN and matching examples with message counts, replication and \
+         compression cost tables, quantum and Byzantine agreement claims, network coding and \
+         erasure-coded storage, adaptive protocol selection.\n\
+         - **`004`** — *Coordination Cost Models*: two-phase commit, Paxos/Raft, consensus \
+         scaling, gossip, leader, quorum and Byzantine patterns, data-transfer dollar costs, \
+         batching, hierarchy, regional affinity, coordination elimination, hidden coordination \
+         costs, a cost dashboard and exercises.\n\n\
+         Neither is an authority. Their numbers are treated as claims: each is recomputed from \
+         the model it names (or the one it must mean), and the pages show the text's figure, \
+         cclab's figure and a verdict side by side. Several are wrong, some by factors of a \
+         thousand or more; some formulas do not match the protocol they name. Company anecdotes \
+         and \"production results\" in the texts come without sources; the pages mark them \
+         *not checkable* rather than repeat them as fact. Their code is illustrative \
+         pseudo-code and is not what cclab runs: cclab implements the protocols and models \
+         themselves.\n\n\
+         Every item of both texts has a row in the [claims ledger](claims-ledger.md); the \
+         worked cost examples are recomputed on the [cost audit](cost-audit.md) page and the \
+         statements about communication on [theory claims](theory-claims.md). The texts \
+         themselves are not reproduced here; short quotes identify the claims.\n",
+    );
+    out
+}
+
+/// Every page of the report set, in order, telling `progress` each page's name before it
+/// is computed.
+pub(crate) fn generate_all(
+    options: &ReportOptions,
+    progress: &dyn Fn(&str, usize, usize),
+) -> Result<Vec<ReportFile>, ReportError> {
+    let mut files = vec![
+        ReportFile::new("index.md", index(options)),
+        ReportFile::new("sources.md", sources()),
+        ReportFile::new("math.md", MATH),
+    ];
+    for (i, page) in PAGES.iter().enumerate() {
+        progress(page.slug, i, PAGES.len());
         let rendered = (page.render)(page, options)?;
         files.push(ReportFile::new(
             format!("{}.md", page.slug),

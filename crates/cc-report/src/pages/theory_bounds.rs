@@ -77,7 +77,7 @@ pub(crate) fn render(
     out.push_str(
         "Conventions: rows are Alice's `x`, columns Bob's `y`, bit `i` of `x` is `(x >> i) & 1`; \
          `J − M` is the complement; D counts the answer bit (Kushilevitz–Nisan), so D(EQ_n) = n + 1. \
-         Definitions and sources of every measure: [`docs/math.md`](../math.md).\n\n",
+         Definitions and sources of every measure: [math.md](math.md).\n\n",
     );
     let mut t = Table::new(&[
         "f",

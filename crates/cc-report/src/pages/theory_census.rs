@@ -27,7 +27,7 @@ pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, R
          an optimal protocol tree and every lower bound, and counts how often each bound equals D. \
          Bound names: `log_rank_*` ⌈log2 rk⌉, `rank_sum_*` ⌈log2(rk(M) + rk(J − M))⌉, `fooling_set` \
          ⌈log2(|S_0| + |S_1|)⌉, `partition` ⌈log2 χ⌉, `discrepancy` the randomized bound at ε = 1/3 \
-         (Kushilevitz–Nisan; definitions in [`docs/math.md`](../math.md)).\n\n"
+         (Kushilevitz–Nisan; definitions in [math.md](math.md)).\n\n"
     );
     let mut censuses: Vec<Census> = Vec::new();
     for (r, c) in [(2, 2), (2, 3), (3, 3), (3, 4), (4, 4)] {
