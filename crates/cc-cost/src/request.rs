@@ -205,6 +205,34 @@ impl CostRequest {
                 ));
             }
         }
+        // A protocol parameter the model does not read is refused, not silently ignored
+        // (issue 21 item 8: `cost raft --fanout 3`).
+        for (name, set) in [
+            ("coordinator", self.coordinator.is_some()),
+            ("asynchronous", self.synchronous == Some(false)),
+            ("fanout", self.fanout.is_some()),
+            ("group-size", self.group_size.is_some()),
+            ("groups", self.groups.is_some()),
+            ("batch", self.batch.is_some()),
+            ("n", self.n.is_some()),
+            ("r", self.r.is_some()),
+            ("w", self.w.is_some()),
+        ] {
+            if set && !spec.parameters.contains(&name) {
+                return Err(CostError::invalid(
+                    name,
+                    format!(
+                        "does not apply to `{}`; its parameters: {}",
+                        spec.name,
+                        spec.parameters
+                            .iter()
+                            .map(|p| format!("--{p}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
         let mut assumptions = Vec::new();
         let protocol = spec.build(&self.protocol_args()?, &mut assumptions)?;
         Ok((protocol, assumptions))

@@ -1124,6 +1124,10 @@ fn issue20_item7_money_overflow_is_an_error_not_a_saturated_figure() {
             "--tx-per-day",
             "18000000000000000000",
         ],
-        &["tx_per_day", "18000000000000000000", "exact money range"],
+        &[
+            "`--tx-per-day`",
+            "18000000000000000000",
+            "exact money range",
+        ],
     );
 }

@@ -71,7 +71,7 @@ fn issue21_item8_top_level_help_lists_sweep_and_points_to_the_guide() {
 
 #[test]
 fn issue21_every_subcommand_help_has_an_example() {
-    for sub in ["sim", "sweep", "report"] {
+    for sub in ["sim", "sweep", "report", "cost", "grid", "merge", "advise"] {
         let out = cclab(&[sub, "--help"]);
         assert!(out.status.success());
         let text = stdout(&out);
@@ -81,4 +81,29 @@ fn issue21_every_subcommand_help_has_an_example() {
         );
         assert!(text.contains("docs/guide/"), "`cclab {sub} --help`: {text}");
     }
+}
+
+#[test]
+fn issue21_item8_cost_refuses_a_flag_its_model_does_not_read() {
+    let err = input_error(&[
+        "cost",
+        "raft",
+        "--fanout",
+        "3",
+        "--participants",
+        "5",
+        "--rtt-ms",
+        "10",
+    ]);
+    assert!(
+        err.contains("`--fanout`") && err.contains("does not apply to `raft`"),
+        "{err}"
+    );
+    let err = input_error(&["cost", "raft", "--participants", "-5", "--rtt-ms", "10"]);
+    assert!(
+        err.contains("must be in 0..=") && !err.contains("-- -5"),
+        "{err}"
+    );
+    let err = input_error(&["cost", "raf", "--participants", "5"]);
+    assert!(err.contains("did you mean `raft`?"), "{err}");
 }

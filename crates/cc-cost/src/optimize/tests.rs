@@ -143,8 +143,8 @@ fn hierarchy_is_computed_exactly_for_its_models() {
                 participants: Some(if model == "pbft" { 4 } else { 6 }),
                 rtt_ms: regions.is_none().then_some(20.0),
                 regions: regions.clone(),
-                r: Some(2),
-                w: Some(2),
+                r: (model == "quorum").then_some(2),
+                w: (model == "quorum").then_some(2),
                 via_nat: regions.is_some(),
                 ..Default::default()
             })

@@ -332,16 +332,40 @@ fn user_catalog_errors_name_file() {
 }
 
 #[test]
+fn issue21_item8_a_parameter_the_model_does_not_read_is_refused() {
+    let e = evaluate_request(&CostRequest {
+        rtt_ms: Some(50.0),
+        fanout: Some(3),
+        ..req("raft")
+    })
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("`fanout`") && msg.contains("does not apply to `raft`"),
+        "{msg}"
+    );
+    assert!(msg.contains("--batch"), "{msg}");
+    // The same flag is read where it applies.
+    evaluate_request(&CostRequest {
+        rtt_ms: Some(50.0),
+        fanout: Some(3),
+        ..req("gossip")
+    })
+    .unwrap();
+}
+
+#[test]
 fn every_model_evaluates() {
     for m in model_names() {
         if m == "transfer" {
             continue;
         }
+        let quorum = m == "quorum";
         let r = evaluate_request(&CostRequest {
             rtt_ms: Some(50.0),
-            n: Some(3),
-            r: Some(2),
-            w: Some(2),
+            n: quorum.then_some(3),
+            r: quorum.then_some(2),
+            w: quorum.then_some(2),
             latency_usd_per_s: Some(1.0),
             ..req(m)
         })

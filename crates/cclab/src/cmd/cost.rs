@@ -6,10 +6,17 @@ use std::process::ExitCode;
 use cc_cost::{CatalogSource, CostReport, CostRequest, StrategyOutcome};
 use clap::Args;
 
+use crate::cmd::args;
 use crate::error::{CliError, emit, input, print_json, read_file};
 
 /// Arguments of `cclab cost`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    cclab cost 2pc --participants 5 --rtt-ms 100 --price-per-1000-messages 0.01 --latency-usd-per-s 1 --tx-per-day 1000000\n  \
+    cclab cost raft --regions us-east-1,us-west-2,eu-west-1 --latency-usd-per-s 1 --tx-per-day 100000\n  \
+    cclab cost catalog\n  \
+    cclab cost catalog import --aws-offer offer.json --retrieved 2026-12-07 --out mine.csv\n\n\
+    Guide: docs/guide/price.md")]
 pub(crate) struct CostArgs {
     // The help lists the models of cc-cost's registry (`cc_cost::PROTOCOLS`).
     #[arg(help = cc_cost::model_help())]
@@ -19,19 +26,19 @@ pub(crate) struct CostArgs {
     #[arg(value_name = "ACTION")]
     action: Option<String>,
     /// N: participants, replicas or nodes.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>)]
     participants: Option<u32>,
     /// Uniform round-trip time between distinct nodes, in milliseconds.
-    #[arg(long, conflicts_with = "regions")]
+    #[arg(long, allow_negative_numbers = true, conflicts_with = "regions")]
     rtt_ms: Option<f64>,
     /// Placements, comma-separated: region, provider:region or provider:region:zone (first = leader/coordinator).
     #[arg(long, value_delimiter = ',')]
     regions: Option<Vec<String>>,
     /// Payload bytes per message.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u64>)]
     message_bytes: Option<u64>,
     /// Flat price per 1000 messages, USD (instead of pricing bytes on their network path).
-    #[arg(long, conflicts_with = "catalog")]
+    #[arg(long, allow_negative_numbers = true, conflicts_with = "catalog")]
     price_per_1000_messages: Option<f64>,
     /// Price and latency data: `builtin` (the shipped data, whatever files the directory holds),
     /// or a file of your own (prices, regions or an RTT matrix; `./builtin` for a file of that name).
@@ -41,25 +48,25 @@ pub(crate) struct CostArgs {
     #[arg(long, conflicts_with_all = ["revenue_per_tx", "beta"])]
     latency_usd_per_s: Option<f64>,
     /// Revenue per transaction, USD (latency cost = beta x revenue x seconds).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     revenue_per_tx: Option<f64>,
     /// Fraction of revenue lost per second of latency (default from the published A/B studies).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     beta: Option<f64>,
     /// Transactions per day.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u64>)]
     tx_per_day: Option<u64>,
     /// Batch size b (commands per consensus instance).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>)]
     batch: Option<u32>,
     /// Quorum: replicas N (defaults to --participants).
-    #[arg(long = "n")]
+    #[arg(long = "n", allow_negative_numbers = true, value_parser = args::count::<u32>)]
     quorum_n: Option<u32>,
     /// Quorum: read quorum R.
-    #[arg(long = "r")]
+    #[arg(long = "r", allow_negative_numbers = true, value_parser = args::count::<u32>)]
     quorum_r: Option<u32>,
     /// Quorum: write quorum W.
-    #[arg(long = "w")]
+    #[arg(long = "w", allow_negative_numbers = true, value_parser = args::count::<u32>)]
     quorum_w: Option<u32>,
     /// 2PC/3PC coordinator placement: separate (default) or colocated.
     #[arg(long)]
@@ -68,24 +75,24 @@ pub(crate) struct CostArgs {
     #[arg(long)]
     asynchronous: bool,
     /// Gossip fan-out.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>)]
     fanout: Option<u32>,
     /// Health checks: group size of the hierarchical topology (full mesh when not given).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>)]
     group_size: Option<u32>,
     /// 2pc, raft, multi-paxos: hierarchical form with G groups (node i in group i mod G; with
     /// G = the number of --regions entries, one group per entry): the coordinator/leader talks to
     /// one sub-coordinator/group leader per group, which runs the protocol with its local nodes.
-    #[arg(long, value_name = "G")]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>, value_name = "G")]
     groups: Option<u32>,
     /// Managed bus whose per-request fee applies to every message (e.g. sqs-standard).
     #[arg(long)]
     bus: Option<String>,
     /// transfer: messages per day.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u64>)]
     messages_per_day: Option<u64>,
     /// transfer: price per (decimal) GB, USD.
-    #[arg(long, conflicts_with = "path")]
+    #[arg(long, allow_negative_numbers = true, conflicts_with = "path")]
     price_per_gb: Option<f64>,
     /// transfer: network path SRC:DST priced from the catalog.
     #[arg(long)]
@@ -105,7 +112,7 @@ pub(crate) struct CostArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     as_of: Option<String>,
     /// catalog: flag rows whose as_of is more than this many days before --as-of [default: 365].
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>, value_name = "DAYS")]
     max_age_days: Option<u32>,
     /// catalog import: an AWS Price List bulk offer file (JSON), e.g. AWSDataTransfer's.
     #[arg(long, value_name = "FILE")]
@@ -346,9 +353,9 @@ pub(crate) fn run(args: CostArgs) -> Result<ExitCode, CliError> {
         via_nat: args.via_nat,
         groups: args.groups,
     };
-    let report = cc_cost::evaluate_request(&req).map_err(input)?;
+    let report = cc_cost::evaluate_request(&req).map_err(cost_error)?;
     let strategies = if args.strategies {
-        Some(cc_cost::strategies_for_request(&req).map_err(input)?)
+        Some(cc_cost::strategies_for_request(&req).map_err(cost_error)?)
     } else {
         None
     };
@@ -367,4 +374,24 @@ pub(crate) fn run(args: CostArgs) -> Result<ExitCode, CliError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A cc-cost error with parameters under their flags' spelling (`--group-size`) and a "did
+/// you mean" for a near-miss model name.
+fn cost_error(e: cc_cost::CostError) -> CliError {
+    match e {
+        cc_cost::CostError::InvalidParameter { name, message } => {
+            let flags = args::long_flags::<CostArgs>();
+            let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+            CliError::input(format!(
+                "invalid parameter `{}`: {message}",
+                args::flag(&name, &flags)
+            ))
+        }
+        cc_cost::CostError::UnknownModel { name, known } => CliError::input(format!(
+            "unknown model `{name}`{}; valid models: {known}",
+            args::did_you_mean(&name, known.split(", "))
+        )),
+        other => input(other),
+    }
 }

@@ -82,7 +82,7 @@ pub(crate) struct GridArgs {
 /// Arguments of `cclab merge`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  cclab merge shard-0.json shard-1.json shard-2.json --out grid.json\n\n\
+    after_help = "Examples:\n  cclab merge shard-0.json shard-1.json shard-2.json --out grid.json\n\n\
     Guide: docs/guide/simulate.md"
 )]
 pub(crate) struct MergeArgs {
