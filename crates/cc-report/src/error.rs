@@ -43,6 +43,15 @@ pub enum ReportError {
         /// What the checker said.
         message: String,
     },
+    /// A data file embedded in the report generator (e.g. `docs/grid/text-grid.toml`) does not
+    /// parse (a bug: the files are checked by the tests).
+    #[error("report page `{page}`: embedded data: {message}")]
+    Data {
+        /// The page being computed.
+        page: &'static str,
+        /// What is wrong, naming the file.
+        message: String,
+    },
     /// A row would show simulated runs that violated a safety checker or did not decide,
     /// and the row is not about that failure.
     #[error(
