@@ -128,6 +128,10 @@ pub enum Knob {
     Acks,
     /// `min.insync.replicas`.
     MinInsync,
+    /// Replicas per group (leader included).
+    Replicas,
+    /// Groups a transaction writes.
+    Participants,
 }
 
 impl Knob {
@@ -147,6 +151,8 @@ impl Knob {
         Knob::EpsilonMs,
         Knob::Acks,
         Knob::MinInsync,
+        Knob::Replicas,
+        Knob::Participants,
     ];
 
     /// The parameter's name in errors and JSON, e.g. `read_quorum`.
@@ -166,6 +172,8 @@ impl Knob {
             Knob::EpsilonMs => "epsilon_ms",
             Knob::Acks => "acks",
             Knob::MinInsync => "min_insync",
+            Knob::Replicas => "replicas",
+            Knob::Participants => "participants",
         }
     }
 
@@ -237,6 +245,10 @@ pub struct Params {
     pub acks: Option<Acks>,
     /// `isr`: `min.insync.replicas` (`1..=N`, default `min(2, N)`).
     pub min_insync: Option<usize>,
+    /// `spanner-commit`: replicas per Paxos group, leader included (`1..=9`, default 3).
+    pub replicas: Option<usize>,
+    /// `spanner-commit`: groups each transaction writes (`1..=nodes`, default 2).
+    pub participants: Option<usize>,
     /// `--option` values (see [`SimProtocol::options`]).
     pub options: Vec<String>,
 }
@@ -259,6 +271,8 @@ impl Params {
             (Knob::EpsilonMs, self.epsilon_ms.is_some()),
             (Knob::Acks, self.acks.is_some()),
             (Knob::MinInsync, self.min_insync.is_some()),
+            (Knob::Replicas, self.replicas.is_some()),
+            (Knob::Participants, self.participants.is_some()),
         ];
         set.into_iter().filter(|s| s.1).map(|s| s.0).collect()
     }
@@ -459,6 +473,7 @@ pub static REGISTRY: &[&dyn SimProtocol] = &[
     &crate::coord::quorum::QUORUM,
     &crate::coord::pbft::PBFT,
     &crate::coord::commitwait::COMMIT_WAIT,
+    &crate::coord::spanner::SPANNER_COMMIT,
     &crate::coord::crdt::CRDT_COUNTER,
     &crate::coord::ring::LCR,
     &crate::coord::ring::HS,

@@ -129,6 +129,12 @@ pub(crate) struct SimArgs {
     /// multi-paxos: pipelining window, outstanding slots 1..=4096 (default 64).
     #[arg(long)]
     window: Option<u32>,
+    /// spanner-commit: replicas per Paxos group, leader included, 1..=9 (default 3).
+    #[arg(long)]
+    replicas: Option<usize>,
+    /// spanner-commit: Paxos groups each transaction writes, 1..=nodes (default 2).
+    #[arg(long)]
+    participants: Option<usize>,
     /// Extra protocol options, e.g. --option full-mesh for health-check, --option colocated for
     /// 2pc/3pc/paxos, --option descending for lcr/hs, --option g for crdt-counter (repeatable).
     #[arg(long = "option", value_name = "OPTION")]
@@ -177,6 +183,8 @@ impl SimArgs {
             acks: self.acks.clone(),
             min_insync: self.min_insync,
             window: self.window,
+            replicas: self.replicas,
+            participants: self.participants,
             jitter_ms: self.jitter,
             bandwidth_mbps: self.bandwidth,
         }
