@@ -469,6 +469,7 @@ pub static REGISTRY: &[&dyn SimProtocol] = &[
     &crate::coord::paxos::PAXOS,
     &crate::coord::multipaxos::MULTI_PAXOS,
     &crate::coord::raft::RAFT,
+    &crate::coord::raft::reads::RAFT_READ,
     &crate::coord::isr::ISR,
     &crate::coord::quorum::QUORUM,
     &crate::coord::pbft::PBFT,

@@ -255,6 +255,7 @@ mod tests {
                 "multi-paxos",
                 "isr",
                 "spanner-commit",
+                "raft-read",
             ]
             .contains(&p)
             {
