@@ -132,6 +132,8 @@ pub enum Knob {
     Replicas,
     /// Groups a transaction writes.
     Participants,
+    /// Producer `linger.ms`.
+    LingerMs,
 }
 
 impl Knob {
@@ -153,6 +155,7 @@ impl Knob {
         Knob::MinInsync,
         Knob::Replicas,
         Knob::Participants,
+        Knob::LingerMs,
     ];
 
     /// The parameter's name in errors and JSON, e.g. `read_quorum`.
@@ -174,6 +177,7 @@ impl Knob {
             Knob::MinInsync => "min_insync",
             Knob::Replicas => "replicas",
             Knob::Participants => "participants",
+            Knob::LingerMs => "linger_ms",
         }
     }
 
@@ -225,7 +229,8 @@ pub struct Params {
     pub overlay: Option<Topology>,
     /// Broadcasts per trial for `plumtree` / `eager-push` (`2..=1000`, default 10).
     pub broadcasts: Option<u32>,
-    /// Entries per replication message (`raft`), commands per slot (`multi-paxos`); `1..=1024`.
+    /// Entries per replication message (`raft`), commands per slot
+    /// (`multi-paxos`), records per produce request (`kafka-batch`, default 16); `1..=1024`.
     pub batch: Option<u32>,
     /// `multi-paxos`: outstanding slots `1..=4096` (default 64).
     pub window: Option<u32>,
@@ -249,6 +254,8 @@ pub struct Params {
     pub replicas: Option<usize>,
     /// `spanner-commit`: groups each transaction writes (`1..=nodes`, default 2).
     pub participants: Option<usize>,
+    /// `kafka-batch`: the producer's `linger.ms` (`[0, 60000]`, default 5).
+    pub linger_ms: Option<f64>,
     /// `--option` values (see [`SimProtocol::options`]).
     pub options: Vec<String>,
 }
@@ -273,6 +280,7 @@ impl Params {
             (Knob::MinInsync, self.min_insync.is_some()),
             (Knob::Replicas, self.replicas.is_some()),
             (Knob::Participants, self.participants.is_some()),
+            (Knob::LingerMs, self.linger_ms.is_some()),
         ];
         set.into_iter().filter(|s| s.1).map(|s| s.0).collect()
     }
@@ -471,6 +479,7 @@ pub static REGISTRY: &[&dyn SimProtocol] = &[
     &crate::coord::raft::RAFT,
     &crate::coord::raft::reads::RAFT_READ,
     &crate::coord::isr::ISR,
+    &crate::coord::isr::kafka::KAFKA_BATCH,
     &crate::coord::quorum::QUORUM,
     &crate::coord::pbft::PBFT,
     &crate::coord::commitwait::COMMIT_WAIT,

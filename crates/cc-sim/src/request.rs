@@ -94,6 +94,10 @@ pub struct SimRequest {
     /// default 2). Omitted from the JSON when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub participants: Option<usize>,
+    /// `kafka-batch`: the producer's `linger.ms` (`[0, 60000]`, default 5).
+    /// Omitted from the JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linger_ms: Option<f64>,
     /// Extra uniform jitter per message in ms (event mode, `[0, 3600000]`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jitter_ms: Option<f64>,
@@ -131,6 +135,7 @@ impl Default for SimRequest {
             window: None,
             replicas: None,
             participants: None,
+            linger_ms: None,
             jitter_ms: None,
             bandwidth_mbps: None,
         }
@@ -206,6 +211,7 @@ impl SimRequest {
                 min_insync: self.min_insync,
                 replicas: self.replicas,
                 participants: self.participants,
+                linger_ms: self.linger_ms,
                 options: self.options.clone(),
             },
         })
@@ -256,6 +262,7 @@ mod tests {
                 "isr",
                 "spanner-commit",
                 "raft-read",
+                "kafka-batch",
             ]
             .contains(&p)
             {

@@ -135,6 +135,9 @@ pub(crate) struct SimArgs {
     /// spanner-commit: Paxos groups each transaction writes, 1..=nodes (default 2).
     #[arg(long)]
     participants: Option<usize>,
+    /// kafka-batch: the producer's linger.ms, 0..=60000 (default 5; --batch is batch.size in records).
+    #[arg(long)]
+    linger_ms: Option<f64>,
     /// Extra protocol options, e.g. --option full-mesh for health-check, --option colocated for
     /// 2pc/3pc/paxos, --option descending for lcr/hs, --option g for crdt-counter (repeatable).
     #[arg(long = "option", value_name = "OPTION")]
@@ -185,6 +188,7 @@ impl SimArgs {
             window: self.window,
             replicas: self.replicas,
             participants: self.participants,
+            linger_ms: self.linger_ms,
             jitter_ms: self.jitter,
             bandwidth_mbps: self.bandwidth,
         }
