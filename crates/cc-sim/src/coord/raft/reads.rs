@@ -54,7 +54,7 @@ use crate::des::{EventConfig, Message, run_events, trace_lines};
 use crate::montecarlo::{no_progress, run_trials};
 use crate::net::{ClockSkew, MS, NetworkModel, NodeId, Time};
 use crate::registry::{
-    Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint,
+    Chosen, Family, NodeRange, OptionGroup, Prepared, Scenario, SimProtocol, latency_hint, max_rtt,
 };
 use crate::rng::{ChaCha8Rng, below, chance, unit};
 use crate::summary::TrialMetrics;
@@ -592,7 +592,7 @@ impl SimProtocol for RaftReadProtocol {
         "raft-read"
     }
     fn about(&self) -> &'static str {
-        "Raft with 200 linearizable reads (5 ms apart, from 1 s) and writes: via the log, ReadIndex or a leader lease"
+        "Raft with 200 linearizable reads 5 ms apart (from 1 s, or 3 election timeouts) and writes: via the log, ReadIndex or a leader lease"
     }
     fn family(&self) -> Family {
         Family::Coordination
@@ -634,8 +634,17 @@ impl SimProtocol for RaftReadProtocol {
         } else {
             ReadPath::ReadIndex
         };
-        let cfg = read_config(sc.nodes, path, SIM_READS, 1000 * MS, 5 * MS, 100, true);
-        let horizon = 1000 * MS + SIM_READS * 5 * MS + 1000 * MS;
+        let mut cfg = read_config(sc.nodes, path, SIM_READS, 1000 * MS, 5 * MS, 100, true);
+        // on a slow network (`--latency`, no fault mix) the timeouts follow
+        // etcd's rule as in `raft`, and the reads start once a leader can exist
+        if let (Some(l), Faults::None) = (&sc.latency, sc.faults) {
+            cfg = cfg.tuned_for_rtt(max_rtt(l, sc.nodes));
+            if let Some(r) = cfg.reads.as_mut() {
+                r.start = r.start.max(3 * cfg.election_min);
+            }
+        }
+        let start = cfg.reads.map_or(0, |r| r.start);
+        let horizon = start + SIM_READS * 5 * MS + 2 * cfg.election_min + 1000 * MS;
         Ok(Prepared::new(move |sc: &Scenario, mut rng| {
             let net = match sc.faults {
                 Faults::Default => sc.with_links(raft_read_fault_schedule(cfg.n, &mut rng)),
@@ -689,8 +698,16 @@ impl SimProtocol for RaftReadProtocol {
         .param("reads", SIM_READS)
         .param("read_path", path.name())
         .param("writes", 100)
-        .param("election_timeout_ms", "150-300")
-        .param("heartbeat_ms", 50))
+        .param(
+            "election_timeout_ms",
+            format!(
+                "{}-{}",
+                cfg.election_min / MS,
+                (cfg.election_min + cfg.election_spread) / MS
+            ),
+        )
+        .param("heartbeat_ms", cfg.heartbeat / MS)
+        .param("reads_from_ms", start / MS))
     }
     fn sweep(&self) -> Option<SweepDef> {
         Some(SweepDef {

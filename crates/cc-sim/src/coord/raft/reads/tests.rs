@@ -178,3 +178,24 @@ fn what_a_lease_saves_in_election_traffic() {
     assert!(e.lease_terms < e.read_index_terms, "{e:?}");
     assert!(e.saving().abs() < 0.2, "{e:?}");
 }
+
+#[test]
+fn on_the_region_matrix_the_timeouts_follow_the_rtt_and_a_lease_read_stays_free() {
+    let p = crate::registry::find("raft-read").unwrap();
+    for (opt, per_read) in [("read-index", 8.0), ("lease", 0.0)] {
+        let sc = Scenario {
+            trials: 2,
+            latency: Some(LatencyDist::parse("regions").unwrap()),
+            params: crate::registry::Params {
+                options: vec![opt.into()],
+                ..Default::default()
+            },
+            ..Scenario::new(5)
+        };
+        let s = crate::registry::simulate(p, &sc, &|_, _| {}).unwrap();
+        assert_eq!(s.violations.as_ref().map(|v| v.count), Some(0), "{opt}");
+        assert_eq!(s.delivery_ratio.min, 1.0, "{opt}");
+        assert_eq!(s.messages_per_decision.unwrap().mean, per_read, "{opt}");
+        assert_eq!(s.parameters["election_timeout_ms"], "2550-5100");
+    }
+}
