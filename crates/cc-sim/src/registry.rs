@@ -134,6 +134,8 @@ pub enum Knob {
     Participants,
     /// Producer `linger.ms`.
     LingerMs,
+    /// Watched keys.
+    Keys,
 }
 
 impl Knob {
@@ -156,6 +158,7 @@ impl Knob {
         Knob::Replicas,
         Knob::Participants,
         Knob::LingerMs,
+        Knob::Keys,
     ];
 
     /// The parameter's name in errors and JSON, e.g. `read_quorum`.
@@ -178,6 +181,7 @@ impl Knob {
             Knob::Replicas => "replicas",
             Knob::Participants => "participants",
             Knob::LingerMs => "linger_ms",
+            Knob::Keys => "keys",
         }
     }
 
@@ -256,6 +260,8 @@ pub struct Params {
     pub participants: Option<usize>,
     /// `kafka-batch`: the producer's `linger.ms` (`[0, 60000]`, default 5).
     pub linger_ms: Option<f64>,
+    /// `etcd-watch`: keys watched (`1..=100000`, default 10).
+    pub keys: Option<usize>,
     /// `--option` values (see [`SimProtocol::options`]).
     pub options: Vec<String>,
 }
@@ -281,6 +287,7 @@ impl Params {
             (Knob::Replicas, self.replicas.is_some()),
             (Knob::Participants, self.participants.is_some()),
             (Knob::LingerMs, self.linger_ms.is_some()),
+            (Knob::Keys, self.keys.is_some()),
         ];
         set.into_iter().filter(|s| s.1).map(|s| s.0).collect()
     }
@@ -484,6 +491,7 @@ pub static REGISTRY: &[&dyn SimProtocol] = &[
     &crate::coord::pbft::PBFT,
     &crate::coord::commitwait::COMMIT_WAIT,
     &crate::coord::spanner::SPANNER_COMMIT,
+    &crate::coord::watch::ETCD_WATCH,
     &crate::coord::crdt::CRDT_COUNTER,
     &crate::coord::ring::LCR,
     &crate::coord::ring::HS,

@@ -98,6 +98,10 @@ pub struct SimRequest {
     /// Omitted from the JSON when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub linger_ms: Option<f64>,
+    /// `etcd-watch`: keys watched (`1..=100000`, default 10). Omitted from
+    /// the JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<usize>,
     /// Extra uniform jitter per message in ms (event mode, `[0, 3600000]`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jitter_ms: Option<f64>,
@@ -136,6 +140,7 @@ impl Default for SimRequest {
             replicas: None,
             participants: None,
             linger_ms: None,
+            keys: None,
             jitter_ms: None,
             bandwidth_mbps: None,
         }
@@ -212,6 +217,7 @@ impl SimRequest {
                 replicas: self.replicas,
                 participants: self.participants,
                 linger_ms: self.linger_ms,
+                keys: self.keys,
                 options: self.options.clone(),
             },
         })

@@ -1019,7 +1019,7 @@ fn issue12_latency_and_faults_compose() {
 fn issue12_sim_defaults_come_from_the_registry() {
     let list = json(&["sim", "--list", "--json"]);
     let entries = list.as_array().expect("an array");
-    assert_eq!(entries.len(), 25);
+    assert_eq!(entries.len(), 26);
     for e in entries {
         let name = e["protocol"].as_str().expect("a name");
         if e["family"] != "coordination" {

@@ -20,6 +20,8 @@
 //! * [`commitwait`] — commit wait with clock uncertainty ε (external consistency).
 //! * [`spanner`] — Spanner-style multi-group commit: Paxos groups, 2PC
 //!   across their leaders, TrueTime timestamps and commit wait.
+//! * [`watch`] — etcd-style watch fan-out: naive or grouped by key range,
+//!   progress notifications.
 //! * [`wire`] — wire sizes of coordination messages (the `bytes` metric).
 //! * [`faults`] — `--faults` parsing (`none`, `default`, explicit `key=value`
 //!   lists) and clock skew, a fault of every protocol's timers.
@@ -37,4 +39,5 @@ pub mod ring;
 pub mod spanner;
 pub mod threepc;
 pub mod twopc;
+pub mod watch;
 pub mod wire;

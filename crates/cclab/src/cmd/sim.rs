@@ -138,6 +138,9 @@ pub(crate) struct SimArgs {
     /// kafka-batch: the producer's linger.ms, 0..=60000 (default 5; --batch is batch.size in records).
     #[arg(long)]
     linger_ms: Option<f64>,
+    /// etcd-watch: keys watched, 1..=100000 (default 10).
+    #[arg(long)]
+    keys: Option<usize>,
     /// Extra protocol options, e.g. --option full-mesh for health-check, --option colocated for
     /// 2pc/3pc/paxos, --option descending for lcr/hs, --option g for crdt-counter (repeatable).
     #[arg(long = "option", value_name = "OPTION")]
@@ -189,6 +192,7 @@ impl SimArgs {
             replicas: self.replicas,
             participants: self.participants,
             linger_ms: self.linger_ms,
+            keys: self.keys,
             jitter_ms: self.jitter,
             bandwidth_mbps: self.bandwidth,
         }
