@@ -897,7 +897,7 @@ fn sim_every_coordination_protocol_takes_faults() {
 fn sweep_runs_every_protocol_and_catches_its_mutants() {
     let list = json(&["sweep", "--list", "--json"]);
     let protocols = list.as_array().expect("a list");
-    assert_eq!(protocols.len(), 12, "{list}");
+    assert_eq!(protocols.len(), 16, "{list}");
     for p in protocols {
         let name = p["protocol"].as_str().unwrap();
         let v = json(&["sweep", name, "--runs", "500", "--json"]);
