@@ -128,6 +128,14 @@ pub enum Knob {
     Acks,
     /// `min.insync.replicas`.
     MinInsync,
+    /// Replicas per group (leader included).
+    Replicas,
+    /// Groups a transaction writes.
+    Participants,
+    /// Producer `linger.ms`.
+    LingerMs,
+    /// Watched keys.
+    Keys,
 }
 
 impl Knob {
@@ -147,6 +155,10 @@ impl Knob {
         Knob::EpsilonMs,
         Knob::Acks,
         Knob::MinInsync,
+        Knob::Replicas,
+        Knob::Participants,
+        Knob::LingerMs,
+        Knob::Keys,
     ];
 
     /// The parameter's name in errors and JSON, e.g. `read_quorum`.
@@ -166,6 +178,10 @@ impl Knob {
             Knob::EpsilonMs => "epsilon_ms",
             Knob::Acks => "acks",
             Knob::MinInsync => "min_insync",
+            Knob::Replicas => "replicas",
+            Knob::Participants => "participants",
+            Knob::LingerMs => "linger_ms",
+            Knob::Keys => "keys",
         }
     }
 
@@ -217,7 +233,8 @@ pub struct Params {
     pub overlay: Option<Topology>,
     /// Broadcasts per trial for `plumtree` / `eager-push` (`2..=1000`, default 10).
     pub broadcasts: Option<u32>,
-    /// Entries per replication message (`raft`), commands per slot (`multi-paxos`); `1..=1024`.
+    /// Entries per replication message (`raft`), commands per slot
+    /// (`multi-paxos`), records per produce request (`kafka-batch`, default 16); `1..=1024`.
     pub batch: Option<u32>,
     /// `multi-paxos`: outstanding slots `1..=4096` (default 64).
     pub window: Option<u32>,
@@ -237,6 +254,14 @@ pub struct Params {
     pub acks: Option<Acks>,
     /// `isr`: `min.insync.replicas` (`1..=N`, default `min(2, N)`).
     pub min_insync: Option<usize>,
+    /// `spanner-commit`: replicas per Paxos group, leader included (`1..=9`, default 3).
+    pub replicas: Option<usize>,
+    /// `spanner-commit`: groups each transaction writes (`1..=nodes`, default 2).
+    pub participants: Option<usize>,
+    /// `kafka-batch`: the producer's `linger.ms` (`[0, 60000]`, default 5).
+    pub linger_ms: Option<f64>,
+    /// `etcd-watch`: keys watched (`1..=100000`, default 10).
+    pub keys: Option<usize>,
     /// `--option` values (see [`SimProtocol::options`]).
     pub options: Vec<String>,
 }
@@ -259,6 +284,10 @@ impl Params {
             (Knob::EpsilonMs, self.epsilon_ms.is_some()),
             (Knob::Acks, self.acks.is_some()),
             (Knob::MinInsync, self.min_insync.is_some()),
+            (Knob::Replicas, self.replicas.is_some()),
+            (Knob::Participants, self.participants.is_some()),
+            (Knob::LingerMs, self.linger_ms.is_some()),
+            (Knob::Keys, self.keys.is_some()),
         ];
         set.into_iter().filter(|s| s.1).map(|s| s.0).collect()
     }
@@ -455,10 +484,14 @@ pub static REGISTRY: &[&dyn SimProtocol] = &[
     &crate::coord::paxos::PAXOS,
     &crate::coord::multipaxos::MULTI_PAXOS,
     &crate::coord::raft::RAFT,
+    &crate::coord::raft::reads::RAFT_READ,
     &crate::coord::isr::ISR,
+    &crate::coord::isr::kafka::KAFKA_BATCH,
     &crate::coord::quorum::QUORUM,
     &crate::coord::pbft::PBFT,
     &crate::coord::commitwait::COMMIT_WAIT,
+    &crate::coord::spanner::SPANNER_COMMIT,
+    &crate::coord::watch::ETCD_WATCH,
     &crate::coord::crdt::CRDT_COUNTER,
     &crate::coord::ring::LCR,
     &crate::coord::ring::HS,

@@ -86,6 +86,22 @@ pub struct SimRequest {
     /// (default 64). Omitted from the JSON when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<u32>,
+    /// `spanner-commit`: replicas per Paxos group, leader included (`1..=9`,
+    /// default 3). Omitted from the JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<usize>,
+    /// `spanner-commit`: groups each transaction writes (`1..=nodes`,
+    /// default 2). Omitted from the JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants: Option<usize>,
+    /// `kafka-batch`: the producer's `linger.ms` (`[0, 60000]`, default 5).
+    /// Omitted from the JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linger_ms: Option<f64>,
+    /// `etcd-watch`: keys watched (`1..=100000`, default 10). Omitted from
+    /// the JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<usize>,
     /// Extra uniform jitter per message in ms (event mode, `[0, 3600000]`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jitter_ms: Option<f64>,
@@ -121,6 +137,10 @@ impl Default for SimRequest {
             acks: None,
             min_insync: None,
             window: None,
+            replicas: None,
+            participants: None,
+            linger_ms: None,
+            keys: None,
             jitter_ms: None,
             bandwidth_mbps: None,
         }
@@ -194,6 +214,10 @@ impl SimRequest {
                 epsilon_ms: self.epsilon_ms,
                 acks: self.acks.as_deref().map(Acks::parse).transpose()?,
                 min_insync: self.min_insync,
+                replicas: self.replicas,
+                participants: self.participants,
+                linger_ms: self.linger_ms,
+                keys: self.keys,
                 options: self.options.clone(),
             },
         })
@@ -242,6 +266,9 @@ mod tests {
                 "quorum",
                 "multi-paxos",
                 "isr",
+                "spanner-commit",
+                "raft-read",
+                "kafka-batch",
             ]
             .contains(&p)
             {

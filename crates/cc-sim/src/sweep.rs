@@ -274,7 +274,7 @@ mod tests {
     #[test]
     fn every_protocol_sweeps_and_every_mutant_is_named() {
         let all = sweepable();
-        assert_eq!(all.len(), 12);
+        assert_eq!(all.len(), 16);
         for (p, s) in all {
             let ok = sweep(p.name(), None, 7, 300, None).unwrap();
             let f = &ok.findings;

@@ -307,6 +307,8 @@ fn sim_coordination_json_and_protocol_flags() {
         ("quorum", "5"),
         ("pbft", "4"),
         ("commit-wait", "5"),
+        ("spanner-commit", "4"),
+        ("raft-read", "5"),
     ] {
         let v = json(&["sim", protocol, "--nodes", nodes, "--trials", "3", "--json"]);
         for key in ["messages_per_decision", "message_delays", "violations"] {
@@ -895,7 +897,7 @@ fn sim_every_coordination_protocol_takes_faults() {
 fn sweep_runs_every_protocol_and_catches_its_mutants() {
     let list = json(&["sweep", "--list", "--json"]);
     let protocols = list.as_array().expect("a list");
-    assert_eq!(protocols.len(), 12, "{list}");
+    assert_eq!(protocols.len(), 16, "{list}");
     for p in protocols {
         let name = p["protocol"].as_str().unwrap();
         let v = json(&["sweep", name, "--runs", "500", "--json"]);
@@ -1017,7 +1019,7 @@ fn issue12_latency_and_faults_compose() {
 fn issue12_sim_defaults_come_from_the_registry() {
     let list = json(&["sim", "--list", "--json"]);
     let entries = list.as_array().expect("an array");
-    assert_eq!(entries.len(), 22);
+    assert_eq!(entries.len(), 26);
     for e in entries {
         let name = e["protocol"].as_str().expect("a name");
         if e["family"] != "coordination" {
@@ -1130,4 +1132,78 @@ fn issue20_item7_money_overflow_is_an_error_not_a_saturated_figure() {
             "exact money range",
         ],
     );
+}
+
+#[test]
+fn issue18_spanner_commit_and_raft_read_from_the_cli() {
+    // 3 participants of 5 groups of 5 replicas: 3P - 1 + 2(R - 1)(2P - 1) = 48 messages a transaction
+    let v = json(&[
+        "sim",
+        "spanner-commit",
+        "--nodes",
+        "5",
+        "--participants",
+        "3",
+        "--replicas",
+        "5",
+        "--epsilon-ms",
+        "4",
+        "--trials",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(v["messages_per_decision"]["mean"], 48.0, "{v}");
+    assert_eq!(v["parameters"]["participants"], "3");
+    assert_eq!(v["violations"]["count"], 0, "{v}");
+    let v = json(&[
+        "sim",
+        "spanner-commit",
+        "--faults",
+        "default",
+        "--trials",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(v["violations"]["count"], 0, "{v}");
+    // real clock offsets of up to 50 ms against ε = 7 ms: external consistency fails
+    let v = json(&[
+        "sim",
+        "spanner-commit",
+        "--faults",
+        "skew=50,crash=0,partition=0,loss=0,dup=0",
+        "--trials",
+        "10",
+        "--json",
+    ]);
+    assert!(
+        v["violations"]["count"].as_u64().is_some_and(|c| c > 0),
+        "{v}"
+    );
+    assert_input_error(
+        &["sim", "spanner-commit", "--participants", "5"],
+        &["participants"],
+    );
+    assert_input_error(&["sim", "raft", "--replicas", "3"], &["replicas"]);
+    // a lease read costs no message
+    let v = json(&[
+        "sim",
+        "raft-read",
+        "--option",
+        "lease",
+        "--trials",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(v["messages_per_decision"]["mean"], 0.0, "{v}");
+    assert_eq!(v["parameters"]["read_path"], "lease");
+    let v = json(&[
+        "sim",
+        "raft-read",
+        "--faults",
+        "default",
+        "--trials",
+        "4",
+        "--json",
+    ]);
+    assert_eq!(v["violations"]["count"], 0, "{v}");
 }

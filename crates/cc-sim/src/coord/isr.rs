@@ -116,6 +116,8 @@ use crate::rng::ChaCha8Rng;
 use crate::summary::TrialMetrics;
 use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
+
+pub mod kafka;
 use std::collections::BTreeMap;
 
 /// Producer acknowledgement mode (`acks`).
@@ -186,10 +188,13 @@ pub enum IsrMsg {
     Produce {
         /// Request id.
         req: u64,
-        /// Record id.
+        /// Record id (the first of the batch).
         record: u64,
         /// Bytes of the record.
         record_bytes: u32,
+        /// Records in the request: ids `record..record + count` (1 without
+        /// producer batching, [`IsrConfig::batching`]).
+        count: u32,
     },
     /// Leader → producer.
     ProduceAck {
@@ -325,7 +330,11 @@ impl Message for IsrMsg {
     }
     fn wire_bytes(&self) -> u32 {
         match self {
-            IsrMsg::Produce { record_bytes, .. } => wire::message_commands(1, 1, *record_bytes),
+            IsrMsg::Produce {
+                record_bytes,
+                count,
+                ..
+            } => wire::message_commands(1, *count, *record_bytes),
             IsrMsg::ProduceAck { .. } => PRODUCE_ACK,
             IsrMsg::Fetch { .. } => FETCH,
             // (epoch, seq, start, hw, truncate_to, error, count) and the records
@@ -460,6 +469,23 @@ pub struct IsrConfig {
     pub hw_on_leader_leo: bool,
     /// Payload bytes of one record (`0..=1 MiB`; see [`super::wire`]).
     pub record_bytes: u32,
+    /// Producer batching (`linger.ms`, `batch.size`) with records arriving
+    /// at a steady rate ([`kafka`]); `None`: one record per request,
+    /// closed loop (the figures above).
+    pub batching: Option<Batching>,
+}
+
+/// The producer's batching: records arrive every `arrival`; a request
+/// carries up to `batch` of them and leaves when the batch is full or its
+/// oldest record has waited `linger`, one request in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Batching {
+    /// Records per request at most (`batch.size` in records, `1..=1024`).
+    pub batch: u32,
+    /// `linger.ms` (ns).
+    pub linger: Time,
+    /// Time between record arrivals at the producer (ns, `> 0`).
+    pub arrival: Time,
 }
 
 impl IsrConfig {
@@ -485,6 +511,7 @@ impl IsrConfig {
             unclean_election: false,
             hw_on_leader_leo: false,
             record_bytes: wire::DEFAULT_COMMAND_BYTES,
+            batching: None,
         }
     }
 
@@ -558,6 +585,17 @@ impl IsrConfig {
         if self.records > 1_000_000 {
             return Err(SimError::param("records", "must be <= 1000000"));
         }
+        if let Some(b) = self.batching
+            && (!(1..=1024).contains(&b.batch) || b.arrival == 0)
+        {
+            return Err(SimError::param(
+                "batch",
+                format!(
+                    "must be in 1..=1024 records with arrivals > 0 ns apart, got {} every {} ns",
+                    b.batch, b.arrival
+                ),
+            ));
+        }
         if self.record_bytes > wire::MAX_COMMAND_BYTES {
             return Err(SimError::param(
                 "record_bytes",
@@ -626,6 +664,8 @@ struct Producer {
     next_record: u64,
     req: u64,
     inflight: Option<(u64, u64, Time)>,
+    /// Records in the in-flight request (batching; 1 otherwise).
+    batch_len: u64,
     leader: Option<u32>,
     done: bool,
 }
@@ -1162,7 +1202,7 @@ impl Isr {
         self.maybe_stop(sim);
     }
 
-    fn on_produce(&mut self, sim: &mut IsrSim, v: usize, req: u64, record: u64) {
+    fn on_produce(&mut self, sim: &mut IsrSim, v: usize, req: u64, first: u64, count: u32) {
         let p = self.prod_node();
         let reply = |sim: &mut IsrSim, result: ProduceResult| {
             sim.send(v as NodeId, p, IsrMsg::ProduceAck { req, result });
@@ -1179,14 +1219,17 @@ impl Isr {
             return;
         }
         let epoch = self.b[v].epoch();
-        let offset = self.b[v].leo();
-        self.b[v].log.push((epoch, record));
-        self.b[v].follower_leo[v] = offset + 1;
-        if self.cfg.acks == Acks::Zero
-            && let Some(t) = self.sent_at.remove(&record)
-        {
-            self.latencies.push(sim.now() - t);
+        let mut offset = self.b[v].leo();
+        for record in first..first + u64::from(count.max(1)) {
+            offset = self.b[v].leo();
+            self.b[v].log.push((epoch, record));
+            if self.cfg.acks == Acks::Zero
+                && let Some(t) = self.sent_at.remove(&record)
+            {
+                self.latencies.push(sim.now() - t);
+            }
         }
+        self.b[v].follower_leo[v] = offset + 1;
         match self.cfg.acks {
             Acks::Zero => {}
             Acks::One => reply(sim, ProduceResult::Ok(offset)),
@@ -1254,6 +1297,10 @@ impl Isr {
         if self.prod.done {
             return;
         }
+        if let Some(b) = self.cfg.batching {
+            self.produce_batch(sim, b);
+            return;
+        }
         let record = match self.prod.inflight {
             Some((_, r, _)) => r,
             None => {
@@ -1282,6 +1329,7 @@ impl Isr {
             req,
             record,
             record_bytes: self.cfg.record_bytes,
+            count: 1,
         };
         sim.send(p, l, produce);
         if self.cfg.acks == Acks::Zero {
@@ -1301,14 +1349,19 @@ impl Isr {
             return;
         }
         match result {
-            ProduceResult::Ok(offset) => {
-                if let Some(t) = self.sent_at.remove(&record) {
-                    self.latencies.push(sim.now() - t);
+            ProduceResult::Ok(last) => {
+                // a batch of `len` records sits at offsets last − len + 1..=last
+                let len = self.prod.batch_len.max(1);
+                for i in 0..len {
+                    let (offset, record) = ((last + 1 + i).saturating_sub(len), record + i);
+                    if let Some(t) = self.sent_at.remove(&record) {
+                        self.latencies.push(sim.now() - t);
+                    }
+                    match self.cfg.acks {
+                        Acks::All => self.acked_all.insert(offset, record),
+                        _ => self.acked_one.insert(offset, record),
+                    };
                 }
-                match self.cfg.acks {
-                    Acks::All => self.acked_all.insert(offset, record),
-                    _ => self.acked_one.insert(offset, record),
-                };
                 self.prod.inflight = None;
                 self.produce_next(sim);
             }
@@ -1552,7 +1605,9 @@ impl Protocol for Isr {
             return;
         }
         match msg {
-            IsrMsg::Produce { req, record, .. } => self.on_produce(sim, v, req, record),
+            IsrMsg::Produce {
+                req, record, count, ..
+            } => self.on_produce(sim, v, req, record, count),
             IsrMsg::Fetch {
                 epoch,
                 offset,

@@ -18,6 +18,10 @@
 //!   watermark, acks 0/1/all, `min.insync.replicas`, clean leader election.
 //! * [`quorum`] — Dynamo-style (N, R, W) quorums and PBS stale-read probability.
 //! * [`commitwait`] — commit wait with clock uncertainty ε (external consistency).
+//! * [`spanner`] — Spanner-style multi-group commit: Paxos groups, 2PC
+//!   across their leaders, TrueTime timestamps and commit wait.
+//! * [`watch`] — etcd-style watch fan-out: naive or grouped by key range,
+//!   progress notifications.
 //! * [`wire`] — wire sizes of coordination messages (the `bytes` metric).
 //! * [`faults`] — `--faults` parsing (`none`, `default`, explicit `key=value`
 //!   lists) and clock skew, a fault of every protocol's timers.
@@ -32,6 +36,8 @@ pub mod pbft;
 pub mod quorum;
 pub mod raft;
 pub mod ring;
+pub mod spanner;
 pub mod threepc;
 pub mod twopc;
+pub mod watch;
 pub mod wire;

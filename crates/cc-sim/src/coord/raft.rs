@@ -59,6 +59,10 @@ use crate::sweep::{Mutant, SweepDef, SweepRun, Tally};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub mod reads;
+use reads::{NOOP_BASE, READ_BASE, ReadRec, ReadState};
+pub use reads::{ReadConfig, ReadPath};
+
 /// A log entry: (term, command id).
 pub type Entry = (u64, u64);
 
@@ -95,6 +99,11 @@ pub enum RaftMsg {
         commit: u64,
         /// Bytes of each entry's command.
         command_bytes: u32,
+        /// The leader's heartbeat round this append belongs to (echoed in
+        /// the reply; read paths count the rounds a majority acknowledged).
+        round: u64,
+        /// Sent for a ReadIndex confirmation (kind `read-heartbeat` when empty).
+        read: bool,
     },
     /// AppendEntries reply.
     AppendReply {
@@ -106,6 +115,10 @@ pub enum RaftMsg {
         match_index: u64,
         /// Replies to an `Append` without entries (a heartbeat).
         heartbeat: bool,
+        /// The round of the `Append` it answers.
+        round: u64,
+        /// Answers a ReadIndex confirmation.
+        read: bool,
     },
 }
 
@@ -117,6 +130,8 @@ message_kinds! {
         AppendReply = "append-reply",
         Heartbeat = "heartbeat",
         HeartbeatReply = "heartbeat-reply",
+        ReadHeartbeat = "read-heartbeat",
+        ReadHeartbeatReply = "read-heartbeat-reply",
     }
 }
 
@@ -127,8 +142,18 @@ impl Message for RaftMsg {
         (match self {
             RaftMsg::Vote { .. } => RaftKind::Vote,
             RaftMsg::VoteReply { .. } => RaftKind::VoteReply,
+            RaftMsg::Append {
+                entries,
+                read: true,
+                ..
+            } if entries.is_empty() => RaftKind::ReadHeartbeat,
             RaftMsg::Append { entries, .. } if entries.is_empty() => RaftKind::Heartbeat,
             RaftMsg::Append { .. } => RaftKind::Append,
+            RaftMsg::AppendReply {
+                heartbeat: true,
+                read: true,
+                ..
+            } => RaftKind::ReadHeartbeatReply,
             RaftMsg::AppendReply {
                 heartbeat: true, ..
             } => RaftKind::HeartbeatReply,
@@ -141,9 +166,19 @@ impl Message for RaftMsg {
             RaftMsg::VoteReply { .. } => VOTE_REPLY,
             RaftMsg::Append {
                 entries,
+                read: true,
+                ..
+            } if entries.is_empty() => READ_HEARTBEAT,
+            RaftMsg::Append {
+                entries,
                 command_bytes,
                 ..
             } => wire::message_entries(5, entries.len() as u32, *command_bytes),
+            RaftMsg::AppendReply {
+                heartbeat: true,
+                read: true,
+                ..
+            } => READ_HEARTBEAT_REPLY,
             RaftMsg::AppendReply { .. } => APPEND_REPLY,
         }
     }
@@ -157,6 +192,10 @@ const APPEND_REPLY: u32 = wire::message(3);
 const VOTE: u32 = wire::message(3);
 /// `vote` (term, granted).
 const VOTE_REPLY: u32 = wire::message(2);
+/// `read-heartbeat`: a heartbeat plus its read context (the round).
+const READ_HEARTBEAT: u32 = wire::message(6);
+/// `read-heartbeat-reply`: a heartbeat reply plus the echoed round.
+const READ_HEARTBEAT_REPLY: u32 = wire::message(4);
 
 /// Raft timers: the election and heartbeat timeouts are re-armable (one
 /// slot each), proposals carry the term they were armed in.
@@ -173,6 +212,8 @@ pub enum RaftTimer {
     },
     /// Figure 16 experiment: crash the first leader.
     CrashLeader,
+    /// The read client (node `n`) issues its next read.
+    Read,
 }
 
 impl Timer for RaftTimer {
@@ -191,6 +232,7 @@ impl Timer for RaftTimer {
             RaftTimer::Heartbeat => 2 << 56 | generation & MASK,
             RaftTimer::Propose { term } => 3 << 56 | term & MASK,
             RaftTimer::CrashLeader => 3 << 56 | MASK,
+            RaftTimer::Read => 4 << 56,
         }
     }
 }
@@ -226,6 +268,8 @@ pub struct RaftConfig {
     pub crash_jitter: Time,
     /// Payload bytes of one client command (`0..=1 MiB`; see [`super::wire`]).
     pub command_bytes: u32,
+    /// Linearizable reads ([`reads`]); `None`: none (the plain Raft above).
+    pub reads: Option<ReadConfig>,
 }
 
 impl RaftConfig {
@@ -244,6 +288,7 @@ impl RaftConfig {
             crash_first_leader_after: None,
             crash_jitter: 0,
             command_bytes: wire::DEFAULT_COMMAND_BYTES,
+            reads: None,
         }
     }
 
@@ -298,6 +343,8 @@ struct Server {
     next: Vec<u64>,
     matched: Vec<u64>,
     pending: u32,
+    /// Read state (only used with [`RaftConfig::reads`]).
+    rd: ReadState,
 }
 
 /// Raft cluster state and measurements.
@@ -314,6 +361,12 @@ pub struct Raft {
     first_leader: Option<(Time, NodeId)>,
     crashed_leader_at: Option<Time>,
     reelected_at: Option<Time>,
+    /// Reads issued by the read client.
+    reads: Vec<ReadRec>,
+    /// Reads issued while no server claimed leadership.
+    unavailable: u64,
+    /// Lease reads that found no valid lease and confirmed by a round.
+    lease_fallbacks: u64,
 }
 
 impl Raft {
@@ -330,6 +383,7 @@ impl Raft {
             next: vec![1; n],
             matched: vec![0; n],
             pending: 0,
+            rd: ReadState::default(),
         };
         Raft {
             cfg,
@@ -343,6 +397,9 @@ impl Raft {
             first_leader: None,
             crashed_leader_at: None,
             reelected_at: None,
+            reads: Vec::new(),
+            unavailable: 0,
+            lease_fallbacks: 0,
         }
     }
 
@@ -369,9 +426,14 @@ impl Raft {
         }
         s.role = Role::Follower;
         s.votes = 0;
+        s.rd.lose_leadership();
     }
 
     fn send_append(&mut self, sim: &mut RaftSim, l: NodeId, p: usize) {
+        self.send_append_ctx(sim, l, p, false);
+    }
+
+    fn send_append_ctx(&mut self, sim: &mut RaftSim, l: NodeId, p: usize, read: bool) {
         let s = &self.s[l as usize];
         let from = s.next[p].max(1);
         let prev_index = from - 1;
@@ -393,15 +455,26 @@ impl Raft {
             entries,
             commit: s.commit,
             command_bytes: self.cfg.command_bytes,
+            round: s.rd.round,
+            read,
         };
         self.s[l as usize].next[p] = sent_to + 1;
         sim.send(l, p as NodeId, msg);
     }
 
     fn broadcast_append(&mut self, sim: &mut RaftSim, l: NodeId) {
+        self.broadcast(sim, l, false);
+    }
+
+    /// One replication round to every follower (a read confirmation when `read`).
+    fn broadcast(&mut self, sim: &mut RaftSim, l: NodeId, read: bool) {
+        if self.cfg.reads.is_some() {
+            let now = sim.local_time(l);
+            self.s[l as usize].rd.new_round(now);
+        }
         for p in 0..self.cfg.n {
             if p != l as usize {
-                self.send_append(sim, l, p);
+                self.send_append_ctx(sim, l, p, read);
             }
         }
         self.s[l as usize].pending = 0;
@@ -433,6 +506,13 @@ impl Raft {
         s.matched = vec![0; self.cfg.n];
         s.matched[v as usize] = last;
         s.pending = 0;
+        s.rd.lose_leadership();
+        s.rd.acked = vec![0; self.cfg.n];
+        if self.cfg.reads.is_some() {
+            // Raft §8: a new leader commits a no-op of its term before reads
+            s.log.push((term, NOOP_BASE + term));
+            s.matched[v as usize] = last + 1;
+        }
         sim.cancel_timer(v, RaftTimer::Election);
         if self.first_leader.is_none() {
             self.first_leader = Some((sim.now(), v));
@@ -491,6 +571,9 @@ impl Raft {
             Some(_) => {}
             None => {
                 self.committed.insert(idx, e);
+                if (READ_BASE..NOOP_BASE).contains(&e.1) {
+                    self.resolve_read(sim, (e.1 - READ_BASE) as usize, idx);
+                }
                 if let Some(t) = self.proposed_at.remove(&e.1) {
                     self.commit_latency.push(sim.now() - t);
                 }
@@ -534,6 +617,9 @@ impl Protocol for Raft {
                 sim.set_timer(v, self.cfg.election_min + stagger, RaftTimer::Election);
             }
         }
+        if let Some(r) = self.cfg.reads {
+            sim.set_timer(self.cfg.n as NodeId, r.start, RaftTimer::Read);
+        }
     }
     fn on_timer(&mut self, sim: &mut RaftSim, v: NodeId, timer: RaftTimer) {
         let vi = v as usize;
@@ -569,6 +655,7 @@ impl Protocol for Raft {
                     self.broadcast_append(sim, v);
                 }
             }
+            RaftTimer::Read => self.issue_read(sim, v),
             RaftTimer::CrashLeader => {
                 // Figure 16 experiment: crash this (first) leader.
                 if self.s[vi].role == Role::Leader {
@@ -609,6 +696,11 @@ impl Protocol for Raft {
                 last_index,
                 last_term,
             } => {
+                if self.vote_guarded(sim, to) {
+                    // Raft thesis §4.2.3: heard from a leader within the
+                    // minimum election timeout: neither the term nor the vote changes
+                    return;
+                }
                 if term > self.s[ti].term {
                     self.step_down(ti, term);
                 }
@@ -648,6 +740,8 @@ impl Protocol for Raft {
                 prev_term,
                 entries,
                 commit,
+                round,
+                read,
                 ..
             } => {
                 let heartbeat = entries.is_empty();
@@ -657,6 +751,8 @@ impl Protocol for Raft {
                         success: false,
                         match_index: 0,
                         heartbeat,
+                        round,
+                        read,
                     };
                     sim.send(to, from, r);
                     return;
@@ -665,6 +761,7 @@ impl Protocol for Raft {
                     self.step_down(ti, term);
                 }
                 self.reset_election(sim, to);
+                self.s[ti].rd.last_heard = Some(sim.local_time(to));
                 let s = &self.s[ti];
                 let ok = prev_index == 0
                     || (prev_index <= s.log.len() as u64
@@ -676,6 +773,8 @@ impl Protocol for Raft {
                         success: false,
                         match_index: hint,
                         heartbeat,
+                        round,
+                        read,
                     };
                     sim.send(to, from, r);
                     return;
@@ -710,6 +809,8 @@ impl Protocol for Raft {
                     success: true,
                     match_index: last_new,
                     heartbeat,
+                    round,
+                    read,
                 };
                 sim.send(to, from, r);
             }
@@ -717,6 +818,7 @@ impl Protocol for Raft {
                 term,
                 success,
                 match_index,
+                round,
                 ..
             } => {
                 if term > self.s[ti].term {
@@ -727,6 +829,7 @@ impl Protocol for Raft {
                 if self.s[ti].role != Role::Leader || term != self.s[ti].term {
                     return;
                 }
+                self.s[ti].rd.ack(fi, round);
                 if success {
                     let s = &mut self.s[ti];
                     s.matched[fi] = s.matched[fi].max(match_index);
@@ -735,6 +838,9 @@ impl Protocol for Raft {
                 } else {
                     self.s[ti].next[fi] = match_index + 1;
                     self.send_append(sim, to, fi);
+                }
+                if self.cfg.reads.is_some() {
+                    self.serve_reads(sim, to);
                 }
             }
         }
@@ -745,6 +851,10 @@ impl Protocol for Raft {
         s.votes = 0;
         s.commit = 0;
         s.pending = 0;
+        s.rd.lose_leadership();
+        // a restarted server waits a minimum election timeout before it
+        // votes: it may have acknowledged a leader's lease before the crash
+        s.rd.last_heard = Some(sim.local_time(v));
         self.reset_election(sim, v);
     }
     fn extra(&self, _sim: &RaftSim) -> BTreeMap<String, f64> {

@@ -137,6 +137,18 @@ pub(crate) struct SimArgs {
     /// multi-paxos: pipelining window, outstanding slots 1..=4096 (default 64).
     #[arg(long, allow_negative_numbers = true, value_parser = args::count::<u32>)]
     window: Option<u32>,
+    /// spanner-commit: replicas per Paxos group, leader included, 1..=9 (default 3).
+    #[arg(long)]
+    replicas: Option<usize>,
+    /// spanner-commit: Paxos groups each transaction writes, 1..=nodes (default 2).
+    #[arg(long)]
+    participants: Option<usize>,
+    /// kafka-batch: the producer's linger.ms, 0..=60000 (default 5; --batch is batch.size in records).
+    #[arg(long)]
+    linger_ms: Option<f64>,
+    /// etcd-watch: keys watched, 1..=100000 (default 10).
+    #[arg(long)]
+    keys: Option<usize>,
     /// Extra protocol options, e.g. --option full-mesh for health-check, --option colocated for
     /// 2pc/3pc/paxos, --option descending for lcr/hs, --option g for crdt-counter (repeatable).
     #[arg(long = "option", value_name = "OPTION")]
@@ -185,6 +197,10 @@ impl SimArgs {
             acks: self.acks.clone(),
             min_insync: self.min_insync,
             window: self.window,
+            replicas: self.replicas,
+            participants: self.participants,
+            linger_ms: self.linger_ms,
+            keys: self.keys,
             jitter_ms: self.jitter,
             bandwidth_mbps: self.bandwidth,
         }
