@@ -451,6 +451,46 @@ pub const LEGEND: &[(&str, &str)] = &[
     ),
     ("acknowledged", "records the producer saw acknowledged"),
     (
+        "applied_everywhere",
+        "transactions applied at every replica of every participant group",
+    ),
+    ("bytes_per_update", "bytes sent to watchers per key update"),
+    (
+        "election_messages",
+        "vote requests and votes sent in leader elections",
+    ),
+    ("events_per_update", "watch events sent per key update"),
+    (
+        "exposed_commit_wait_ms",
+        "commit wait not hidden behind replication: added to commit latency (ms)",
+    ),
+    (
+        "lease_fallbacks",
+        "reads a lease could not serve (lease expired), served by ReadIndex instead",
+    ),
+    (
+        "progress_messages",
+        "progress notifications sent to watchers",
+    ),
+    ("reads_served", "linearizable reads answered"),
+    (
+        "reads_unavailable",
+        "reads not answered (no leader could confirm its leadership in time)",
+    ),
+    (
+        "records_per_produce",
+        "records per produce request (the batch actually sent)",
+    ),
+    (
+        "redundant_per_update",
+        "watch events per key update that went to a watcher not watching that key",
+    ),
+    (
+        "replication_bytes_per_record",
+        "bytes of produce, fetch and acknowledgement traffic per record",
+    ),
+    ("terms", "Raft terms begun (elections started)"),
+    (
         "blocked",
         "participants left blocked (prepared, outcome unknown) at the end",
     ),
