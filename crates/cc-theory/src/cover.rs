@@ -352,8 +352,10 @@ pub fn cover_number(
     let fool = max_fooling_set(rm, colour, 100_000, &[]);
     let mut lower = fool.lower;
     let mut why = format!("largest {colour}-fooling set has {} cells", fool.lower);
-    let area = area_bound(m, colour);
-    if let Some(a) = area.filter(|a| a.lower() > lower) {
+    // the area bound, where it beats the fooling set (and its checker's brute
+    // force over row subsets stays small)
+    let area = area_bound(m, colour).filter(|a| a.lower() > lower);
+    if let Some(a) = area {
         lower = a.lower();
         why = format!(
             "area bound: {} {colour}-cells, every {colour}-rectangle has at most {} cells, ceil({} / {}) = {}",
@@ -397,11 +399,17 @@ pub fn cover_number(
     // and the solver then "proved" covers impossible that exist).
     debug_assert!(crate::fooling::verify_fooling_set(rm, &fool.set, colour).is_ok());
     let encoding = choose_encoding(rm, colour, kind);
+    // k = lower first (a tight fooling set ends the search at once). After an
+    // UNSAT there, the maximal encoding goes downward from the best cover found
+    // (its satisfiable calls are cheap), so that the one UNSAT call left is the
+    // one that proves optimality (monotone: a cover with fewer rectangles is one
+    // with more); the cell encoding, whose calls grow with k, goes upward.
+    let top_down = encoding == crate::cover_sat::Encoding::Maximal;
     let mut k = lower;
     let mut reason = String::new();
     let mut used = 0u64;
     let mut unsat = None;
-    while k < best.len() {
+    while k >= lower && k < best.len() {
         if used >= conflicts {
             reason = format!("conflict budget of {conflicts} exhausted before k = {k}; ");
             break;
@@ -417,7 +425,10 @@ pub fn cover_number(
         match solve(&enc, conflicts - used, &mut used)? {
             Outcome::Sat(rects) => {
                 best = rects;
-                break;
+                if !top_down {
+                    break;
+                }
+                k = best.len().saturating_sub(1);
             }
             Outcome::Unsat(lrat) => {
                 lower = k + 1;
@@ -434,7 +445,11 @@ pub fn cover_number(
                     cnf: enc.cnf.to_dimacs(),
                     lrat,
                 });
-                k += 1;
+                k = if top_down {
+                    best.len().saturating_sub(1)
+                } else {
+                    k + 1
+                };
             }
             Outcome::Unknown => {
                 reason = format!("conflict budget of {conflicts} exhausted at k = {k}; ");

@@ -129,9 +129,14 @@ pub fn maximal_rectangles(rm: &CommMatrix, colour: u8, limit: usize) -> Option<V
 }
 
 /// The encoding a query of this kind uses on `rm`.
+///
+/// `maximal` for covers, unless the matrix has automorphisms swapping rows
+/// `i, j` together with columns `i, j` (as the crowns `J - I` do), where the
+/// lex-leader constraints of the `cells` encoding break far more symmetry.
 pub(crate) fn choose_encoding(rm: &CommMatrix, colour: u8, kind: CoverKind) -> Encoding {
     if kind == CoverKind::Cover
         && rm.cols() <= 64
+        && swap_automorphisms(rm).is_empty()
         && maximal_rectangles(rm, colour, MAX_MAXIMAL_RECTANGLES).is_some()
     {
         Encoding::Maximal
@@ -742,8 +747,13 @@ impl AreaBound {
 
 /// The area bound from the maximal rectangles (see [`AreaBound`]), or `None`
 /// when there are too many of them.
+/// `None` also when the smaller side has more than [`MAX_AREA_CHECK_SIDE`]
+/// distinct lines, where [`verify_area_bound`] could not check it.
 pub(crate) fn area_bound(m: &CommMatrix, colour: u8) -> Option<AreaBound> {
     let rm = m.reduce().matrix;
+    if rm.rows().min(rm.cols()) > MAX_AREA_CHECK_SIDE {
+        return None;
+    }
     let rects = maximal_rectangles(&rm, colour, MAX_MAXIMAL_RECTANGLES)?;
     let cells = (0..m.rows())
         .map(|i| (0..m.cols()).filter(|&j| m.get(i, j) == colour).count())
