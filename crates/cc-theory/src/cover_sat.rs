@@ -665,6 +665,21 @@ pub fn verify_cover_lower_bound(
     }
     let red = m.reduce();
     let rm = &red.matrix;
+    if rm.rows() > crate::cover::MAX_COVER_DIM || rm.cols() > crate::cover::MAX_COVER_DIM {
+        return Err(CoverProofViolation::NotTheEncoding(format!(
+            "cclab encodes covers of at most {} distinct rows and columns",
+            crate::cover::MAX_COVER_DIM
+        )));
+    }
+    // a cover with min(rows, cols) rectangles always exists: no query asks for more
+    if q.k > rm.rows().min(rm.cols()) {
+        return Err(CoverProofViolation::NotTheEncoding(format!(
+            "k = {} exceeds the {} x {} reduced matrix's trivial cover",
+            q.k,
+            rm.rows(),
+            rm.cols()
+        )));
+    }
     if let Some(&(i, j)) = q
         .pins
         .iter()
@@ -748,10 +763,11 @@ impl AreaBound {
 /// The area bound from the maximal rectangles (see [`AreaBound`]), or `None`
 /// when there are too many of them.
 /// `None` also when the smaller side has more than [`MAX_AREA_CHECK_SIDE`]
-/// distinct lines, where [`verify_area_bound`] could not check it.
+/// distinct lines (or the larger more than 64), where [`verify_area_bound`]
+/// could not check it.
 pub(crate) fn area_bound(m: &CommMatrix, colour: u8) -> Option<AreaBound> {
     let rm = m.reduce().matrix;
-    if rm.rows().min(rm.cols()) > MAX_AREA_CHECK_SIDE {
+    if rm.rows().min(rm.cols()) > MAX_AREA_CHECK_SIDE || rm.rows().max(rm.cols()) > 64 {
         return None;
     }
     let rects = maximal_rectangles(&rm, colour, MAX_MAXIMAL_RECTANGLES)?;
@@ -778,7 +794,7 @@ pub(crate) fn area_bound(m: &CommMatrix, colour: u8) -> Option<AreaBound> {
 }
 
 /// Largest side (distinct rows or columns) [`verify_area_bound`] enumerates.
-pub const MAX_AREA_CHECK_SIDE: usize = 24;
+pub const MAX_AREA_CHECK_SIDE: usize = 16;
 
 /// Checks an [`AreaBound`] independently of the search: counts the
 /// `b`-cells, and finds the largest `b`-rectangle by brute force over every
@@ -811,20 +827,31 @@ pub fn verify_area_bound(m: &CommMatrix, bound: &AreaBound) -> std::result::Resu
         )
     };
     let (n, k) = (mat.rows(), mat.cols());
-    if n > MAX_AREA_CHECK_SIDE {
+    if n > MAX_AREA_CHECK_SIDE || k > 64 {
         return Err(format!(
-            "{n} distinct rows and columns on the smaller side: the brute-force check takes at most {MAX_AREA_CHECK_SIDE}"
+            "{n} x {k} distinct rows and columns: the brute-force check takes at most \
+             {MAX_AREA_CHECK_SIDE} on the smaller side and 64 on the larger"
         ));
     }
     let weight = |class: &[usize], x: usize| class.iter().filter(|&&c| c == x).count();
     let row_w: Vec<usize> = (0..n).map(|i| weight(&wr, i)).collect();
     let col_w: Vec<usize> = (0..k).map(|j| weight(&wc, j)).collect();
+    let masks: Vec<u64> = (0..n)
+        .map(|i| {
+            (0..k)
+                .filter(|&j| mat.get(i, j) == colour)
+                .fold(0, |a, j| a | 1 << j)
+        })
+        .collect();
     let mut best = 0;
     for a in 1u64..(1u64 << n) {
-        let rows = (0..n).filter(|&i| a >> i & 1 == 1);
-        let wa: usize = rows.clone().map(|i| row_w[i]).sum();
+        let (mut wa, mut common) = (0, u64::MAX);
+        for i in (0..n).filter(|&i| a >> i & 1 == 1) {
+            wa += row_w[i];
+            common &= masks[i];
+        }
         let wb: usize = (0..k)
-            .filter(|&j| rows.clone().all(|i| mat.get(i, j) == colour))
+            .filter(|&j| common >> j & 1 == 1)
             .map(|j| col_w[j])
             .sum();
         best = best.max(wa * wb);

@@ -171,3 +171,22 @@ fn issue13_ip4_covers_exact_by_default_with_certificates() {
     assert_eq!(check_lrat(&cnf, &u.lrat), Ok(()));
     assert_eq!(verify_report(&ip, &report), Ok(()));
 }
+
+/// A CNF whose header asks for an absurd k, or a matrix too large for cclab's encodings, is
+/// refused before anything is built from it.
+#[test]
+fn issue20_cover_proof_headers_out_of_range_are_refused() {
+    let eq = named_matrix("eq", 2, None).unwrap();
+    let cnf = "c cclab colour 0\nc cclab kind cover\nc cclab k 999999999999\nc cclab encoding cells\nc cclab pins\np cnf 1 1\n1 0\n";
+    let e = verify_cover_lower_bound(&eq, cnf, "2 0 1 0\n").unwrap_err();
+    assert!(e.to_string().contains("exceeds"), "{e}");
+    let big = CommMatrix::from_rows(
+        &(0..80)
+            .map(|i| (0..80).map(|j| u8::from(i == j)).collect())
+            .collect::<Vec<Vec<u8>>>(),
+    )
+    .unwrap();
+    let cnf = cnf.replace("999999999999", "2");
+    let e = verify_cover_lower_bound(&big, &cnf, "2 0 1 0\n").unwrap_err();
+    assert!(e.to_string().contains("at most 64"), "{e}");
+}
