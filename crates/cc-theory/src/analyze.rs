@@ -156,8 +156,23 @@ pub struct Budget {
     pub rank_work: u64,
     /// SAT conflicts per cover/partition number, summed over all `k` tried
     /// (counted as lines of the solver's LRAT proof: learnt clauses and
-    /// deletion batches).
+    /// deletion batches), on matrices of at most [`SMALL_COVER_SIDE`]
+    /// distinct rows and columns.
     pub conflicts: u64,
+    /// The same beyond [`SMALL_COVER_SIDE`] distinct rows or columns, where
+    /// every conflict costs more and open searches would spend the whole
+    /// budget (e.g. `C^b(IP_5)`).
+    #[serde(default = "default_large_conflicts")]
+    pub conflicts_large: u64,
+}
+
+/// Largest number of distinct rows and columns on which the cover and
+/// partition searches get [`Budget::conflicts`] rather than
+/// [`Budget::conflicts_large`].
+pub const SMALL_COVER_SIDE: usize = 16;
+
+fn default_large_conflicts() -> u64 {
+    5_000
 }
 
 impl Default for Budget {
@@ -166,6 +181,7 @@ impl Default for Budget {
             nodes: 1_000_000,
             rank_work: RankOptions::default().max_work,
             conflicts: 200_000,
+            conflicts_large: default_large_conflicts(),
         }
     }
 }
@@ -711,10 +727,11 @@ fn stage_covers(a: &mut Analysis<'_>) -> Result<()> {
         // on a large crown the theorem closes covers, so the search only brackets them
         let large_crown = kind == CoverKind::Cover
             && crown_side(a.m, colour).is_some_and(|(n, _)| n > CROWN_SEARCH_SIDE);
-        let budget = if large_crown {
-            a.opts.budget.conflicts.min(CROWN_SEARCH_BUDGET)
-        } else {
-            a.opts.budget.conflicts
+        let small = a.red.matrix.rows().max(a.red.matrix.cols()) <= SMALL_COVER_SIDE;
+        let budget = match (large_crown, small) {
+            (true, _) => a.opts.budget.conflicts.min(CROWN_SEARCH_BUDGET),
+            (false, true) => a.opts.budget.conflicts,
+            (false, false) => a.opts.budget.conflicts_large,
         };
         match cover_number(a.m, colour, kind, budget) {
             Ok(c) => {

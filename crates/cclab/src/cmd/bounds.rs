@@ -72,7 +72,8 @@ pub(crate) struct BoundsArgs {
     #[arg(long, value_name = "NODES")]
     budget_nodes: Option<u64>,
     /// SAT conflict budget of the cover and partition searches (summed over k; counted in lines
-    /// of the solver's LRAT proof; default 200000).
+    /// of the solver's LRAT proof; default 200000 up to 16 distinct rows and columns, 5000
+    /// beyond; a value given here applies to every size).
     #[arg(long, value_name = "CONFLICTS")]
     budget_conflicts: Option<u64>,
     /// Which certificates the JSON carries: `basic` (each measure's own certificate) or `full`
@@ -208,6 +209,7 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
     }
     if let Some(conflicts) = args.budget_conflicts {
         budget.conflicts = conflicts;
+        budget.conflicts_large = conflicts;
     }
     let mut report =
         cc_theory::analyze(&m, &AnalysisOptions { measures, budget }).map_err(input)?;
