@@ -216,8 +216,11 @@ pub fn verify_rank_factorisation(
                 (FactorField::Gf2, Some(x)) if x.is_zero() || x.is_one() => Ok(x),
                 (FactorField::Q, Some(x)) => Ok(x),
                 _ => Err(format!(
-                    "row {i}: `{s}` is not a coefficient over {:?}",
-                    f.field
+                    "row {i}: `{s}` is not a coefficient over {}",
+                    match f.field {
+                        FactorField::Q => "Q (write p or p/q, q > 0)",
+                        FactorField::Gf2 => "GF(2) (write 0 or 1)",
+                    }
                 )),
             })
             .collect::<std::result::Result<_, _>>()?;
