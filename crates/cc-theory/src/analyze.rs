@@ -17,6 +17,10 @@ use crate::discrepancy::{
 use crate::error::{Result, TheoryError};
 use crate::fooling::{FoolingResult, max_fooling_set, verify_fooling_set};
 use crate::matrix::{CommMatrix, Reduced};
+use crate::optimality::{
+    FactorField, Optimality, fooling_classes, rank_factorisation, verify_fooling_classes,
+    verify_rank_factorisation,
+};
 use crate::protocol::{
     AnswerBit, ProtocolTree, deterministic_complexity, one_way_counts, one_way_counts_reduced,
     verify_protocol_tree,
@@ -150,8 +154,25 @@ pub struct Budget {
     pub nodes: u64,
     /// Multiply-adds allowed for certifying a deficient rank over Q.
     pub rank_work: u64,
-    /// SAT conflicts per cover/partition number, summed over all `k` tried.
+    /// SAT conflicts per cover/partition number, summed over all `k` tried
+    /// (counted as lines of the solver's LRAT proof: learnt clauses and
+    /// deletion batches), on matrices of at most [`SMALL_COVER_SIDE`]
+    /// distinct rows and columns.
     pub conflicts: u64,
+    /// The same beyond [`SMALL_COVER_SIDE`] distinct rows or columns, where
+    /// every conflict costs more and open searches would spend the whole
+    /// budget (e.g. `C^b(IP_5)`).
+    #[serde(default = "default_large_conflicts")]
+    pub conflicts_large: u64,
+}
+
+/// Largest number of distinct rows and columns on which the cover and
+/// partition searches get [`Budget::conflicts`] rather than
+/// [`Budget::conflicts_large`].
+pub const SMALL_COVER_SIDE: usize = 16;
+
+fn default_large_conflicts() -> u64 {
+    5_000
 }
 
 impl Default for Budget {
@@ -159,7 +180,8 @@ impl Default for Budget {
         Budget {
             nodes: 1_000_000,
             rank_work: RankOptions::default().max_work,
-            conflicts: 5_000,
+            conflicts: 200_000,
+            conflicts_large: default_large_conflicts(),
         }
     }
 }
@@ -323,6 +345,12 @@ pub struct BoundsReport {
     /// Selected measures that were not computed, with the reason (absent when empty).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub skipped: BTreeMap<String, String>,
+    /// Optimality certificates by measure name: the side of the interval
+    /// that `certificate` does not prove ([`crate::optimality`]). [`analyze`]
+    /// fills in the cover and partition lower bounds proved by the solver or
+    /// the area bound; [`add_optimality_certificates`] adds the rest.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub optimality: BTreeMap<String, Optimality>,
 }
 
 /// `ceil(log2(x))` for `x >= 1` (0 for `x <= 1`).
@@ -444,7 +472,22 @@ pub fn analyze(m: &CommMatrix, opts: &AnalysisOptions) -> Result<BoundsReport> {
         bounds: a.bounds,
         relations,
         skipped: a.skipped,
+        optimality: cover_optimality(&a.covers),
     })
+}
+
+/// The lower-bound certificates of the cover and partition searches: the
+/// refuted CNF or the area bound, where one of them gives the lower bound.
+fn cover_optimality(covers: &BTreeMap<&'static str, CoverResult>) -> BTreeMap<String, Optimality> {
+    let mut out = BTreeMap::new();
+    for (name, c) in covers {
+        if let Some(u) = &c.unsat {
+            out.insert(name.to_string(), Optimality::UnsatProof(u.clone()));
+        } else if let Some(area) = c.area {
+            out.insert(name.to_string(), Optimality::AreaBound(area));
+        }
+    }
+    out
 }
 
 /// Why `gamma2` is not computed.
@@ -662,6 +705,13 @@ fn stage_deterministic(a: &mut Analysis<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Conflict budget of the cover search on a crown of more than
+/// [`CROWN_SEARCH_SIDE`] rows, which the de Caen–Gregory–Pullman theorem
+/// closes anyway (the search on such crowns would spend its whole budget).
+const CROWN_SEARCH_BUDGET: u64 = 5_000;
+/// Largest crown side on which the cover search gets the full budget.
+const CROWN_SEARCH_SIDE: usize = 16;
+
 /// Cover and partition numbers of each colour, by SAT, closed by the crown
 /// theorem where the SAT search leaves an interval on a crown.
 fn stage_covers(a: &mut Analysis<'_>) -> Result<()> {
@@ -674,7 +724,16 @@ fn stage_covers(a: &mut Analysis<'_>) -> Result<()> {
         if !a.has(meas) {
             continue;
         }
-        match cover_number(a.m, colour, kind, a.opts.budget.conflicts) {
+        // on a large crown the theorem closes covers, so the search only brackets them
+        let large_crown = kind == CoverKind::Cover
+            && crown_side(a.m, colour).is_some_and(|(n, _)| n > CROWN_SEARCH_SIDE);
+        let small = a.red.matrix.rows().max(a.red.matrix.cols()) <= SMALL_COVER_SIDE;
+        let budget = match (large_crown, small) {
+            (true, _) => a.opts.budget.conflicts.min(CROWN_SEARCH_BUDGET),
+            (false, true) => a.opts.budget.conflicts,
+            (false, false) => a.opts.budget.conflicts_large,
+        };
+        match cover_number(a.m, colour, kind, budget) {
             Ok(c) => {
                 let open = c.lower < c.upper && kind == CoverKind::Cover;
                 let crown = if open { crown_cover(a.m, colour) } else { None };
@@ -703,7 +762,7 @@ fn sat_cover_measure(c: &CoverResult, colour: u8, kind: CoverKind) -> MeasureRes
         upper: c.upper as u64,
         exact: c.lower == c.upper,
         upper_certified: true,
-        method: "SAT (batsat), k upward".into(),
+        method: "SAT (varisat, LRAT proofs), k upward".into(),
         certificate: Certificate::Rectangles {
             colour,
             cover_kind: kind,
@@ -731,6 +790,8 @@ fn crown_measure(c: CoverResult, cc: CrownCover, colour: u8) -> (CoverResult, Me
             n = cc.side,
             k = cc.size
         ),
+        unsat: None,
+        area: None,
         ..c
     };
     let measure = MeasureResult {
@@ -1109,7 +1170,129 @@ pub fn verify_report(m: &CommMatrix, report: &BoundsReport) -> std::result::Resu
             }
         }
     }
+    for (name, o) in &report.optimality {
+        let r = report.measures.get(name).ok_or_else(|| {
+            format!("optimality certificate for `{name}`, which was not computed")
+        })?;
+        verify_optimality(m, name, r, o).map_err(|e| format!("{name} (optimality): {e}"))?;
+    }
     Ok(())
+}
+
+/// The matrix a measure is about: `J - M` for `*_complement`, else `M`.
+fn measure_target(m: &CommMatrix, name: &str) -> std::result::Result<CommMatrix, String> {
+    if name.contains("complement") {
+        m.complement().map_err(|e| e.to_string())
+    } else {
+        Ok(m.clone())
+    }
+}
+
+/// Checks one optimality certificate of measure `name` with result `r`:
+/// the certificate must verify and prove the side of `r` it stands for.
+pub fn verify_optimality(
+    m: &CommMatrix,
+    name: &str,
+    r: &MeasureResult,
+    o: &Optimality,
+) -> std::result::Result<(), String> {
+    match o {
+        Optimality::RankFactorisation(f) => {
+            let u = verify_rank_factorisation(&measure_target(m, name)?, f)?;
+            (u as u64 == r.upper)
+                .then_some(())
+                .ok_or(format!("proves rank <= {u}, not {}", r.upper))
+        }
+        Optimality::FoolingClasses(f) => {
+            let u = verify_fooling_classes(m, f)?;
+            (u as u64 == r.upper)
+                .then_some(())
+                .ok_or(format!("proves fooling <= {u}, not {}", r.upper))
+        }
+        Optimality::UnsatProof(u) => {
+            let lb = crate::cover_sat::verify_cover_lower_bound(m, &u.cnf, &u.lrat)
+                .map_err(|e| e.to_string())?;
+            (lb.lower as u64 == r.lower)
+                .then_some(())
+                .ok_or(format!("proves >= {}, not {}", lb.lower, r.lower))
+        }
+        Optimality::AreaBound(a) => {
+            crate::cover_sat::verify_area_bound(m, a)?;
+            (a.lower() as u64 == r.lower).then_some(()).ok_or(format!(
+                "proves >= {}, not {}",
+                a.lower(),
+                r.lower
+            ))
+        }
+        Optimality::Stated { .. } => Ok(()),
+    }
+}
+
+/// Adds the optimality certificates that [`analyze`] does not compute on
+/// its own (each costs a little more than the measure): a
+/// [`crate::optimality::RankFactorisation`] for every rank whose upper bound
+/// it meets, [`crate::optimality::FoolingClasses`] for every fooling set
+/// whose upper bound the greedy classes meet, and for every other measure a
+/// statement of what its other side rests on.
+pub fn add_optimality_certificates(m: &CommMatrix, report: &mut BoundsReport) -> Result<()> {
+    let stated = |why: String| Optimality::Stated { why };
+    for (name, r) in &report.measures {
+        if report.optimality.contains_key(name) {
+            continue;
+        }
+        let o = match name.as_str() {
+            "rank_q" | "rank_q_complement" | "rank_gf2" | "rank_gf2_complement" => {
+                let field = if name.starts_with("rank_q") {
+                    FactorField::Q
+                } else {
+                    FactorField::Gf2
+                };
+                let target = if name.contains("complement") {
+                    m.complement()?
+                } else {
+                    m.clone()
+                };
+                match rank_factorisation(&target, field) {
+                    Some(f) if f.basis.len() as u64 == r.upper => Optimality::RankFactorisation(f),
+                    Some(f) => stated(format!("the factorisation found has inner dimension {}, not {}", f.basis.len(), r.upper)),
+                    None => stated("the matrix is too large for an exact rational factorisation; the upper bound rests on the rank certificate".into()),
+                }
+            }
+            "fooling_0" | "fooling_1" => {
+                let colour = u8::from(name.ends_with('1'));
+                let f = fooling_classes(m, colour);
+                if f.classes.len() as u64 == r.upper {
+                    Optimality::FoolingClasses(f)
+                } else {
+                    stated(format!(
+                        "greedy classes without fooling pairs number {}, above the upper bound {}; that bound rests on: {}",
+                        f.classes.len(),
+                        r.upper,
+                        r.reason
+                    ))
+                }
+            }
+            "deterministic" => stated(deterministic_lower_reason(report, r)),
+            _ => stated(format!("{}: {}", r.method, r.reason)),
+        };
+        report.optimality.insert(name.clone(), o);
+    }
+    Ok(())
+}
+
+/// What the lower bound of `D` rests on: a derived bound (whose measures
+/// carry their own certificates) or the exhaustive search.
+fn deterministic_lower_reason(report: &BoundsReport, d: &MeasureResult) -> String {
+    match report.bounds.iter().find(|b| b.value == d.lower) {
+        Some(b) => format!(
+            "D >= {} by the bound `{}`: {} ({}); its measures carry their own certificates",
+            d.lower, b.name, b.statement, b.theorem
+        ),
+        None => format!(
+            "D >= {} rests on the exhaustive protocol-tree search ({}); no replayable certificate is emitted",
+            d.lower, d.reason
+        ),
+    }
 }
 
 fn certificate_summary(c: &Certificate) -> String {

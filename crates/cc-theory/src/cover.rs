@@ -8,21 +8,27 @@
 //!   and `D(f) >= ceil(log2 chi(f))` (KN §1.2, §2.2).
 //!
 //! For `k = lower, lower + 1, ...` the question "is there a cover
-//! (partition) with `k` rectangles?" is encoded in CNF and given to the
-//! `batsat` SAT solver (a MiniSat descendant in pure Rust): variables
-//! `r[t][i]`, `c[t][j]` put row `i` / column `j` in rectangle `t`; for every
-//! cell of the other colour, `!r[t][i] | !c[t][j]` (monochromatic); every
-//! `b`-cell is in some rectangle (auxiliary `y[t][i][j] <-> r[t][i] & c[t][j]`),
-//! and for partitions in at most one. A largest fooling set found first is
-//! pinned, cell `t` into rectangle `t` (its cells lie in distinct rectangles),
-//! which breaks the symmetry between rectangles; the lower bound starts at
-//! its size (and at `rk_Q(M_b)` and `rk_GF(2)(M_b)` for partitions). The first
-//! satisfiable `k` gives the certificate; "unsatisfiable" for `k - 1` is the
-//! solver's proof. A conflict budget per call returns the proven interval.
+//! (partition) with `k` rectangles?" is encoded in CNF ([`crate::cover_sat`]:
+//! covers by one variable per maximal rectangle, with a largest fooling set
+//! fixing one rectangle per cell; partitions by row and column variables per
+//! rectangle) and given to the `varisat` SAT solver (pure Rust), which writes
+//! an LRAT proof of every "unsatisfiable". The lower bound starts at the
+//! largest fooling set (and at `rk_Q(M_b)` and `rk_GF(2)(M_b)` for
+//! partitions), the upper bound at the best of the row partition, the column
+//! partition and a greedy cover by maximal rectangles. The first satisfiable
+//! `k` gives the certificate; for `k - 1` the CNF and its LRAT refutation
+//! ([`CoverResult::unsat`]) prove the lower bound, re-checked by
+//! [`crate::cover_sat::verify_cover_lower_bound`] with an independent LRAT
+//! checker ([`crate::lrat`]). A conflict budget per call (counted in LRAT
+//! proof lines: learnt clauses and deletion batches) returns the proven
+//! interval.
 
-use batsat::{Callbacks, Lit, Solver, SolverInterface, SolverOpts, Var, lbool};
 use serde::{Deserialize, Serialize};
 
+use crate::cover_sat::{
+    AreaBound, CoverQuery, MAX_MAXIMAL_RECTANGLES, Outcome, UnsatCertificate, area_bound,
+    choose_encoding, encode, maximal_rectangles, solve,
+};
 use crate::error::{Result, TheoryError};
 use crate::fooling::max_fooling_set;
 use crate::matrix::CommMatrix;
@@ -62,6 +68,15 @@ pub struct CoverResult {
     pub rectangles: Vec<Rectangle>,
     /// What proves `lower` and why the search stopped.
     pub reason: String,
+    /// When `lower` comes from the solver: the CNF "a cover with `lower - 1`
+    /// rectangles" and its LRAT refutation
+    /// ([`crate::cover_sat::verify_cover_lower_bound`] checks it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsat: Option<UnsatCertificate>,
+    /// When the area bound gives `lower` (checked by
+    /// [`crate::cover_sat::verify_area_bound`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<AreaBound>,
 }
 
 /// Why a cover or partition is wrong.
@@ -241,203 +256,41 @@ pub fn parse_rectangles(input: &str) -> Result<Vec<Rectangle>> {
     Ok(out)
 }
 
-/// Callbacks that stop the solver after a number of learnt clauses (conflicts).
-struct Budgeted {
-    learnt: u64,
-    limit: u64,
-}
-
-impl Callbacks for Budgeted {
-    fn on_new_clause(&mut self, _c: &[Lit], src: batsat::ClauseKind) {
-        if matches!(src, batsat::ClauseKind::Learnt) {
-            self.learnt += 1;
-        }
-    }
-    fn stop(&self) -> bool {
-        self.learnt >= self.limit
-    }
-}
-
-enum Sat {
-    Yes(Vec<Rectangle>),
-    No,
-    Unknown,
-}
-
 /// Largest number of distinct rows and columns handled by the SAT encoding.
 pub const MAX_COVER_DIM: usize = 64;
 
-#[allow(clippy::needless_range_loop)] // r[t][i], c[t][j] read best as indices
-fn try_k(
-    rm: &CommMatrix,
-    colour: u8,
-    kind: CoverKind,
-    k: usize,
-    pins: &[(usize, usize)],
-    conflicts: u64,
-    used: &mut u64,
-) -> Sat {
-    let (n, m) = (rm.rows(), rm.cols());
-    let mut s: Solver<Budgeted> = Solver::new(
-        SolverOpts::default(),
-        Budgeted {
-            learnt: 0,
-            limit: conflicts,
-        },
-    );
-    let r: Vec<Vec<Var>> = (0..k)
-        .map(|_| (0..n).map(|_| s.new_var_default()).collect())
+/// Greedy set cover by maximal rectangles (the one covering most uncovered
+/// cells first, ties to the first in order), or `None` without them.
+fn greedy_cover(rm: &CommMatrix, colour: u8) -> Option<Vec<Rectangle>> {
+    let rects = maximal_rectangles(rm, colour, MAX_MAXIMAL_RECTANGLES)?;
+    let mut uncovered: Vec<bool> = (0..rm.rows() * rm.cols())
+        .map(|x| rm.get(x / rm.cols(), x % rm.cols()) == colour)
         .collect();
-    let c: Vec<Vec<Var>> = (0..k)
-        .map(|_| (0..m).map(|_| s.new_var_default()).collect())
-        .collect();
-    let pos = |v: Var| Lit::new(v, true);
-    let neg = |v: Var| Lit::new(v, false);
-    for i in 0..n {
-        for j in 0..m {
-            if rm.get(i, j) != colour {
-                for t in 0..k {
-                    s.add_clause_reuse(&mut vec![neg(r[t][i]), neg(c[t][j])]);
-                }
-            } else {
-                let ys: Vec<Var> = (0..k).map(|_| s.new_var_default()).collect();
-                for t in 0..k {
-                    s.add_clause_reuse(&mut vec![neg(ys[t]), pos(r[t][i])]);
-                    s.add_clause_reuse(&mut vec![neg(ys[t]), pos(c[t][j])]);
-                    if kind == CoverKind::Partition {
-                        s.add_clause_reuse(&mut vec![pos(ys[t]), neg(r[t][i]), neg(c[t][j])]);
-                    }
-                }
-                let mut any: Vec<Lit> = ys.iter().map(|&y| pos(y)).collect();
-                s.add_clause_reuse(&mut any);
-                if kind == CoverKind::Partition {
-                    for a in 0..k {
-                        for b in (a + 1)..k {
-                            s.add_clause_reuse(&mut vec![neg(ys[a]), neg(ys[b])]);
-                        }
-                    }
-                }
+    let gain = |r: &Rectangle, unc: &[bool]| {
+        r.rows
+            .iter()
+            .flat_map(|&i| r.cols.iter().map(move |&j| i * rm.cols() + j))
+            .filter(|&x| unc[x])
+            .count()
+    };
+    let mut out = Vec::new();
+    while uncovered.iter().any(|&u| u) {
+        let (best, g) = rects
+            .iter()
+            .enumerate()
+            .map(|(t, r)| (t, gain(r, &uncovered)))
+            .fold((0, 0), |acc, x| if x.1 > acc.1 { x } else { acc });
+        if g == 0 {
+            return None;
+        }
+        for &i in &rects[best].rows {
+            for &j in &rects[best].cols {
+                uncovered[i * rm.cols() + j] = false;
             }
         }
+        out.push(rects[best].clone());
     }
-    if kind == CoverKind::Cover {
-        // WLOG every rectangle of a cover is maximal: a row (column) outside
-        // rectangle t has a cell of another colour in t's columns (rows).
-        for t in 0..k {
-            for i in 0..n {
-                let mut cl: Vec<Lit> = vec![pos(r[t][i])];
-                cl.extend(
-                    (0..m)
-                        .filter(|&j| rm.get(i, j) != colour)
-                        .map(|j| pos(c[t][j])),
-                );
-                s.add_clause_reuse(&mut cl);
-            }
-            for j in 0..m {
-                let mut cl: Vec<Lit> = vec![pos(c[t][j])];
-                cl.extend(
-                    (0..n)
-                        .filter(|&i| rm.get(i, j) != colour)
-                        .map(|i| pos(r[t][i])),
-                );
-                s.add_clause_reuse(&mut cl);
-            }
-        }
-    }
-    // Symmetry breaking. If the matrix has automorphisms swapping rows i, j
-    // together with columns i, j, use lex-leader constraints (Crawford et al.
-    // 1996) for those transpositions and for swapping consecutive rectangles,
-    // all with respect to the variable order r[0][..], c[0][..], r[1][..], ...
-    // (sound together); otherwise pin the fooling set (not combined with
-    // lex-leader, which would be unsound).
-    let autos = swap_automorphisms(rm);
-    if autos.is_empty() {
-        for (t, &(i, j)) in pins.iter().enumerate().take(k) {
-            s.add_clause_reuse(&mut vec![pos(r[t][i])]);
-            s.add_clause_reuse(&mut vec![pos(c[t][j])]);
-        }
-    } else {
-        for &(i, j) in &autos {
-            let pairs: Vec<(Var, Var)> = (0..k)
-                .flat_map(|t| [(r[t][i], r[t][j]), (c[t][i], c[t][j])])
-                .collect();
-            lex_leader(&mut s, &pairs);
-        }
-        for t in 0..k.saturating_sub(1) {
-            let pairs: Vec<(Var, Var)> = (0..n)
-                .map(|i| (r[t][i], r[t + 1][i]))
-                .chain((0..m).map(|j| (c[t][j], c[t + 1][j])))
-                .collect();
-            lex_leader(&mut s, &pairs);
-        }
-    }
-    let res = s.solve_limited(&[]);
-    *used += s.cb().learnt;
-    if res == lbool::TRUE {
-        let mut rects = Vec::new();
-        for t in 0..k {
-            let rows: Vec<usize> = (0..n)
-                .filter(|&i| s.value_var(r[t][i]) == lbool::TRUE)
-                .collect();
-            let cols: Vec<usize> = (0..m)
-                .filter(|&j| s.value_var(c[t][j]) == lbool::TRUE)
-                .collect();
-            if !rows.is_empty() && !cols.is_empty() {
-                rects.push(Rectangle { rows, cols });
-            }
-        }
-        Sat::Yes(rects)
-    } else if res == lbool::FALSE {
-        Sat::No
-    } else {
-        Sat::Unknown
-    }
-}
-
-/// The pairs `(i, j)` of a square matrix whose simultaneous swap of rows i, j
-/// and columns i, j is an automorphism.
-fn swap_automorphisms(rm: &CommMatrix) -> Vec<(usize, usize)> {
-    let (n, m) = (rm.rows(), rm.cols());
-    if n != m {
-        return Vec::new();
-    }
-    (0..n)
-        .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
-        .filter(|&(i, j)| {
-            let sw = |x: usize| {
-                if x == i {
-                    j
-                } else if x == j {
-                    i
-                } else {
-                    x
-                }
-            };
-            (0..n).all(|a| (0..m).all(|b| rm.get(a, b) == rm.get(sw(a), sw(b))))
-        })
-        .collect()
-}
-
-/// Lex-leader clauses `(a_1 .. a_p) <=lex (b_1 .. b_p)` over `pairs` (Crawford
-/// et al. 1996), with one auxiliary equality variable per position.
-fn lex_leader(s: &mut Solver<Budgeted>, pairs: &[(Var, Var)]) {
-    let pos = |v: Var| Lit::new(v, true);
-    let neg = |v: Var| Lit::new(v, false);
-    let mut prev: Option<Var> = None;
-    for &(a, b) in pairs {
-        let pre: Vec<Lit> = prev.map(|e| vec![neg(e)]).unwrap_or_default();
-        let mut cl = pre.clone();
-        cl.extend([neg(a), pos(b)]);
-        s.add_clause_reuse(&mut cl);
-        let e = s.new_var_default();
-        let mut c1 = pre.clone();
-        c1.extend([neg(a), neg(b), pos(e)]);
-        s.add_clause_reuse(&mut c1);
-        let mut c2 = pre;
-        c2.extend([pos(a), pos(b), pos(e)]);
-        s.add_clause_reuse(&mut c2);
-        prev = Some(e);
-    }
+    Some(out)
 }
 
 /// Trivial cover/partition: one rectangle per distinct row with a `b`-cell.
@@ -499,6 +352,16 @@ pub fn cover_number(
     let fool = max_fooling_set(rm, colour, 100_000, &[]);
     let mut lower = fool.lower;
     let mut why = format!("largest {colour}-fooling set has {} cells", fool.lower);
+    // the area bound, where it beats the fooling set (and its checker's brute
+    // force over row subsets stays small)
+    let area = area_bound(m, colour).filter(|a| a.lower() > lower);
+    if let Some(a) = area {
+        lower = a.lower();
+        why = format!(
+            "area bound: {} {colour}-cells, every {colour}-rectangle has at most {} cells, ceil({} / {}) = {}",
+            a.cells, a.max_area, a.cells, a.max_area, lower
+        );
+    }
     if kind == CoverKind::Partition {
         let target = if colour == 1 {
             rm.clone()
@@ -524,39 +387,71 @@ pub fn cover_number(
     if cols_part.len() < best.len() {
         best = cols_part;
     }
-    // pin the fooling set cells (reduced indices) into distinct rectangles
+    if kind == CoverKind::Cover
+        && let Some(g) = greedy_cover(rm, colour)
+        && g.len() < best.len()
+    {
+        best = g;
+    }
     // The fooling set was computed on the reduced matrix, so its cells are
     // already reduced indices (mapping them through `row_class`/`col_class`
     // again pinned wrong cells whenever `m` had duplicate rows or columns,
     // and the solver then "proved" covers impossible that exist).
     debug_assert!(crate::fooling::verify_fooling_set(rm, &fool.set, colour).is_ok());
-    let pins: Vec<(usize, usize)> = fool.set.clone();
+    let encoding = choose_encoding(rm, colour, kind);
+    // k = lower first (a tight fooling set ends the search at once). After an
+    // UNSAT there, the maximal encoding goes downward from the best cover found
+    // (its satisfiable calls are cheap), so that the one UNSAT call left is the
+    // one that proves optimality (monotone: a cover with fewer rectangles is one
+    // with more); the cell encoding, whose calls grow with k, goes upward.
+    let top_down = encoding == crate::cover_sat::Encoding::Maximal;
     let mut k = lower;
     let mut reason = String::new();
     let mut used = 0u64;
-    while k < best.len() {
+    let mut unsat = None;
+    while k >= lower && k < best.len() {
         if used >= conflicts {
             reason = format!("conflict budget of {conflicts} exhausted before k = {k}; ");
             break;
         }
-        match try_k(rm, colour, kind, k, &pins, conflicts - used, &mut used) {
-            Sat::Yes(rects) => {
+        let query = CoverQuery {
+            colour,
+            kind,
+            k,
+            encoding,
+            pins: fool.set.clone(),
+        };
+        let enc = encode(rm, &query)?;
+        match solve(&enc, conflicts - used, &mut used)? {
+            Outcome::Sat(rects) => {
                 best = rects;
-                break;
+                if !top_down {
+                    break;
+                }
+                k = best.len().saturating_sub(1);
             }
-            Sat::No => {
+            Outcome::Unsat(lrat) => {
                 lower = k + 1;
                 why = format!(
-                    "SAT solver: no {} with {k} rectangles",
+                    "SAT solver: no {} with {k} rectangles (LRAT proof)",
                     if kind == CoverKind::Cover {
                         "cover"
                     } else {
                         "partition"
                     }
                 );
-                k += 1;
+                unsat = Some(UnsatCertificate {
+                    k,
+                    cnf: enc.cnf.to_dimacs(),
+                    lrat,
+                });
+                k = if top_down {
+                    best.len().saturating_sub(1)
+                } else {
+                    k + 1
+                };
             }
-            Sat::Unknown => {
+            Outcome::Unknown => {
                 reason = format!("conflict budget of {conflicts} exhausted at k = {k}; ");
                 break;
             }
@@ -564,10 +459,7 @@ pub fn cover_number(
     }
     let upper = best.len();
     let lower = lower.min(upper);
-    let reason = format!(
-        "{reason}lower bound: {why}; upper bound: explicit {} rectangles",
-        upper
-    );
+    let reason = format!("{reason}lower bound: {why}; upper bound: explicit {upper} rectangles");
     Ok(CoverResult {
         colour,
         kind,
@@ -575,6 +467,8 @@ pub fn cover_number(
         upper,
         rectangles: expand(best),
         reason,
+        unsat: unsat.filter(|u| u.k + 1 == lower),
+        area: area.filter(|a| a.lower() == lower),
     })
 }
 
@@ -735,6 +629,28 @@ mod tests {
         let one = cover_number(&eq, 1, CoverKind::Partition, 1_000_000).unwrap();
         assert_eq!((one.lower, one.upper), (16, 16));
         verify_cover(&eq, &one.rectangles, 1, CoverKind::Partition).unwrap();
+    }
+
+    /// Issue 13 item 7: C^1(IP_4) = C^0(IP_4) = 15 within the default budget; C^1 by the area
+    /// bound (every 1-rectangle of IP_4 has at most 8 of its 120 1-cells), C^0 by a CNF and an
+    /// LRAT proof that verify; the proof does not verify against another matrix.
+    #[test]
+    fn issue13_ip4_covers_exact_with_checked_proofs() {
+        let ip = named_matrix("ip", 4, None).unwrap();
+        let c1 = cover_number(&ip, 1, CoverKind::Cover, 200_000).unwrap();
+        assert_eq!((c1.lower, c1.upper), (15, 15), "{}", c1.reason);
+        let area = c1.area.expect("the area bound gives 15");
+        assert_eq!((area.cells, area.max_area), (120, 8));
+        assert_eq!(crate::cover_sat::verify_area_bound(&ip, &area), Ok(()));
+        let c0 = cover_number(&ip, 0, CoverKind::Cover, 200_000).unwrap();
+        assert_eq!((c0.lower, c0.upper), (15, 15), "{}", c0.reason);
+        verify_cover(&ip, &c0.rectangles, 0, CoverKind::Cover).unwrap();
+        let u = c0.unsat.expect("the lower bound 15 needs a proof");
+        assert_eq!(u.k, 14);
+        let lb = crate::cover_sat::verify_cover_lower_bound(&ip, &u.cnf, &u.lrat).unwrap();
+        assert_eq!((lb.colour, lb.lower), (0, 15));
+        let eq = named_matrix("eq", 4, None).unwrap();
+        assert!(crate::cover_sat::verify_cover_lower_bound(&eq, &u.cnf, &u.lrat).is_err());
     }
 
     #[test]

@@ -30,7 +30,7 @@
 //! | `rank_q`, `rank_q_complement` | Bareiss in `i128`, else multimodular mod primes `~2^21` ([`rank`]) | minor nonzero mod a prime; exact elimination or product of primes > Hadamard bound (or a stated error bound) |
 //! | `fooling_1`, `fooling_0` | maximum clique, bitset branch and bound with orbital branching over verified matrix automorphisms ([`fooling`]) | the fooling set; upper bound `rk_F(M_b)^2` (DHS 1996), colouring or exhaustion |
 //! | `deterministic` | iterative deepening over protocol trees, memoised on normal forms invariant under transpose and complement ([`protocol`]); beyond 64 distinct rows or columns only when the rank bound meets the one-way bound | an optimal protocol tree |
-//! | `cover_b`, `partition_b`, `partition` | SAT (batsat) with k increasing, symmetry breaking ([`cover`]) | the rectangles; "no k-1" is the solver's UNSAT answer |
+//! | `cover_b`, `partition_b`, `partition` | SAT (varisat) with k increasing: maximal rectangles pinned by a fooling set ([`cover`], [`cover_sat`]) | the rectangles; "no k-1" by a CNF and its LRAT proof, re-checked ([`lrat`]) |
 //! | `one_way_ab`, `one_way_ba` | answer bit counted like `D`: `ceil(log2 sum_r 2^ceil(log2 #values in r))` over distinct rows/cols `r` — `ceil(log2 #distinct) + 1` without constant rows, `ceil(log2 #distinct)` when all are constant ([`protocol::one_way`]) | the distinct and constant counts, recomputed |
 //! | `discrepancy_uniform` | exact enumeration of row subsets ([`discrepancy`]) | an optimal rectangle |
 //!
@@ -95,13 +95,16 @@
 
 pub mod analyze;
 pub mod cover;
+pub mod cover_sat;
 pub mod discrepancy;
 mod error;
 pub mod expr;
 pub mod fooling;
 pub mod gf2;
+pub mod lrat;
 pub mod matrix;
 pub mod named;
+pub mod optimality;
 pub mod parse;
 pub mod protocol;
 pub mod rank;
@@ -113,8 +116,9 @@ mod symmetry;
 // specialised entry points (the rank, cover and census functions); the helpers the
 // modules share among themselves are `pub(crate)`.
 pub use analyze::{
-    AnalysisOptions, BoundsReport, Budget, Certificate, Measure, MeasureResult, analyze, ceil_log2,
-    parse_measures, verify_report,
+    AnalysisOptions, BoundsReport, Budget, Certificate, Measure, MeasureResult,
+    add_optimality_certificates, analyze, ceil_log2, parse_measures, verify_optimality,
+    verify_report,
 };
 pub use cover::{CoverKind, Rectangle, parse_rectangles, verify_cover};
 pub use error::{Result, TheoryError};

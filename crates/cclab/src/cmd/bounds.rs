@@ -71,9 +71,23 @@ pub(crate) struct BoundsArgs {
     /// Branch-and-bound node budget of each exponential search.
     #[arg(long, value_name = "NODES")]
     budget_nodes: Option<u64>,
-    /// SAT conflict budget of the cover and partition searches (summed over k).
+    /// SAT conflict budget of the cover and partition searches (summed over k; counted in lines
+    /// of the solver's LRAT proof; default 200000 up to 16 distinct rows and columns, 5000
+    /// beyond; a value given here applies to every size).
     #[arg(long, value_name = "CONFLICTS")]
     budget_conflicts: Option<u64>,
+    /// Which certificates the JSON carries: `basic` (each measure's own certificate) or `full`
+    /// (also the other side of each interval, under `optimality`: rank factorisations
+    /// `M = B C`, fooling classes, the CNF and LRAT proof refuting a cover with one rectangle
+    /// fewer, area bounds, and what the rest rests on). Check them with `cclab check`.
+    #[arg(long, value_enum, default_value_t = CertificatesArg::Basic)]
+    certificates: CertificatesArg,
+    /// With `--certificates full`: also write each optimality certificate to a file in DIR
+    /// (which must not exist or be empty), named after its measure: `<measure>.cnf` and
+    /// `<measure>.lrat`, `<measure>.factorisation.txt`, `<measure>.classes.txt`,
+    /// `<measure>.area.json` — the inputs of `cclab check`.
+    #[arg(long, value_name = "DIR")]
+    certificates_dir: Option<PathBuf>,
     /// Verify a fooling set you wrote (one `row col` pair per line, 0-based, or JSON [[r, c], …]).
     #[arg(long, value_name = "FILE")]
     check_fooling: Option<PathBuf>,
@@ -93,6 +107,15 @@ pub(crate) struct BoundsArgs {
     /// Print JSON with stable keys instead of the table.
     #[arg(long)]
     json: bool,
+}
+
+/// How many certificates `--json` carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CertificatesArg {
+    /// The certificate of each measure.
+    Basic,
+    /// Also the optimality certificates (the other side of every interval).
+    Full,
 }
 
 /// The two conventions for counting the answer bit.
@@ -186,8 +209,19 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
     }
     if let Some(conflicts) = args.budget_conflicts {
         budget.conflicts = conflicts;
+        budget.conflicts_large = conflicts;
     }
-    let report = cc_theory::analyze(&m, &AnalysisOptions { measures, budget }).map_err(input)?;
+    let mut report =
+        cc_theory::analyze(&m, &AnalysisOptions { measures, budget }).map_err(input)?;
+    if args.certificates == CertificatesArg::Full || args.certificates_dir.is_some() {
+        cc_theory::add_optimality_certificates(&m, &mut report).map_err(input)?;
+        if let Some(dir) = &args.certificates_dir {
+            write_certificates(dir, &report)?;
+        }
+    }
+    if args.certificates == CertificatesArg::Basic {
+        report.optimality.clear();
+    }
     let other = if args.answer_bit == AnswerBitArg::NotCounted {
         not_counted(&report)
     } else {
@@ -240,4 +274,48 @@ fn explain(m: &CommMatrix, report: &cc_theory::BoundsReport) -> String {
         },
         None => "\nno protocol tree was computed\n".into(),
     }
+}
+
+/// Writes each optimality certificate of `report` into `dir` (created; it
+/// must not exist or be empty, so no file of the user's is replaced).
+fn write_certificates(
+    dir: &std::path::Path,
+    report: &cc_theory::BoundsReport,
+) -> Result<(), CliError> {
+    use cc_theory::optimality::{Optimality, fooling_classes_text, rank_factorisation_text};
+    let io =
+        |e: std::io::Error| CliError::input(format!("--certificates-dir `{}`: {e}", dir.display()));
+    if dir.exists() && std::fs::read_dir(dir).map_err(io)?.next().is_some() {
+        return Err(CliError::input(format!(
+            "--certificates-dir `{}` is not empty; give a new or empty directory",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(io)?;
+    for (name, o) in &report.optimality {
+        let files: Vec<(String, String)> = match o {
+            Optimality::RankFactorisation(f) => {
+                vec![(
+                    format!("{name}.factorisation.txt"),
+                    rank_factorisation_text(f),
+                )]
+            }
+            Optimality::FoolingClasses(f) => {
+                vec![(format!("{name}.classes.txt"), fooling_classes_text(f))]
+            }
+            Optimality::UnsatProof(u) => vec![
+                (format!("{name}.cnf"), u.cnf.clone()),
+                (format!("{name}.lrat"), u.lrat.clone()),
+            ],
+            Optimality::AreaBound(a) => vec![(
+                format!("{name}.area.json"),
+                serde_json::to_string(a).map_err(|e| CliError::Internal(e.into()))?,
+            )],
+            _ => Vec::new(),
+        };
+        for (file, text) in files {
+            std::fs::write(dir.join(file), text).map_err(io)?;
+        }
+    }
+    Ok(())
 }
