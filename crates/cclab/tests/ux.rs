@@ -71,7 +71,9 @@ fn issue21_item8_top_level_help_lists_sweep_and_points_to_the_guide() {
 
 #[test]
 fn issue21_every_subcommand_help_has_an_example() {
-    for sub in ["sim", "sweep", "report", "cost", "grid", "merge", "advise"] {
+    for sub in [
+        "bounds", "check", "sim", "sweep", "report", "cost", "grid", "merge", "advise",
+    ] {
         let out = cclab(&[sub, "--help"]);
         assert!(out.status.success());
         let text = stdout(&out);
@@ -106,4 +108,24 @@ fn issue21_item8_cost_refuses_a_flag_its_model_does_not_read() {
     );
     let err = input_error(&["cost", "raf", "--participants", "5"]);
     assert!(err.contains("did you mean `raft`?"), "{err}");
+}
+
+#[test]
+fn issue21_item8_the_gamma2_paragraph_is_one_line_in_text_and_whole_in_json() {
+    let text = stdout(&cclab(&["bounds", "eq", "--bits", "2"]));
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("gamma2"))
+        .expect("a gamma2 line");
+    assert!(line.len() < 140 && !text.contains("clarabel"), "{line}");
+    let json = stdout(&cclab(&["bounds", "eq", "--bits", "2", "--json"]));
+    assert!(json.contains("clarabel"), "the JSON keeps the reason");
+}
+
+#[test]
+fn issue21_item8_near_miss_function_and_measure_names_get_did_you_mean() {
+    let err = input_error(&["bounds", "eqq", "--bits", "2"]);
+    assert!(err.contains("did you mean `eq`?"), "{err}");
+    let err = input_error(&["bounds", "eq", "--bits", "2", "--measures", "rank_qq"]);
+    assert!(err.contains("did you mean `rank_q`?"), "{err}");
 }

@@ -129,6 +129,22 @@ pub(crate) fn nodes(
     }
 }
 
+/// A cc-theory error with a "did you mean" for a near-miss function or measure name.
+pub(crate) fn theory_error(e: cc_theory::TheoryError) -> CliError {
+    use cc_theory::TheoryError;
+    match e {
+        TheoryError::UnknownFunction { name, valid } => CliError::input(format!(
+            "unknown function `{name}`{}; valid names: {valid}",
+            did_you_mean(&name, valid.split(", "))
+        )),
+        TheoryError::UnknownMeasure { name, valid } => CliError::input(format!(
+            "unknown measure `{name}`{}; valid measures: {valid}",
+            did_you_mean(&name, valid.split(", "))
+        )),
+        other => input(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,12 +53,18 @@ impl MatrixSource {
         let name = self.function.as_deref().ok_or_else(|| {
             CliError::input("name a function, or give --matrix FILE or --expr EXPR")
         })?;
-        cc_theory::named_matrix(name, bits, self.param).map_err(input)
+        cc_theory::named_matrix(name, bits, self.param).map_err(crate::cmd::args::theory_error)
     }
 }
 
 /// Arguments of `cclab bounds`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    cclab bounds eq --bits 3\n  \
+    cclab bounds gt --bits 2 --explain\n  \
+    cclab bounds --matrix my.txt --measures rank_q,fooling_1\n  \
+    cclab bounds --expr 'popcount(x & y) % 2' --bits 3 --json --certificates full\n\n\
+    Guide: docs/guide/explore-a-function.md (file formats: docs/guide/check-your-work.md)")]
 pub(crate) struct BoundsArgs {
     #[command(flatten)]
     source: MatrixSource,
@@ -202,7 +208,7 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
         .as_deref()
         .map(cc_theory::parse_measures)
         .transpose()
-        .map_err(input)?;
+        .map_err(crate::cmd::args::theory_error)?;
     let mut budget = Budget::default();
     if let Some(nodes) = args.budget_nodes {
         budget.nodes = nodes;
@@ -211,8 +217,8 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
         budget.conflicts = conflicts;
         budget.conflicts_large = conflicts;
     }
-    let mut report =
-        cc_theory::analyze(&m, &AnalysisOptions { measures, budget }).map_err(input)?;
+    let mut report = cc_theory::analyze(&m, &AnalysisOptions { measures, budget })
+        .map_err(crate::cmd::args::theory_error)?;
     if args.certificates == CertificatesArg::Full || args.certificates_dir.is_some() {
         cc_theory::add_optimality_certificates(&m, &mut report).map_err(input)?;
         if let Some(dir) = &args.certificates_dir {

@@ -15,6 +15,12 @@ use crate::error::{CliError, emit, print_json, read_file};
 
 /// Arguments of `cclab check`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    cclab check --matrix gt2.txt --fooling fooling.txt\n  \
+    cclab check --matrix gt2.txt --cover cover.txt --colour 1\n  \
+    cclab check gt --bits 2 --protocol tree.txt\n  \
+    cclab check ip --bits 4 --cnf cover_0.cnf --lrat cover_0.lrat\n\n\
+    Every file format, with examples: docs/guide/check-your-work.md")]
 #[command(group = clap::ArgGroup::new("certificate").required(true).args(["protocol", "cover", "partition", "fooling", "rank_factorisation", "fooling_upper", "cnf", "area_bound"]))]
 pub(crate) struct CheckArgs {
     #[command(flatten)]
