@@ -132,13 +132,26 @@ pub fn run_schedules<F>(case: F, seed: u64, runs: u32) -> Result<Findings, SimEr
 where
     F: Fn(ChaCha8Rng, bool) -> Result<SweepRun, SimError> + Sync,
 {
+    run_schedules_with_progress(case, seed, runs, &no_progress)
+}
+
+/// [`run_schedules`], reporting `(done, total)` schedules to `progress` as they finish.
+pub fn run_schedules_with_progress<F>(
+    case: F,
+    seed: u64,
+    runs: u32,
+    progress: crate::montecarlo::Progress<'_>,
+) -> Result<Findings, SimError>
+where
+    F: Fn(ChaCha8Rng, bool) -> Result<SweepRun, SimError> + Sync,
+{
     if runs == 0 || runs > MAX_RUNS {
         return Err(SimError::param(
             "runs",
             format!("must be in 1..={MAX_RUNS}, got {runs}"),
         ));
     }
-    let res = run_trials(seed, runs, &no_progress, |_, rng| case(rng, false))?;
+    let res = run_trials(seed, runs, progress, |_, rng| case(rng, false))?;
     let mut violating_runs = 0;
     let mut first_index = None;
     let mut best: Option<(u64, u64)> = None;
@@ -206,6 +219,22 @@ pub fn sweep(
     runs: u32,
     mutant: Option<&str>,
 ) -> Result<Sweep, SimError> {
+    sweep_with_progress(protocol, nodes, seed, runs, mutant, &no_progress)
+}
+
+/// [`sweep`], reporting `(done, total)` schedules to `progress` as they finish (for a
+/// progress bar; the result does not depend on it).
+///
+/// # Errors
+/// As [`sweep`].
+pub fn sweep_with_progress(
+    protocol: &str,
+    nodes: Option<usize>,
+    seed: u64,
+    runs: u32,
+    mutant: Option<&str>,
+    progress: crate::montecarlo::Progress<'_>,
+) -> Result<Sweep, SimError> {
     let no_sweep = || {
         SimError::param(
             "protocol",
@@ -257,7 +286,7 @@ pub fn sweep(
         ));
     }
     let case = (def.case)(n, mutant)?;
-    let findings = run_schedules(case, seed, runs)?;
+    let findings = run_schedules_with_progress(case, seed, runs, progress)?;
     Ok(Sweep {
         protocol: p.name().to_string(),
         nodes: n,

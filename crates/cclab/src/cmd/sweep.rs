@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use cc_sim::sweep::{Sweep, sweep, sweepable};
+use std::io::IsTerminal as _;
+
+use cc_sim::sweep::{Sweep, sweep_with_progress, sweepable};
 use clap::Args;
 
 use crate::cmd::args;
@@ -150,14 +152,33 @@ pub(crate) fn run(args: SweepArgs) -> Result<ExitCode, CliError> {
         // An unknown name: `sweep` says so (with a suggestion); a count is not yet the issue.
         None => args.nodes.and_then(|n| usize::try_from(n).ok()),
     };
-    let s = sweep(
+    let bar = if !args.json && std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(u64::from(args.runs))
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} sweep {msg} [{bar:30}] {pos}/{len} schedules ({eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(protocol.to_string());
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let s = sweep_with_progress(
         protocol,
         nodes,
         args.seed,
         args.runs,
         args.mutant.as_deref(),
+        &progress,
     )
-    .map_err(|e| args::sim_error::<SweepArgs>(e, true))?;
+    .map_err(|e| args::sim_error::<SweepArgs>(e, true));
+    bar.finish_and_clear();
+    let s = s?;
     if args.json {
         print_json(&s)?;
     } else {
