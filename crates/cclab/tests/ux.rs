@@ -129,3 +129,48 @@ fn issue21_item8_near_miss_function_and_measure_names_get_did_you_mean() {
     let err = input_error(&["bounds", "eq", "--bits", "2", "--measures", "rank_qq"]);
     assert!(err.contains("did you mean `rank_q`?"), "{err}");
 }
+
+const GT2: &str = "0000\n1000\n1100\n1110\n";
+
+#[test]
+fn issue21_item1_certificates_are_drawn_in_the_text_output() {
+    let dir = std::env::temp_dir().join(format!("cclab-ux-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("gt2.txt");
+    std::fs::write(&path, GT2).expect("write");
+    let p = path.to_str().expect("utf-8");
+    let text = stdout(&cclab(&["bounds", "--matrix", p]));
+    // the fooling cells listed and marked on the grid (plain style: not a terminal)
+    assert!(
+        text.contains("fooling_1 = 3: a 1-fooling set of 3 cells"),
+        "{text}"
+    );
+    assert!(text.contains("(1, 0) (2, 1) (3, 2)"), "{text}");
+    assert!(text.contains("    1 [1] 0  0  0"), "{text}");
+    // a cover's rectangles by letter
+    assert!(
+        text.contains("cover_1 = 3: a cover of the 1-cells by 3"),
+        "{text}"
+    );
+    assert!(text.contains("    3  c  c  c  ."), "{text}");
+    assert!(
+        !text.contains('\x1b'),
+        "no colour codes when stdout is not a terminal"
+    );
+    // --explain with --json: the same views, by measure, and the tree
+    let json = stdout(&cclab(&["bounds", "--matrix", p, "--json", "--explain"]));
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(
+        v["explain"]["fooling_1"]
+            .as_str()
+            .unwrap_or("")
+            .contains("[1]")
+    );
+    assert!(
+        v["explain"]["deterministic"]
+            .as_str()
+            .unwrap_or("")
+            .contains("alice")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -7,6 +7,7 @@ use cc_theory::{AnalysisOptions, Budget, CommMatrix};
 use clap::Args;
 use serde::Serialize;
 
+use crate::cmd::views;
 use crate::error::{CliError, emit, input, print_json, read_file};
 
 /// Where the communication matrix comes from: a named function, a file, or an expression.
@@ -106,9 +107,11 @@ pub(crate) struct BoundsArgs {
     /// always use `counted`; `not-counted` adds `deterministic_answer_bit_not_counted` next to them.
     #[arg(long, value_enum, default_value_t = AnswerBitArg::Counted)]
     answer_bit: AnswerBitArg,
-    /// Also print the optimal protocol tree (the certificate of D(f)) as an indented tree,
-    /// each node annotated with the rectangle it reaches.
-    #[arg(long, conflicts_with = "json")]
+    /// Also print the optimal protocol tree (the certificate of D(f)) as an indented tree, each
+    /// node annotated with the rectangle it reaches, and the certificates of every measure on
+    /// the matrix drawn as a grid (up to 32 x 32; the plain table draws them up to 16 x 16).
+    /// With --json: an `explain` object holds the same text by measure.
+    #[arg(long)]
     explain: bool,
     /// Print JSON with stable keys instead of the table.
     #[arg(long)]
@@ -234,16 +237,46 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
         None
     };
     if args.json {
-        if args.answer_bit == AnswerBitArg::NotCounted {
-            print_json(&WithConvention {
-                report: &report,
-                deterministic_answer_bit_not_counted: other,
-            })?;
+        let with_convention = WithConvention {
+            report: &report,
+            deterministic_answer_bit_not_counted: other,
+        };
+        let not_counted = args.answer_bit == AnswerBitArg::NotCounted;
+        if args.explain {
+            // The report's own keys in their order, then `explain`.
+            #[derive(serde::Serialize)]
+            struct WithExplain<'a, T: serde::Serialize> {
+                #[serde(flatten)]
+                report: &'a T,
+                explain: std::collections::BTreeMap<String, String>,
+            }
+            let mut views = views::certificate_views(&m, &report, views::Style::Plain);
+            views.insert("deterministic".into(), explain(&m, &report));
+            if not_counted {
+                print_json(&WithExplain {
+                    report: &with_convention,
+                    explain: views,
+                })?;
+            } else {
+                print_json(&WithExplain {
+                    report: &report,
+                    explain: views,
+                })?;
+            }
+        } else if not_counted {
+            print_json(&with_convention)?;
         } else {
             print_json(&report)?;
         }
     } else {
         emit(&report.to_string())?;
+        // Certificates a reader can check by eye: small matrices always, up to 32 x 32
+        // with --explain.
+        let small = m.rows().max(m.cols()) <= 16;
+        if small || args.explain {
+            let views = views::certificate_views(&m, &report, views::Style::detect());
+            emit(&views::certificates_section(&views))?;
+        }
         if let Some(d) = &other {
             let value = if d.lower == d.upper {
                 d.lower.to_string()

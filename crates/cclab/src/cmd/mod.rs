@@ -9,3 +9,4 @@ pub(crate) mod grid;
 pub(crate) mod report;
 pub(crate) mod sim;
 pub(crate) mod sweep;
+pub(crate) mod views;
