@@ -247,8 +247,10 @@ pub fn discrepancy_spectral(m: &CommMatrix) -> Result<SpectralBound> {
             ),
         });
     }
-    let a = nalgebra::DMatrix::from_fn(r, c, |i, j| if m.get(i, j) == 1 { 1.0 } else { -1.0 });
-    let norm = a.singular_values().iter().copied().fold(0.0f64, f64::max);
+    let norm =
+        crate::rank::singular_values(r, c, |i, j| if m.get(i, j) == 1 { 1.0 } else { -1.0 })?
+            .into_iter()
+            .fold(0.0f64, f64::max);
     let cells = (r as u64) * (c as u64);
     let raw = norm * ((r * c) as f64).sqrt() * (1.0 + 1e-9);
     let bias_upper = (raw.ceil() as u64).min(cells).max(1);
@@ -341,6 +343,15 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "nalgebra"))]
+    fn without_nalgebra_the_spectral_bound_names_the_feature() {
+        let m = crate::named_matrix("ip", 3, None).unwrap();
+        let e = discrepancy_spectral(&m).unwrap_err().to_string();
+        assert!(e.contains("`nalgebra` feature"), "{e}");
+    }
+
+    #[test]
+    #[cfg(feature = "nalgebra")]
     fn spectral_bound_brackets_the_exact_discrepancy() {
         for (name, bits) in [("ip", 3u32), ("eq", 3), ("gt", 4), ("disj", 3), ("ip", 4)] {
             let m = crate::named_matrix(name, bits, None).unwrap();
@@ -364,6 +375,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "nalgebra")]
     fn analyze_falls_back_to_the_spectral_bound_beyond_the_enumeration_limit() {
         let m = crate::named_matrix("ip", 5, None).unwrap();
         let opts = crate::AnalysisOptions {

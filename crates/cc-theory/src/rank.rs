@@ -823,9 +823,7 @@ pub fn numerical_rank(m: &CommMatrix) -> Result<NumericalRank> {
             message: "the floating-point cross-check is limited to 512 x 512".into(),
         });
     }
-    let a = nalgebra::DMatrix::from_fn(m.rows(), m.cols(), |i, j| f64::from(m.get(i, j)));
-    let svd = a.svd(false, false);
-    let mut sv: Vec<f64> = svd.singular_values.iter().copied().collect();
+    let mut sv = singular_values(m.rows(), m.cols(), |i, j| f64::from(m.get(i, j)))?;
     sv.sort_by(|x, y| y.total_cmp(x));
     let smax = sv.first().copied().unwrap_or(0.0);
     let tol = (m.rows().max(m.cols()) as f64) * smax * f64::EPSILON;
@@ -834,6 +832,32 @@ pub fn numerical_rank(m: &CommMatrix) -> Result<NumericalRank> {
         rank,
         singular_values: sv,
         tolerance: tol,
+    })
+}
+
+/// Singular values of the `rows x cols` matrix `f` (nalgebra's SVD), in no set order.
+#[cfg(feature = "nalgebra")]
+pub(crate) fn singular_values(
+    rows: usize,
+    cols: usize,
+    f: impl Fn(usize, usize) -> f64,
+) -> Result<Vec<f64>> {
+    let a = nalgebra::DMatrix::from_fn(rows, cols, f);
+    Ok(a.singular_values().iter().copied().collect())
+}
+
+/// Without the `nalgebra` feature there is no SVD: an error naming the feature.
+#[cfg(not(feature = "nalgebra"))]
+pub(crate) fn singular_values(
+    _rows: usize,
+    _cols: usize,
+    _f: impl Fn(usize, usize) -> f64,
+) -> Result<Vec<f64>> {
+    Err(TheoryError::InvalidParameter {
+        parameter: "feature".into(),
+        message: "this floating-point cross-check needs cc-theory's `nalgebra` feature (on by \
+                  default)"
+            .into(),
     })
 }
 
@@ -959,6 +983,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "nalgebra")]
     fn numerical_cross_check() {
         let ip = named_matrix("ip", 4, None).unwrap();
         assert_eq!(numerical_rank(&ip).unwrap().rank, 15);
