@@ -482,7 +482,7 @@ pub fn merge(spec: &GridSpec, parts: Vec<Vec<GridRow>>) -> Result<Vec<GridRow>, 
     Ok(rows)
 }
 
-/// How much each objective weighs in [`rank`]; every objective is minimised.
+/// How much each objective weighs in [`scores`]; every objective is minimised.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
     /// 99th-percentile latency.
