@@ -1,6 +1,5 @@
 //! `cclab bounds`: every measure of a communication matrix, with certificates.
 
-use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -223,22 +222,14 @@ pub(crate) fn run(args: BoundsArgs) -> Result<ExitCode, CliError> {
     }
     // Exact searches can take a while on large matrices: a spinner with the elapsed time on
     // a terminal (never with --json or a redirected stderr).
-    let spinner = if !args.json && std::io::stderr().is_terminal() {
-        let s = indicatif::ProgressBar::new_spinner();
-        s.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        s.set_message(format!(
+    let spinner = crate::cmd::progress::spinner(
+        args.json,
+        format!(
             "computing the measures of a {} x {} matrix",
             m.rows(),
             m.cols()
-        ));
-        s.enable_steady_tick(std::time::Duration::from_millis(120));
-        s
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+        ),
+    );
     let report = cc_theory::analyze(&m, &AnalysisOptions { measures, budget });
     spinner.finish_and_clear();
     let mut report = report.map_err(crate::cmd::args::theory_error)?;

@@ -6,7 +6,6 @@
 //! documents prints exactly the document of the unsharded run, byte for byte.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,7 +13,7 @@ use cc_sim::grid::{self, GridRow, GridSpec, Shard};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use crate::cmd::args;
+use crate::cmd::{args, progress};
 use crate::error::{CliError, emit, emit_err, input, read_file};
 
 /// Arguments of `cclab grid`.
@@ -445,21 +444,8 @@ pub(crate) fn run(args: GridArgs) -> Result<ExitCode, CliError> {
         finish(&doc, None, args.csv.as_deref(), args.json, pricer.as_ref())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let bar = if !args.json && std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(0)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} grid [{bar:30}] {pos}/{len} points ({eta})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let progress = |done: u64, total: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-    };
+    let bar = progress::bar(args.json, 0, "grid".to_string(), "points");
+    let progress = progress::reporter(&bar);
     let rows = grid::run(&spec, shard.unwrap_or(Shard::ALL), &progress)
         .map_err(|e| args::sim_error::<GridArgs>(e, false));
     bar.finish_and_clear();

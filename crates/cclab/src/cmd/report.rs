@@ -6,7 +6,6 @@
 //! writes only into a new or empty directory or one holding its `.cclab-manifest`, and
 //! overwrites or prunes only the files that manifest lists.
 
-use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -104,22 +103,11 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
         force: args.force,
     };
     cc_report::validate_dir(&args.out, (!args.check).then_some(&options)).map_err(classify)?;
-    // A progress bar on a terminal only: never with --json or when stderr is redirected.
-    let bar = if !args.json && std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(0)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} report [{bar:30}] {pos}/{len} pages, computing {msg} ({elapsed})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let bar = crate::cmd::progress::bar(args.json, 0, "report".to_string(), "pages");
     let progress = |page: &str, done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-        bar.set_message(page.to_string());
+        bar.set_message(format!("report: {page}"));
     };
     let files = cc_report::generate_with_progress(&ReportOptions { seed: args.seed }, &progress)
         .map_err(|e| CliError::Internal(e.into()));

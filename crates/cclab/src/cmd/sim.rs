@@ -1,14 +1,13 @@
 //! `cclab sim`: Monte Carlo simulation of a protocol, seeded and reproducible.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use cc_sim::SimRequest;
 use cc_sim::registry::{Engine, Family, REGISTRY, SimProtocol};
 use clap::Args;
 
-use crate::cmd::args;
+use crate::cmd::{args, progress};
 use crate::error::{CliError, emit, print_json};
 
 /// The protocol list of `--help`, from the registry.
@@ -291,23 +290,13 @@ pub(crate) fn run(args: SimArgs) -> Result<ExitCode, CliError> {
     let protocol = cc_sim::find(name).map_err(|e| args::sim_error::<SimArgs>(e, false))?;
     let nodes = args::nodes(args.nodes, protocol, protocol.nodes())?;
     let req = args.request(protocol, nodes);
-    let show_bar = !args.json && std::io::stderr().is_terminal();
-    let bar = if show_bar {
-        indicatif::ProgressBar::new(u64::from(req.trials))
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:30}] {pos}/{len} trials ({eta})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    let bar = progress::bar(
+        args.json,
+        u64::from(req.trials),
+        format!("{} n={}", req.protocol, req.nodes),
+        "trials",
     );
-    bar.set_message(format!("{} n={}", req.protocol, req.nodes));
-    let progress = |done: u64, total: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-    };
+    let progress = progress::reporter(&bar);
     let summary = cc_sim::run(&req, &progress).map_err(|e| args::sim_error::<SimArgs>(e, false));
     bar.finish_and_clear();
     let summary = summary?;

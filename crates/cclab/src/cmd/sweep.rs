@@ -4,12 +4,10 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use std::io::IsTerminal as _;
-
 use cc_sim::sweep::{Sweep, sweep_with_progress, sweepable};
 use clap::Args;
 
-use crate::cmd::args;
+use crate::cmd::{args, progress};
 use crate::error::{CliError, emit, print_json};
 
 /// Arguments of `cclab sweep`.
@@ -152,22 +150,13 @@ pub(crate) fn run(args: SweepArgs) -> Result<ExitCode, CliError> {
         // An unknown name: `sweep` says so (with a suggestion); a count is not yet the issue.
         None => args.nodes.and_then(|n| usize::try_from(n).ok()),
     };
-    let bar = if !args.json && std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(u64::from(args.runs))
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} sweep {msg} [{bar:30}] {pos}/{len} schedules ({eta})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    let bar = progress::bar(
+        args.json,
+        u64::from(args.runs),
+        format!("sweep {protocol}"),
+        "schedules",
     );
-    bar.set_message(protocol.to_string());
-    let progress = |done: u64, total: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-    };
+    let progress = progress::reporter(&bar);
     let s = sweep_with_progress(
         protocol,
         nodes,
