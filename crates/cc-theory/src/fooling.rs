@@ -128,7 +128,9 @@ pub enum FoolingViolation {
     },
     /// Two cells are not a fooling pair.
     #[error(
-        "cells #{first} ({r1}, {c1}) and #{second} ({r2}, {c2}) do not fool: the crossing cells ({r1}, {c2}) and ({r2}, {c1}) both have value {colour}, so rows {{{r1}, {r2}}} x columns {{{c1}, {c2}}} is a {colour}-monochromatic rectangle containing both"
+        "cells #{first} ({r1}, {c1}) and #{second} ({r2}, {c2}) do not fool: the crossing cells ({r1}, {c2}) and ({r2}, {c1}) both have value {colour}, so rows {} x columns {} is a {colour}-monochromatic rectangle containing both",
+        index_set(*.r1, *.r2),
+        index_set(*.c1, *.c2)
     )]
     NotFooling {
         /// Index of the first cell.
@@ -869,6 +871,15 @@ fn smallest_last_order(adj0: &[u64], n0: usize, w0: usize) -> Vec<usize> {
         }
     }
     order
+}
+
+/// `{a, b}`, or `{a}` when they are equal (two cells in one row or column).
+fn index_set(a: usize, b: usize) -> String {
+    if a == b {
+        format!("{{{a}}}")
+    } else {
+        format!("{{{a}, {b}}}")
+    }
 }
 
 #[cfg(test)]

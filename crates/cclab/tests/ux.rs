@@ -174,3 +174,21 @@ fn issue21_item1_certificates_are_drawn_in_the_text_output() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_non_fooling_pair_in_one_column_names_the_column_once() {
+    let dir = std::env::temp_dir().join(format!("cclab-ux-col-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("gt2.txt"), GT2).expect("write");
+    std::fs::write(dir.join("f.txt"), "1 0\n2 0\n").expect("write");
+    let out = cclab(&[
+        "check",
+        "--matrix",
+        dir.join("gt2.txt").to_str().expect("utf-8"),
+        "--fooling",
+        dir.join("f.txt").to_str().expect("utf-8"),
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("rows {1, 2} x columns {0} is"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
