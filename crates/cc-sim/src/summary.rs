@@ -243,8 +243,14 @@ pub(crate) fn summarise(
                 })
                 .filter(|x| !x.is_nan())
                 .collect();
-            // every extra metric is a count, a 0/1 flag or a time: all non-negative
-            Stat::of(&v).map(|s| (k.to_string(), s.clamped(0.0, f64::INFINITY)))
+            // every extra metric is a count, a 0/1 flag, a fraction or a time: all
+            // non-negative, and flags and fractions at most 1
+            let hi = if FRACTIONS.contains(&k) {
+                1.0
+            } else {
+                f64::INFINITY
+            };
+            Stat::of(&v).map(|s| (k.to_string(), s.clamped(0.0, hi)))
         })
         .collect();
     let round = p.engine() == Engine::Round;
@@ -403,6 +409,9 @@ impl fmt::Display for SimSummary {
         )
     }
 }
+
+/// Extra metrics that are fractions or 0/1 flags: their intervals are kept within [0, 1].
+const FRACTIONS: &[&str] = &["reliability", "stale", "read_completed"];
 
 /// What the columns of the metric table are.
 pub const COLUMNS_LEGEND: &str = "columns over the trials: mean, its 95% t-interval, median, \
