@@ -126,10 +126,13 @@ fn item_row(
                 && !meter.contains("Low Priority") =>
         {
             let arm = s("armSkuName")?;
-            (
-                PriceKind::Compute,
-                arm.strip_prefix("Standard_").unwrap_or(arm).to_string(),
-            )
+            let ty = arm.strip_prefix("Standard_").unwrap_or(arm).trim();
+            if ty.is_empty() {
+                // Some meters carry no SKU; a price row needs its instance type.
+                out.skip("Azure: Virtual Machines item without an armSkuName");
+                return Ok(None);
+            }
+            (PriceKind::Compute, ty.to_string())
         }
         _ => {
             out.skip(format!("Azure: {service} item not mapped"));

@@ -228,3 +228,27 @@ fn errors_name_file_line_and_json_path() {
         "impossible retrieval date"
     );
 }
+
+/// Found by the 100,000-case fuzz run in CI: a VM item whose `armSkuName` is empty (or just
+/// `Standard_`) produced a row without an instance type, which the written catalog file then
+/// refused to load. Such items are skipped, counted, and the file still round-trips.
+#[test]
+fn fuzz_regression_a_vm_item_without_sku_is_skipped_not_written_empty() {
+    for empty in ["", "Standard_", "  "] {
+        let text = AZ1.replacen(
+            "\"armSkuName\": \"Standard_D2s_v5\"",
+            &format!("\"armSkuName\": \"{empty}\""),
+            1,
+        );
+        assert_ne!(text, AZ1, "the sample holds a D2s_v5 item");
+        let imp = import(
+            &[src(ImportFormat::AzureRetail, "az1.json", &text)],
+            Some("2026-12-07"),
+            &cat().regions,
+        )
+        .unwrap();
+        assert!(imp.rows.iter().all(|r| !r.to.trim().is_empty()));
+        let csv = to_price_csv(&imp.rows);
+        cat().with_user_file("imported.csv", &csv).unwrap();
+    }
+}
