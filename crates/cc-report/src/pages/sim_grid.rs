@@ -52,6 +52,21 @@ fn spec(seed: u64) -> GridSpec {
     }
 }
 
+/// The rows of this page's grid for `seed`, simulated once per seed: the page and the
+/// claims ledger's adaptivity row both read them, and a report run generates both.
+fn grid_rows(seed: u64) -> Result<Vec<GridRow>, ReportError> {
+    static RUNS: std::sync::Mutex<BTreeMap<u64, Vec<GridRow>>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    if let Some(rows) = RUNS.lock().ok().and_then(|m| m.get(&seed).cloned()) {
+        return Ok(rows);
+    }
+    let rows = grid::run(&spec(seed), Shard::ALL, &cc_sim::montecarlo::no_progress).map_err(sim)?;
+    if let Ok(mut m) = RUNS.lock() {
+        m.insert(seed, rows.clone());
+    }
+    Ok(rows)
+}
+
 /// The network conditions of a row, without the protocol.
 type Key = (u64, u64, u64, u64);
 
@@ -134,7 +149,7 @@ fn regret(c: &Cell, i: usize) -> f64 {
 
 pub(crate) fn render(page: &Page, options: &ReportOptions) -> Result<Rendered, ReportError> {
     let spec = spec(options.seed);
-    let rows = grid::run(&spec, Shard::ALL, &cc_sim::montecarlo::no_progress).map_err(sim)?;
+    let rows = grid_rows(options.seed)?;
     let w = Weights::default();
     let cells = cells(&rows, w);
     let mut out = page_header(page.title, Some(options.seed));
@@ -287,7 +302,7 @@ fn summarize(cells: &[Cell]) -> Adaptivity {
 
 /// Runs this page's grid and summarizes what adapting gains (for the claims ledger).
 pub(crate) fn adaptivity_figures(seed: u64) -> Result<Adaptivity, ReportError> {
-    let rows = grid::run(&spec(seed), Shard::ALL, &cc_sim::montecarlo::no_progress).map_err(sim)?;
+    let rows = grid_rows(seed)?;
     Ok(summarize(&cells(&rows, Weights::default())))
 }
 
